@@ -1,0 +1,91 @@
+"""Command line: ``python -m db init | seed-demo | remove-demo``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from db.engine import DatabaseUnavailable, describe, get_engine, get_sessionmaker, is_sqlite
+from db.responses import count_demo, delete_demo
+from db.setup import init_database
+from surveys.definition import DefinitionError
+
+
+def _init(_args: argparse.Namespace) -> int:
+    report = init_database()
+    print(f"Database: {report.url}")
+    print(f"Referentiegegevens toegevoegd: {report.reference_rows_added} (0 = stond er al)")
+    for key, version, created in report.versions:
+        print(f"Vragenlijst {key}: versie {version}" + (" (nieuw)" if created else ""))
+    return 0
+
+
+def _seed_demo(args: argparse.Namespace) -> int:
+    from db.demo import seed_demo
+
+    engine = get_engine()
+    if not is_sqlite(engine) and not args.yes:
+        print(
+            f"Weigering: {describe(str(engine.url))} is geen ingebouwde SQLite-database. "
+            "Demogegevens horen niet in een productiedatabase; voeg --yes toe als u het "
+            "zeker weet.",
+            file=sys.stderr,
+        )
+        return 2
+    if not 1 <= args.min <= args.max:
+        print("Fout: --min moet minstens 1 zijn en niet groter dan --max.", file=sys.stderr)
+        return 2
+    init_database()
+    with get_sessionmaker().begin() as session:
+        existing = count_demo(session)
+        if existing and not args.replace:
+            print(
+                f"Er staan al {existing} demo-antwoorden in de database; niets gedaan "
+                "(gebruik --replace om ze opnieuw te maken)."
+            )
+            return 0
+        if existing:
+            print(f"{delete_demo(session)} oude demo-antwoorden verwijderd.")
+        print("Demogegevens maken voor alle koplopers (T0 en T1)…")
+        added = seed_demo(
+            session,
+            sizes=(args.min, args.max),
+            progress=lambda message: print("  " + message, flush=True),
+        )
+    print(f"Klaar: {added} demo-antwoorden toegevoegd. Meting T2 staat 30 dagen open.")
+    return 0
+
+
+def _remove_demo(_args: argparse.Namespace) -> int:
+    init_database()
+    with get_sessionmaker().begin() as session:
+        removed = delete_demo(session)
+    print(f"{removed} demo-antwoorden verwijderd.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m db", description="Koplopermonitor-database")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "init", help="maak of werk de database bij en laad referentiegegevens"
+    ).set_defaults(run=_init)
+    seed = commands.add_parser("seed-demo", help="vul synthetische demo-antwoorden")
+    seed.add_argument("--replace", action="store_true", help="vervang bestaande demo-antwoorden")
+    seed.add_argument("--yes", action="store_true", help="ook in een niet-SQLite-database")
+    seed.add_argument("--min", type=int, default=150, help="minimaal aantal per groep (150)")
+    seed.add_argument("--max", type=int, default=300, help="maximaal aantal per groep (300)")
+    seed.set_defaults(run=_seed_demo)
+    commands.add_parser("remove-demo", help="verwijder alle demo-antwoorden").set_defaults(
+        run=_remove_demo
+    )
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (DatabaseUnavailable, DefinitionError) as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,194 @@
+"""SQLAlchemy 2 models: reference data, questionnaire versions, responses and answers.
+
+Responses are stored in long form, as REDCap does: one ``responses`` row per filled-in
+questionnaire and one ``answers`` row per answered item (a multiple-choice item gives one row per
+chosen code). Questionnaire versions are immutable once written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Cohort(Base):
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    koplopers: Mapped[list[Koploper]] = relationship(back_populates="cohort")
+
+
+class Koploper(Base):
+    """A municipality or a region of several municipalities in the programme."""
+
+    __tablename__ = "koplopers"
+    __table_args__ = (CheckConstraint("kind IN ('gemeente', 'regio')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(10))
+    province: Mapped[str] = mapped_column(String(40))
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), index=True)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="koplopers")
+    members: Mapped[list[KoploperMember]] = relationship(
+        back_populates="koploper", cascade="all, delete-orphan", order_by="KoploperMember.name"
+    )
+    waves: Mapped[list[Wave]] = relationship(back_populates="koploper", order_by="Wave.code")
+
+
+class KoploperMember(Base):
+    """A municipality that belongs to a regional koploper."""
+
+    __tablename__ = "koploper_members"
+    __table_args__ = (UniqueConstraint("koploper_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    koploper_id: Mapped[int] = mapped_column(ForeignKey("koplopers.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+
+    koploper: Mapped[Koploper] = relationship(back_populates="members")
+
+
+class Wave(Base):
+    """One round of fieldwork of a koploper: T0 is the baseline, T1, T2, … follow-ups."""
+
+    __tablename__ = "waves"
+    __table_args__ = (
+        UniqueConstraint("koploper_id", "code"),
+        CheckConstraint("kind IN ('baseline', 'follow_up')", name="kind"),
+        CheckConstraint("fieldwork_end >= fieldwork_start", name="dates"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    koploper_id: Mapped[int] = mapped_column(ForeignKey("koplopers.id"), index=True)
+    code: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(10))
+    label: Mapped[str] = mapped_column(String(120))
+    fieldwork_start: Mapped[dt.date] = mapped_column(Date)
+    fieldwork_end: Mapped[dt.date] = mapped_column(Date)
+    is_open: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    koploper: Mapped[Koploper] = relationship(back_populates="waves")
+
+
+class QuestionnaireVersion(Base):
+    """An exact, immutable questionnaire definition; every response points at one."""
+
+    __tablename__ = "questionnaire_versions"
+    __table_args__ = (
+        UniqueConstraint("key", "version"),
+        UniqueConstraint("key", "checksum"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(Integer)
+    audience: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    checksum: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Response(Base):
+    """One filled-in questionnaire. Holds no name, IP address or user agent, by design."""
+
+    __tablename__ = "responses"
+    __table_args__ = (CheckConstraint("language IN ('nl', 'nl-eenvoudig')", name="language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_version_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaire_versions.id"), index=True
+    )
+    koploper_id: Mapped[int] = mapped_column(ForeignKey("koplopers.id"), index=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
+    koploper: Mapped[Koploper] = relationship()
+    wave: Mapped[Wave] = relationship()
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Answer(Base):
+    """The answer to one item: a code (coded types), a number or a text, exactly one of them."""
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        CheckConstraint(
+            "(CASE WHEN code IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN number IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN text IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_value",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), index=True
+    )
+    item_key: Mapped[str] = mapped_column(String(60))
+    code: Mapped[int | None] = mapped_column(Integer)
+    number: Mapped[float | None] = mapped_column(Float)
+    text: Mapped[str | None] = mapped_column(Text)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class ImmutableError(RuntimeError):
+    pass
+
+
+@event.listens_for(QuestionnaireVersion, "before_update")
+def _refuse_update(mapper, connection, target: QuestionnaireVersion) -> None:
+    raise ImmutableError(
+        f"Vragenlijstversie {target.key} v{target.version} is onveranderlijk: "
+        "laad een gewijzigde definitie, dan ontstaat een nieuwe versie."
+    )

@@ -1,0 +1,81 @@
+"""Storing responses: one ``responses`` row and its ``answers`` rows, many at a time if need be."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from db.models import Answer, Response
+from surveys.definition import Questionnaire
+
+
+@dataclass
+class NewResponse:
+    questionnaire_version_id: int
+    koploper_id: int
+    wave_id: int
+    channel: str
+    language: str
+    idempotency_key: str
+    submitted_at: dt.datetime
+    started_at: dt.datetime | None = None
+    is_demo: bool = False
+    answers: dict[str, Any] = field(default_factory=dict)
+    """item key → code (int), codes (list of int), number or text; None or [] for unanswered."""
+
+
+def answer_rows(questionnaire: Questionnaire, answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """The typed ``answers`` rows for one response (without ``response_id``)."""
+    rows = []
+    for item in questionnaire.items:
+        value = answers.get(item.key)
+        if value is None or value == [] or value == "":
+            continue
+        if item.qtype.multiple:
+            rows += [
+                {"item_key": item.key, "code": int(c), "number": None, "text": None}
+                for c in sorted(value)
+            ]
+        elif item.qtype.coded:
+            rows.append({"item_key": item.key, "code": int(value), "number": None, "text": None})
+        elif item.type == "number":
+            rows.append({"item_key": item.key, "code": None, "number": float(value), "text": None})
+        else:
+            rows.append({"item_key": item.key, "code": None, "number": None, "text": str(value)})
+    return rows
+
+
+def insert_responses(
+    session: Session, questionnaire: Questionnaire, responses: list[NewResponse]
+) -> list[int]:
+    """Insert responses and their answers in the caller's transaction; returns the new ids."""
+    if not responses:
+        return []
+    head = [{k: v for k, v in vars(r).items() if k != "answers"} for r in responses]
+    ids = list(
+        session.scalars(insert(Response).returning(Response.id, sort_by_parameter_order=True), head)
+    )
+    rows = [
+        {"response_id": response_id, **row}
+        for response_id, response in zip(ids, responses, strict=True)
+        for row in answer_rows(questionnaire, response.answers)
+    ]
+    if rows:
+        session.execute(insert(Answer), rows)
+    return ids
+
+
+def count_demo(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Response).where(Response.is_demo)) or 0
+
+
+def delete_demo(session: Session) -> int:
+    """Remove every demo response (answers go with them); returns how many."""
+    demo_ids = select(Response.id).where(Response.is_demo).scalar_subquery()
+    session.execute(delete(Answer).where(Answer.response_id.in_(demo_ids)))
+    result = session.execute(delete(Response).where(Response.is_demo))
+    return result.rowcount or 0
