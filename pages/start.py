@@ -1,0 +1,72 @@
+"""Start page: the koplopers by cohort and the questionnaires with their versions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from db.engine import get_sessionmaker
+from db.queries import cohorts, koplopers_by_cohort, questionnaire_versions
+from db.responses import count_demo
+
+with get_sessionmaker()() as session:
+    koplopers = koplopers_by_cohort(session)
+    cohort_table = cohorts(session)
+    versions = questionnaire_versions(session)
+    demo = count_demo(session)
+
+st.title("Koplopermonitor")
+st.write(
+    "Meten of de onafhankelijke cliëntondersteuning in de koplopergemeenten beter wordt: "
+    "bekendheid, vindbaarheid, kwaliteit en effect, van nulmeting tot eindmeting."
+)
+if demo:
+    st.warning(
+        f"Demogegevens: deze database bevat {demo} verzonnen antwoorden om de app te laten zien. "
+        "Verwijder ze met `python -m db remove-demo`.",
+        icon="🧪",
+    )
+
+st.header(f"Koplopers ({len(koplopers)})")
+for cohort in cohort_table.itertuples():
+    members = koplopers[koplopers["cohort_code"] == cohort.code]
+    st.subheader(f"{cohort.name} — {len(members)} koplopers")
+    if members.empty:
+        st.caption("Nog geen koplopers in dit cohort; een beheerder voegt ze later toe.")
+        continue
+    table = members.assign(
+        kind=members["kind"].map({"gemeente": "Gemeente", "regio": "Regio"}),
+        members=[f"{n} gemeenten" if n else "" for n in members["members"]],
+    )[["name", "kind", "members", "province", "responses"]]
+    st.dataframe(
+        table,
+        hide_index=True,
+        use_container_width=True,
+        column_config={
+            "name": "Koploper",
+            "kind": "Soort",
+            "members": "Regio van",
+            "province": "Provincie",
+            "responses": st.column_config.NumberColumn("Antwoorden", format="%d"),
+        },
+    )
+
+st.header("Vragenlijsten")
+st.dataframe(
+    versions.assign(
+        audience=versions["audience"].map(
+            {"client": "Inwoners en cliënten", "professional": "Cliëntondersteuners en verwijzers"}
+        ),
+        checksum=versions["checksum"].str[:12],
+    ),
+    hide_index=True,
+    use_container_width=True,
+    column_config={
+        "key": "Sleutel",
+        "version": st.column_config.NumberColumn("Versie", format="%d"),
+        "title": "Titel",
+        "audience": "Voor",
+        "created_at": st.column_config.DatetimeColumn("Vastgelegd op", format="D-M-YYYY HH:mm"),
+        "checksum": "Controlegetal",
+        "responses": st.column_config.NumberColumn("Antwoorden", format="%d"),
+    },
+)

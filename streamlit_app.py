@@ -1,0 +1,37 @@
+"""Koplopermonitor: the router. Page config, database start-up, navigation; nothing else."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from db.engine import DatabaseUnavailable, database_url, describe
+from db.setup import init_database
+from surveys.definition import DefinitionError
+
+st.set_page_config(page_title="Koplopermonitor", page_icon="📋", layout="wide")
+
+
+@st.cache_resource(show_spinner="Database voorbereiden…")
+def _database_ready(url: str) -> str:
+    """Create or upgrade the database once per process and URL; returns its description."""
+    return init_database(url).url
+
+
+try:
+    _database_ready(database_url())
+except (DatabaseUnavailable, DefinitionError) as exc:
+    st.error(f"Koplopermonitor kan niet starten.\n\n{exc}", icon="⚠️")
+    st.stop()
+
+navigation = st.navigation(
+    [st.Page("pages/start.py", title="Start", icon="🏠", default=True, url_path="start")]
+)
+try:
+    navigation.run()
+except (OperationalError, DBAPIError):
+    st.error(
+        f"De database {describe(database_url())} is op dit moment niet bereikbaar. "
+        "Probeer het over een paar minuten opnieuw.",
+        icon="⚠️",
+    )

@@ -1,0 +1,54 @@
+"""The start page, in-process through Streamlit's AppTest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from db.demo import seed_demo
+from db.engine import get_sessionmaker
+from db.setup import init_database
+
+APP = str(Path(__file__).parents[2] / "streamlit_app.py")
+
+
+@pytest.fixture
+def app(sqlite_url, monkeypatch) -> AppTest:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    return AppTest.from_file(APP, default_timeout=30)
+
+
+def test_the_start_page_lists_the_28_koplopers_by_cohort_and_the_questionnaires(app):
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Koplopermonitor"
+    subheaders = [s.value for s in app.subheader]
+    assert subheaders[0].startswith("Eerste cohort") and subheaders[0].endswith("14 koplopers")
+    assert subheaders[1].startswith("Tweede cohort") and subheaders[1].endswith("14 koplopers")
+    assert subheaders[2].startswith("Derde cohort") and subheaders[2].endswith("0 koplopers")
+    names = [name for frame in app.dataframe[:2] for name in frame.value["name"]]
+    assert len(names) == 28 and "Regio Twente" in names
+    versions = app.dataframe[2].value
+    assert sorted(versions["key"]) == ["client", "professional"]
+    assert not app.warning  # no demo banner without demo data
+
+
+def test_the_start_page_shows_a_demo_banner_when_demo_data_is_present(app, sqlite_url):
+    init_database(sqlite_url)
+    with get_sessionmaker(sqlite_url).begin() as session:
+        seed_demo(session, sizes=(10, 10))
+    app.run()
+    assert not app.exception
+    assert "Demogegevens" in app.warning[0].value
+
+
+def test_an_unreachable_database_shows_one_clear_message_and_no_stack_trace(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://x:geheim@127.0.0.1:1/nergens")
+    app = AppTest.from_file(APP, default_timeout=30)
+    app.run()
+    assert not app.exception
+    assert len(app.error) == 1
+    assert "niet bereikbaar" in app.error[0].value
+    assert "geheim" not in app.error[0].value
