@@ -26,7 +26,8 @@ def answers_frame(url: str) -> pd.DataFrame:
     with get_sessionmaker(url)() as session:
         rows = session.execute(
             select(Response.id, Wave.code, Answer.item_key, Answer.code)
-            .join(Answer.response).join(Response.wave)
+            .join(Answer.response)
+            .join(Response.wave)
         ).all()
     return pd.DataFrame(rows, columns=["response", "wave", "item", "code"])
 
@@ -34,8 +35,9 @@ def answers_frame(url: str) -> pd.DataFrame:
 def test_demo_data_covers_every_koploper_at_t0_and_t1_and_is_marked(seeded):
     with get_sessionmaker(seeded)() as session:
         responses = session.execute(
-            select(Response.koploper_id, Wave.code, Response.questionnaire_version_id,
-                   Response.is_demo).join(Response.wave)
+            select(
+                Response.koploper_id, Wave.code, Response.questionnaire_version_id, Response.is_demo
+            ).join(Response.wave)
         ).all()
     frame = pd.DataFrame(responses, columns=["koploper", "wave", "version", "demo"])
     assert frame["demo"].all()

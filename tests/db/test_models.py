@@ -37,8 +37,13 @@ def test_a_response_and_its_typed_answers_round_trip(database_url):
     init_database(database_url)
     factory = get_sessionmaker(database_url)
     with factory.begin() as session:
-        new = a_response(session, aware_oco=1, heard_via=[3, 1], used_oco=0,
-                         comments="<script>alert(1)</script> héél fijn")
+        new = a_response(
+            session,
+            aware_oco=1,
+            heard_via=[3, 1],
+            used_oco=0,
+            comments="<script>alert(1)</script> héél fijn",
+        )
         [response_id] = insert_responses(session, load_builtin("client"), [new])
     with factory() as session:
         response = session.get(Response, response_id)
@@ -90,7 +95,9 @@ def test_a_changed_definition_becomes_a_new_version_and_old_responses_keep_their
         [old_id] = insert_responses(session, load_builtin("client"), [a_response(session)])
     _, raw = read_definition(DEFINITIONS_DIR / "client.yaml")
     changed = copy.deepcopy(raw)
-    changed["sections"][0]["items"][0]["text"]["nl"] = "Kende u de onafhankelijke cliëntondersteuner?"
+    changed["sections"][0]["items"][0]["text"]["nl"] = (
+        "Kende u de onafhankelijke cliëntondersteuner?"
+    )
     with factory.begin() as session:
         version, created = register_definition(session, parse_definition(changed, "c"), changed)
         again, created_again = register_definition(session, parse_definition(changed, "c"), changed)
@@ -99,6 +106,7 @@ def test_a_changed_definition_becomes_a_new_version_and_old_responses_keep_their
     with factory() as session:
         assert session.get(Response, old_id).questionnaire_version.version == 1
         assert latest_version(session, "client").version == 2
-        versions = session.scalars(select(QuestionnaireVersion.version).where(
-            QuestionnaireVersion.key == "client")).all()
+        versions = session.scalars(
+            select(QuestionnaireVersion.version).where(QuestionnaireVersion.key == "client")
+        ).all()
         assert sorted(versions) == [1, 2]

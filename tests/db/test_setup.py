@@ -13,15 +13,52 @@ from db.reference import read_reference, slugify
 from db.schema import SchemaTooNew, current_revision, head_revision
 from db.setup import init_database
 
-SEED_NAMES = (
-    "Alkmaar, Almelo, Almere, Amersfoort, Amsterdam, Breda, Den Haag, Deurne, De Wolden, "
-    "Dordrecht, Gouda, Heeze-Leende, Helmond, Maastricht, Meppel, Midden-Groningen, Meppel, Ommen, "
-    "Oosterschelderegio, Putten, Regio Twente, Roosendaal, Stichtse Vecht, Teylingen, Tilburg, "
-    "Veldhoven, Voorst, Woerden, Zaanstad"
-).split(", ")
+SEED_NAMES = [
+    "Alkmaar",
+    "Almelo",
+    "Almere",
+    "Amersfoort",
+    "Amsterdam",
+    "Breda",
+    "Den Haag",
+    "Deurne",
+    "De Wolden",
+    "Dordrecht",
+    "Gouda",
+    "Heeze-Leende",
+    "Helmond",
+    "Maastricht",
+    "Meppel",
+    "Midden-Groningen",
+    "Meppel",
+    "Ommen",
+    "Oosterschelderegio",
+    "Putten",
+    "Regio Twente",
+    "Roosendaal",
+    "Stichtse Vecht",
+    "Teylingen",
+    "Tilburg",
+    "Veldhoven",
+    "Voorst",
+    "Woerden",
+    "Zaanstad",
+]
 SECOND_COHORT = {
-    "Alkmaar", "Breda", "De Wolden", "Dordrecht", "Gouda", "Heeze-Leende", "Oosterschelderegio",
-    "Putten", "Regio Twente", "Roosendaal", "Teylingen", "Tilburg", "Veldhoven", "Voorst",
+    "Alkmaar",
+    "Breda",
+    "De Wolden",
+    "Dordrecht",
+    "Gouda",
+    "Heeze-Leende",
+    "Oosterschelderegio",
+    "Putten",
+    "Regio Twente",
+    "Roosendaal",
+    "Teylingen",
+    "Tilburg",
+    "Veldhoven",
+    "Voorst",
 }
 
 
@@ -38,8 +75,16 @@ def test_migrating_from_empty_creates_every_table_at_the_head_revision(database_
     init_database(database_url)
     engine = get_engine(database_url)
     tables = set(inspect(engine).get_table_names())
-    assert {"cohorts", "koplopers", "koploper_members", "waves", "questionnaire_versions",
-            "responses", "answers", "alembic_version"} <= tables
+    assert {
+        "cohorts",
+        "koplopers",
+        "koploper_members",
+        "waves",
+        "questionnaire_versions",
+        "responses",
+        "answers",
+        "alembic_version",
+    } <= tables
     assert current_revision(engine) == head_revision()
 
 
@@ -77,7 +122,9 @@ def test_every_koploper_gets_a_baseline_and_two_follow_ups_from_its_cohort_start
             assert waves["T0"].fieldwork_start == start
             assert waves["T1"].fieldwork_start.year == start.year + 1
             assert waves["T2"].fieldwork_start.year == start.year + 2
-            assert all(w.fieldwork_end > w.fieldwork_start and not w.is_open for w in waves.values())
+            assert all(
+                w.fieldwork_end > w.fieldwork_start and not w.is_open for w in waves.values()
+            )
 
 
 def test_initialising_twice_changes_nothing(database_url):
@@ -93,10 +140,13 @@ def test_initialising_twice_changes_nothing(database_url):
 def test_both_questionnaires_are_recorded_as_version_1(database_url):
     report = init_database(database_url)
     assert sorted((key, version) for key, version, _ in report.versions) == [
-        ("client", 1), ("professional", 1)
+        ("client", 1),
+        ("professional", 1),
     ]
     with get_sessionmaker(database_url)() as session:
-        stored = session.scalar(select(QuestionnaireVersion).where(QuestionnaireVersion.key == "client"))
+        stored = session.scalar(
+            select(QuestionnaireVersion).where(QuestionnaireVersion.key == "client")
+        )
         assert stored.definition["key"] == "client"
         assert len(stored.checksum) == 64
 
