@@ -9,7 +9,7 @@ from db.engine import DatabaseUnavailable, database_url, describe
 from db.setup import init_database
 from surveys.definition import DefinitionError
 
-st.set_page_config(page_title="Koplopermonitor", page_icon="📋", layout="wide")
+st.set_page_config(page_title="Koplopermonitor", page_icon=":material/assignment:", layout="wide")
 
 
 @st.cache_resource(show_spinner="Database voorbereiden…")
@@ -21,11 +21,11 @@ def _database_ready(url: str) -> str:
 try:
     _database_ready(database_url())
 except (DatabaseUnavailable, DefinitionError) as exc:
-    st.error(f"Koplopermonitor kan niet starten.\n\n{exc}", icon="⚠️")
+    st.error(f"Koplopermonitor kan niet starten.\n\n{exc}", icon=":material/error:")
     st.stop()
 
 navigation = st.navigation(
-    [st.Page("pages/start.py", title="Start", icon="🏠", default=True, url_path="start")]
+    [st.Page("pages/start.py", title="Start", icon=":material/home:", default=True, url_path="start")]
 )
 try:
     navigation.run()
@@ -33,5 +33,5 @@ except (OperationalError, DBAPIError):
     st.error(
         f"De database {describe(database_url())} is op dit moment niet bereikbaar. "
         "Probeer het over een paar minuten opnieuw.",
-        icon="⚠️",
+        icon=":material/error:",
     )

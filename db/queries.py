@@ -11,11 +11,6 @@ from db.models import Cohort, Koploper, KoploperMember, QuestionnaireVersion, Re
 
 def koplopers_by_cohort(session: Session) -> pd.DataFrame:
     """One row per koploper: cohort, name, kind, province, members of a region, responses."""
-    members = (
-        select(KoploperMember.koploper_id, func.count().label("members"))
-        .group_by(KoploperMember.koploper_id)
-        .subquery()
-    )
     responses = (
         select(Response.koploper_id, func.count().label("responses"))
         .group_by(Response.koploper_id)
@@ -29,27 +24,25 @@ def koplopers_by_cohort(session: Session) -> pd.DataFrame:
             Koploper.name,
             Koploper.kind,
             Koploper.province,
-            func.coalesce(members.c.members, 0).label("members"),
             func.coalesce(responses.c.responses, 0).label("responses"),
         )
         .join(Koploper.cohort)
-        .outerjoin(members, members.c.koploper_id == Koploper.id)
         .outerjoin(responses, responses.c.koploper_id == Koploper.id)
         .order_by(Cohort.start_date, Koploper.name)
     ).all()
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         rows,
-        columns=[
-            "cohort_code",
-            "cohort",
-            "slug",
-            "name",
-            "kind",
-            "province",
-            "members",
-            "responses",
-        ],
+        columns=["cohort_code", "cohort", "slug", "name", "kind", "province", "responses"],
     )
+    members: dict[str, list[str]] = {}
+    for slug, member in session.execute(
+        select(Koploper.slug, KoploperMember.name)
+        .join(KoploperMember.koploper)
+        .order_by(KoploperMember.name)
+    ):
+        members.setdefault(slug, []).append(member)
+    frame["members"] = [", ".join(members.get(slug, [])) for slug in frame["slug"]]
+    return frame
 
 
 def cohorts(session: Session) -> pd.DataFrame:

@@ -8,6 +8,14 @@ from db.engine import get_sessionmaker
 from db.queries import cohorts, koplopers_by_cohort, questionnaire_versions
 from db.responses import count_demo
 
+KOPLOPER_COLUMNS = {
+    "name": "Koploper",
+    "kind": "Soort",
+    "province": "Provincie",
+    "members": "Gemeenten in de regio",
+    "responses": "Antwoorden",
+}
+
 with get_sessionmaker()() as session:
     koplopers = koplopers_by_cohort(session)
     cohort_table = cohorts(session)
@@ -23,7 +31,7 @@ if demo:
     st.warning(
         f"Demogegevens: deze database bevat {demo} verzonnen antwoorden om de app te laten zien. "
         "Verwijder ze met `python -m db remove-demo`.",
-        icon="🧪",
+        icon=":material/science:",
     )
 
 st.header(f"Koplopers ({len(koplopers)})")
@@ -33,21 +41,11 @@ for cohort in cohort_table.itertuples():
     if members.empty:
         st.caption("Nog geen koplopers in dit cohort; een beheerder voegt ze later toe.")
         continue
-    table = members.assign(
-        kind=members["kind"].map({"gemeente": "Gemeente", "regio": "Regio"}),
-        members=[f"{n} gemeenten" if n else "" for n in members["members"]],
-    )[["name", "kind", "members", "province", "responses"]]
-    st.dataframe(
-        table,
-        hide_index=True,
-        use_container_width=True,
-        column_config={
-            "name": "Koploper",
-            "kind": "Soort",
-            "members": "Regio van",
-            "province": "Provincie",
-            "responses": st.column_config.NumberColumn("Antwoorden", format="%d"),
-        },
+    # st.table renders a plain HTML table: readable by screen readers, unlike the canvas grid.
+    st.table(
+        members.assign(kind=members["kind"].map({"gemeente": "Gemeente", "regio": "Regio"}))
+        .rename(columns=KOPLOPER_COLUMNS)[list(KOPLOPER_COLUMNS.values())]
+        .set_index("Koploper")
     )
 
 st.header("Vragenlijsten")

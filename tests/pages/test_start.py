@@ -28,9 +28,9 @@ def test_the_start_page_lists_the_28_koplopers_by_cohort_and_the_questionnaires(
     assert subheaders[0].startswith("Eerste cohort") and subheaders[0].endswith("14 koplopers")
     assert subheaders[1].startswith("Tweede cohort") and subheaders[1].endswith("14 koplopers")
     assert subheaders[2].startswith("Derde cohort") and subheaders[2].endswith("0 koplopers")
-    names = [name for frame in app.dataframe[:2] for name in frame.value["name"]]
+    names = [name for table in app.table[:2] for name in table.value.index]
     assert len(names) == 28 and "Regio Twente" in names
-    versions = app.dataframe[2].value
+    versions = app.dataframe[0].value
     assert sorted(versions["key"]) == ["client", "professional"]
     assert not app.warning  # no demo banner without demo data
 
