@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 
 from db.engine import DatabaseUnavailable, describe, get_engine, get_sessionmaker, is_sqlite
@@ -64,6 +65,38 @@ def _remove_demo(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _set_wave(args: argparse.Namespace) -> int:
+    from db.fieldwork import set_wave_open
+
+    init_database()
+    until = None
+    if getattr(args, "until", None):
+        try:
+            until = dt.date.fromisoformat(args.until)
+        except ValueError:
+            print("Fout: --until moet een datum zijn als 2026-12-31.", file=sys.stderr)
+            return 2
+    try:
+        with get_sessionmaker().begin() as session:
+            wave = set_wave_open(session, args.koploper, args.wave, until, is_open=args.open)
+            start, end = wave.fieldwork_start, wave.fieldwork_end
+    except (LookupError, ValueError) as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
+    if args.open:
+        print(f"Meting {args.wave} van {args.koploper} staat open van {start} tot en met {end}.")
+        print(
+            f"Link voor inwoners: /respond?survey=client&koploper={args.koploper}&wave={args.wave}"
+        )
+        print(
+            "Link voor professionals: /respond?survey=professional"
+            f"&koploper={args.koploper}&wave={args.wave}"
+        )
+    else:
+        print(f"Meting {args.wave} van {args.koploper} is gesloten.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m db", description="Koplopermonitor-database")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -79,6 +112,15 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("remove-demo", help="verwijder alle demo-antwoorden").set_defaults(
         run=_remove_demo
     )
+    opener = commands.add_parser("open-wave", help="open een meting voor veldwerk")
+    opener.add_argument("koploper", help="slug van de koploper, bijv. almere")
+    opener.add_argument("wave", help="code van de meting, bijv. T2")
+    opener.add_argument("--until", help="laatste dag (JJJJ-MM-DD); standaard over 30 dagen")
+    opener.set_defaults(run=_set_wave, open=True)
+    closer = commands.add_parser("close-wave", help="sluit een meting")
+    closer.add_argument("koploper")
+    closer.add_argument("wave")
+    closer.set_defaults(run=_set_wave, open=False)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -192,3 +192,24 @@ def _refuse_update(mapper, connection, target: QuestionnaireVersion) -> None:
         f"Vragenlijstversie {target.key} v{target.version} is onveranderlijk: "
         "laad een gewijzigde definitie, dan ontstaat een nieuwe versie."
     )
+
+
+class Draft(Base):
+    """Unsent progress, found again by a resume code. Never counted as a response.
+
+    Only a SHA-256 hash of the code is stored: the code itself is the respondent's key.
+    """
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"))
+    koploper_id: Mapped[int] = mapped_column(ForeignKey("koplopers.id"))
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"))
+    language: Mapped[str] = mapped_column(String(20))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)

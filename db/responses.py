@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
 
+from db.drafts import delete_draft
 from db.models import Answer, Response
 from surveys.definition import Questionnaire
 
@@ -67,6 +69,38 @@ def insert_responses(
     if rows:
         session.execute(insert(Answer), rows)
     return ids
+
+
+def store_response(
+    factory: sessionmaker[Session],
+    questionnaire: Questionnaire,
+    response: NewResponse,
+    resume_code: str | None = None,
+) -> tuple[int, bool]:
+    """Store one response exactly once, in its own transaction; returns (id, newly stored).
+
+    The idempotency key makes a double click, a reload or a retry harmless: the second attempt
+    finds the first one's row. The draft it came from goes in the same transaction.
+    """
+    try:
+        with factory.begin() as session:
+            [response_id] = insert_responses(session, questionnaire, [response])
+            if resume_code:
+                delete_draft(session, resume_code)
+        return response_id, True
+    except IntegrityError:
+        with factory() as session:
+            existing = session.scalar(
+                select(Response.id).where(Response.idempotency_key == response.idempotency_key)
+            )
+        if existing is None:
+            raise
+        return existing, False
+
+
+def response_exists(session: Session, idempotency_key: str) -> bool:
+    query = select(Response.id).where(Response.idempotency_key == idempotency_key)
+    return session.scalar(query) is not None
 
 
 def count_demo(session: Session) -> int:

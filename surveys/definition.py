@@ -324,3 +324,14 @@ def load_builtin(key: str) -> Questionnaire:
     if not path.is_file():
         raise DefinitionError([f"{key}.yaml: geen vragenlijst met sleutel '{key}'"])
     return read_definition(path)[0]
+
+
+@cache
+def _stored(checksum_: str, canonical: str) -> Questionnaire:
+    return parse_definition(json.loads(canonical), f"versie {checksum_[:12]}")
+
+
+def from_stored(raw: dict[str, Any]) -> Questionnaire:
+    """The checked model of a definition stored in the database, parsed once per content."""
+    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _stored(checksum(raw), canonical)

@@ -1,0 +1,78 @@
+"""Drafts: a respondent's unsent progress, saved after every screen, found again by a resume code.
+
+The resume code is 128 random bits (``secrets``); only its SHA-256 hash is stored, so the database
+alone cannot be used to reopen someone's answers. Drafts expire after ``DRAFT_DAYS`` days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import secrets
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from db.models import Draft, utcnow
+
+DRAFT_DAYS = int(os.environ.get("KOPLOPERMONITOR_DRAFT_DAYS", "14"))
+
+
+def new_resume_code() -> str:
+    return secrets.token_urlsafe(16)  # 16 bytes = 128 bits
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
+def save_draft(
+    session: Session,
+    code: str,
+    *,
+    questionnaire_version_id: int,
+    koploper_id: int,
+    wave_id: int,
+    language: str,
+    answers: dict[str, Any],
+    position: int,
+    started_at: dt.datetime | None,
+) -> None:
+    """Create or update the draft for ``code``; every save moves its expiry forward."""
+    now = utcnow()
+    draft = session.scalar(select(Draft).where(Draft.code_hash == _hash(code)))
+    if draft is None:
+        draft = Draft(
+            code_hash=_hash(code),
+            questionnaire_version_id=questionnaire_version_id,
+            koploper_id=koploper_id,
+            wave_id=wave_id,
+        )
+        session.add(draft)
+    draft.language = language
+    draft.answers = dict(answers)
+    draft.position = position
+    draft.started_at = started_at
+    draft.updated_at = now
+    draft.expires_at = now + dt.timedelta(days=DRAFT_DAYS)
+    session.flush()
+
+
+def load_draft(session: Session, code: str) -> Draft | None:
+    """The draft for a resume code, or None when unknown or expired."""
+    if not code or len(code) > 100:
+        return None
+    draft = session.scalar(select(Draft).where(Draft.code_hash == _hash(code)))
+    if draft is None or draft.expires_at < utcnow():
+        return None
+    return draft
+
+
+def delete_draft(session: Session, code: str) -> None:
+    session.execute(delete(Draft).where(Draft.code_hash == _hash(code)))
+
+
+def purge_expired(session: Session) -> int:
+    return session.execute(delete(Draft).where(Draft.expires_at < utcnow())).rowcount or 0

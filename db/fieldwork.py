@@ -1,0 +1,118 @@
+"""What a respondent link points at: a questionnaire version, a koploper and an open wave.
+
+Links are public (letters, posters), so every part is treated as untrusted input: looked up with
+bound parameters only, and any mismatch gives a reason code, never an exception.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Draft, Koploper, QuestionnaireVersion, Wave
+from db.questionnaires import latest_version
+
+MAX_PARAMETER = 60
+
+
+@dataclass(frozen=True)
+class Fieldwork:
+    questionnaire_version_id: int
+    questionnaire_key: str
+    definition: dict[str, Any]
+    koploper_id: int
+    koploper_slug: str
+    koploper_name: str
+    wave_id: int
+    wave_code: str
+    wave_label: str
+    fieldwork_end: dt.date
+
+
+LinkProblem = Literal["survey", "koploper", "wave", "closed", "not_started", "ended"]
+
+
+def _plausible(parameter: str | None) -> bool:
+    return bool(parameter) and len(parameter) <= MAX_PARAMETER
+
+
+def resolve_link(
+    session: Session, survey: str, koploper: str, wave: str, today: dt.date | None = None
+) -> Fieldwork | LinkProblem:
+    today = today or dt.date.today()
+    version = latest_version(session, survey) if _plausible(survey) else None
+    if version is None:
+        return "survey"
+    found = (
+        session.scalar(select(Koploper).where(Koploper.slug == koploper))
+        if _plausible(koploper)
+        else None
+    )
+    if found is None:
+        return "koploper"
+    wave_row = (
+        session.scalar(select(Wave).where(Wave.koploper == found, Wave.code == wave))
+        if _plausible(wave)
+        else None
+    )
+    if wave_row is None:
+        return "wave"
+    return _open_fieldwork(version, found, wave_row, today)
+
+
+def resolve_draft(
+    session: Session, draft: Draft, today: dt.date | None = None
+) -> Fieldwork | LinkProblem:
+    """The fieldwork a draft belongs to, on the exact questionnaire version it was started on."""
+    version = session.get(QuestionnaireVersion, draft.questionnaire_version_id)
+    koploper = session.get(Koploper, draft.koploper_id)
+    wave = session.get(Wave, draft.wave_id)
+    return _open_fieldwork(version, koploper, wave, today or dt.date.today())
+
+
+def _open_fieldwork(
+    version: QuestionnaireVersion, found: Koploper, wave_row: Wave, today: dt.date
+) -> Fieldwork | LinkProblem:
+    if not wave_row.is_open:
+        return "closed"
+    if today < wave_row.fieldwork_start:
+        return "not_started"
+    if today > wave_row.fieldwork_end:
+        return "ended"
+    return Fieldwork(
+        questionnaire_version_id=version.id,
+        questionnaire_key=version.key,
+        definition=version.definition,
+        koploper_id=found.id,
+        koploper_slug=found.slug,
+        koploper_name=found.name,
+        wave_id=wave_row.id,
+        wave_code=wave_row.code,
+        wave_label=wave_row.label,
+        fieldwork_end=wave_row.fieldwork_end,
+    )
+
+
+def set_wave_open(
+    session: Session, slug: str, code: str, until: dt.date | None, is_open: bool = True
+) -> Wave:
+    """Open a wave for fieldwork from today (until ``until``, default 30 days), or close it."""
+    wave = session.scalar(
+        select(Wave).join(Wave.koploper).where(Koploper.slug == slug, Wave.code == code)
+    )
+    if wave is None:
+        raise LookupError(f"Geen meting '{code}' bij koploper '{slug}'.")
+    if is_open:
+        today = dt.date.today()
+        until = until or today + dt.timedelta(days=30)
+        if until < today:
+            raise ValueError("De einddatum ligt in het verleden.")
+        wave.fieldwork_start = min(wave.fieldwork_start, today)
+        wave.fieldwork_end = until
+    wave.is_open = is_open
+    session.flush()
+    return wave

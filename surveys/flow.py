@@ -1,0 +1,100 @@
+"""The respondent's path through a questionnaire: which screens, in which order, with what progress.
+
+Pure logic, no Streamlit: the standard register shows one section per screen, the easy-read
+register one question per screen; hidden questions are never shown and their answers are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from surveys.definition import Item, Questionnaire
+
+EASY_READ = "nl-eenvoudig"
+LANGUAGE_NAMES = {"nl": "Standaard", EASY_READ: "Makkelijk lezen"}
+
+
+def is_answered(value: Any) -> bool:
+    empty_text = isinstance(value, str) and not value.strip()
+    return not (value is None or value == [] or empty_text)
+
+
+def visible_items(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[Item]:
+    """Items whose condition holds, judged on the answers to visible earlier items only."""
+    shown: list[Item] = []
+    seen: dict[str, Any] = {}
+    for item in questionnaire.items:
+        if item.show_if is None or item.show_if.evaluate(seen):
+            shown.append(item)
+            if is_answered(answers.get(item.key)):
+                seen[item.key] = answers[item.key]
+    return shown
+
+
+def prune(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the answers to visible items that were actually given."""
+    return {
+        item.key: answers[item.key]
+        for item in visible_items(questionnaire, answers)
+        if is_answered(answers.get(item.key))
+    }
+
+
+@dataclass(frozen=True)
+class Screen:
+    title: str
+    items: tuple[Item, ...]
+
+
+def screens(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], language: str
+) -> list[Screen]:
+    """The screens to show now: a section each (standard) or a question each (easy read)."""
+    visible = {item.key for item in visible_items(questionnaire, answers)}
+    result: list[Screen] = []
+    for section in questionnaire.sections:
+        items = tuple(item for item in section.items if item.key in visible)
+        if not items:
+            continue
+        if language == EASY_READ:
+            result += [Screen(section.title[language], (item,)) for item in items]
+        else:
+            result.append(Screen(section.title[language], items))
+    return result
+
+
+def progress_text(position: int, total: int, language: str) -> str:
+    """'Vraag 3 van 12' (easy read) or 'Deel 2 van 4' (standard); ``position`` counts from 0."""
+    word = "Vraag" if language == EASY_READ else "Deel"
+    return f"{word} {position + 1} van {total}"
+
+
+def screen_of(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], language: str, item_key: str
+) -> int:
+    """The index of the screen that shows ``item_key`` (for 'Wijzig' on the overview)."""
+    for index, screen in enumerate(screens(questionnaire, answers, language)):
+        if any(item.key == item_key for item in screen.items):
+            return index
+    raise KeyError(item_key)
+
+
+def missing_required(screen: Screen, answers: Mapping[str, Any]) -> list[Item]:
+    return [
+        item for item in screen.items if item.required and not is_answered(answers.get(item.key))
+    ]
+
+
+def display_value(item: Item, value: Any, language: str) -> str:
+    """An answer as the respondent reads it on the overview; plain text, never markup."""
+    if not is_answered(value):
+        return "Niet ingevuld" if language != EASY_READ else "Niets ingevuld"
+    if item.qtype.multiple:
+        return ", ".join(item.label_of(code, language) for code in sorted(value))
+    if item.qtype.coded:
+        return item.label_of(value, language)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

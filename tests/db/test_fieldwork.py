@@ -1,0 +1,131 @@
+"""Respondent links, opening waves, and drafts with resume codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from db.__main__ import main
+from db.drafts import delete_draft, load_draft, new_resume_code, purge_expired, save_draft
+from db.engine import get_sessionmaker
+from db.fieldwork import resolve_draft, resolve_link, set_wave_open
+from db.models import Draft, Response, utcnow
+from db.setup import init_database
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def url(database_url) -> str:
+    init_database(database_url)
+    with get_sessionmaker(database_url).begin() as session:
+        set_wave_open(session, "almere", "T2", TODAY + dt.timedelta(days=10))
+    return database_url
+
+
+@pytest.mark.parametrize(
+    ("survey", "koploper", "wave", "problem"),
+    [
+        ("nope", "almere", "T2", "survey"),
+        ("", "almere", "T2", "survey"),
+        ("client' OR '1'='1", "almere", "T2", "survey"),
+        ("client", "atlantis", "T2", "koploper"),
+        ("client", "x" * 500, "T2", "koploper"),
+        ("client", "almere", "T9", "wave"),
+        ("client", "almere", "T1", "closed"),
+        ("client", "breda", "T2", "closed"),
+    ],
+)
+def test_a_bad_or_forged_link_gives_a_reason_and_never_an_exception(
+    url, survey, koploper, wave, problem
+):
+    with get_sessionmaker(url)() as session:
+        assert resolve_link(session, survey, koploper, wave) == problem
+
+
+def test_an_open_wave_resolves_to_its_questionnaire_koploper_and_wave(url):
+    with get_sessionmaker(url)() as session:
+        found = resolve_link(session, "professional", "almere", "T2")
+    assert found.koploper_name == "Almere" and found.wave_code == "T2"
+    assert found.questionnaire_key == "professional"
+    assert found.definition["key"] == "professional"
+
+
+def test_a_wave_outside_its_fieldwork_dates_is_refused(url):
+    with get_sessionmaker(url)() as session:
+        assert resolve_link(session, "client", "almere", "T2", TODAY + dt.timedelta(days=11)) == (
+            "ended"
+        )
+        assert resolve_link(session, "client", "almere", "T2", TODAY - dt.timedelta(days=4000)) == (
+            "not_started"
+        )
+
+
+def test_the_open_wave_command_opens_and_closes_and_refuses_nonsense(url, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["open-wave", "breda", "T1", "--until", str(TODAY + dt.timedelta(days=3))]) == 0
+    assert "respond?survey=client&koploper=breda&wave=T1" in capsys.readouterr().out
+    with get_sessionmaker(url)() as session:
+        assert not isinstance(resolve_link(session, "client", "breda", "T1"), str)
+    assert main(["close-wave", "breda", "T1"]) == 0
+    with get_sessionmaker(url)() as session:
+        assert resolve_link(session, "client", "breda", "T1") == "closed"
+    assert main(["open-wave", "atlantis", "T1"]) == 2
+    assert main(["open-wave", "breda", "T1", "--until", "gisteren"]) == 2
+    assert main(["open-wave", "breda", "T1", "--until", "2001-01-01"]) == 2
+
+
+def test_a_draft_is_saved_found_by_its_code_and_never_counted_as_a_response(url):
+    code = new_resume_code()
+    assert len(code) >= 22  # 128 bits in URL-safe base64
+    factory = get_sessionmaker(url)
+    with factory() as session:
+        fieldwork = resolve_link(session, "client", "almere", "T2")
+    context = dict(
+        questionnaire_version_id=fieldwork.questionnaire_version_id,
+        koploper_id=fieldwork.koploper_id,
+        wave_id=fieldwork.wave_id,
+        language="nl",
+        started_at=utcnow(),
+    )
+    with factory.begin() as session:
+        save_draft(session, code, answers={"aware_oco": 1}, position=0, **context)
+    with factory.begin() as session:
+        save_draft(session, code, answers={"aware_oco": 1, "used_oco": 0}, position=1, **context)
+    with factory() as session:
+        draft = load_draft(session, code)
+        assert draft.answers == {"aware_oco": 1, "used_oco": 0} and draft.position == 1
+        assert draft.code_hash != code  # only a hash is stored
+        assert resolve_draft(session, draft).wave_code == "T2"
+        assert load_draft(session, new_resume_code()) is None
+        assert load_draft(session, "") is None
+        assert session.scalars(select(Response)).first() is None
+    with factory.begin() as session:
+        delete_draft(session, code)
+    with factory() as session:
+        assert load_draft(session, code) is None
+
+
+def test_an_expired_draft_cannot_be_resumed_and_is_purged(url):
+    code = new_resume_code()
+    factory = get_sessionmaker(url)
+    with factory() as session:
+        fieldwork = resolve_link(session, "client", "almere", "T2")
+    with factory.begin() as session:
+        save_draft(
+            session,
+            code,
+            answers={},
+            position=0,
+            language="nl",
+            started_at=None,
+            questionnaire_version_id=fieldwork.questionnaire_version_id,
+            koploper_id=fieldwork.koploper_id,
+            wave_id=fieldwork.wave_id,
+        )
+        session.scalar(select(Draft)).expires_at = utcnow() - dt.timedelta(seconds=1)
+    with factory.begin() as session:
+        assert load_draft(session, code) is None
+        assert purge_expired(session) == 1
