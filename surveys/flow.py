@@ -16,30 +16,56 @@ EASY_READ = "nl-eenvoudig"
 LANGUAGE_NAMES = {"nl": "Standaard", EASY_READ: "Makkelijk lezen"}
 
 
-def is_answered(value: Any) -> bool:
-    empty_text = isinstance(value, str) and not value.strip()
-    return not (value is None or value == [] or empty_text)
+def is_unanswered(item: Item, value: Any) -> bool:
+    """Whether a value means "not answered": None, and per type an empty text or list.
+
+    A text of only spaces counts as not answered. Anything else (a 0, a "" for a coded question)
+    is an answer, right or wrong.
+    """
+    if value is None:
+        return True
+    if item.qtype.multiple:
+        return isinstance(value, list | tuple) and len(value) == 0
+    if item.type == "text":
+        return isinstance(value, str) and not value.strip()
+    return False
 
 
 def visible_items(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[Item]:
-    """Items whose condition holds, judged on the answers to visible earlier items only."""
+    """The questions shown, given the answers, in questionnaire order.
+
+    A question is shown when it has no condition, or when its condition holds on the answers to
+    the questions shown before it: an answer to a hidden question counts for nothing.
+    """
     shown: list[Item] = []
-    seen: dict[str, Any] = {}
+    given: dict[str, Any] = {}
     for item in questionnaire.items:
-        if item.show_if is None or item.show_if.evaluate(seen):
-            shown.append(item)
-            if is_answered(answers.get(item.key)):
-                seen[item.key] = answers[item.key]
+        if item.show_if is not None and not item.show_if.evaluate(given):
+            continue
+        shown.append(item)
+        value = answers.get(item.key)
+        if not is_unanswered(item, value):
+            given[item.key] = value
     return shown
 
 
+def visible_keys(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[str]:
+    return [item.key for item in visible_items(questionnaire, answers)]
+
+
 def prune(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Only the answers to visible items that were actually given."""
-    return {
-        item.key: answers[item.key]
-        for item in visible_items(questionnaire, answers)
-        if is_answered(answers.get(item.key))
-    }
+    """The answers worth storing from a response that passed: shown, answered questions only.
+
+    Drops what counts as not answered (None, [], a text of only spaces), in questionnaire order;
+    a tuple of codes becomes a list. Texts are kept exactly as typed.
+    """
+    shown = set(visible_keys(questionnaire, answers))
+    kept: dict[str, Any] = {}
+    for item in questionnaire.items:
+        value = answers.get(item.key)
+        if item.key in shown and not is_unanswered(item, value):
+            kept[item.key] = list(value) if isinstance(value, tuple) else value
+    return kept
 
 
 @dataclass(frozen=True)
@@ -83,13 +109,15 @@ def screen_of(
 
 def missing_required(screen: Screen, answers: Mapping[str, Any]) -> list[Item]:
     return [
-        item for item in screen.items if item.required and not is_answered(answers.get(item.key))
+        item
+        for item in screen.items
+        if item.required and is_unanswered(item, answers.get(item.key))
     ]
 
 
 def display_value(item: Item, value: Any, language: str) -> str:
     """An answer as the respondent reads it on the overview; plain text, never markup."""
-    if not is_answered(value):
+    if is_unanswered(item, value):
         return "Niet ingevuld" if language != EASY_READ else "Niets ingevuld"
     if item.qtype.multiple:
         return ", ".join(item.label_of(code, language) for code in sorted(value))

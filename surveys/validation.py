@@ -1,0 +1,356 @@
+"""The server-side check of a whole response, with a pandera schema generated from the definition.
+
+Before a response is stored, ``validate_response`` checks it against the exact questionnaire
+version it was given for: types, allowed codes, ranges, text length, required-when-visible and
+hidden-must-be-empty. It returns one ``Problem`` per question, in plain Dutch (B1), naming the
+question by its text; an empty list means the response may be stored.
+
+The response is checked as a long frame, one row per question (index: the item key), with the
+answer as given in ``value``, whether it counts as an answer in ``answered`` and whether the
+question is shown in ``visible``. Each rule is one pandera check over all rows, driven by a table
+of that rule per item built from the definition, so the check costs about the same for 5 or 50
+questions. (A frame with one column per item needs a pandera check per item and rule, at ~75 µs
+each: a prototype of that took over 30 ms per response.) The schema is built once per
+questionnaire object and cached.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import weakref
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from surveys.definition import Item, Questionnaire
+from surveys.flow import is_unanswered, visible_keys
+
+log = logging.getLogger(__name__)
+
+QUESTION_TEXT_LIMIT = 60
+"""Longer question texts are shortened in messages, ending in '…'."""
+
+RULES = ("hidden", "type", "codes", "distinct", "range", "length", "characters", "required")
+"""The rules per question, most relevant first: a question gets the message of the first broken."""
+
+Predicate = Callable[[Any], bool]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a response cannot be stored: one per question, or for the response as a whole."""
+
+    item_key: str | None
+    """The question's key; None for a problem with the response as a whole."""
+    message: str
+    """For the respondent: Dutch, plain language, naming the question by its text."""
+
+
+# --- answers: what counts as given, and the type each question accepts ---------------------------
+
+
+def _is_code(value: Any) -> bool:
+    """An answer code is a plain int: not a bool, not 1.0, not "1"."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_codes(value: Any) -> bool:
+    return isinstance(value, list | tuple) and all(_is_code(code) for code in value)
+
+
+def _is_number(value: Any) -> bool:
+    """A finite int or float that fits in a float (so it can be stored and computed with)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an int with hundreds of digits
+        return False
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _type_predicate(item: Item) -> Predicate:
+    if item.qtype.multiple:
+        return _is_codes
+    if item.qtype.coded:
+        return _is_code
+    return _is_number if item.type == "number" else _is_text
+
+
+def _guarded(accepts: Predicate, rule: Predicate) -> Predicate:
+    """A rule on an answer of the right type; other values are for the 'type' rule to report."""
+    return lambda value: value is None or not accepts(value) or rule(value)
+
+
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+"""NUL and lone surrogates: no database text column takes them, and no keyboard types them."""
+
+
+def _item_rules(item: Item) -> dict[str, Predicate]:
+    """The value rules of one question, each a predicate that is True for an acceptable answer."""
+    accepts = _type_predicate(item)
+    rules: dict[str, Predicate] = {"type": lambda value: value is None or accepts(value)}
+    if item.qtype.coded:
+        allowed = frozenset(item.allowed_codes)
+        if item.qtype.multiple:
+            rules["codes"] = _guarded(accepts, lambda codes: all(c in allowed for c in codes))
+            rules["distinct"] = _guarded(accepts, lambda codes: len(set(codes)) == len(codes))
+        else:
+            rules["codes"] = _guarded(accepts, lambda code: code in allowed)
+    elif item.type == "number":
+        low = -math.inf if item.min is None else item.min
+        high = math.inf if item.max is None else item.max
+        if item.min is not None or item.max is not None:
+            rules["range"] = _guarded(accepts, lambda number: low <= number <= high)
+    else:
+        limit = item.max_length
+        if limit is not None:
+            rules["length"] = _guarded(accepts, lambda text: len(text) <= limit)
+        rules["characters"] = _guarded(accepts, lambda text: UNSTORABLE.search(text) is None)
+    return rules
+
+
+def _rule_check(rule: str, predicates: Mapping[str, Predicate]) -> pa.Check:
+    """One pandera check of ``value`` applying, row by row, the rule's predicate for that item."""
+
+    def check(values: pd.Series) -> pd.Series:
+        return pd.Series(
+            [
+                (predicate := predicates.get(key)) is None or predicate(value)
+                for key, value in zip(values.index, values, strict=True)
+            ],
+            index=values.index,
+            dtype=bool,
+        )
+
+    return pa.Check(check, name=rule, ignore_na=False)
+
+
+def _build_schema(questionnaire: Questionnaire) -> pa.DataFrameSchema:
+    items = questionnaire.items
+    keys = [item.key for item in items]
+    by_rule: dict[str, dict[str, Predicate]] = {}
+    for item in items:
+        for rule, predicate in _item_rules(item).items():
+            by_rule.setdefault(rule, {})[item.key] = predicate
+    required = [item.key for item in items if item.required]
+
+    def hidden_is_empty(frame: pd.DataFrame) -> pd.Series:
+        return frame["visible"] | ~frame["answered"]
+
+    def required_is_answered(frame: pd.DataFrame) -> pd.Series:
+        return ~(frame.index.isin(required) & frame["visible"]) | frame["answered"]
+
+    return pa.DataFrameSchema(
+        {
+            "value": pa.Column(
+                nullable=True,
+                checks=[_rule_check(rule, by_rule[rule]) for rule in RULES if rule in by_rule],
+            ),
+            "answered": pa.Column(bool),
+            "visible": pa.Column(bool),
+        },
+        index=pa.Index(
+            checks=pa.Check(lambda index: index.isin(keys), name="known", ignore_na=False)
+        ),
+        checks=[
+            pa.Check(hidden_is_empty, name="hidden", ignore_na=False),
+            pa.Check(required_is_answered, name="required", ignore_na=False),
+        ],
+        strict=True,
+        name=f"antwoorden {questionnaire.key}",
+        description="A row per question: the answer, whether it counts, whether it is shown.",
+        metadata={"questionnaire": questionnaire.key, "items": keys},
+    )
+
+
+_SCHEMAS: dict[int, tuple[weakref.ReferenceType[Questionnaire], pa.DataFrameSchema]] = {}
+
+
+def response_schema(questionnaire: Questionnaire) -> pa.DataFrameSchema:
+    """The pandera schema of a response to this questionnaire, built once per questionnaire object.
+
+    The cache holds the questionnaire weakly and forgets the schema when the questionnaire is
+    gone. Questionnaires are not changed after loading; one that is changed needs a new object.
+    """
+    key = id(questionnaire)
+    cached = _SCHEMAS.get(key)
+    if cached is not None and cached[0]() is questionnaire:
+        return cached[1]
+    schema = _build_schema(questionnaire)
+    _SCHEMAS[key] = (weakref.ref(questionnaire, lambda _, key=key: _SCHEMAS.pop(key, None)), schema)
+    return schema
+
+
+def response_frame(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> pd.DataFrame:
+    """The frame the schema checks: a row per question in order, then a row per unknown key.
+
+    ``value`` holds the answer as given (None when absent), ``answered`` whether it counts as an
+    answer (see ``is_unanswered``) and ``visible`` whether the question is shown. Unknown keys
+    count as shown, so only the index check reports them.
+    """
+    shown = set(visible_keys(questionnaire, answers))
+    keys: list[str] = []
+    values: list[Any] = []
+    answered: list[bool] = []
+    for item in questionnaire.items:
+        value = answers.get(item.key)
+        keys.append(item.key)
+        values.append(value)
+        answered.append(not is_unanswered(item, value))
+    known = set(keys)
+    for key, value in answers.items():
+        if key not in known:
+            keys.append(key)
+            values.append(value)
+            answered.append(value is not None)
+            shown.add(key)
+    column = np.empty(len(values), dtype=object)
+    column[:] = values  # element by element: a list stays one answer, 2.0 and True stay themselves
+    return pd.DataFrame(
+        {
+            "value": column,
+            "answered": np.array(answered, dtype=bool),
+            "visible": np.fromiter((key in shown for key in keys), dtype=bool, count=len(keys)),
+        },
+        index=pd.Index(keys, name="item"),
+    )
+
+
+# --- messages ----------------------------------------------------------------------------------
+
+
+def _shorten(text: str, limit: int = QUESTION_TEXT_LIMIT) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,.;:?!") + "…"
+
+
+def dutch_number(number: float) -> str:
+    """A number as Dutch readers write it: 1.234 and 2,5."""
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    return f"{number:,}".translate(str.maketrans({",": ".", ".": ","}))
+
+
+def _answer_hint(item: Item) -> str:
+    return "Vul een antwoord in." if not item.qtype.coded else "Kies een antwoord."
+
+
+def _range_text(item: Item) -> str:
+    if item.min is not None and item.max is not None:
+        return f"van {dutch_number(item.min)} tot {dutch_number(item.max)}"
+    if item.min is not None:
+        return f"van {dutch_number(item.min)} of meer"
+    return f"van {dutch_number(item.max)} of minder"  # type: ignore[arg-type]
+
+
+def _type_message(item: Item) -> str:
+    if item.qtype.multiple:
+        return "kies een of meer van de antwoorden."
+    if item.qtype.coded:
+        return "kies een van de antwoorden."
+    if item.type == "number":
+        return "vul een getal in."
+    return "vul uw antwoord in als tekst."
+
+
+def _message(item: Item, rule: str, value: Any, language: str) -> str:
+    texts = item.text
+    question = f'Vraag "{_shorten(texts.get(language) or texts["nl"])}": '
+    if rule == "hidden":
+        return question + "deze vraag hoort niet bij uw eerdere antwoorden en moet leeg blijven."
+    if rule == "type":
+        return question + _type_message(item)
+    if rule == "codes" and item.qtype.multiple:
+        return question + "een van uw antwoorden bestaat niet. Kies uit de antwoorden die er staan."
+    if rule == "codes":
+        return question + "dit antwoord bestaat niet. Kies een van de antwoorden."
+    if rule == "distinct":
+        return question + "u heeft een antwoord twee keer gekozen. Kies elk antwoord één keer."
+    if rule == "range":
+        return question + f"vul een getal in {_range_text(item)}."
+    if rule == "length":
+        return question + (
+            f"uw antwoord is te lang ({dutch_number(len(value))} tekens). "
+            f"Het mag maximaal {dutch_number(item.max_length or 0)} tekens zijn."
+        )
+    if rule == "characters":
+        return question + "uw antwoord bevat een teken dat wij niet kunnen bewaren. Haal het weg."
+    return question + "deze vraag is verplicht. " + _answer_hint(item)
+
+
+def _unknown_message(key: str) -> str:
+    return f'Vraag "{_shorten(key)}" bestaat niet in deze vragenlijst. Dit antwoord kan niet mee.'
+
+
+UNREADABLE = "Wij konden uw antwoorden niet lezen. Probeer het opnieuw."
+UNCHECKED = "Wij konden uw antwoorden niet controleren. Probeer het opnieuw."
+
+
+# --- the check ---------------------------------------------------------------------------------
+
+
+def _failures(failure_cases: pd.DataFrame) -> Iterable[tuple[str, Any]]:
+    """(rule, item key) for every failing row; a dataframe check lists each row once per column."""
+    seen: set[tuple[str, Any]] = set()
+    for rule, key in zip(failure_cases["check"], failure_cases["index"], strict=True):
+        if (rule, key) not in seen:
+            seen.add((rule, key))
+            yield rule, key
+
+
+def validate_response(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], language: str = "nl"
+) -> list[Problem]:
+    """Check a whole response; [] when it may be stored, else one Problem per question.
+
+    Problems come in questionnaire order, then unknown keys in the order given; each question
+    gets the message of the most relevant rule it breaks (see ``RULES``).
+    """
+    if not isinstance(answers, Mapping) or not all(isinstance(key, str) for key in answers):
+        return [Problem(None, UNREADABLE)]
+    schema = response_schema(questionnaire)
+    frame = response_frame(questionnaire, answers)
+    try:
+        schema.validate(frame, lazy=True, inplace=True)
+    except SchemaErrors as errors:
+        failure_cases = errors.failure_cases
+    else:
+        return []
+
+    broken: dict[str, set[str]] = {}
+    unknown: set[str] = set()
+    whole: list[Problem] = []
+    for rule, key in _failures(failure_cases):
+        if rule == "known" and isinstance(key, str):
+            unknown.add(key)
+        elif rule in RULES and isinstance(key, str):
+            broken.setdefault(key, set()).add(rule)
+        elif not whole:  # not one of our rules: a bug here, so refuse rather than store
+            log.error("unexpected failure in response check: %s %r", rule, key)
+            whole.append(Problem(None, UNCHECKED))
+
+    problems = list(whole)
+    values = frame["value"]
+    for item in questionnaire.items:
+        rules = broken.get(item.key)
+        if rules:
+            rule = next(rule for rule in RULES if rule in rules)
+            problems.append(Problem(item.key, _message(item, rule, values[item.key], language)))
+    problems.extend(Problem(key, _unknown_message(key)) for key in answers if key in unknown)
+    return problems
