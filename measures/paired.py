@@ -1,0 +1,152 @@
+"""Follow-up against baseline for the same people: the paired design.
+
+Responses are linked across waves by ``panel_id`` (same koploper and questionnaire, one response
+per wave). Only linked pairs in which both answers are in the base count. Shares: Newcombe's paired
+score interval and the exact McNemar test; means: the t interval of the within-pair changes, the
+paired t-test and, beside it, the Wilcoxon signed-rank test.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from measures.contrast import finish_contrast
+from measures.effects import cohen_h, hedges_g_paired
+from measures.indicators import PROPORTION, Settings
+from measures.intervals import newcombe_paired_interval, t_interval, wilson_interval
+from measures.ranktests import WILCOXON, wilcoxon_from_counts
+from measures.scoring import DONT_KNOW, MISSING, VALID, Scored
+from measures.significance import MCNEMAR, PAIRED_T, mcnemar_exact, paired_t
+
+NO_PAIRS_REASON = "geen gekoppelde paren (panel_id) met een geldig antwoord bij beide metingen"
+
+
+def linked_pairs(scored: Scored, baseline: str, followup: str) -> pd.DataFrame:
+    """Positions of the baseline and follow-up response of each linked person, per koploper."""
+    meta = scored.meta.reset_index(drop=True)
+    linked = meta[meta["panel_id"] != ""]
+    first = linked[linked["wave"] == baseline][["koploper", "panel_id"]].reset_index()
+    second = linked[linked["wave"] == followup][["koploper", "panel_id"]].reset_index()
+    return first.merge(second, on=["koploper", "panel_id"], suffixes=("_1", "_2")).rename(
+        columns={"index_1": "row_1", "index_2": "row_2"}
+    )
+
+
+def _grouped(group: np.ndarray, size: int, weights: np.ndarray | None = None) -> np.ndarray:
+    return np.bincount(group, weights=weights, minlength=size).astype(float)
+
+
+def paired_contrast(
+    scored: Scored,
+    baseline: str,
+    followup: str,
+    settings: Settings,
+    koplopers: list[str],
+    side_names: tuple[str, str] = ("", ""),
+) -> pd.DataFrame:
+    """Compare baseline and follow-up within linked pairs, per koploper × indicator."""
+    pairs = linked_pairs(scored, baseline, followup)
+    pairs = pairs[pairs["koploper"].isin(koplopers)]
+    index = {k: i for i, k in enumerate(koplopers)}
+    group = pairs["koploper"].map(index).to_numpy(dtype=np.int64)
+    size = len(koplopers)
+    meta = scored.meta
+    in_wave = [
+        meta[meta["wave"] == wave]["koploper"].value_counts().reindex(koplopers, fill_value=0)
+        for wave in (baseline, followup)
+    ]
+    row_1, row_2 = pairs["row_1"].to_numpy(), pairs["row_2"].to_numpy()
+    parts = []
+    for indicator in scored.indicators:
+        v1, v2 = scored.values[indicator][row_1], scored.values[indicator][row_2]
+        s1, s2 = scored.status[indicator][row_1], scored.status[indicator][row_2]
+        both = (s1 == VALID) & (s2 == VALID)
+        g = group[both]
+        a, b = v1[both], v2[both]
+        n = _grouped(g, size)
+        part = pd.DataFrame({"koploper": koplopers, "indicator": indicator})
+        part["kind"] = scored.kinds[indicator]
+        part["scale"] = scored.scales[indicator]
+        part["n_1"] = part["n_2"] = n.astype(np.int64)
+        for side, status in ((1, s1), (2, s2)):
+            part[f"n_dont_know_{side}"] = _grouped(group[status == DONT_KNOW], size).astype(int)
+            part[f"n_missing_{side}"] = _grouped(group[status == MISSING], size).astype(int)
+            part[f"n_unlinked_{side}"] = in_wave[side - 1].to_numpy() - _grouped(group, size)
+        if scored.kinds[indicator] == PROPORTION:
+            _proportions(part, g, a, b, size, settings)
+        else:
+            _means(part, g, a, b, size, settings)
+        parts.append(part)
+    table = finish_contrast(pd.concat(parts, ignore_index=True), settings, side_names)
+    unlinked = (table["n_1"] == 0).to_numpy()
+    table.loc[unlinked, "reason"] = NO_PAIRS_REASON
+    return table
+
+
+def _proportions(
+    part: pd.DataFrame,
+    g: np.ndarray,
+    first: np.ndarray,
+    second: np.ndarray,
+    size: int,
+    settings: Settings,
+) -> None:
+    both = _grouped(g, size, (first == 1) & (second == 1))
+    only_first = _grouped(g, size, (first == 1) & (second == 0))
+    only_second = _grouped(g, size, (first == 0) & (second == 1))
+    neither = _grouped(g, size, (first == 0) & (second == 0))
+    n = both + only_first + only_second + neither
+    for side, yes in ((1, both + only_first), (2, both + only_second)):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            part[f"estimate_{side}"] = yes / n
+        part[f"ci_low_{side}"], part[f"ci_high_{side}"] = wilson_interval(
+            yes, n, settings.confidence
+        )
+    part["difference"] = part["estimate_2"] - part["estimate_1"]
+    part["diff_ci_low"], part["diff_ci_high"] = newcombe_paired_interval(
+        both, only_first, only_second, neither, settings.confidence
+    )
+    part["test"] = np.where(n > 0, MCNEMAR, "")
+    part["p_value"] = np.where(n > 0, mcnemar_exact(only_first, only_second), np.nan)
+    part["rank_test"] = ""
+    part["p_value_rank"] = np.nan
+    part["q_value"] = np.nan
+    part["effect_size"] = cohen_h(part["estimate_1"], part["estimate_2"])
+
+
+def _mean_var(g: np.ndarray, x: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n = _grouped(g, size)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = _grouped(g, size, x) / n
+        variance = _grouped(g, size, (x - mean[g]) ** 2) / (n - 1)
+    return n, mean, np.where(n >= 2, variance, np.nan)
+
+
+def _means(
+    part: pd.DataFrame,
+    g: np.ndarray,
+    first: np.ndarray,
+    second: np.ndarray,
+    size: int,
+    settings: Settings,
+) -> None:
+    n, m1, v1 = _mean_var(g, first, size)
+    _, m2, v2 = _mean_var(g, second, size)
+    _, md, vd = _mean_var(g, second - first, size)
+    for side, mean, variance in ((1, m1, v1), (2, m2, v2)):
+        part[f"estimate_{side}"] = mean
+        part[f"ci_low_{side}"], part[f"ci_high_{side}"] = t_interval(
+            mean, variance, n, settings.confidence
+        )
+    part["difference"] = md
+    part["diff_ci_low"], part["diff_ci_high"] = t_interval(md, vd, n, settings.confidence)
+    part["test"] = PAIRED_T
+    part["p_value"] = paired_t(md, vd, n)
+    change = pd.DataFrame({"g": g, "d": second - first}).value_counts().reset_index()
+    part["rank_test"] = WILCOXON
+    part["p_value_rank"] = wilcoxon_from_counts(
+        change["g"].to_numpy(), change["d"].to_numpy(), change["count"].to_numpy(), size
+    )
+    part["q_value"] = np.nan
+    part["effect_size"] = hedges_g_paired(m1, v1, m2, v2, n)

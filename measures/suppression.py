@@ -1,0 +1,112 @@
+"""Small numbers: which figures may be shown, with which flag, and why not.
+
+Below ``min_n`` (10) respondents in the base no estimate, interval or test leaves the engine, only
+the reason; below ``indicative_n`` (30) the figure carries the flag "indicatief". Subgroup tables
+get complementary suppression: a cell is also withheld when the total and the other cells would let
+someone work a withheld cell out by subtraction.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from measures.indicators import Settings
+
+SUPPRESSED = "onderdrukt"
+INDICATIVE = "indicatief"
+COMPLEMENT_REASON = (
+    "onderdrukt om een kleine groep elders in deze tabel te beschermen (aanvullende onderdrukking)"
+)
+
+ObjectArray = NDArray[np.object_]
+
+
+def flags(n: ArrayLike, settings: Settings) -> ObjectArray:
+    """'' , 'indicatief' or 'onderdrukt' for each (smallest) base size."""
+    n = np.asarray(n, dtype=float)
+    n = np.where(np.isnan(n), 0, n)
+    return np.select(
+        [n < settings.min_n, n < settings.indicative_n], [SUPPRESSED, INDICATIVE], ""
+    ).astype(object)
+
+
+def reasons(
+    n: ArrayLike,
+    n_dont_know: ArrayLike,
+    settings: Settings,
+    where: ArrayLike | str = "",
+) -> ObjectArray:
+    """Why a figure is withheld or indicative, in Dutch; '' when it is shown without reservation.
+
+    ``where`` names the group the smallest base belongs to ("bij T0"), per row or for all rows.
+    """
+    n = np.nan_to_num(np.asarray(n, dtype=float))
+    dont_know = np.nan_to_num(np.asarray(n_dont_know, dtype=float))
+    where = np.broadcast_to(np.asarray(where, dtype=object), n.shape)
+    suffix = np.where(where == "", "", " " + where.astype(str))
+    count = n.astype(np.int64).astype(str)
+    nothing = np.where(
+        dont_know > 0,
+        "geen geldige antwoorden" + suffix + ": alleen 'weet niet / n.v.t.' of niet beantwoord",
+        "geen antwoorden" + suffix,
+    )
+    too_few = "te weinig antwoorden" + suffix + " (n = " + count + f", minimaal {settings.min_n})"
+    indicative = (
+        "indicatief: minder dan "
+        + str(settings.indicative_n)
+        + " antwoorden"
+        + suffix
+        + " (n = "
+        + count
+        + ")"
+    )
+    return np.select(
+        [n == 0, n < settings.min_n, n < settings.indicative_n], [nothing, too_few, indicative], ""
+    ).astype(object)
+
+
+def blank(table: pd.DataFrame, columns: list[str], mask: ArrayLike) -> pd.DataFrame:
+    """Empty the figure columns where ``mask`` holds (a copy)."""
+    out = table.copy()
+    mask = np.asarray(mask, dtype=bool)
+    for column in columns:
+        if column in out:
+            out[column] = out[column].astype(float).where(~mask)
+    return out
+
+
+def complement_of_partition(
+    table: pd.DataFrame, partition: list[str], settings: Settings
+) -> NDArray[np.bool_]:
+    """Cells to withhold besides the small ones, when the cells of ``partition`` add up to a total.
+
+    If exactly one cell with respondents is withheld, total minus the others gives it away: then the
+    smallest shown cell with respondents is withheld too.
+    """
+    n = table["n"].to_numpy(dtype=float)
+    small = (n > 0) & (n < settings.min_n)
+    frame = pd.DataFrame({"small": small, "n": n}, index=table.index)
+    for column in partition:
+        frame[column] = table[column].to_numpy()
+    lonely = frame.groupby(partition, observed=True)["small"].transform("sum") == 1
+    candidates = frame[lonely & ~small & (frame["n"] > 0)]
+    extra = np.zeros(len(table), dtype=bool)
+    if not candidates.empty:
+        chosen = (
+            candidates.sort_values("n", kind="stable").groupby(partition, observed=True).head(1)
+        )
+        extra[table.index.get_indexer(chosen.index)] = True
+    return extra
+
+
+def complement_of_overlapping(
+    n: ArrayLike, total_n: ArrayLike, settings: Settings
+) -> NDArray[np.bool_]:
+    """Overlapping groups (multiple choice): withhold a cell when the rest of the total is small.
+
+    Shown next to the total, a cell otherwise reveals the figure of the few who are not in it.
+    """
+    rest = np.nan_to_num(np.asarray(total_n, dtype=float)) - np.asarray(n, dtype=float)
+    return (rest > 0) & (rest < settings.min_n)
