@@ -78,6 +78,9 @@ class _Respondent:
             codes = [o.code for o in item.options if o.code != 9]
             k = min(len(codes), 1 + rng.poisson(0.6))
             return sorted(int(c) for c in rng.choice(codes, size=k, replace=False))
+        if item.type == "number":
+            low, high = int(item.min or 0), int(item.max or 20)
+            return int(min(high, max(low, rng.poisson(3))))
         if item.type == "text":
             return str(rng.choice(COMMENTS)) if rng.random() < 0.12 else None
         return None

@@ -1,0 +1,87 @@
+"""Everything the respondent page says, in both registers (standard B1 and easy read)."""
+
+from __future__ import annotations
+
+from surveys.flow import EASY_READ
+
+
+def both(nl: str, easy: str | None = None) -> dict[str, str]:
+    return {"nl": nl, EASY_READ: easy or nl}
+
+
+TEXTS: dict[str, dict] = {
+    "asked_by": both(
+        "Deze vragenlijst is van de gemeente {koploper}, samen met Movisie.",
+        "Deze vragen komen van de gemeente {koploper}.",
+    ),
+    "contact": both(
+        "Vragen over dit onderzoek? Neem contact op met de gemeente {koploper} en noem "
+        "'Koplopers cliëntondersteuning'.",
+        "Heeft u een vraag? Bel of mail de gemeente {koploper}.",
+    ),
+    "choose_version": both("Welke versie wilt u invullen?", "Welke versie wilt u?"),
+    "version_names": {
+        "nl": {"nl": "Standaard", EASY_READ: "Makkelijk lezen (korte zinnen, één vraag per keer)"},
+        EASY_READ: {
+            "nl": "Standaard",
+            EASY_READ: "Makkelijk lezen (korte zinnen, één vraag per keer)",
+        },
+    },
+    "start": both("Beginnen", "Beginnen"),
+    "back": both("Vorige", "Terug"),
+    "next": both("Volgende", "Verder"),
+    "to_overview": both("Klaar, terug naar het overzicht", "Klaar, naar het overzicht"),
+    "required": both(
+        "Deze vraag is verplicht. Kies een antwoord om verder te gaan.",
+        "Deze vraag moet u invullen. Kies een antwoord.",
+    ),
+    "later": both("Later verder gaan?", "Later verder?"),
+    "later_explained": both(
+        "Uw antwoorden zijn bewaard. Zet de code hieronder achter het adres van deze pagina "
+        "(of bewaar het adres van deze pagina als bladwijzer) om later verder te gaan. "
+        "De code werkt 14 dagen.",
+        "Uw antwoorden zijn bewaard. Bewaar deze pagina. Dan kunt u later verder.",
+    ),
+    "draft_failed": both(
+        "Uw antwoorden konden nu niet tussentijds worden bewaard. U kunt gewoon verder gaan.",
+        "Bewaren lukte nu niet. U kunt gewoon verder.",
+    ),
+    "overview": both("Uw antwoorden", "Dit zijn uw antwoorden"),
+    "overview_explained": both(
+        "Kijk uw antwoorden na. Wilt u iets veranderen? Kies dan 'Wijzig'. "
+        "Klopt alles? Kies dan 'Versturen'.",
+        "Klopt alles? Kies dan 'Versturen'. Wilt u iets veranderen? Kies dan 'Wijzig'.",
+    ),
+    "change": both("Wijzig", "Wijzig"),
+    "send": both("Versturen", "Versturen"),
+    "retry": both("Opnieuw proberen", "Nog een keer versturen"),
+    "db_down_send": both(
+        "Het versturen is niet gelukt: er is een storing. Uw antwoorden zijn niet verloren. "
+        "Probeer het over een paar minuten opnieuw.",
+        "Versturen lukte niet. Uw antwoorden zijn nog bewaard. Probeer het straks nog een keer.",
+    ),
+    "db_down_start": both(
+        "De vragenlijst is op dit moment niet bereikbaar door een storing. "
+        "Probeer het later opnieuw."
+    ),
+    "thanks": both("Dank u wel!", "Dank u wel!"),
+    "thanks_explained": both(
+        "Uw antwoorden zijn verstuurd. Ze helpen uw gemeente om de cliëntondersteuning beter te "
+        "maken. U kunt deze pagina nu sluiten.",
+        "Uw antwoorden zijn verstuurd. U kunt deze pagina nu sluiten.",
+    ),
+    "already_sent": both("Deze antwoorden zijn al verstuurd. Dank u wel!"),
+    "draft_gone": both(
+        "Deze link om verder te gaan werkt niet meer. Misschien is hij verlopen. "
+        "Begin opnieuw met de link uit de brief of van de poster."
+    ),
+}
+
+LINK_PROBLEMS: dict[str, str] = {
+    "survey": "Deze vragenlijst bestaat niet. Controleer de link uit de brief of van de poster.",
+    "koploper": "Deze gemeente kennen wij niet. Controleer de link uit de brief of van de poster.",
+    "wave": "Deze meting bestaat niet. Controleer de link uit de brief of van de poster.",
+    "closed": "Deze vragenlijst is nu gesloten. Dank u wel voor uw interesse.",
+    "not_started": "Deze vragenlijst is nog niet begonnen. Probeer het later opnieuw.",
+    "ended": "Deze vragenlijst is afgelopen. Dank u wel voor uw interesse.",
+}

@@ -1,0 +1,133 @@
+"""Real-browser fixtures: a running ``streamlit run`` on a fresh database, and Debian's Chromium.
+
+Skipped, with the reason, when no Chromium is installed (CI installs Debian's ``chromium``).
+Screenshots of every screen go to ``test-artifacts/`` when a test fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from db.engine import get_engine, get_sessionmaker
+from db.fieldwork import set_wave_open
+from db.setup import init_database
+
+ROOT = Path(__file__).parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[dict]:
+    """A Streamlit server on its own SQLite database, with wave T2 of Almere open."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium not installed (apt-get install chromium); browser tests skipped")
+    folder = tmp_path_factory.mktemp("browser-db")
+    url = f"sqlite:///{folder / 'app.db'}"
+    init_database(url)
+    with get_sessionmaker(url).begin() as session:
+        set_wave_open(session, "almere", "T2", dt.date.today() + dt.timedelta(days=30))
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": url}
+    log = open(folder / "streamlit.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "streamlit_app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.terminate()
+        pytest.fail("streamlit did not start: " + (folder / "streamlit.log").read_text())
+    yield {"base": base, "database_url": url}
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+    get_engine(url).dispose()
+
+
+@pytest.fixture(scope="session")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1000, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    page.shots = []  # (name, png bytes) of every screen, saved when the test fails
+    yield page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        folder = ARTIFACTS / request.node.name
+        folder.mkdir(parents=True, exist_ok=True)
+        for number, (name, png) in enumerate(page.shots):
+            (folder / f"{number:02d}-{name}.png").write_bytes(png)
+        page.screenshot(path=str(folder / "zz-last.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.rep_call = report
+    return report
