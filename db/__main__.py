@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from pathlib import Path
 
 from db.engine import DatabaseUnavailable, describe, get_engine, get_sessionmaker, is_sqlite
 from db.responses import count_demo, delete_demo
@@ -97,6 +98,20 @@ def _set_wave(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from db.export import responses_wide, write_csv
+
+    init_database()
+    with get_sessionmaker()() as session:
+        frame = responses_wide(session, koploper=args.koploper, include_demo=not args.no_demo)
+        demo = count_demo(session) if not args.no_demo else 0
+    write_csv(frame, Path(args.out))
+    print(f"{len(frame)} antwoorden geschreven naar {args.out}.")
+    if demo:
+        print(f"Let op: de database bevat {demo} demo-antwoorden (weglaten met --no-demo).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m db", description="Koplopermonitor-database")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -121,6 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     closer.add_argument("koploper")
     closer.add_argument("wave")
     closer.set_defaults(run=_set_wave, open=False)
+    exporter = commands.add_parser("export", help="antwoorden naar CSV (uitwisselformaat)")
+    exporter.add_argument("--out", required=True, help="CSV-bestand om te schrijven")
+    exporter.add_argument("--koploper", help="alleen deze koploper (slug)")
+    exporter.add_argument("--no-demo", action="store_true", help="demo-antwoorden weglaten")
+    exporter.set_defaults(run=_export)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
