@@ -206,7 +206,8 @@ def seed_demo(
         if OPEN_WAVE in waves:
             wave = waves[OPEN_WAVE]
             wave.fieldwork_start, wave.fieldwork_end = today, today + dt.timedelta(days=OPEN_DAYS)
-            wave.is_open = True
+            if not wave.is_open:
+                wave.is_open = wave.opened_for_demo = True
         progress(f"[{number}/{len(koplopers)}] {koploper.name}")
     session.flush()
     return added

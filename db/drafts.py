@@ -15,13 +15,18 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from db.models import Draft, utcnow
+from db.models import Draft, Response, utcnow
 
 DRAFT_DAYS = int(os.environ.get("KOPLOPERMONITOR_DRAFT_DAYS", "14"))
 
 
 def new_resume_code() -> str:
     return secrets.token_urlsafe(16)  # 16 bytes = 128 bits
+
+
+def idempotency_key_for(code: str) -> str:
+    """The idempotency key of the response sent from the draft with this resume code."""
+    return hashlib.sha256(f"response:{code}".encode()).hexdigest()
 
 
 def _hash(code: str) -> str:
@@ -40,7 +45,16 @@ def save_draft(
     position: int,
     started_at: dt.datetime | None,
 ) -> None:
-    """Create or update the draft for ``code``; every save moves its expiry forward."""
+    """Create or update the draft for ``code``; every save moves its expiry forward.
+
+    Nothing is saved for a code whose response was sent already (e.g. from a second tab). Expired
+    drafts of anyone are deleted on the way: they hold answers and are kept no longer than needed.
+    """
+    purge_expired(session)
+    if session.scalar(
+        select(Response.id).where(Response.idempotency_key == idempotency_key_for(code))
+    ):
+        return
     now = utcnow()
     draft = session.scalar(select(Draft).where(Draft.code_hash == _hash(code)))
     if draft is None:

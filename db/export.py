@@ -91,7 +91,9 @@ def responses_wide(
     codes = long["code"].notna()
     value[codes] = long.loc[codes, "code"].astype("int64").astype(str)
     numbers = long["number"].notna()
-    value[numbers] = long.loc[numbers, "number"].map(lambda n: f"{n:g}")
+    value[numbers] = long.loc[numbers, "number"].map(
+        lambda n: str(int(n)) if float(n).is_integer() else repr(float(n))
+    )
     texts = long["text"].notna()
     value[texts] = long.loc[texts, "text"].map(spreadsheet_safe)
     long["value"] = value

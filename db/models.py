@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -107,6 +108,8 @@ class Wave(Base):
     fieldwork_start: Mapped[dt.date] = mapped_column(Date)
     fieldwork_end: Mapped[dt.date] = mapped_column(Date)
     is_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    opened_for_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Opened by ``seed-demo``; ``remove-demo`` closes it again."""
 
     koploper: Mapped[Koploper] = relationship(back_populates="waves")
 

@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.drafts import delete_draft
-from db.models import Answer, Response
+from db.models import Answer, Response, Wave
 from surveys.definition import Questionnaire
 
 
@@ -84,18 +84,38 @@ def store_response(
     """
     try:
         with factory.begin() as session:
+            _check_fieldwork(session, response)
             [response_id] = insert_responses(session, questionnaire, [response])
             if resume_code:
                 delete_draft(session, resume_code)
         return response_id, True
     except IntegrityError:
-        with factory() as session:
+        with factory.begin() as session:
             existing = session.scalar(
                 select(Response.id).where(Response.idempotency_key == response.idempotency_key)
             )
+            if existing is not None and resume_code:
+                delete_draft(session, resume_code)  # a second tab may have saved it again
         if existing is None:
             raise
         return existing, False
+
+
+class FieldworkClosed(RuntimeError):
+    """The wave closed (or its dates passed) between opening the link and sending."""
+
+
+def _check_fieldwork(session: Session, response: NewResponse) -> None:
+    """Refuse a response for a wave that is not open today, or of another koploper."""
+    wave = session.get(Wave, response.wave_id)
+    today = response.submitted_at.date()
+    if (
+        wave is None
+        or wave.koploper_id != response.koploper_id
+        or not wave.is_open
+        or not wave.fieldwork_start <= today <= wave.fieldwork_end
+    ):
+        raise FieldworkClosed(f"meting {response.wave_id} is niet open")
 
 
 def response_exists(session: Session, idempotency_key: str) -> bool:
@@ -108,7 +128,13 @@ def count_demo(session: Session) -> int:
 
 
 def delete_demo(session: Session) -> int:
-    """Remove every demo response (answers go with them); returns how many."""
+    """Remove every demo response (answers go with them) and close the waves the demo opened.
+
+    Returns the number of responses removed.
+    """
+    session.execute(
+        update(Wave).where(Wave.opened_for_demo).values(is_open=False, opened_for_demo=False)
+    )
     demo_ids = select(Response.id).where(Response.is_demo).scalar_subquery()
     session.execute(delete(Answer).where(Answer.response_id.in_(demo_ids)))
     result = session.execute(delete(Response).where(Response.is_demo))

@@ -129,3 +129,88 @@ def test_an_expired_draft_cannot_be_resumed_and_is_purged(url):
     with factory.begin() as session:
         assert load_draft(session, code) is None
         assert purge_expired(session) == 1
+
+
+def test_a_response_for_a_wave_that_closed_meanwhile_is_refused_and_not_stored(url):
+    from db.responses import FieldworkClosed
+    from surveys.definition import load_builtin
+    from surveys.submit import submit_response
+
+    factory = get_sessionmaker(url)
+    with factory() as session:
+        fieldwork = resolve_link(session, "client", "almere", "T2")
+    with factory.begin() as session:
+        set_wave_open(session, "almere", "T2", None, is_open=False)
+    with pytest.raises(FieldworkClosed):
+        submit_response(
+            factory,
+            load_builtin("client"),
+            answers={"used_oco": 0},
+            language="nl",
+            idempotency_key="late",
+            questionnaire_version_id=fieldwork.questionnaire_version_id,
+            koploper_id=fieldwork.koploper_id,
+            wave_id=fieldwork.wave_id,
+        )
+    with factory() as session:
+        assert session.scalars(select(Response)).first() is None
+
+
+def test_a_response_cannot_mix_one_koplopers_wave_with_another_koploper(url):
+    from db.models import Koploper
+    from db.responses import FieldworkClosed
+    from surveys.definition import load_builtin
+    from surveys.submit import submit_response
+
+    factory = get_sessionmaker(url)
+    with factory() as session:
+        fieldwork = resolve_link(session, "client", "almere", "T2")
+        breda = session.scalar(select(Koploper.id).where(Koploper.slug == "breda"))
+    with pytest.raises(FieldworkClosed):
+        submit_response(
+            factory,
+            load_builtin("client"),
+            answers={"used_oco": 0},
+            language="nl",
+            idempotency_key="mixed",
+            questionnaire_version_id=fieldwork.questionnaire_version_id,
+            koploper_id=breda,
+            wave_id=fieldwork.wave_id,
+        )
+
+
+def test_no_draft_is_saved_again_once_its_response_was_sent(url):
+    from db.drafts import idempotency_key_for
+    from surveys.definition import load_builtin
+    from surveys.submit import submit_response
+
+    code = new_resume_code()
+    factory = get_sessionmaker(url)
+    with factory() as session:
+        fieldwork = resolve_link(session, "client", "almere", "T2")
+    context = dict(
+        questionnaire_version_id=fieldwork.questionnaire_version_id,
+        koploper_id=fieldwork.koploper_id,
+        wave_id=fieldwork.wave_id,
+    )
+    submit_response(
+        factory,
+        load_builtin("client"),
+        answers={"used_oco": 0},
+        language="nl",
+        idempotency_key=idempotency_key_for(code),
+        resume_code=code,
+        **context,
+    )
+    with factory.begin() as session:  # a second tab presses "Volgende" afterwards
+        save_draft(
+            session,
+            code,
+            answers={"used_oco": 1},
+            position=1,
+            language="nl",
+            started_at=None,
+            **context,
+        )
+    with factory() as session:
+        assert load_draft(session, code) is None
