@@ -75,7 +75,10 @@ class _Respondent:
             codes = [o.code for o in item.options]
             return int(rng.choice(codes))
         if item.type == "multiple_choice":
-            codes = [o.code for o in item.options if o.code != 9]
+            alone = [o.code for o in item.options if o.exclusive]
+            if alone and rng.random() < 0.1:
+                return [int(alone[0])]
+            codes = [o.code for o in item.options if o.code != 9 and not o.exclusive]
             k = min(len(codes), 1 + rng.poisson(0.6))
             return sorted(int(c) for c in rng.choice(codes, size=k, replace=False))
         if item.type == "number":

@@ -7,17 +7,16 @@ the whole of it passes the check and is stored once.
 
 from __future__ import annotations
 
-import hashlib
 import html
 
 import streamlit as st
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from db.drafts import load_draft, new_resume_code, save_draft
+from db.drafts import DRAFT_DAYS, idempotency_key_for, load_draft, new_resume_code, save_draft
 from db.engine import get_sessionmaker
 from db.fieldwork import Fieldwork, resolve_draft, resolve_link
 from db.models import utcnow
-from db.responses import response_exists
+from db.responses import FieldworkClosed, response_exists
 from surveys import widgets
 from surveys.definition import from_stored
 from surveys.flow import (
@@ -77,8 +76,7 @@ try:
             if resume:
                 draft = load_draft(session, resume)
                 if draft is None:
-                    idempotency = hashlib.sha256(f"response:{resume}".encode()).hexdigest()
-                    if response_exists(session, idempotency):
+                    if response_exists(session, idempotency_key_for(resume)):
                         stop_with(TEXTS["already_sent"]["nl"])
                     stop_with(TEXTS["draft_gone"]["nl"])
                 found = resolve_draft(session, draft)
@@ -110,10 +108,6 @@ language = state["language"]
 answers: dict = state["answers"]
 
 
-def idempotency_key() -> str:
-    return hashlib.sha256(f"response:{state['resume_code']}".encode()).hexdigest()
-
-
 def save_progress() -> None:
     """Save the draft after a screen; a failure here must not stop the respondent."""
     try:
@@ -134,6 +128,15 @@ def save_progress() -> None:
         state["draft_failed"] = True
 
 
+def require(screen) -> None:
+    """Stay on this screen, with a message and the focus at each required question left open."""
+    missing = missing_required(screen, answers)
+    if missing:
+        state["errors"] = {item.key: text("required") for item in missing}
+        state["focus_error"] = True
+        st.rerun()
+
+
 def go(stage: str, screen: int | None = None) -> None:
     state["stage"] = stage
     if screen is not None:
@@ -150,6 +153,7 @@ if state["stage"] == "intro":
     st.title(questionnaire.title[language], anchor=False)
     st.write(text("asked_by").format(koploper=fieldwork.koploper_name))
     st.write(questionnaire.intro[language])
+    st.write(text("duration").format(minutes=questionnaire.minutes))
     st.write(text("contact").format(koploper=fieldwork.koploper_name))
     choice = st.radio(
         text("choose_version"),
@@ -162,8 +166,11 @@ if state["stage"] == "intro":
         state["language"] = choice
         st.rerun()
     if st.button(text("start"), type="primary"):
-        state["resume_code"] = new_resume_code()
-        state["started_at"] = utcnow()
+        # Back on the intro after starting ('Vorige'): keep the one code, draft and start time, so
+        # an earlier resume link cannot lead to a second response under another idempotency key.
+        if "resume_code" not in state:
+            state["resume_code"] = new_resume_code()
+            state["started_at"] = utcnow()
         st.query_params["resume"] = state["resume_code"]
         state["resume_param"] = state["resume_code"]
         save_progress()
@@ -210,30 +217,23 @@ if state["stage"] == "questions":
     if back.button(text("back"), use_container_width=True):
         if index == 0:
             go("intro")
+        state["screen"] = index - 1
         save_progress()
         go("questions", index - 1)
     if forward.button(text("next"), type="primary", use_container_width=True):
-        missing = missing_required(screen, answers)
-        if missing:
-            state["errors"] = {item.key: text("required") for item in missing}
-            state["focus_error"] = True
-            st.rerun()
+        require(screen)
         state["screen"] = index + 1
         save_progress()
         go("overview" if index + 1 >= len(all_screens) else "questions", index + 1)
     if state.get("from_overview") and st.button(text("to_overview"), use_container_width=True):
-        missing = missing_required(screen, answers)
-        if missing:
-            state["errors"] = {item.key: text("required") for item in missing}
-            state["focus_error"] = True
-            st.rerun()
+        require(screen)
         save_progress()
         go("overview")
     if state.get("draft_failed"):
         st.warning(text("draft_failed"))
     with st.expander(text("later")):
-        st.write(text("later_explained"))
-        st.code(f"?resume={state['resume_code']}", language=None)
+        st.write(text("later_explained").format(days=DRAFT_DAYS))
+        st.code(f"{st.context.url or ''}?resume={state['resume_code']}", language=None)
     st.stop()
 
 # --- overview ------------------------------------------------------------------------------------
@@ -241,18 +241,17 @@ if state["stage"] == "overview":
     state.pop("from_overview", None)
     st.title(text("overview"), anchor=False)
     st.write(text("overview_explained"))
-    for item in [item for s in all_screens for item in s.items]:
+    shown = [item for s in all_screens for item in s.items]
+    for number, item in enumerate(shown, start=1):
         with st.container(border=True, key=f"overview-{item.key}"):
-            question, change = st.columns([5, 1])
-            question.markdown(f"**{html.escape(item.text[language])}**")
+            question, change = st.columns([4, 1])
+            question.markdown(f"**{number}. {html.escape(item.text[language])}**")
             # What the respondent typed is shown as plain text, never as Markdown or HTML.
             question.text(display_value(item, answers.get(item.key), language))
-            if change.button(
-                text("change"),
-                key=f"change-{item.key}",
-                help=f"{text('change')}: {item.text[language]}",
-            ):
+            # "Wijzig vraag 3": every button has a name of its own for screen readers.
+            if change.button(f"{text('change')} vraag {number}", key=f"change-{item.key}"):
                 state["from_overview"] = True
+                state.pop("problems", None)
                 go("questions", screen_of(questionnaire, answers, language, item.key))
     if state.pop("moved", False):
         focus("h1")
@@ -262,11 +261,15 @@ if state["stage"] == "overview":
             st.error(problem, icon=":material/error:")
     if state.get("send_failed"):
         st.error(text("db_down_send"), icon=":material/error:")
+    if state.get("closed"):
+        st.error(LINK_PROBLEMS["closed"], icon=":material/error:")
+        st.stop()
     back, send = st.columns(2)
     if back.button(text("back"), use_container_width=True):
         go("questions", len(all_screens) - 1)
     label = text("retry") if state.get("send_failed") else text("send")
     if send.button(label, type="primary", use_container_width=True):
+        state.pop("problems", None)
         try:
             submit_response(
                 factory,
@@ -274,14 +277,17 @@ if state["stage"] == "overview":
                 questionnaire_version_id=fieldwork.questionnaire_version_id,
                 koploper_id=fieldwork.koploper_id,
                 wave_id=fieldwork.wave_id,
-                answers=prune(questionnaire, answers),
+                answers=answers,
                 language=language,
-                idempotency_key=idempotency_key(),
+                idempotency_key=idempotency_key_for(state["resume_code"]),
                 started_at=state.get("started_at"),
                 resume_code=state["resume_code"],
             )
         except InvalidResponse as invalid:
             state["problems"] = [p.message for p in invalid.problems]
+            st.rerun()
+        except FieldworkClosed:
+            state["closed"] = True
             st.rerun()
         except DB_ERRORS:
             state["send_failed"] = True

@@ -55,6 +55,8 @@ class Option(BaseModel):
 
     code: int
     label: dict[str, str]
+    exclusive: bool = False
+    """For multiple choice: this answer ('geen van deze') cannot be combined with another."""
 
     _texts = field_validator("label")(_check_texts)
 
@@ -108,6 +110,8 @@ class Item(BaseModel):
             if not qtype.dont_know_allowed:
                 raise ValueError(f"type '{self.type}' kan geen 'weet niet' hebben")
             self.options.append(Option(code=DONT_KNOW_CODE, label=dict(DONT_KNOW_LABEL)))
+        if any(o.exclusive for o in self.options) and not qtype.multiple:
+            raise ValueError("'exclusive' hoort alleen bij een meerkeuzevraag")
         codes = [o.code for o in self.options]
         doubles = sorted({c for c in codes if codes.count(c) > 1})
         if doubles:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from surveys.flow import EASY_READ
 
 
-def both(nl: str, easy: str | None = None) -> dict[str, str]:
+def both(nl, easy=None) -> dict:
     return {"nl": nl, EASY_READ: easy or nl}
 
 
@@ -19,15 +19,16 @@ TEXTS: dict[str, dict] = {
         "'Koplopers cliëntondersteuning'.",
         "Heeft u een vraag? Bel of mail de gemeente {koploper}.",
     ),
+    "duration": both(
+        "Het invullen duurt ongeveer {minutes} minuten. Op een computer van iemand anders? "
+        "Sluit dan na afloop het venster.",
+        "Het duurt ongeveer {minutes} minuten.",
+    ),
     "choose_version": both("Welke versie wilt u invullen?", "Welke versie wilt u?"),
-    "version_names": {
-        "nl": {"nl": "Standaard", EASY_READ: "Makkelijk lezen (korte zinnen, één vraag per keer)"},
-        EASY_READ: {
-            "nl": "Standaard",
-            EASY_READ: "Makkelijk lezen (korte zinnen, één vraag per keer)",
-        },
-    },
-    "start": both("Beginnen", "Beginnen"),
+    "version_names": both(
+        {"nl": "Standaard", EASY_READ: "Makkelijk lezen (korte zinnen, één vraag per keer)"}
+    ),
+    "start": both("Beginnen"),
     "back": both("Vorige", "Terug"),
     "next": both("Volgende", "Verder"),
     "to_overview": both("Klaar, terug naar het overzicht", "Klaar, naar het overzicht"),
@@ -39,8 +40,9 @@ TEXTS: dict[str, dict] = {
     "later_explained": both(
         "Uw antwoorden zijn bewaard. Zet de code hieronder achter het adres van deze pagina "
         "(of bewaar het adres van deze pagina als bladwijzer) om later verder te gaan. "
-        "De code werkt 14 dagen.",
-        "Uw antwoorden zijn bewaard. Bewaar deze pagina. Dan kunt u later verder.",
+        "De code werkt {days} dagen.",
+        "Uw antwoorden zijn bewaard. Bewaar deze link. Dan kunt u later verder. "
+        "De link werkt {days} dagen.",
     ),
     "draft_failed": both(
         "Uw antwoorden konden nu niet tussentijds worden bewaard. U kunt gewoon verder gaan.",
@@ -52,8 +54,8 @@ TEXTS: dict[str, dict] = {
         "Klopt alles? Kies dan 'Versturen'.",
         "Klopt alles? Kies dan 'Versturen'. Wilt u iets veranderen? Kies dan 'Wijzig'.",
     ),
-    "change": both("Wijzig", "Wijzig"),
-    "send": both("Versturen", "Versturen"),
+    "change": both("Wijzig"),
+    "send": both("Versturen"),
     "retry": both("Opnieuw proberen", "Nog een keer versturen"),
     "db_down_send": both(
         "Het versturen is niet gelukt: er is een storing. Uw antwoorden zijn niet verloren. "
@@ -64,7 +66,7 @@ TEXTS: dict[str, dict] = {
         "De vragenlijst is op dit moment niet bereikbaar door een storing. "
         "Probeer het later opnieuw."
     ),
-    "thanks": both("Dank u wel!", "Dank u wel!"),
+    "thanks": both("Dank u wel!"),
     "thanks_explained": both(
         "Uw antwoorden zijn verstuurd. Ze helpen uw gemeente om de cliëntondersteuning beter te "
         "maken. U kunt deze pagina nu sluiten.",

@@ -37,7 +37,17 @@ log = logging.getLogger(__name__)
 QUESTION_TEXT_LIMIT = 60
 """Longer question texts are shortened in messages, ending in '…'."""
 
-RULES = ("hidden", "type", "codes", "distinct", "range", "length", "characters", "required")
+RULES = (
+    "hidden",
+    "type",
+    "codes",
+    "distinct",
+    "exclusive",
+    "range",
+    "length",
+    "characters",
+    "required",
+)
 """The rules per question, most relevant first: a question gets the message of the first broken."""
 
 Predicate = Callable[[Any], bool]
@@ -105,6 +115,11 @@ def _item_rules(item: Item) -> dict[str, Predicate]:
         if item.qtype.multiple:
             rules["codes"] = _guarded(accepts, lambda codes: all(c in allowed for c in codes))
             rules["distinct"] = _guarded(accepts, lambda codes: len(set(codes)) == len(codes))
+            alone = frozenset(o.code for o in item.options if o.exclusive)
+            if alone:
+                rules["exclusive"] = _guarded(
+                    accepts, lambda codes: len(codes) <= 1 or not alone.intersection(codes)
+                )
         else:
             rules["codes"] = _guarded(accepts, lambda code: code in allowed)
     elif item.type == "number":
@@ -282,6 +297,11 @@ def _message(item: Item, rule: str, value: Any, language: str) -> str:
         return question + "dit antwoord bestaat niet. Kies een van de antwoorden."
     if rule == "distinct":
         return question + "u heeft een antwoord twee keer gekozen. Kies elk antwoord één keer."
+    if rule == "exclusive":
+        label = next(o.label for o in item.options if o.exclusive)
+        return question + (
+            f'"{label.get(language) or label["nl"]}" kan niet samen met een ander antwoord.'
+        )
     if rule == "range":
         return question + f"vul een getal in {_range_text(item)}."
     if rule == "length":

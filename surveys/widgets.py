@@ -27,10 +27,6 @@ def _seed(key: str, value: Any) -> None:
         st.session_state[key] = value
 
 
-def _help(item: Item, language: str) -> str | None:
-    return item.help[language] if item.help else None
-
-
 def _label(item: Item, language: str) -> str:
     return item.text[language] + (" (verplicht)" if item.required else "")
 
@@ -45,7 +41,6 @@ def _choice(item: Item, language: str, value: Any, horizontal: bool = False) -> 
         format_func=lambda code: item.label_of(code, language),
         index=None,
         key=key,
-        help=_help(item, language),
         horizontal=horizontal,
     )
 
@@ -57,8 +52,6 @@ def _grade(item: Item, language: str, value: Any) -> Any:
 def _multiple(item: Item, language: str, value: Any) -> list[int]:
     chosen = set(value or [])
     st.markdown(f"**{_label(item, language)}**")
-    if item.help:
-        st.caption(item.help[language])
     result = []
     for option in item.options:
         key = f"{widget_key(item)}__{option.code}"
@@ -80,7 +73,6 @@ def _number(item: Item, language: str, value: Any) -> Any:
         step=1 if whole else 0.1,
         value=None,
         key=key,
-        help=_help(item, language),
         placeholder="Vul een getal in",
     )
 
@@ -88,15 +80,9 @@ def _number(item: Item, language: str, value: Any) -> Any:
 def _text(item: Item, language: str, value: Any) -> str:
     key = widget_key(item)
     _seed(key, value or "")
-    limit = item.max_length
-    help_text = _help(item, language)
-    hint = f"U kunt maximaal {limit} tekens typen."
-    return st.text_area(
-        _label(item, language),
-        max_chars=limit,
-        key=key,
-        help=f"{help_text} {hint}" if help_text else hint,
-    )
+    value = st.text_area(_label(item, language), max_chars=item.max_length, key=key)
+    st.caption(f"U kunt maximaal {item.max_length} tekens typen.")
+    return value
 
 
 RENDERERS: dict[str, Renderer] = {
@@ -111,7 +97,12 @@ RENDERERS: dict[str, Renderer] = {
 
 
 def render(item: Item, language: str, value: Any) -> Any:
-    return RENDERERS[item.type](item, language, value)
+    """Draw the question; its help text is shown in full, not hidden in a tooltip that the
+    keyboard cannot reach."""
+    answer = RENDERERS[item.type](item, language, value)
+    if item.help:
+        st.caption(item.help[language])
+    return answer
 
 
 def sync(items: list[Item], answers: dict[str, Any]) -> None:

@@ -170,6 +170,12 @@ REJECTIONS = [
         "vaste antwoorden",
     ),
     ("dont know on a grade", lambda r: items(r)[2].update(dont_know=True), "grade", "weet niet"),
+    (
+        "exclusive option on a single choice",
+        lambda r: items(r)[1]["options"][0].update(exclusive=True),
+        "age_group",
+        "alleen bij een meerkeuzevraag",
+    ),
     ("unknown field", lambda r: items(r)[0].update(colour="red"), "aware_oco", "onbekend veld"),
     ("missing key", lambda r: items(r)[0].pop("key"), "vraag nr. 1", "verplicht veld ontbreekt"),
     ("bad key", lambda r: items(r)[0].update(key="Aware OCO"), "Aware OCO", "kleine letters"),

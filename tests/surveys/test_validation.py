@@ -288,6 +288,13 @@ REJECTIONS = [
     ("a list for a single choice", "client", {"age_group": [1]}, "age_group", "kies een van"),
     ("one code for a multiple choice", "client", {"need_domains": 2}, "need_domains", "meer"),
     ("True in a multiple choice", "client", {"need_domains": [True]}, "need_domains", "meer"),
+    (
+        "'geen van deze' together with another answer",
+        "client",
+        {"used_oco": 0, "target_group": [2, 7]},
+        "target_group",
+        "kan niet samen met een ander antwoord",
+    ),
     ("an unknown code among several", "client", {"heard_via": [1, 99]}, "heard_via", "bestaat"),
     ("the same code twice", "client", {"target_group": [2, 2]}, "target_group", "twee keer"),
     ("a number above its maximum", "synthetic", {"age": 121}, "age", "van 0 tot 120"),
@@ -586,7 +593,10 @@ def good_values(item: Item) -> st.SearchStrategy[Any]:
     """Every acceptable answer to a question (never an unanswered one)."""
     codes = sorted(item.allowed_codes)
     if item.qtype.multiple:
-        return st.lists(st.sampled_from(codes), min_size=1, unique=True)
+        alone = [o.code for o in item.options if o.exclusive]
+        combinable = [c for c in codes if c not in alone]
+        together = st.lists(st.sampled_from(combinable), min_size=1, unique=True)
+        return together | st.sampled_from(alone).map(lambda c: [c]) if alone else together
     if item.qtype.coded:
         return st.sampled_from(codes)
     if item.type == "number":
