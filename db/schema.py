@@ -9,6 +9,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from db.engine import DatabaseUnavailable
 
@@ -47,9 +48,17 @@ def upgrade(engine: Engine) -> None:
     if current == script.get_current_head():
         return
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0][:200] if exc.orig else type(exc).__name__
+        raise DatabaseUnavailable(
+            f"Het bijwerken van de database van schemaversie '{current}' naar "
+            f"'{script.get_current_head()}' is mislukt ({reason}). Er is niets veranderd. "
+            "Maak een kopie van de database en meld dit probleem."
+        ) from None
 
 
 def _known(script: ScriptDirectory, revision: str) -> bool:

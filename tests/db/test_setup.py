@@ -213,3 +213,42 @@ def test_waves_count_matches_koplopers(database_url):
     init_database(database_url)
     with get_sessionmaker(database_url)() as session:
         assert session.scalar(select(func.count()).select_from(Wave)) == 3 * 28
+
+
+def test_a_populated_database_is_upgraded_through_every_migration(database_url):
+    """Migrations run on real data too, not only on an empty database."""
+    from alembic import command
+
+    from db.models import Response
+    from db.schema import alembic_config
+
+    engine = get_engine(database_url)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    statements = [
+        "INSERT INTO cohorts (code, name, start_date, note) "
+        "VALUES ('2018', 'Tweede cohort', '2018-11-21', '')",
+        "INSERT INTO koplopers (slug, name, kind, province, cohort_id) "
+        "SELECT 'breda', 'Breda', 'gemeente', 'Noord-Brabant', id FROM cohorts",
+        "INSERT INTO waves (koploper_id, code, kind, label, fieldwork_start, fieldwork_end, "
+        "is_open) SELECT id, 'T0', 'baseline', 'Nulmeting', '2018-11-21', '2019-01-02', :no "
+        "FROM koplopers",
+        "INSERT INTO questionnaire_versions (key, version, audience, title, definition, "
+        "checksum, created_at) VALUES ('client', 1, 'client', 't', '{}', 'x', '2019-01-01')",
+        "INSERT INTO responses (questionnaire_version_id, koploper_id, wave_id, channel, "
+        "language, submitted_at, idempotency_key, is_demo) SELECT q.id, w.koploper_id, w.id, "
+        "'web', 'nl', '2019-01-01', 'k', :no FROM questionnaire_versions q, waves w",
+    ]
+    with engine.begin() as connection:  # the oldest schema, filled as a user would have it
+        for statement in statements:
+            parameters = {"no": False} if ":no" in statement else {}
+            connection.execute(text(statement), parameters)
+    init_database(database_url)  # upgrades to head, then adds what is missing
+    assert current_revision(engine) == head_revision()
+    with get_sessionmaker(database_url).begin() as session:
+        assert session.scalar(select(func.count()).select_from(Koploper)) == 28
+        breda = session.scalar(select(Koploper).where(Koploper.slug == "breda"))
+        assert [w.opened_for_demo for w in breda.waves] == [False]
+        assert session.scalar(select(func.count()).select_from(Response)) == 1  # data kept

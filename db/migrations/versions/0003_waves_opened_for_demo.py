@@ -2,26 +2,28 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-23 17:18:59.337284
+Create Date: 2026-11-23 17:20:00
+
+A plain ADD COLUMN, not a batch copy: on SQLite a batch operation drops and recreates the table,
+which foreign keys from responses forbid once there is data.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-
-revision = '0003'
-down_revision = '0002'
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('waves', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('opened_for_demo', sa.Boolean(), server_default=sa.false(), nullable=False))
-
+    op.add_column(
+        "waves",
+        sa.Column("opened_for_demo", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('waves', schema=None) as batch_op:
-        batch_op.drop_column('opened_for_demo')
-
+    with op.batch_alter_table("waves", schema=None) as batch_op:
+        batch_op.drop_column("opened_for_demo")
