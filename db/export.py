@@ -15,17 +15,9 @@ from sqlalchemy.orm import Session
 
 from db.models import Answer, Koploper, QuestionnaireVersion, Response, Wave
 from surveys.definition import from_stored
+from surveys.interchange import META_COLUMNS, MULTIPLE_SEPARATOR
 
-META = [
-    "response_id",
-    "koploper",
-    "wave",
-    "questionnaire",
-    "questionnaire_version",
-    "submitted_at",
-    "channel",
-    "language",
-]
+META = list(META_COLUMNS)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -101,7 +93,7 @@ def responses_wide(
     long = long.sort_values(["response_id", "item_key", "code"])
     wide = (
         long.groupby(["response_id", "item_key"], sort=False)["value"]
-        .agg(";".join)
+        .agg(MULTIPLE_SEPARATOR.join)
         .unstack("item_key")
     )
     result = meta.merge(wide, left_on="response_id", right_index=True, how="left")

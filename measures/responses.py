@@ -20,17 +20,8 @@ import pandas as pd
 from measures.errors import ResponsesError
 from measures.indicators import IndicatorSet
 from surveys.definition import Item
+from surveys.interchange import META_COLUMNS
 
-META_COLUMNS = (
-    "response_id",
-    "koploper",
-    "wave",
-    "questionnaire",
-    "questionnaire_version",
-    "submitted_at",
-    "channel",
-    "language",
-)
 PANEL_COLUMN = "panel_id"
 REQUIRED_COLUMNS = ("response_id", "koploper", "wave", "questionnaire")
 WAVE_PATTERN = r"T\d{1,2}"
