@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.drafts import delete_draft
 from db.models import Answer, Response, Wave
 from surveys.definition import Questionnaire
+from surveys.flow import is_unanswered
 
 
 @dataclass
@@ -35,7 +36,7 @@ def answer_rows(questionnaire: Questionnaire, answers: dict[str, Any]) -> list[d
     rows = []
     for item in questionnaire.items:
         value = answers.get(item.key)
-        if value is None or value == [] or value == "":
+        if is_unanswered(item, value):
             continue
         if item.qtype.multiple:
             rows += [

@@ -200,7 +200,8 @@ if state["stage"] == "questions":
                 st.error(errors[item.key], icon=":material/error:")
     # Conditions apply live: a change above can show or hide questions on this very screen.
     kept = prune(questionnaire, answers)
-    if set(kept) != {k for k, v in answers.items() if v not in (None, [], "")}:
+    given = {k for k, v in answers.items() if not is_unanswered(questionnaire.item(k), v)}
+    if set(kept) != given:
         for key in set(answers) - set(kept):
             widgets.forget(questionnaire.item(key))
         state["answers"] = answers = kept

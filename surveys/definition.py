@@ -218,10 +218,13 @@ def _clause_problem(clause: Clause, earlier: dict[str, Item]) -> str | None:
     return None
 
 
+def _canonical(raw: dict[str, Any]) -> str:
+    return json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def checksum(raw: dict[str, Any]) -> str:
     """SHA-256 of the definition's content, blind to YAML layout, comments and key order."""
-    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical(raw).encode("utf-8")).hexdigest()
 
 
 def _describe_location(raw: Any, loc: tuple[Any, ...]) -> str:
@@ -331,11 +334,11 @@ def load_builtin(key: str) -> Questionnaire:
 
 
 @cache
-def _stored(checksum_: str, canonical: str) -> Questionnaire:
-    return parse_definition(json.loads(canonical), f"versie {checksum_[:12]}")
+def _stored(canonical: str) -> Questionnaire:
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return parse_definition(json.loads(canonical), f"versie {digest[:12]}")
 
 
 def from_stored(raw: dict[str, Any]) -> Questionnaire:
     """The checked model of a definition stored in the database, parsed once per content."""
-    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return _stored(checksum(raw), canonical)
+    return _stored(_canonical(raw))
