@@ -37,9 +37,9 @@ from db.fieldwork import resolve_link, set_wave_open  # noqa: E402
 from db.models import Answer, Response, utcnow  # noqa: E402
 from db.responses import answer_rows  # noqa: E402
 from db.setup import init_database  # noqa: E402
+from db.submit import submit_response  # noqa: E402
 from surveys.definition import load_builtin  # noqa: E402
 from surveys.flow import prune  # noqa: E402
-from surveys.submit import submit_response  # noqa: E402
 from surveys.validation import validate_response  # noqa: E402
 
 
@@ -100,14 +100,15 @@ def main() -> int:
             assert not validate_response(questionnaire, answers)
 
         def check_and_store(answers: dict) -> None:
-            submit_response(
-                factory,
-                questionnaire,
-                answers=answers,
-                language="nl",
-                idempotency_key=uuid.uuid4().hex,
-                **context,
-            )
+            with factory.begin() as session:
+                submit_response(
+                    session,
+                    questionnaire,
+                    answers=answers,
+                    language="nl",
+                    idempotency_key=uuid.uuid4().hex,
+                    **context,
+                )
 
         timings: dict[str, list[float]] = {"raw insert": [], "check": [], "check + store": []}
         runs = {"raw insert": raw, "check": check, "check + store": check_and_store}

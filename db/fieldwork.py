@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Draft, Koploper, QuestionnaireVersion, Wave
 from db.questionnaires import latest_version
+from surveys.clock import dutch_day
 
 MAX_PARAMETER = 60
 
@@ -27,6 +28,8 @@ class Fieldwork:
     koploper_id: int
     koploper_slug: str
     koploper_name: str
+    koploper_kind: str
+    """'gemeente' or 'regio'."""
     wave_id: int
     wave_code: str
     wave_label: str
@@ -41,9 +44,9 @@ def _plausible(parameter: str | None) -> bool:
 
 
 def resolve_link(
-    session: Session, survey: str, koploper: str, wave: str, today: dt.date | None = None
+    session: Session, survey: str, koploper: str, wave: str, now: dt.datetime | None = None
 ) -> Fieldwork | LinkProblem:
-    today = today or dt.date.today()
+    """The fieldwork a link points at, open on today's Dutch calendar day, or why not."""
     version = latest_version(session, survey) if _plausible(survey) else None
     if version is None:
         return "survey"
@@ -61,17 +64,17 @@ def resolve_link(
     )
     if wave_row is None:
         return "wave"
-    return _open_fieldwork(version, found, wave_row, today)
+    return _open_fieldwork(version, found, wave_row, dutch_day(now))
 
 
 def resolve_draft(
-    session: Session, draft: Draft, today: dt.date | None = None
+    session: Session, draft: Draft, now: dt.datetime | None = None
 ) -> Fieldwork | LinkProblem:
     """The fieldwork a draft belongs to, on the exact questionnaire version it was started on."""
     version = session.get(QuestionnaireVersion, draft.questionnaire_version_id)
     koploper = session.get(Koploper, draft.koploper_id)
     wave = session.get(Wave, draft.wave_id)
-    return _open_fieldwork(version, koploper, wave, today or dt.date.today())
+    return _open_fieldwork(version, koploper, wave, dutch_day(now))
 
 
 def _open_fieldwork(
@@ -90,6 +93,7 @@ def _open_fieldwork(
         koploper_id=found.id,
         koploper_slug=found.slug,
         koploper_name=found.name,
+        koploper_kind=found.kind,
         wave_id=wave_row.id,
         wave_code=wave_row.code,
         wave_label=wave_row.label,
@@ -107,7 +111,7 @@ def set_wave_open(
     if wave is None:
         raise LookupError(f"Geen meting '{code}' bij koploper '{slug}'.")
     if is_open:
-        today = dt.date.today()
+        today = dutch_day()
         until = until or today + dt.timedelta(days=30)
         if until < today:
             raise ValueError("De einddatum ligt in het verleden.")

@@ -8,10 +8,11 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from db.drafts import delete_draft
 from db.models import Answer, Response, Wave
+from surveys.clock import dutch_day
 from surveys.definition import Questionnaire
 from surveys.flow import is_unanswered
 
@@ -73,33 +74,32 @@ def insert_responses(
 
 
 def store_response(
-    factory: sessionmaker[Session],
+    session: Session,
     questionnaire: Questionnaire,
     response: NewResponse,
     resume_code: str | None = None,
 ) -> tuple[int, bool]:
-    """Store one response exactly once, in its own transaction; returns (id, newly stored).
+    """Store one response exactly once, in the caller's transaction; returns (id, newly stored).
 
-    The idempotency key makes a double click, a reload or a retry harmless: the second attempt
-    finds the first one's row. The draft it came from goes in the same transaction.
+    The idempotency key makes a double click, a reload or a retry harmless: the insert runs in a
+    savepoint, and when the key is taken already the savepoint is rolled back and the first
+    attempt's row is returned. The draft it came from goes in the same transaction.
     """
+    _check_fieldwork(session, response)
     try:
-        with factory.begin() as session:
-            _check_fieldwork(session, response)
+        with session.begin_nested():
             [response_id] = insert_responses(session, questionnaire, [response])
-            if resume_code:
-                delete_draft(session, resume_code)
-        return response_id, True
+        created = True
     except IntegrityError:
-        with factory.begin() as session:
-            existing = session.scalar(
-                select(Response.id).where(Response.idempotency_key == response.idempotency_key)
-            )
-            if existing is not None and resume_code:
-                delete_draft(session, resume_code)  # a second tab may have saved it again
-        if existing is None:
+        existing = session.scalar(
+            select(Response.id).where(Response.idempotency_key == response.idempotency_key)
+        )
+        if existing is None:  # another constraint broke: not a repeat, a fault
             raise
-        return existing, False
+        response_id, created = existing, False
+    if resume_code:
+        delete_draft(session, resume_code)  # a second tab may have saved it again
+    return response_id, created
 
 
 class FieldworkClosed(RuntimeError):
@@ -107,9 +107,9 @@ class FieldworkClosed(RuntimeError):
 
 
 def _check_fieldwork(session: Session, response: NewResponse) -> None:
-    """Refuse a response for a wave that is not open today, or of another koploper."""
+    """Refuse a response for a wave that is not open on this Dutch day, or of another koploper."""
     wave = session.get(Wave, response.wave_id)
-    today = response.submitted_at.date()
+    today = dutch_day(response.submitted_at)
     if (
         wave is None
         or wave.koploper_id != response.koploper_id

@@ -1,65 +1,63 @@
 """Respondent page: /respond?survey=<key>&koploper=<slug>&wave=<code>[&lang=nl-eenvoudig].
 
-Intro, one screen at a time, an overview with 'Wijzig' per answer, sending, thank-you. Answers live
-in the session and in a server-side draft (resume code in the link); nothing is a response until
-the whole of it passes the check and is stored once.
+Only draws: the journey (intro, screens, overview, sent) is the pure state machine in
+``surveys.journey``; opening the link, drafts and sending are in ``db``.
 """
 
 from __future__ import annotations
 
 import html
+import logging
+from dataclasses import replace
 
 import streamlit as st
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 
-from db.drafts import DRAFT_DAYS, idempotency_key_for, load_draft, new_resume_code, save_draft
+from db.drafts import DRAFT_DAYS, idempotency_key_for, new_resume_code
 from db.engine import get_sessionmaker
-from db.fieldwork import Fieldwork, resolve_draft, resolve_link
-from db.models import utcnow
-from db.responses import FieldworkClosed, response_exists
-from surveys import widgets
+from db.errors import connection_lost
+from db.respondent import Opened, open_questionnaire, save_progress
+from db.responses import FieldworkClosed
+from db.submit import InvalidResponse, submit_response
+from pages.ui import chrome, widgets
+from pages.ui.routing import ensure_routed
+from surveys import journey as path
+from surveys.clock import utcnow
 from surveys.definition import from_stored
-from surveys.flow import (
-    EASY_READ,
-    LANGUAGE_NAMES,
-    display_value,
-    is_unanswered,
-    missing_required,
-    progress_text,
-    prune,
-    screen_of,
-    screens,
-)
-from surveys.submit import InvalidResponse, submit_response
-from surveys.texts import LINK_PROBLEMS, TEXTS
+from surveys.flow import EASY_READ, LANGUAGE_NAMES, display_value, screens
+from surveys.texts import LINK_PROBLEMS, TEXTS, koploper_phrase
 
-DB_ERRORS = (OperationalError, DBAPIError)
+ensure_routed()
+log = logging.getLogger(__name__)
 factory = get_sessionmaker()
 params = st.query_params
 
 
-def text(name: str) -> str:
-    return TEXTS[name][state.get("language", "nl")]
-
-
-def focus(selector: str) -> None:
-    """Move keyboard focus (e.g. to a question that needs an answer); our own constant script."""
-    st.html(
-        f"""<script>
-        setTimeout(() => {{
-          const el = document.querySelector({selector!r});
-          if (el) {{ if (!el.matches('input,textarea,button')) el.setAttribute('tabindex', '-1');
-                    el.focus(); }}
-        }}, 150);
-        </script>""",
-        unsafe_allow_javascript=True,
-    )
+def database_trouble(error: SQLAlchemyError, lost: str) -> str:
+    """The message for a database error: ``lost`` for a lost connection, else a fault of ours."""
+    if connection_lost(error):
+        log.warning("database unreachable: %s", error)
+        return lost
+    log.exception("database error on the respondent page")
+    return "db_fault"
 
 
 def stop_with(message: str) -> None:
+    chrome.for_respondents("Vragenlijst")
     st.title("Vragenlijst", anchor=False)
     st.info(message)
     st.stop()
+
+
+def focus(selector: str) -> None:
+    """Move keyboard focus to a heading or a question; our own constant script."""
+    st.html(
+        f"""<script>setTimeout(() => {{
+          const el = document.querySelector({selector!r});
+          if (el) {{ if (!el.matches('input,textarea,button')) el.setAttribute('tabindex', '-1');
+                    el.focus(); }} }}, 150);</script>""",
+        unsafe_allow_javascript=True,
+    )
 
 
 # --- which questionnaire, for whom ----------------------------------------------------------------
@@ -69,92 +67,75 @@ state = st.session_state.setdefault("respond", {})
 if state.get("link") not in (None, link) or state.get("resume_param") not in (None, resume):
     state.clear()
 state["link"], state["resume_param"] = link, resume
-
-try:
-    with factory() as session:
-        if "fieldwork" not in state:
-            if resume:
-                draft = load_draft(session, resume)
-                if draft is None:
-                    if response_exists(session, idempotency_key_for(resume)):
-                        stop_with(TEXTS["already_sent"]["nl"])
-                    stop_with(TEXTS["draft_gone"]["nl"])
-                found = resolve_draft(session, draft)
-                state.update(
-                    answers=dict(draft.answers),
-                    language=draft.language,
-                    screen=draft.position,
-                    started_at=draft.started_at,
-                    resume_code=resume,
-                    stage="questions",
-                )
-            else:
-                found = resolve_link(session, *link)
-            if isinstance(found, str):
-                stop_with(LINK_PROBLEMS[found])
-            state["fieldwork"] = found
-except DB_ERRORS:
-    stop_with(TEXTS["db_down_start"]["nl"])
-
-fieldwork: Fieldwork = state["fieldwork"]
-questionnaire = from_stored(fieldwork.definition)
-state.setdefault("stage", "intro")
-state.setdefault("answers", {})
-state.setdefault("screen", 0)
-if params.get("lang") in LANGUAGE_NAMES and "language" not in state:
-    state["language"] = params["lang"]
-state.setdefault("language", "nl")
-language = state["language"]
-answers: dict = state["answers"]
-
-
-def save_progress() -> None:
-    """Save the draft after a screen; a failure here must not stop the respondent."""
+if "opened" not in state:
     try:
-        with factory.begin() as session:
-            save_draft(
-                session,
-                state["resume_code"],
-                questionnaire_version_id=fieldwork.questionnaire_version_id,
-                koploper_id=fieldwork.koploper_id,
-                wave_id=fieldwork.wave_id,
-                language=language,
-                answers=answers,
-                position=state["screen"],
-                started_at=state.get("started_at"),
-            )
-        state.pop("draft_failed", None)
-    except DB_ERRORS:
-        state["draft_failed"] = True
+        with factory() as session:
+            opened = open_questionnaire(session, *link, resume=resume)
+    except SQLAlchemyError as error:
+        stop_with(TEXTS[database_trouble(error, "db_down_start")]["nl"])
+    if isinstance(opened, str):
+        stop_with(LINK_PROBLEMS.get(opened) or TEXTS[opened]["nl"])
+    language = opened.language or (
+        params.get("lang") if params.get("lang") in LANGUAGE_NAMES else "nl"
+    )
+    state.update(opened=opened, resume_code=opened.resume_code, started_at=opened.started_at)
+    state["journey"] = path.Journey(
+        stage="questions" if opened.resume_code else "intro",
+        screen=opened.position,
+        language=language,
+        answers=opened.answers,
+    )
+
+opened: Opened = state["opened"]
+fieldwork = opened.fieldwork
+questionnaire = from_stored(fieldwork.definition)
+journey: path.Journey = state["journey"]
+language = journey.language
+chrome.for_respondents(questionnaire.title[language], easy_read=language == EASY_READ)
 
 
-def require(screen) -> None:
-    """Stay on this screen, with a message and the focus at each required question left open."""
-    missing = missing_required(screen, answers)
-    if missing:
-        state["errors"] = {item.key: text("required") for item in missing}
-        state["focus_error"] = True
-        st.rerun()
+def text(name: str) -> str:
+    return TEXTS[name][language]
 
 
-def go(stage: str, screen: int | None = None) -> None:
-    state["stage"] = stage
-    if screen is not None:
-        state["screen"] = screen
-    state["moved"] = True
+def go(to: path.Journey, save: bool = False) -> None:
+    """Take a step: save the draft when asked (a failure must not stop anyone), then redraw."""
+    state["journey"] = to
+    if save:
+        try:
+            with factory.begin() as session:
+                save_progress(
+                    session,
+                    state["resume_code"],
+                    fieldwork,
+                    language=to.language,
+                    answers=to.answers,
+                    position=to.screen,
+                    started_at=state["started_at"],
+                )
+            state.pop("draft_failed", None)
+        except SQLAlchemyError as error:
+            database_trouble(error, "draft_failed")
+            state["draft_failed"] = True
     st.rerun()
 
 
-if language == EASY_READ:
-    st.html("<style>.stApp p, .stApp label, .stApp li { font-size: 1.25rem; }</style>")
+if journey.focus:  # once per step: a rerun from a widget must not move the focus again
+    state["journey"] = replace(journey, focus=None)
+    if journey.focus == "message" and journey.messages:
+        first = next(iter(journey.messages))
+        focus(f".st-key-item-{first} input, .st-key-item-{first} textarea")
+    else:
+        focus("h1, h2")
 
 # --- intro -------------------------------------------------------------------------------------
-if state["stage"] == "intro":
+if journey.stage == "intro":
+    who = koploper_phrase(fieldwork.koploper_name, fieldwork.koploper_kind)
     st.title(questionnaire.title[language], anchor=False)
-    st.write(text("asked_by").format(koploper=fieldwork.koploper_name))
+    st.write(text("asked_by").format(koploper=who))
     st.write(questionnaire.intro[language])
     st.write(text("duration").format(minutes=questionnaire.minutes))
-    st.write(text("contact").format(koploper=fieldwork.koploper_name))
+    st.write(text("contact").format(koploper=who))
     choice = st.radio(
         text("choose_version"),
         list(LANGUAGE_NAMES),
@@ -163,73 +144,42 @@ if state["stage"] == "intro":
         key="language_choice",
     )
     if choice != language:
-        state["language"] = choice
-        st.rerun()
+        go(path.choose_language(journey, choice))
     if st.button(text("start"), type="primary"):
-        # Back on the intro after starting ('Vorige'): keep the one code, draft and start time, so
-        # an earlier resume link cannot lead to a second response under another idempotency key.
-        if "resume_code" not in state:
-            state["resume_code"] = new_resume_code()
-            state["started_at"] = utcnow()
-        st.query_params["resume"] = state["resume_code"]
-        state["resume_param"] = state["resume_code"]
-        save_progress()
-        go("questions", 0)
+        # Back on the intro after starting: keep the one code, draft and start time, so an
+        # earlier resume link cannot lead to a second response under another idempotency key.
+        if not state["resume_code"]:
+            state.update(resume_code=new_resume_code(), started_at=utcnow())
+        st.query_params["resume"] = state["resume_param"] = state["resume_code"]
+        go(path.start(journey), save=True)
     st.stop()
 
-widgets.sync(questionnaire.items, answers)
-all_screens = screens(questionnaire, answers, language)
-
 # --- question screens ---------------------------------------------------------------------------
-if state["stage"] == "questions":
-    index = min(state["screen"], len(all_screens) - 1)
-    screen = all_screens[index]
-    st.caption(progress_text(index, len(all_screens), language))
-    st.header(screen.title, anchor=False)
-    # A message stays next to its question until the question is answered.
-    errors: dict[str, str] = {
-        key: message
-        for key, message in state.get("errors", {}).items()
-        if is_unanswered(questionnaire.item(key), answers.get(key))
-    }
-    state["errors"] = errors
-    for item in screen.items:
-        with st.container(key=f"item-{item.key}"):
-            answers[item.key] = widgets.render(item, language, answers.get(item.key))
-            if item.key in errors:
-                st.error(errors[item.key], icon=":material/error:")
-    # Conditions apply live: a change above can show or hide questions on this very screen.
-    kept = prune(questionnaire, answers)
-    given = {k for k, v in answers.items() if not is_unanswered(questionnaire.item(k), v)}
-    if set(kept) != given:
-        for key in set(answers) - set(kept):
-            widgets.forget(questionnaire.item(key))
-        state["answers"] = answers = kept
+if journey.stage == "questions":
+    answers = dict(journey.answers)
+    widgets.sync(questionnaire.items, answers)
+    journey, dropped = path.edit(questionnaire, journey, answers)
+    state["journey"] = journey
+    for key in dropped:
+        widgets.forget(questionnaire.item(key))
+    if dropped:  # a question was hidden by an answer above it: draw the screen without it
         st.rerun()
-    state["answers"] = answers = kept
-    if state.pop("focus_error", False) and errors:
-        focus(
-            f".st-key-item-{next(iter(errors))} input, .st-key-item-{next(iter(errors))} textarea"
+    index, screen = path.current(questionnaire, journey)
+    progress = path.progress(questionnaire, screen, language)
+    st.progress(progress.fraction, text=progress.text)
+    st.header(screen.title, anchor=False)
+    for item in screen.items:
+        widgets.render(
+            item, language, journey.answers.get(item.key), journey.messages.get(item.key)
         )
-    elif state.pop("moved", False):
-        focus("h2")
 
     back, forward = st.columns(2)
-    if back.button(text("back"), use_container_width=True):
-        if index == 0:
-            go("intro")
-        state["screen"] = index - 1
-        save_progress()
-        go("questions", index - 1)
-    if forward.button(text("next"), type="primary", use_container_width=True):
-        require(screen)
-        state["screen"] = index + 1
-        save_progress()
-        go("overview" if index + 1 >= len(all_screens) else "questions", index + 1)
-    if state.get("from_overview") and st.button(text("to_overview"), use_container_width=True):
-        require(screen)
-        save_progress()
-        go("overview")
+    if back.button(text("back"), width="stretch"):
+        go(path.back(questionnaire, journey), save=True)
+    if forward.button(text("next"), type="primary", width="stretch"):
+        go(path.forward(questionnaire, journey), save=True)
+    if journey.from_overview and st.button(text("to_overview"), width="stretch"):
+        go(path.to_overview(questionnaire, journey), save=True)
     if state.get("draft_failed"):
         st.warning(text("draft_failed"))
     with st.expander(text("later")):
@@ -238,68 +188,64 @@ if state["stage"] == "questions":
     st.stop()
 
 # --- overview ------------------------------------------------------------------------------------
-if state["stage"] == "overview":
-    state.pop("from_overview", None)
+if journey.stage == "overview":
     st.title(text("overview"), anchor=False)
     st.write(text("overview_explained"))
-    shown = [item for s in all_screens for item in s.items]
+    shown = [item for s in screens(questionnaire, journey.answers, language) for item in s.items]
     for number, item in enumerate(shown, start=1):
         with st.container(border=True, key=f"overview-{item.key}"):
             question, change = st.columns([4, 1])
             question.markdown(f"**{number}. {html.escape(item.text[language])}**")
             # What the respondent typed is shown as plain text, never as Markdown or HTML.
-            question.text(display_value(item, answers.get(item.key), language))
+            question.text(display_value(item, journey.answers.get(item.key), language))
             # "Wijzig vraag 3": every button has a name of its own for screen readers.
             if change.button(f"{text('change')} vraag {number}", key=f"change-{item.key}"):
-                state["from_overview"] = True
                 state.pop("problems", None)
-                go("questions", screen_of(questionnaire, answers, language, item.key))
-    if state.pop("moved", False):
-        focus("h1")
-    problems = state.get("problems")
-    if problems:
-        for problem in problems:
-            st.error(problem, icon=":material/error:")
-    if state.get("send_failed"):
-        st.error(text("db_down_send"), icon=":material/error:")
-    if state.get("closed"):
-        st.error(LINK_PROBLEMS["closed"], icon=":material/error:")
+                go(path.change(questionnaire, journey, item.key))
+    for problem in state.get("problems") or []:
+        st.error(problem, icon=":material/error:")
+    trouble = state.get("send_trouble")
+    if trouble:
+        st.error(
+            LINK_PROBLEMS["closed"] if trouble == "closed" else text(trouble),
+            icon=":material/error:",
+        )
+    if trouble == "closed":
         st.stop()
     back, send = st.columns(2)
-    if back.button(text("back"), use_container_width=True):
-        go("questions", len(all_screens) - 1)
-    label = text("retry") if state.get("send_failed") else text("send")
-    if send.button(label, type="primary", use_container_width=True):
+    if back.button(text("back"), width="stretch"):
+        go(path.back(questionnaire, journey))
+    if send.button(text("retry") if trouble else text("send"), type="primary", width="stretch"):
         state.pop("problems", None)
         try:
-            submit_response(
-                factory,
-                questionnaire,
-                questionnaire_version_id=fieldwork.questionnaire_version_id,
-                koploper_id=fieldwork.koploper_id,
-                wave_id=fieldwork.wave_id,
-                answers=answers,
-                language=language,
-                idempotency_key=idempotency_key_for(state["resume_code"]),
-                started_at=state.get("started_at"),
-                resume_code=state["resume_code"],
-            )
+            with factory.begin() as session:
+                submit_response(
+                    session,
+                    questionnaire,
+                    questionnaire_version_id=fieldwork.questionnaire_version_id,
+                    koploper_id=fieldwork.koploper_id,
+                    wave_id=fieldwork.wave_id,
+                    answers=journey.answers,
+                    language=language,
+                    idempotency_key=idempotency_key_for(state["resume_code"]),
+                    started_at=state["started_at"],
+                    resume_code=state["resume_code"],
+                )
         except InvalidResponse as invalid:
             state["problems"] = [p.message for p in invalid.problems]
             st.rerun()
         except FieldworkClosed:
-            state["closed"] = True
+            state["send_trouble"] = "closed"
             st.rerun()
-        except DB_ERRORS:
-            state["send_failed"] = True
+        except SQLAlchemyError as error:
+            state["send_trouble"] = database_trouble(error, "db_down_send")
             st.rerun()
         for item in questionnaire.items:
             widgets.forget(item)
-        state.update(stage="done", answers={}, problems=None, send_failed=False)
-        st.rerun()
+        state.pop("send_trouble", None)
+        go(path.sent(journey))
     st.stop()
 
 # --- thank you ------------------------------------------------------------------------------------
 st.title(text("thanks"), anchor=False)
 st.success(text("thanks_explained"), icon=":material/check_circle:")
-focus("h1")

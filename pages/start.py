@@ -7,6 +7,9 @@ import streamlit as st
 from db.engine import get_sessionmaker
 from db.queries import cohorts, koplopers_by_cohort, questionnaire_versions
 from db.responses import count_demo
+from pages.ui.routing import ensure_routed
+
+ensure_routed()
 
 KOPLOPER_COLUMNS = {
     "name": "Koploper",
@@ -57,7 +60,7 @@ st.dataframe(
         checksum=versions["checksum"].str[:12],
     ),
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     column_config={
         "key": "Sleutel",
         "version": st.column_config.NumberColumn("Versie", format="%d"),

@@ -91,12 +91,6 @@ def screens(
     return result
 
 
-def progress_text(position: int, total: int, language: str) -> str:
-    """'Vraag 3 van 12' (easy read) or 'Deel 2 van 4' (standard); ``position`` counts from 0."""
-    word = "Vraag" if language == EASY_READ else "Deel"
-    return f"{word} {position + 1} van {total}"
-
-
 def screen_of(
     questionnaire: Questionnaire, answers: Mapping[str, Any], language: str, item_key: str
 ) -> int:

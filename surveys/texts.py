@@ -9,15 +9,22 @@ def both(nl, easy=None) -> dict:
     return {"nl": nl, EASY_READ: easy or nl}
 
 
+def koploper_phrase(name: str, kind: str) -> str:
+    """A koploper in a sentence: "de gemeente Almere", "Regio Twente", "de Oosterschelderegio"."""
+    if kind == "gemeente":
+        return f"de gemeente {name}"
+    return name if name.lower().startswith("regio ") else f"de {name}"
+
+
 TEXTS: dict[str, dict] = {
     "asked_by": both(
-        "Deze vragenlijst is van de gemeente {koploper}, samen met Movisie.",
-        "Deze vragen komen van de gemeente {koploper}.",
+        "Deze vragenlijst is van {koploper}, samen met Movisie.",
+        "Deze vragen komen van {koploper}.",
     ),
     "contact": both(
-        "Vragen over dit onderzoek? Neem contact op met de gemeente {koploper} en noem "
+        "Vragen over dit onderzoek? Neem contact op met {koploper} en noem "
         "'Koplopers cliëntondersteuning'.",
-        "Heeft u een vraag? Bel of mail de gemeente {koploper}.",
+        "Heeft u een vraag? Bel of mail {koploper}.",
     ),
     "duration": both(
         "Het invullen duurt ongeveer {minutes} minuten. Op een computer van iemand anders? "
@@ -61,6 +68,11 @@ TEXTS: dict[str, dict] = {
         "Het versturen is niet gelukt: er is een storing. Uw antwoorden zijn niet verloren. "
         "Probeer het over een paar minuten opnieuw.",
         "Versturen lukte niet. Uw antwoorden zijn nog bewaard. Probeer het straks nog een keer.",
+    ),
+    "db_fault": both(
+        "Er ging bij ons iets mis. Wij hebben het gemeld en lossen het op. Uw antwoorden zijn "
+        "niet verloren zolang u deze pagina open houdt.",
+        "Er ging bij ons iets mis. Wij lossen het op. Houd deze pagina open.",
     ),
     "db_down_start": both(
         "De vragenlijst is op dit moment niet bereikbaar door een storing. "

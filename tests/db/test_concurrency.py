@@ -13,9 +13,9 @@ from db.engine import get_sessionmaker
 from db.fieldwork import resolve_link, set_wave_open
 from db.models import Answer, Response
 from db.setup import init_database
+from db.submit import submit_response
 from surveys.definition import load_builtin
 from surveys.flow import prune
-from surveys.submit import submit_response
 
 THREADS = 50
 RESPONSES = 2000
@@ -37,17 +37,18 @@ def test_fifty_threads_store_two_thousand_responses_none_lost_or_doubled(databas
     keys = [uuid.uuid4().hex for _ in range(RESPONSES)]
 
     def send(number: int) -> tuple[int, bool]:
-        return submit_response(
-            factory,
-            questionnaire,
-            questionnaire_version_id=fieldwork.questionnaire_version_id,
-            koploper_id=fieldwork.koploper_id,
-            wave_id=fieldwork.wave_id,
-            answers=batch[number],
-            language="nl",
-            # every 10th response is sent twice, as a double click would
-            idempotency_key=keys[number],
-        )
+        with factory.begin() as session:
+            return submit_response(
+                session,
+                questionnaire,
+                questionnaire_version_id=fieldwork.questionnaire_version_id,
+                koploper_id=fieldwork.koploper_id,
+                wave_id=fieldwork.wave_id,
+                answers=batch[number],
+                language="nl",
+                # every 10th response is sent twice, as a double click would
+                idempotency_key=keys[number],
+            )
 
     # duplicates right next to their original, so both are in flight at the same moment
     order = [n for i in range(RESPONSES) for n in ([i, i] if i % 10 == 0 else [i])]

@@ -13,9 +13,9 @@ from db.engine import get_sessionmaker
 from db.export import META, responses_wide, spreadsheet_safe
 from db.fieldwork import resolve_link, set_wave_open
 from db.setup import init_database
+from db.submit import submit_response
 from measures.cli import main as measures_main
 from surveys.definition import load_builtin
-from surveys.submit import submit_response
 
 
 @pytest.fixture
@@ -26,23 +26,24 @@ def url(database_url) -> str:
         set_wave_open(session, "almere", "T2", dt.date.today() + dt.timedelta(days=5))
     with factory() as session:
         fieldwork = resolve_link(session, "client", "almere", "T2")
-    submit_response(
-        factory,
-        load_builtin("client"),
-        questionnaire_version_id=fieldwork.questionnaire_version_id,
-        koploper_id=fieldwork.koploper_id,
-        wave_id=fieldwork.wave_id,
-        answers={
-            "aware_oco": 1,
-            "heard_via": [5, 2],
-            "used_oco": 1,
-            "contacts": 3,
-            "grade": 9,
-            "comments": '=HYPERLINK("http://x")',
-        },
-        language="nl-eenvoudig",
-        idempotency_key="export-test",
-    )
+    with factory.begin() as session:
+        submit_response(
+            session,
+            load_builtin("client"),
+            questionnaire_version_id=fieldwork.questionnaire_version_id,
+            koploper_id=fieldwork.koploper_id,
+            wave_id=fieldwork.wave_id,
+            answers={
+                "aware_oco": 1,
+                "heard_via": [5, 2],
+                "used_oco": 1,
+                "contacts": 3,
+                "grade": 9,
+                "comments": '=HYPERLINK("http://x")',
+            },
+            language="nl-eenvoudig",
+            idempotency_key="export-test",
+        )
     return database_url
 
 

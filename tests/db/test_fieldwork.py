@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -11,8 +12,11 @@ from db.__main__ import main
 from db.drafts import delete_draft, load_draft, new_resume_code, purge_expired, save_draft
 from db.engine import get_sessionmaker
 from db.fieldwork import resolve_draft, resolve_link, set_wave_open
-from db.models import Draft, Response, utcnow
+from db.models import Draft, Koploper, Response, Wave, utcnow
+from db.responses import FieldworkClosed
 from db.setup import init_database
+from db.submit import submit_response
+from surveys.definition import load_builtin
 
 TODAY = dt.date.today()
 
@@ -54,12 +58,78 @@ def test_an_open_wave_resolves_to_its_questionnaire_koploper_and_wave(url):
 
 
 def test_a_wave_outside_its_fieldwork_dates_is_refused(url):
+    noon = dt.datetime.combine(TODAY, dt.time(12))
     with get_sessionmaker(url)() as session:
-        assert resolve_link(session, "client", "almere", "T2", TODAY + dt.timedelta(days=11)) == (
-            "ended"
+        later = noon + dt.timedelta(days=11)
+        assert resolve_link(session, "client", "almere", "T2", later) == "ended"
+        earlier = noon - dt.timedelta(days=4000)
+        assert resolve_link(session, "client", "almere", "T2", earlier) == "not_started"
+
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def _utc(day: dt.date, hour: int, minute: int) -> dt.datetime:
+    """A Dutch wall-clock time as the naive UTC the database and the server use."""
+    local = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=AMSTERDAM)
+    return local.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [(dt.date(2027, 1, 11), dt.date(2027, 1, 22)), (dt.date(2027, 6, 7), dt.date(2027, 6, 18))],
+    ids=["winter-time", "summer-time"],
+)
+def test_fieldwork_days_are_dutch_days_from_0030_on_the_first_to_2350_on_the_last(url, first, last):
+    factory = get_sessionmaker(url)
+    with factory.begin() as session:
+        wave = session.scalar(
+            select(Wave).join(Wave.koploper).where(Koploper.slug == "almere", Wave.code == "T2")
         )
-        assert resolve_link(session, "client", "almere", "T2", TODAY - dt.timedelta(days=4000)) == (
-            "not_started"
+        wave.fieldwork_start, wave.fieldwork_end = first, last
+    starts, sends = _utc(first, 0, 30), _utc(last, 23, 50)
+    assert starts.date() < first  # in UTC the respondent starts on the day before
+    with factory() as session:
+        assert (
+            resolve_link(
+                session, "client", "almere", "T2", _utc(first, 0, 10) - dt.timedelta(minutes=30)
+            )
+            == "not_started"
+        )
+        fieldwork = resolve_link(session, "client", "almere", "T2", starts)
+        assert not isinstance(fieldwork, str)
+        assert resolve_link(session, "client", "almere", "T2", _utc(last, 23, 59)) != "ended"
+        assert (
+            resolve_link(
+                session, "client", "almere", "T2", _utc(last, 0, 10) + dt.timedelta(days=1)
+            )
+            == "ended"
+        )
+    with factory.begin() as session:
+        _, stored = submit_response(
+            session,
+            load_builtin("client"),
+            answers={"used_oco": 0},
+            language="nl",
+            idempotency_key="clock",
+            questionnaire_version_id=fieldwork.questionnaire_version_id,
+            koploper_id=fieldwork.koploper_id,
+            wave_id=fieldwork.wave_id,
+            started_at=starts,
+            now=sends,
+        )
+    assert stored
+    with factory.begin() as session, pytest.raises(FieldworkClosed):
+        submit_response(
+            session,
+            load_builtin("client"),
+            answers={"used_oco": 0},
+            language="nl",
+            idempotency_key="too-late",
+            questionnaire_version_id=fieldwork.questionnaire_version_id,
+            koploper_id=fieldwork.koploper_id,
+            wave_id=fieldwork.wave_id,
+            now=_utc(last, 0, 5) + dt.timedelta(days=1),
         )
 
 
@@ -133,17 +203,17 @@ def test_an_expired_draft_cannot_be_resumed_and_is_purged(url):
 
 def test_a_response_for_a_wave_that_closed_meanwhile_is_refused_and_not_stored(url):
     from db.responses import FieldworkClosed
+    from db.submit import submit_response
     from surveys.definition import load_builtin
-    from surveys.submit import submit_response
 
     factory = get_sessionmaker(url)
     with factory() as session:
         fieldwork = resolve_link(session, "client", "almere", "T2")
     with factory.begin() as session:
         set_wave_open(session, "almere", "T2", None, is_open=False)
-    with pytest.raises(FieldworkClosed):
+    with pytest.raises(FieldworkClosed), factory.begin() as session:
         submit_response(
-            factory,
+            session,
             load_builtin("client"),
             answers={"used_oco": 0},
             language="nl",
@@ -159,16 +229,16 @@ def test_a_response_for_a_wave_that_closed_meanwhile_is_refused_and_not_stored(u
 def test_a_response_cannot_mix_one_koplopers_wave_with_another_koploper(url):
     from db.models import Koploper
     from db.responses import FieldworkClosed
+    from db.submit import submit_response
     from surveys.definition import load_builtin
-    from surveys.submit import submit_response
 
     factory = get_sessionmaker(url)
     with factory() as session:
         fieldwork = resolve_link(session, "client", "almere", "T2")
         breda = session.scalar(select(Koploper.id).where(Koploper.slug == "breda"))
-    with pytest.raises(FieldworkClosed):
+    with pytest.raises(FieldworkClosed), factory.begin() as session:
         submit_response(
-            factory,
+            session,
             load_builtin("client"),
             answers={"used_oco": 0},
             language="nl",
@@ -181,8 +251,8 @@ def test_a_response_cannot_mix_one_koplopers_wave_with_another_koploper(url):
 
 def test_no_draft_is_saved_again_once_its_response_was_sent(url):
     from db.drafts import idempotency_key_for
+    from db.submit import submit_response
     from surveys.definition import load_builtin
-    from surveys.submit import submit_response
 
     code = new_resume_code()
     factory = get_sessionmaker(url)
@@ -193,15 +263,16 @@ def test_no_draft_is_saved_again_once_its_response_was_sent(url):
         koploper_id=fieldwork.koploper_id,
         wave_id=fieldwork.wave_id,
     )
-    submit_response(
-        factory,
-        load_builtin("client"),
-        answers={"used_oco": 0},
-        language="nl",
-        idempotency_key=idempotency_key_for(code),
-        resume_code=code,
-        **context,
-    )
+    with factory.begin() as session:
+        submit_response(
+            session,
+            load_builtin("client"),
+            answers={"used_oco": 0},
+            language="nl",
+            idempotency_key=idempotency_key_for(code),
+            resume_code=code,
+            **context,
+        )
     with factory.begin() as session:  # a second tab presses "Volgende" afterwards
         save_draft(
             session,

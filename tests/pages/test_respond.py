@@ -17,7 +17,8 @@ from streamlit.testing.v1 import AppTest
 
 import db.drafts
 import db.fieldwork
-import surveys.submit
+import db.respondent
+import db.submit
 from db.drafts import load_draft
 from db.engine import get_sessionmaker
 from db.fieldwork import set_wave_open
@@ -160,6 +161,13 @@ def expected(answer_screens: list[dict[str, Any]]) -> dict[str, list[Any]]:
     }
 
 
+def progress(at: AppTest) -> str:
+    """The progress line above a question screen."""
+    bars = at.get("progress")
+    assert len(bars) == 1, "one progress bar on a question screen"
+    return bars[0].proto.text
+
+
 def texts_on_screen(at: AppTest) -> list[str]:
     return [
         e.value for kind in ("title", "header", "markdown", "caption") for e in getattr(at, kind)
@@ -229,7 +237,7 @@ def test_a_database_that_fails_when_the_link_is_opened_gives_a_friendly_message(
     def unreachable(*args, **kwargs):
         raise OperationalError("SELECT", {}, Exception("connection refused"))
 
-    monkeypatch.setattr(db.fieldwork, "resolve_link", unreachable)
+    monkeypatch.setattr(db.respondent, "resolve_link", unreachable)
     at = open_page(**LINK)
     assert not at.exception
     assert [i.value for i in at.info] == [TEXTS["db_down_start"]["nl"]]
@@ -279,7 +287,7 @@ def test_choosing_easy_read_on_the_intro_switches_to_one_question_per_screen(url
     assert not at.exception
     assert at.title[0].value == "Vragen over hulp van een cliëntondersteuner"
     press(at, TEXTS["start"][EASY_READ])
-    assert at.caption[0].value == "Vraag 1 van 7"
+    assert progress(at) == "Vraag 1 van 20"
     assert [r.key for r in at.radio] == ["answer__aware_oco"]
 
 
@@ -287,11 +295,11 @@ def test_choosing_easy_read_on_the_intro_switches_to_one_question_per_screen(url
 def test_next_on_the_first_screen_saves_a_draft_and_stores_no_response(url):
     at = start()
     assert at.header[0].value == "Bekendheid"
-    assert at.caption[0].value == "Deel 1 van 3"
+    assert progress(at) == "Deel 1 van 6"
     fill(at, {"aware_oco": 0, "used_oco": 0})
     press(at, TEXTS["next"]["nl"])
     assert at.header[0].value == "Over u"
-    assert at.caption[0].value == "Deel 2 van 3"
+    assert progress(at) == "Deel 5 van 6"  # skipped parts count as done
     assert count(url, Draft) == 1
     assert count(url, Response) == 0
     with get_sessionmaker(url)() as session:
@@ -305,7 +313,7 @@ def test_leaving_the_required_question_open_gives_a_dutch_message_on_the_same_sc
     fill(at, {"aware_oco": 1})
     press(at, TEXTS["next"]["nl"])
     assert at.header[0].value == "Bekendheid"
-    assert at.caption[0].value == "Deel 1 van 3"
+    assert progress(at) == "Deel 1 van 6"
     assert [e.value for e in at.error] == [TEXTS["required"]["nl"]]
     assert [e.value for e in block(at, "item-used_oco").error] == [TEXTS["required"]["nl"]]
     assert at.radio(key="answer__aware_oco").value == 1  # what was answered is kept
@@ -320,7 +328,7 @@ def test_a_draft_that_cannot_be_saved_warns_but_lets_the_respondent_go_on(url, m
     def unreachable(*args, **kwargs):
         raise OperationalError("INSERT INTO drafts", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(db.drafts, "save_draft", unreachable)
+    monkeypatch.setattr(db.respondent, "save_draft", unreachable)
     at = start()
     assert at.header[0].value == "Bekendheid"
     assert [w.value for w in at.warning] == [TEXTS["draft_failed"]["nl"]]
@@ -340,12 +348,12 @@ def test_a_condition_shows_and_hides_a_question_on_the_same_screen_and_drops_its
     assert at.header[0].value == "Bekendheid"
     assert heard_via in [c.key for c in at.checkbox]
     fill(at, {"heard_via": [2, 5]})
-    assert at.session_state["respond"]["answers"]["heard_via"] == [2, 5]
+    assert at.session_state["respond"]["journey"].answers["heard_via"] == [2, 5]
 
     fill(at, {"aware_oco": 0})
     assert at.header[0].value == "Bekendheid"
     assert not at.checkbox
-    assert "heard_via" not in at.session_state["respond"]["answers"]
+    assert "heard_via" not in at.session_state["respond"]["journey"].answers
 
     # Shown again, it starts empty: the earlier answer is gone, not merely hidden.
     fill(at, {"aware_oco": 1})
@@ -420,7 +428,7 @@ def test_wijzig_on_the_overview_goes_to_the_question_and_back_with_the_new_answe
 def test_a_database_failure_on_sending_keeps_the_answers_and_the_retry_stores_them_once(
     url, monkeypatch
 ):
-    real_store = surveys.submit.store_response
+    real_store = db.submit.store_response
     calls = []
 
     def store_failing_once(*args, **kwargs):
@@ -429,17 +437,17 @@ def test_a_database_failure_on_sending_keeps_the_answers_and_the_retry_stores_th
             raise OperationalError("INSERT INTO responses", {}, Exception("connection refused"))
         return real_store(*args, **kwargs)
 
-    monkeypatch.setattr(surveys.submit, "store_response", store_failing_once)
+    monkeypatch.setattr(db.submit, "store_response", store_failing_once)
     answer_screens = [{"aware_oco": 0, "used_oco": 0}, {"age_group": 5}, {}]
     at = start()
     to_overview(at, answer_screens)
-    answers_before = dict(at.session_state["respond"]["answers"])
+    answers_before = dict(at.session_state["respond"]["journey"].answers)
 
     press(at, TEXTS["send"]["nl"])
     assert [e.value for e in at.error] == [TEXTS["db_down_send"]["nl"]]
     assert at.title[0].value == TEXTS["overview"]["nl"]
     assert TEXTS["send"]["nl"] not in [b.label for b in at.button]
-    assert at.session_state["respond"]["answers"] == answers_before
+    assert at.session_state["respond"]["journey"].answers == answers_before
     assert "75 jaar of ouder" in [t.value for t in at.text]
     assert count(url, Response) == 0
 
@@ -481,8 +489,8 @@ def test_the_resume_code_in_the_link_continues_with_the_saved_answers(url):
 
     later = open_page(resume=code)
     assert later.header[0].value == "Hulp vinden"
-    assert later.caption[0].value == "Deel 2 van 6"
-    assert later.session_state["respond"]["answers"] == CLIENT_SCREENS[0]
+    assert progress(later) == "Deel 2 van 6"
+    assert later.session_state["respond"]["journey"].answers == CLIENT_SCREENS[0]
     press(later, TEXTS["back"]["nl"])
     assert later.radio(key="answer__used_oco").value == 1
     assert later.radio(key="answer__aware_oco").value == 1

@@ -8,7 +8,6 @@ from surveys.definition import load_builtin
 from surveys.flow import (
     display_value,
     missing_required,
-    progress_text,
     prune,
     screen_of,
     screens,
@@ -40,14 +39,6 @@ def test_the_easy_read_version_shows_one_question_per_screen():
     assert all(len(s.items) == 1 for s in shown)
     assert len(shown) == len(visible_items(client, {"used_oco": 1}))
     assert shown[0].title == "Kent u de cliëntondersteuner?"
-
-
-@pytest.mark.parametrize(
-    ("position", "total", "language", "expected"),
-    [(0, 4, "nl", "Deel 1 van 4"), (2, 12, "nl-eenvoudig", "Vraag 3 van 12")],
-)
-def test_progress_is_told_in_words(position, total, language, expected):
-    assert progress_text(position, total, language) == expected
 
 
 def test_answers_to_questions_that_became_hidden_are_dropped():

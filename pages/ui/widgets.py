@@ -1,12 +1,15 @@
 """The question-type registry for the screen: one renderer per type, no if-chains in the page.
 
-Each renderer draws the Streamlit widget for one item, seeded with the answer given so far, and
-returns the current answer (``None``/``[]`` for unanswered). Widget labels come from the
-definition (trusted, written by advisers); what a respondent types is only ever a widget value.
+Every question looks the same whatever its type: the question in large bold text, its help text
+right under it, then the answers, then any message. Each renderer draws the Streamlit widget for
+one item, seeded with the answer given so far, and returns the current answer (``None``/``[]`` for
+unanswered). Texts come from the definition (written by advisers) and are escaped all the same;
+what a respondent types is only ever a widget value.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -42,6 +45,7 @@ def _choice(item: Item, language: str, value: Any, horizontal: bool = False) -> 
         index=None,
         key=key,
         horizontal=horizontal,
+        label_visibility="collapsed",
     )
 
 
@@ -51,7 +55,6 @@ def _grade(item: Item, language: str, value: Any) -> Any:
 
 def _multiple(item: Item, language: str, value: Any) -> list[int]:
     chosen = set(value or [])
-    st.markdown(f"**{_label(item, language)}**")
     result = []
     for option in item.options:
         key = f"{widget_key(item)}__{option.code}"
@@ -62,26 +65,28 @@ def _multiple(item: Item, language: str, value: Any) -> list[int]:
 
 
 def _number(item: Item, language: str, value: Any) -> Any:
+    # No min/max on the widget: the browser would refuse 150 with an English tooltip and drop it.
+    # The check says, in Dutch and beside the question, which numbers fit.
     key = widget_key(item)
     _seed(key, value)
     whole = all(b is None or float(b).is_integer() for b in (item.min, item.max))
-    cast = int if whole else float
     return st.number_input(
         _label(item, language),
-        min_value=None if item.min is None else cast(item.min),
-        max_value=None if item.max is None else cast(item.max),
         step=1 if whole else 0.1,
         value=None,
         key=key,
         placeholder="Vul een getal in",
+        label_visibility="collapsed",
     )
 
 
 def _text(item: Item, language: str, value: Any) -> str:
+    # No max_chars: a longer paste would be cut or emptied by the browser without a word. The
+    # check names the limit beside the question instead.
     key = widget_key(item)
     _seed(key, value or "")
-    value = st.text_area(_label(item, language), max_chars=item.max_length, key=key)
-    st.caption(f"U kunt maximaal {item.max_length} tekens typen.")
+    value = st.text_area(_label(item, language), key=key, label_visibility="collapsed")
+    st.caption(f"U kunt maximaal {item.max_length} tekens typen. U heeft er nu {len(value)}.")
     return value
 
 
@@ -96,12 +101,16 @@ RENDERERS: dict[str, Renderer] = {
 }
 
 
-def render(item: Item, language: str, value: Any) -> Any:
-    """Draw the question; its help text is shown in full, not hidden in a tooltip that the
-    keyboard cannot reach."""
-    answer = RENDERERS[item.type](item, language, value)
-    if item.help:
-        st.caption(item.help[language])
+def render(item: Item, language: str, value: Any, message: str | None = None) -> Any:
+    """Draw one question in its own keyed container: text, help, answers, message."""
+    with st.container(key=f"item-{item.key}"):
+        st.html(f'<p class="km-question">{html.escape(_label(item, language))}</p>')
+        # The help is visible text, not a tooltip that the keyboard cannot reach.
+        if item.help:
+            st.html(f'<p class="km-help">{html.escape(item.help[language])}</p>')
+        answer = RENDERERS[item.type](item, language, value)
+        if message:
+            st.error(message, icon=":material/error:")
     return answer
 
 

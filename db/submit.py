@@ -10,10 +10,10 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from db.models import utcnow
 from db.responses import NewResponse, store_response
+from surveys.clock import utcnow
 from surveys.definition import Questionnaire
 from surveys.flow import prune
 from surveys.validation import Problem, validate_response
@@ -26,7 +26,7 @@ class InvalidResponse(ValueError):
 
 
 def submit_response(
-    factory: sessionmaker[Session],
+    session: Session,
     questionnaire: Questionnaire,
     *,
     questionnaire_version_id: int,
@@ -38,8 +38,12 @@ def submit_response(
     started_at: dt.datetime | None = None,
     channel: str = "web",
     resume_code: str | None = None,
+    now: dt.datetime | None = None,
 ) -> tuple[int, bool]:
-    """Validate and store; returns (response id, newly stored). Raises ``InvalidResponse``."""
+    """Validate and store in the caller's transaction; returns (response id, newly stored).
+
+    Raises ``InvalidResponse`` (nothing stored) or ``FieldworkClosed``.
+    """
     problems = validate_response(questionnaire, answers, language)
     if problems:
         raise InvalidResponse(problems)
@@ -51,7 +55,7 @@ def submit_response(
         language=language,
         idempotency_key=idempotency_key,
         started_at=started_at,
-        submitted_at=utcnow(),
+        submitted_at=now or utcnow(),
         answers=prune(questionnaire, answers),
     )
-    return store_response(factory, questionnaire, response, resume_code)
+    return store_response(session, questionnaire, response, resume_code)

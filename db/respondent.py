@@ -1,0 +1,87 @@
+"""What the respondent page needs from the database: open a link or a resume code, save progress.
+
+Sending is ``db.submit.submit_response``. Every function takes the caller's session: the caller
+owns the transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy.orm import Session
+
+from db.drafts import idempotency_key_for, load_draft, save_draft
+from db.fieldwork import Fieldwork, LinkProblem, resolve_draft, resolve_link
+from db.responses import response_exists
+
+Refusal = LinkProblem | Literal["already_sent", "draft_gone"]
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A questionnaire a respondent may fill in now, with the draft to continue, if any."""
+
+    fieldwork: Fieldwork
+    resume_code: str | None = None
+    language: str | None = None
+    answers: dict[str, Any] = field(default_factory=dict)
+    position: int = 0
+    started_at: dt.datetime | None = None
+
+
+def open_questionnaire(
+    session: Session,
+    survey: str,
+    koploper: str,
+    wave: str,
+    resume: str = "",
+    now: dt.datetime | None = None,
+) -> Opened | Refusal:
+    """Resolve a respondent's link, or the resume code in it; a refusal names why not."""
+    if not resume:
+        found = resolve_link(session, survey, koploper, wave, now)
+        return found if isinstance(found, str) else Opened(found)
+    draft = load_draft(session, resume)
+    if draft is None:
+        return (
+            "already_sent"
+            if response_exists(session, idempotency_key_for(resume))
+            else ("draft_gone")
+        )
+    found = resolve_draft(session, draft, now)
+    if isinstance(found, str):
+        return found
+    return Opened(
+        found,
+        resume_code=resume,
+        language=draft.language,
+        answers=dict(draft.answers),
+        position=draft.position,
+        started_at=draft.started_at,
+    )
+
+
+def save_progress(
+    session: Session,
+    code: str,
+    fieldwork: Fieldwork,
+    *,
+    language: str,
+    answers: dict[str, Any],
+    position: int,
+    started_at: dt.datetime | None,
+) -> None:
+    """Save the draft after a screen, in the caller's transaction."""
+    save_draft(
+        session,
+        code,
+        questionnaire_version_id=fieldwork.questionnaire_version_id,
+        koploper_id=fieldwork.koploper_id,
+        wave_id=fieldwork.wave_id,
+        language=language,
+        answers=answers,
+        position=position,
+        started_at=started_at,
+    )

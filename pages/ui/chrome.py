@@ -1,0 +1,44 @@
+"""Streamlit's own chrome, made Dutch and calm: document language, title, menus for respondents.
+
+Every script here is a constant of ours; nothing a respondent typed ever reaches it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+_DUTCH_DOCUMENT = """<script>
+document.documentElement.lang = 'nl';
+const skip = document.querySelector('[data-testid="stSkipToContent"]');
+if (skip) { skip.textContent = 'Naar de inhoud'; }
+</script>"""
+
+_RESPONDENT_STYLE = """<style>
+/* Respondents get the questionnaire only: no developer menu, no "Made with Streamlit". */
+[data-testid="stToolbar"], [data-testid="stMainMenu"],
+[data-testid="stDecoration"] { display: none; }
+/* While the page works, no English "Running… Stop": the status stays, without its words. */
+[data-testid="stStatusWidget"] button, [data-testid="stStatusWidget"] label { display: none; }
+</style>"""
+
+QUESTION_STYLE = """<style>
+.km-question { font-size: 1.3rem; font-weight: 700; line-height: 1.4; margin: 0 0 0.25rem 0; }
+.km-help { font-size: 1.05rem; color: #374151; margin: 0 0 0.5rem 0; }
+.stRadio label p, .stCheckbox label p { font-size: 1.1rem; }
+</style>"""
+
+EASY_READ_STYLE = """<style>
+.stApp p, .stApp label, .stApp li { font-size: 1.25rem; }
+.km-question { font-size: 1.5rem; }
+</style>"""
+
+
+def dutch_document() -> None:
+    """The page is Dutch for screen readers (WCAG 3.1.1), its skip link too."""
+    st.html(_DUTCH_DOCUMENT, unsafe_allow_javascript=True)
+
+
+def for_respondents(title: str, easy_read: bool = False) -> None:
+    """A respondent's page: a Dutch browser title, no menus, larger question text."""
+    st.set_page_config(page_title=title)
+    st.html(_RESPONDENT_STYLE + QUESTION_STYLE + (EASY_READ_STYLE if easy_read else ""))

@@ -1,0 +1,26 @@
+"""One clock: fieldwork dates are Dutch calendar days, wherever they are checked.
+
+A wave runs from its first to its last day in the Netherlands (Europe/Amsterdam), whatever time
+zone the server keeps: a respondent who starts at 00:30 on the first day, or sends at 23:50 on the
+last, is inside the fieldwork.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def utcnow() -> dt.datetime:
+    """Now, as the naive UTC time the database stores."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def dutch_day(moment: dt.datetime | None = None) -> dt.date:
+    """The calendar day in the Netherlands at ``moment`` (naive means UTC; default: now)."""
+    moment = moment or utcnow()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(AMSTERDAM).date()
