@@ -7,7 +7,17 @@ go away by waiting: it is logged with its traceback and gets its own message.
 
 from __future__ import annotations
 
-from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+import logging
+
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
+
+log = logging.getLogger(__name__)
 
 SQLITE_TRANSIENT = ("database is locked", "unable to open database", "disk i/o error")
 
@@ -29,3 +39,12 @@ def connection_lost(error: BaseException) -> bool:
         return str(original).lower().startswith(SQLITE_TRANSIENT)
     # psycopg raises OperationalError without a SQLSTATE when it cannot connect at all.
     return True
+
+
+def trouble(error: SQLAlchemyError, lost: str, fault: str) -> str:
+    """Log a database error and name the message for it: ``lost`` (wait and retry) or ``fault``."""
+    if connection_lost(error):
+        log.warning("database unreachable: %s", error)
+        return lost
+    log.exception("database error", exc_info=error)
+    return fault

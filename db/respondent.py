@@ -1,7 +1,6 @@
-"""What the respondent page needs from the database: open a link or a resume code, save progress.
+"""What the respondent page needs from the database: open a link or resume code, save, send.
 
-Sending is ``db.submit.submit_response``. Every function takes the caller's session: the caller
-owns the transaction.
+Every function takes the caller's session: the caller owns the transaction.
 """
 
 from __future__ import annotations
@@ -15,6 +14,10 @@ from sqlalchemy.orm import Session
 from db.drafts import idempotency_key_for, load_draft, save_draft
 from db.fieldwork import Fieldwork, LinkProblem, resolve_draft, resolve_link
 from db.responses import response_exists
+from db.submit import submit_response
+from surveys.definition import Questionnaire
+from surveys.journey import Journey
+from surveys.types import LANGUAGES
 
 Refusal = LinkProblem | Literal["already_sent", "draft_gone"]
 
@@ -29,6 +32,16 @@ class Opened:
     answers: dict[str, Any] = field(default_factory=dict)
     position: int = 0
     started_at: dt.datetime | None = None
+
+    def journey(self, requested_language: str) -> Journey:
+        """Where the respondent starts: the intro, or the draft's screen when resuming."""
+        return Journey(
+            stage="questions" if self.resume_code else "intro",
+            screen=self.position,
+            language=self.language
+            or (requested_language if requested_language in LANGUAGES else "nl"),
+            answers=self.answers,
+        )
 
 
 def open_questionnaire(
@@ -67,10 +80,7 @@ def save_progress(
     session: Session,
     code: str,
     fieldwork: Fieldwork,
-    *,
-    language: str,
-    answers: dict[str, Any],
-    position: int,
+    journey: Journey,
     started_at: dt.datetime | None,
 ) -> None:
     """Save the draft after a screen, in the caller's transaction."""
@@ -80,8 +90,34 @@ def save_progress(
         questionnaire_version_id=fieldwork.questionnaire_version_id,
         koploper_id=fieldwork.koploper_id,
         wave_id=fieldwork.wave_id,
-        language=language,
-        answers=answers,
-        position=position,
+        language=journey.language,
+        answers=journey.answers,
+        position=journey.screen,
         started_at=started_at,
+    )
+
+
+def send(
+    session: Session,
+    questionnaire: Questionnaire,
+    fieldwork: Fieldwork,
+    journey: Journey,
+    code: str,
+    started_at: dt.datetime | None,
+) -> tuple[int, bool]:
+    """Check and store the response, once per resume code; the draft goes with it.
+
+    Raises ``InvalidResponse`` or ``FieldworkClosed``; nothing is stored then.
+    """
+    return submit_response(
+        session,
+        questionnaire,
+        questionnaire_version_id=fieldwork.questionnaire_version_id,
+        koploper_id=fieldwork.koploper_id,
+        wave_id=fieldwork.wave_id,
+        answers=journey.answers,
+        language=journey.language,
+        idempotency_key=idempotency_key_for(code),
+        started_at=started_at,
+        resume_code=code,
     )

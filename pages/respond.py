@@ -7,39 +7,28 @@ Only draws: the journey (intro, screens, overview, sent) is the pure state machi
 from __future__ import annotations
 
 import html
-import logging
 from dataclasses import replace
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from db.drafts import DRAFT_DAYS, idempotency_key_for, new_resume_code
+from db.drafts import DRAFT_DAYS, new_resume_code
 from db.engine import get_sessionmaker
-from db.errors import connection_lost
-from db.respondent import Opened, open_questionnaire, save_progress
+from db.errors import trouble
+from db.respondent import Opened, open_questionnaire, save_progress, send
 from db.responses import FieldworkClosed
-from db.submit import InvalidResponse, submit_response
+from db.submit import InvalidResponse
 from pages.ui import chrome, widgets
 from pages.ui.routing import ensure_routed
 from surveys import journey as path
 from surveys.clock import utcnow
 from surveys.definition import from_stored
 from surveys.flow import EASY_READ, LANGUAGE_NAMES, display_value, screens
-from surveys.texts import LINK_PROBLEMS, TEXTS, koploper_phrase
+from surveys.texts import LINK_PROBLEMS, TEXTS, intro
 
 ensure_routed()
-log = logging.getLogger(__name__)
 factory = get_sessionmaker()
 params = st.query_params
-
-
-def database_trouble(error: SQLAlchemyError, lost: str) -> str:
-    """The message for a database error: ``lost`` for a lost connection, else a fault of ours."""
-    if connection_lost(error):
-        log.warning("database unreachable: %s", error)
-        return lost
-    log.exception("database error on the respondent page")
-    return "db_fault"
 
 
 def stop_with(message: str) -> None:
@@ -47,17 +36,6 @@ def stop_with(message: str) -> None:
     st.title("Vragenlijst", anchor=False)
     st.info(message)
     st.stop()
-
-
-def focus(selector: str) -> None:
-    """Move keyboard focus to a heading or a question; our own constant script."""
-    st.html(
-        f"""<script>setTimeout(() => {{
-          const el = document.querySelector({selector!r});
-          if (el) {{ if (!el.matches('input,textarea,button')) el.setAttribute('tabindex', '-1');
-                    el.focus(); }} }}, 150);</script>""",
-        unsafe_allow_javascript=True,
-    )
 
 
 # --- which questionnaire, for whom ----------------------------------------------------------------
@@ -72,19 +50,11 @@ if "opened" not in state:
         with factory() as session:
             opened = open_questionnaire(session, *link, resume=resume)
     except SQLAlchemyError as error:
-        stop_with(TEXTS[database_trouble(error, "db_down_start")]["nl"])
+        stop_with(TEXTS[trouble(error, "db_down_start", "db_fault")]["nl"])
     if isinstance(opened, str):
         stop_with(LINK_PROBLEMS.get(opened) or TEXTS[opened]["nl"])
-    language = opened.language or (
-        params.get("lang") if params.get("lang") in LANGUAGE_NAMES else "nl"
-    )
     state.update(opened=opened, resume_code=opened.resume_code, started_at=opened.started_at)
-    state["journey"] = path.Journey(
-        stage="questions" if opened.resume_code else "intro",
-        screen=opened.position,
-        language=language,
-        answers=opened.answers,
-    )
+    state["journey"] = opened.journey(params.get("lang", ""))
 
 opened: Opened = state["opened"]
 fieldwork = opened.fieldwork
@@ -104,38 +74,27 @@ def go(to: path.Journey, save: bool = False) -> None:
     if save:
         try:
             with factory.begin() as session:
-                save_progress(
-                    session,
-                    state["resume_code"],
-                    fieldwork,
-                    language=to.language,
-                    answers=to.answers,
-                    position=to.screen,
-                    started_at=state["started_at"],
-                )
+                save_progress(session, state["resume_code"], fieldwork, to, state["started_at"])
             state.pop("draft_failed", None)
         except SQLAlchemyError as error:
-            database_trouble(error, "draft_failed")
+            trouble(error, "draft_failed", "draft_failed")
             state["draft_failed"] = True
     st.rerun()
 
 
-if journey.focus:  # once per step: a rerun from a widget must not move the focus again
-    state["journey"] = replace(journey, focus=None)
-    if journey.focus == "message" and journey.messages:
-        first = next(iter(journey.messages))
-        focus(f".st-key-item-{first} input, .st-key-item-{first} textarea")
-    else:
-        focus("h1, h2")
+def place_focus() -> None:
+    """After drawing: the focus goes where the last step asked, once (not on a widget's rerun)."""
+    now = state["journey"]
+    if now.focus:
+        state["journey"] = replace(now, focus=None)
+        chrome.focus_after_step(now.focus, next(iter(now.messages), None))
+
 
 # --- intro -------------------------------------------------------------------------------------
 if journey.stage == "intro":
-    who = koploper_phrase(fieldwork.koploper_name, fieldwork.koploper_kind)
     st.title(questionnaire.title[language], anchor=False)
-    st.write(text("asked_by").format(koploper=who))
-    st.write(questionnaire.intro[language])
-    st.write(text("duration").format(minutes=questionnaire.minutes))
-    st.write(text("contact").format(koploper=who))
+    for paragraph in intro(questionnaire, language, fieldwork):
+        st.write(paragraph)
     choice = st.radio(
         text("choose_version"),
         list(LANGUAGE_NAMES),
@@ -152,6 +111,7 @@ if journey.stage == "intro":
             state.update(resume_code=new_resume_code(), started_at=utcnow())
         st.query_params["resume"] = state["resume_param"] = state["resume_code"]
         go(path.start(journey), save=True)
+    place_focus()
     st.stop()
 
 # --- question screens ---------------------------------------------------------------------------
@@ -185,10 +145,12 @@ if journey.stage == "questions":
     with st.expander(text("later")):
         st.write(text("later_explained").format(days=DRAFT_DAYS))
         st.code(f"{st.context.url or ''}?resume={state['resume_code']}", language=None)
+    place_focus()
     st.stop()
 
 # --- overview ------------------------------------------------------------------------------------
 if journey.stage == "overview":
+    codes = (state["resume_code"], state["started_at"])
     st.title(text("overview"), anchor=False)
     st.write(text("overview_explained"))
     shown = [item for s in screens(questionnaire, journey.answers, language) for item in s.items]
@@ -202,50 +164,38 @@ if journey.stage == "overview":
             if change.button(f"{text('change')} vraag {number}", key=f"change-{item.key}"):
                 state.pop("problems", None)
                 go(path.change(questionnaire, journey, item.key))
-    for problem in state.get("problems") or []:
-        st.error(problem, icon=":material/error:")
-    trouble = state.get("send_trouble")
-    if trouble:
-        st.error(
-            LINK_PROBLEMS["closed"] if trouble == "closed" else text(trouble),
-            icon=":material/error:",
-        )
-    if trouble == "closed":
-        st.stop()
-    back, send = st.columns(2)
+    for message in state.get("problems") or []:
+        st.error(message, icon=":material/error:")
+    failed = state.get("send_failed")  # "closed", "db_down_send" or "db_fault"
+    if failed:
+        st.error(LINK_PROBLEMS.get(failed) or text(failed), icon=":material/error:")
+        if failed == "closed":
+            st.stop()
+    back, forward = st.columns(2)
     if back.button(text("back"), width="stretch"):
         go(path.back(questionnaire, journey))
-    if send.button(text("retry") if trouble else text("send"), type="primary", width="stretch"):
+    if forward.button(text("retry" if failed else "send"), type="primary", width="stretch"):
         state.pop("problems", None)
         try:
             with factory.begin() as session:
-                submit_response(
-                    session,
-                    questionnaire,
-                    questionnaire_version_id=fieldwork.questionnaire_version_id,
-                    koploper_id=fieldwork.koploper_id,
-                    wave_id=fieldwork.wave_id,
-                    answers=journey.answers,
-                    language=language,
-                    idempotency_key=idempotency_key_for(state["resume_code"]),
-                    started_at=state["started_at"],
-                    resume_code=state["resume_code"],
-                )
+                send(session, questionnaire, fieldwork, journey, *codes)
         except InvalidResponse as invalid:
             state["problems"] = [p.message for p in invalid.problems]
             st.rerun()
         except FieldworkClosed:
-            state["send_trouble"] = "closed"
+            state["send_failed"] = "closed"
             st.rerun()
         except SQLAlchemyError as error:
-            state["send_trouble"] = database_trouble(error, "db_down_send")
+            state["send_failed"] = trouble(error, "db_down_send", "db_fault")
             st.rerun()
         for item in questionnaire.items:
             widgets.forget(item)
-        state.pop("send_trouble", None)
+        state.pop("send_failed", None)
         go(path.sent(journey))
+    place_focus()
     st.stop()
 
 # --- thank you ------------------------------------------------------------------------------------
 st.title(text("thanks"), anchor=False)
 st.success(text("thanks_explained"), icon=":material/check_circle:")
+place_focus()

@@ -96,7 +96,7 @@ def edit(
         if key in {i.key for i in screen.items}
         and is_unanswered(questionnaire.item(key), kept.get(key))
     }
-    return replace(journey, messages={**still_open, **live}, focus=None), dropped
+    return replace(journey, messages={**still_open, **live}), dropped
 
 
 def choose_language(journey: Journey, language: str) -> Journey:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from surveys.definition import Questionnaire
 from surveys.flow import EASY_READ
 
 
@@ -99,3 +102,17 @@ LINK_PROBLEMS: dict[str, str] = {
     "not_started": "Deze vragenlijst is nog niet begonnen. Probeer het later opnieuw.",
     "ended": "Deze vragenlijst is afgelopen. Dank u wel voor uw interesse.",
 }
+
+
+def intro(questionnaire: Questionnaire, language: str, fieldwork: Any) -> list[str]:
+    """The paragraphs of the intro: who asks, why, how long, whom to ask.
+
+    ``fieldwork`` is what the link resolved to (``db.fieldwork.Fieldwork``: koploper name and kind).
+    """
+    who = koploper_phrase(fieldwork.koploper_name, fieldwork.koploper_kind)
+    return [
+        TEXTS["asked_by"][language].format(koploper=who),
+        questionnaire.intro[language],
+        TEXTS["duration"][language].format(minutes=questionnaire.minutes),
+        TEXTS["contact"][language].format(koploper=who),
+    ]

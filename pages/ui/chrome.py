@@ -42,3 +42,22 @@ def for_respondents(title: str, easy_read: bool = False) -> None:
     """A respondent's page: a Dutch browser title, no menus, larger question text."""
     st.set_page_config(page_title=title)
     st.html(_RESPONDENT_STYLE + QUESTION_STYLE + (EASY_READ_STYLE if easy_read else ""))
+
+
+def focus(selector: str) -> None:
+    """Move keyboard focus to the first element matching ``selector`` (a constant of ours)."""
+    st.html(
+        f"""<script>setTimeout(() => {{
+          const el = document.querySelector({selector!r});
+          if (el) {{ if (!el.matches('input,textarea,button')) el.setAttribute('tabindex', '-1');
+                    el.focus(); }} }}, 150);</script>""",
+        unsafe_allow_javascript=True,
+    )
+
+
+def focus_after_step(where: str, question_key: str | None) -> None:
+    """After 'Volgende' and the like: to the question with a message, else to the heading."""
+    if where == "message" and question_key:
+        focus(f".st-key-item-{question_key} input, .st-key-item-{question_key} textarea")
+    else:
+        focus("h1, h2")

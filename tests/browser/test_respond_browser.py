@@ -144,7 +144,7 @@ def test_client_questionnaire_standard_version_keyboard_only(server, page):
     me.screen("intro", "Vragenlijst over cliëntondersteuning")
     me.press("Beginnen")
 
-    me.screen("bekendheid", "Deel 1 van 3")
+    me.screen("bekendheid", "Deel 1 van 6")
     me.press("Volgende")  # the required question is still open
     me.screen("bekendheid-verplicht", "Deze vraag is verplicht")
     assert me.active()["box"] == "st-key-item-used_oco"  # focus moved to the question
