@@ -13,8 +13,10 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.contacts import contact_of, require_contact
 from db.models import Draft, Koploper, QuestionnaireVersion, Wave
 from db.questionnaires import latest_version
+from surveys.privacy import Contact, Kind
 
 MAX_PARAMETER = 60
 
@@ -27,6 +29,9 @@ class Fieldwork:
     koploper_id: int
     koploper_slug: str
     koploper_name: str
+    koploper_kind: Kind
+    contact: Contact | None
+    """Whom the respondent can ask; ``None`` only for a wave opened before contacts existed."""
     wave_id: int
     wave_code: str
     wave_label: str
@@ -90,6 +95,8 @@ def _open_fieldwork(
         koploper_id=found.id,
         koploper_slug=found.slug,
         koploper_name=found.name,
+        koploper_kind=found.kind,
+        contact=contact_of(found),
         wave_id=wave_row.id,
         wave_code=wave_row.code,
         wave_label=wave_row.label,
@@ -100,13 +107,18 @@ def _open_fieldwork(
 def set_wave_open(
     session: Session, slug: str, code: str, until: dt.date | None, is_open: bool = True
 ) -> Wave:
-    """Open a wave for fieldwork from today (until ``until``, default 30 days), or close it."""
+    """Open a wave for fieldwork from today (until ``until``, default 30 days), or close it.
+
+    Opening needs the koploper's contact details (``ContactMissing`` otherwise): the intro and
+    the privacy notice must tell respondents whom to ask.
+    """
     wave = session.scalar(
         select(Wave).join(Wave.koploper).where(Koploper.slug == slug, Wave.code == code)
     )
     if wave is None:
         raise LookupError(f"Geen meting '{code}' bij koploper '{slug}'.")
     if is_open:
+        require_contact(wave.koploper, code)
         today = dt.date.today()
         until = until or today + dt.timedelta(days=30)
         if until < today:

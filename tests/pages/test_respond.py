@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 import db.drafts
 import db.fieldwork
 import surveys.submit
+from db.contacts import set_contact
 from db.drafts import load_draft
 from db.engine import get_sessionmaker
 from db.fieldwork import set_wave_open
@@ -56,6 +57,7 @@ def url(sqlite_url, monkeypatch) -> str:
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     init_database(sqlite_url)
     with get_sessionmaker(sqlite_url).begin() as session:
+        set_contact(session, "almere", phone="14 036")
         set_wave_open(session, "almere", "T2", None)
     return sqlite_url
 
