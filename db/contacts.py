@@ -31,6 +31,7 @@ EMAIL = re.compile(
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 )
+ORGANISATION = re.compile(r"^(?:[^\W_]|')(?:[^\W_]|[ .,'&()/:+-])*$")
 HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 SET_CONTACT = "python -m db koploper set-contact {slug} --phone … --email … --url …"
 
@@ -126,11 +127,13 @@ def check_url(value: str) -> str:
 
 
 def check_organisation(value: str) -> str:
+    """A name of letters, digits, spaces and ordinary punctuation; no markup characters."""
     shown = " ".join(value.split())
-    if not 2 <= len(shown) <= MAX_ORGANISATION or any(not c.isprintable() for c in shown):
+    if not 2 <= len(shown) <= MAX_ORGANISATION or not ORGANISATION.match(shown):
         raise ContactError(
             f"'{value}' is geen naam van een organisatie: gebruik 2 tot {MAX_ORGANISATION} "
-            "gewone tekens, bijvoorbeeld 'Gemeente Tilburg, team Wmo'."
+            "letters, cijfers en leestekens als , . - ( ) ' &, bijvoorbeeld "
+            "'Gemeente Tilburg, team Wmo'."
         )
     return shown
 

@@ -34,7 +34,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("koplopers", schema=None) as batch_op:
-        batch_op.drop_column("contact_is_demo")
-        for name, _length in reversed(TEXT_COLUMNS):
-            batch_op.drop_column(name)
+    # Plain DROP COLUMN too (SQLite 3.35+), for the same reason as the upgrade.
+    op.drop_column("koplopers", "contact_is_demo")
+    for name, _length in reversed(TEXT_COLUMNS):
+        op.drop_column("koplopers", name)
