@@ -165,7 +165,7 @@ def _standard(
                 "die aan uw kant staat, bijvoorbeeld bij een gesprek met de gemeente.",
                 "Met dit onderzoek meten we of de cliëntondersteuning beter wordt: of mensen haar "
                 "kennen, makkelijk vinden en goed vinden. We gebruiken uw antwoorden alleen "
-                "daarvoor, en we laten alleen uitkomsten van groepen mensen zien, nooit van één "
+                "daarvoor. In de uitkomsten staan cijfers over groepen mensen, nooit over één "
                 "persoon.",
                 f"{head} mag dit doen omdat het hoort bij haar wettelijke taak om goede "
                 "ondersteuning te regelen (Wmo 2015): een taak van algemeen belang. Meedoen is "
@@ -176,14 +176,15 @@ def _standard(
             "Wat bewaren we, en wat nooit?",
             (
                 "We bewaren uw antwoorden, met de versie van de vragenlijst, de datum en tijd "
-                "waarop u ze verstuurde, hoe u meedeed (bijvoorbeeld via internet), de taal van "
-                "de vragenlijst (standaard of makkelijk lezen), en voor welke gemeente en welke "
-                "meting u antwoordde.",
+                "waarop u begon en waarop u ze verstuurde, hoe u meedeed (bijvoorbeeld via "
+                "internet), de taal van de vragenlijst (standaard of makkelijk lezen), en voor "
+                "welke gemeente en welke meting u antwoordde.",
                 "We bewaren nooit uw naam, uw e-mailadres, uw IP-adres (het adres van uw computer "
                 "op internet) of gegevens over uw browser of apparaat. Uw antwoorden zijn daarom "
                 "anoniem: niemand kan zien dat ze van u zijn.",
-                "Schrijf bij de open vragen daarom geen namen, adressen of andere dingen waaraan "
-                "iemand u of een ander kan herkennen.",
+                "Wat u bij een open vraag schrijft, lezen de onderzoekers zoals u het schreef. "
+                "Schrijf daarom geen namen, adressen of andere dingen waaraan iemand u of een "
+                "ander kan herkennen.",
                 "Gaat u later verder? Dan bewaren we uw antwoorden tot dan als concept, onder een "
                 "willekeurige code in het adres van de pagina. De code zelf bewaren wij niet: "
                 "alleen wie dat adres heeft, kan het concept openen. Deel het daarom niet met "
@@ -279,7 +280,7 @@ def _easy_read(
             (
                 "We bewaren uw antwoorden.",
                 "We bewaren welke vragenlijst u invulde.",
-                "We bewaren de datum en tijd van versturen.",
+                "We bewaren wanneer u begon en wanneer u verstuurde.",
                 "We bewaren hoe u meedeed, bijvoorbeeld via internet.",
                 "We bewaren of u de gewone of makkelijke vragen koos.",
             ),
@@ -292,6 +293,7 @@ def _easy_read(
                 "We bewaren nooit het adres van uw computer (IP-adres).",
                 "We bewaren nooit gegevens over uw computer of telefoon.",
                 "Niemand kan dus zien dat de antwoorden van u zijn.",
+                "Wat u zelf schrijft, lezen de onderzoekers.",
                 "Schrijf daarom geen namen in uw antwoorden.",
             ),
         ),

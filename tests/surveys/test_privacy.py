@@ -67,8 +67,15 @@ def test_the_standard_notice_names_controller_processor_purpose_and_whom_to_ask(
 
 def test_the_notice_says_what_is_stored_and_what_never():
     text = text_of(notice())
-    for stored in ("versie van de vragenlijst", "datum en tijd", "via internet", "de taal"):
+    for stored in (
+        "versie van de vragenlijst",
+        "datum en tijd waarop u begon en waarop u ze verstuurde",
+        "via internet",
+        "de taal",
+    ):
         assert stored in text
+    assert "In de uitkomsten staan cijfers over groepen mensen, nooit over één persoon." in text
+    assert "Wat u bij een open vraag schrijft, lezen de onderzoekers" in text
     assert "We bewaren nooit uw naam, uw e-mailadres, uw IP-adres" in text
     assert "browser" in text
 
