@@ -31,6 +31,7 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from sqlalchemy import insert  # noqa: E402
 
+from db.contacts import set_contact  # noqa: E402
 from db.demo import draw_answers  # noqa: E402
 from db.engine import get_sessionmaker  # noqa: E402
 from db.fieldwork import resolve_link, set_wave_open  # noqa: E402
@@ -57,6 +58,7 @@ def main() -> int:
         init_database(url)
         factory = get_sessionmaker(url)
         with factory.begin() as session:
+            set_contact(session, "almere", phone="14 036")
             set_wave_open(session, "almere", "T2", None)
         with factory() as session:
             fieldwork = resolve_link(session, "client", "almere", "T2")

@@ -1,4 +1,4 @@
-"""Command line: ``python -m db init | seed-demo | remove-demo``."""
+"""Command line: ``python -m db init | seed-demo | remove-demo | open-wave | koploper …``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,16 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from db.contacts import (
+    ContactError,
+    UnknownKoploper,
+    clear_demo_contacts,
+    fill_demo_contacts,
+    find_koploper,
+    koploper_contact,
+    open_waves_without_contact,
+    set_contact,
+)
 from db.engine import DatabaseUnavailable, describe, get_engine, get_sessionmaker, is_sqlite
 from db.responses import count_demo, delete_demo
 from db.setup import init_database
@@ -39,6 +49,10 @@ def _seed_demo(args: argparse.Namespace) -> int:
         return 2
     init_database()
     with get_sessionmaker().begin() as session:
+        # Before the demo opens T2: an open wave needs someone respondents can ask.
+        filled = fill_demo_contacts(session)
+        if filled:
+            print(f"Voorbeeldcontactgegevens (demo) ingevuld bij {filled} koplopers.")
         existing = count_demo(session)
         if existing and not args.replace:
             print(
@@ -62,7 +76,16 @@ def _remove_demo(_args: argparse.Namespace) -> int:
     init_database()
     with get_sessionmaker().begin() as session:
         removed = delete_demo(session)
+        cleared = clear_demo_contacts(session)
+        still_open = open_waves_without_contact(session)
     print(f"{removed} demo-antwoorden verwijderd.")
+    print(f"Voorbeeldcontactgegevens (demo) verwijderd bij {cleared} koplopers.")
+    for slug, code in still_open:
+        print(
+            f"Let op: meting {code} van {slug} staat open zonder contactgegevens. Vul ze in met "
+            f"python -m db koploper set-contact {slug} …, of sluit de meting met "
+            f"python -m db close-wave {slug} {code}."
+        )
     return 0
 
 
@@ -95,6 +118,52 @@ def _set_wave(args: argparse.Namespace) -> int:
         )
     else:
         print(f"Meting {args.wave} van {args.koploper} is gesloten.")
+    return 0
+
+
+def _set_contact(args: argparse.Namespace) -> int:
+    init_database()
+    try:
+        with get_sessionmaker().begin() as session:
+            set_contact(
+                session,
+                args.koploper,
+                organisation=args.organisation,
+                phone=args.phone,
+                email=args.email,
+                url=args.url,
+            )
+    except (UnknownKoploper, ContactError) as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
+    print(f"Contactgegevens van {args.koploper} opgeslagen.")
+    return _show_contact(args)
+
+
+def _show_contact(args: argparse.Namespace) -> int:
+    init_database()
+    with get_sessionmaker()() as session:
+        try:
+            find_koploper(session, args.koploper)
+        except UnknownKoploper as exc:
+            print(f"Fout: {exc}", file=sys.stderr)
+            return 2
+        found = koploper_contact(session, args.koploper)
+    print(f"{found.name} ({found.kind}, {found.slug})")
+    contact = found.contact
+    if contact is None:
+        print(
+            "Nog geen contactgegevens. Vul ze in met: python -m db koploper set-contact "
+            f"{found.slug} --phone … --email … --url …"
+        )
+        return 0
+    print(f"Organisatie: {contact.organisation}")
+    print(f"Telefoon: {contact.phone or '-'}")
+    print(f"E-mail: {contact.email or '-'}")
+    print(f"Website: {contact.url or '-'}")
+    if contact.is_demo:
+        print("Dit zijn voorbeeldgegevens (demo); remove-demo haalt ze weg.")
+    print(f"Privacyverklaring: /privacy?koploper={found.slug}")
     return 0
 
 
@@ -136,6 +205,22 @@ def main(argv: list[str] | None = None) -> int:
     closer.add_argument("koploper")
     closer.add_argument("wave")
     closer.set_defaults(run=_set_wave, open=False)
+    koploper = commands.add_parser("koploper", help="contactgegevens van een koploper")
+    koploper_commands = koploper.add_subparsers(dest="koploper_command", required=True)
+    contact = koploper_commands.add_parser(
+        "set-contact",
+        help="vul contactgegevens in voor vragen van inwoners (telefoon of e-mail verplicht)",
+        description='Opties die u weglaat blijven zoals ze waren; een lege waarde ("") wist.',
+    )
+    contact.add_argument("koploper", help="slug van de koploper, bijv. tilburg")
+    contact.add_argument("--organisation", help="bijv. 'Gemeente Tilburg, team Wmo'")
+    contact.add_argument("--phone", help="bijv. '14 013' of '013-5423000'")
+    contact.add_argument("--email", help="bijv. wmo@tilburg.nl")
+    contact.add_argument("--url", help="webadres, bijv. https://www.tilburg.nl/wmo")
+    contact.set_defaults(run=_set_contact)
+    shower = koploper_commands.add_parser("show", help="toon de contactgegevens")
+    shower.add_argument("koploper", help="slug van de koploper")
+    shower.set_defaults(run=_show_contact)
     exporter = commands.add_parser("export", help="antwoorden naar CSV (uitwisselformaat)")
     exporter.add_argument("--out", required=True, help="CSV-bestand om te schrijven")
     exporter.add_argument("--koploper", help="alleen deze koploper (slug)")

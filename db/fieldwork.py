@@ -13,9 +13,11 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.contacts import contact_of, require_contact
 from db.models import Draft, Koploper, QuestionnaireVersion, Wave
 from db.questionnaires import latest_version
 from surveys.clock import dutch_day
+from surveys.privacy import Contact, Kind
 
 MAX_PARAMETER = 60
 
@@ -28,8 +30,9 @@ class Fieldwork:
     koploper_id: int
     koploper_slug: str
     koploper_name: str
-    koploper_kind: str
-    """'gemeente' or 'regio'."""
+    koploper_kind: Kind
+    contact: Contact | None
+    """Whom the respondent can ask; ``None`` only for a wave opened before contacts existed."""
     wave_id: int
     wave_code: str
     wave_label: str
@@ -94,6 +97,7 @@ def _open_fieldwork(
         koploper_slug=found.slug,
         koploper_name=found.name,
         koploper_kind=found.kind,
+        contact=contact_of(found),
         wave_id=wave_row.id,
         wave_code=wave_row.code,
         wave_label=wave_row.label,
@@ -104,13 +108,18 @@ def _open_fieldwork(
 def set_wave_open(
     session: Session, slug: str, code: str, until: dt.date | None, is_open: bool = True
 ) -> Wave:
-    """Open a wave for fieldwork from today (until ``until``, default 30 days), or close it."""
+    """Open a wave for fieldwork from today (until ``until``, default 30 days), or close it.
+
+    Opening needs the koploper's contact details (``ContactMissing`` otherwise): the intro and
+    the privacy notice must tell respondents whom to ask.
+    """
     wave = session.scalar(
         select(Wave).join(Wave.koploper).where(Koploper.slug == slug, Wave.code == code)
     )
     if wave is None:
         raise LookupError(f"Geen meting '{code}' bij koploper '{slug}'.")
     if is_open:
+        require_contact(wave.koploper, code)
         today = dutch_day()
         until = until or today + dt.timedelta(days=30)
         if until < today:

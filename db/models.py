@@ -67,6 +67,14 @@ class Koploper(Base):
     kind: Mapped[str] = mapped_column(String(10))
     province: Mapped[str] = mapped_column(String(40))
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), index=True)
+    # Whom a respondent can ask about the survey and their privacy; set with
+    # ``python -m db koploper set-contact``. A wave cannot open without a phone or an e-mail.
+    contact_organisation: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_url: Mapped[str | None] = mapped_column(String(300))
+    contact_is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Filled by ``seed-demo`` (shown as example data); ``remove-demo`` clears it again."""
 
     cohort: Mapped[Cohort] = relationship(back_populates="koplopers")
     members: Mapped[list[KoploperMember]] = relationship(

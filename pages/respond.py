@@ -19,12 +19,13 @@ from db.respondent import Opened, open_questionnaire, save_progress, send
 from db.responses import FieldworkClosed
 from db.submit import InvalidResponse
 from pages.ui import chrome, widgets
+from pages.ui.intro import draw_intro
 from pages.ui.routing import ensure_routed
 from surveys import journey as path
 from surveys.clock import utcnow
 from surveys.definition import from_stored
 from surveys.flow import EASY_READ, LANGUAGE_NAMES, display_value, screens
-from surveys.texts import LINK_PROBLEMS, TEXTS, intro
+from surveys.texts import LINK_PROBLEMS, TEXTS
 
 ensure_routed()
 factory = get_sessionmaker()
@@ -92,9 +93,7 @@ def place_focus() -> None:
 
 # --- intro -------------------------------------------------------------------------------------
 if journey.stage == "intro":
-    st.title(questionnaire.title[language], anchor=False)
-    for paragraph in intro(questionnaire, language, fieldwork):
-        st.write(paragraph)
+    draw_intro(questionnaire, fieldwork, language)
     choice = st.radio(
         text("choose_version"),
         list(LANGUAGE_NAMES),

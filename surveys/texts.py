@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from surveys.definition import Questionnaire
 from surveys.flow import EASY_READ
+from surveys.privacy import Kind, koploper_phrase
 
 
 def both(nl, easy=None) -> dict:
     return {"nl": nl, EASY_READ: easy or nl}
-
-
-def koploper_phrase(name: str, kind: str) -> str:
-    """A koploper in a sentence: "de gemeente Almere", "Regio Twente", "de Oosterschelderegio"."""
-    if kind == "gemeente":
-        return f"de gemeente {name}"
-    return name if name.lower().startswith("regio ") else f"de {name}"
 
 
 TEXTS: dict[str, dict] = {
@@ -24,10 +16,9 @@ TEXTS: dict[str, dict] = {
         "Deze vragenlijst is van {koploper}, samen met Movisie.",
         "Deze vragen komen van {koploper}.",
     ),
-    "contact": both(
-        "Vragen over dit onderzoek? Neem contact op met {koploper} en noem "
-        "'Koplopers cliëntondersteuning'.",
-        "Heeft u een vraag? Bel of mail {koploper}.",
+    "privacy": both(
+        "Lees wat wij met uw antwoorden doen (privacyverklaring)",
+        "Wat doen wij met uw antwoorden?",
     ),
     "duration": both(
         "Het invullen duurt ongeveer {minutes} minuten. Op een computer van iemand anders? "
@@ -104,15 +95,10 @@ LINK_PROBLEMS: dict[str, str] = {
 }
 
 
-def intro(questionnaire: Questionnaire, language: str, fieldwork: Any) -> list[str]:
-    """The paragraphs of the intro: who asks, why, how long, whom to ask.
-
-    ``fieldwork`` is what the link resolved to (``db.fieldwork.Fieldwork``: koploper name and kind).
-    """
-    who = koploper_phrase(fieldwork.koploper_name, fieldwork.koploper_kind)
+def intro(questionnaire: Questionnaire, language: str, name: str, kind: Kind) -> list[str]:
+    """The paragraphs of the intro: who asks, why, how long (whom to ask: ``contact_lines``)."""
     return [
-        TEXTS["asked_by"][language].format(koploper=who),
+        TEXTS["asked_by"][language].format(koploper=koploper_phrase(name, kind)),
         questionnaire.intro[language],
         TEXTS["duration"][language].format(minutes=questionnaire.minutes),
-        TEXTS["contact"][language].format(koploper=who),
     ]

@@ -18,7 +18,7 @@ import streamlit as st
 RESPONDENT_PARAMETERS = ("survey", "resume")
 """A link with one of these is a respondent's: the questionnaire only, no menu."""
 
-START, RESPOND = "pages/start.py", "pages/respond.py"
+START, RESPOND, PRIVACY = "pages/start.py", "pages/respond.py", "pages/privacy.py"
 _run = threading.local()  # one script run per thread: the router marks the runs it started
 
 
@@ -29,10 +29,12 @@ def _pages(respondent: bool) -> list:
         return [
             st.Page(RESPOND, title="Vragenlijst", url_path="vragenlijst", default=True),
             st.Page(RESPOND, title="Vragenlijst", url_path="respond"),
+            st.Page(PRIVACY, title="Privacy", url_path="privacy"),
         ]
     return [
         st.Page(START, title="Start", icon=":material/home:", default=True),
         st.Page(RESPOND, title="Vragenlijst", url_path="respond", visibility="hidden"),
+        st.Page(PRIVACY, title="Privacy", url_path="privacy", visibility="hidden"),
     ]
 
 

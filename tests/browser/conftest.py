@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from db.contacts import set_contact
 from db.engine import get_engine, get_sessionmaker
 from db.fieldwork import set_wave_open
 from db.setup import init_database
@@ -45,6 +46,7 @@ def server(tmp_path_factory) -> Iterator[dict]:
     url = f"sqlite:///{folder / 'app.db'}"
     init_database(url)
     with get_sessionmaker(url).begin() as session:
+        set_contact(session, "almere", phone="14 036")
         set_wave_open(session, "almere", "T2", dt.date.today() + dt.timedelta(days=30))
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": url}

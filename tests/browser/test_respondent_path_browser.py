@@ -12,6 +12,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from db.contacts import set_contact
 from db.engine import get_sessionmaker
 from db.fieldwork import set_wave_open
 from db.setup import init_database
@@ -31,6 +32,7 @@ def database(tmp_path_factory) -> str:
     with get_sessionmaker(url).begin() as session:
         until = dt.date.today() + dt.timedelta(days=30)
         for slug in ("almere", "regio-twente"):
+            set_contact(session, slug, phone="14 036", email=f"onderzoek@{slug}.example.nl")
             set_wave_open(session, slug, "T2", until)
     return url
 

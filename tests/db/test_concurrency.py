@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from sqlalchemy import func, select
 
+from db.contacts import set_contact
 from db.demo import draw_answers
 from db.engine import get_sessionmaker
 from db.fieldwork import resolve_link, set_wave_open
@@ -25,6 +26,7 @@ def test_fifty_threads_store_two_thousand_responses_none_lost_or_doubled(databas
     init_database(database_url)
     factory = get_sessionmaker(database_url)
     with factory.begin() as session:
+        set_contact(session, "almere", phone="14 036")
         set_wave_open(session, "almere", "T2", None)
     with factory() as session:
         fieldwork = resolve_link(session, "client", "almere", "T2")

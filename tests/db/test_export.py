@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from db.__main__ import main as db_main
+from db.contacts import set_contact
 from db.demo import seed_demo
 from db.engine import get_sessionmaker
 from db.export import META, responses_wide, spreadsheet_safe
@@ -23,6 +24,7 @@ def url(database_url) -> str:
     init_database(database_url)
     factory = get_sessionmaker(database_url)
     with factory.begin() as session:
+        set_contact(session, "almere", phone="14 036")
         set_wave_open(session, "almere", "T2", dt.date.today() + dt.timedelta(days=5))
     with factory() as session:
         fieldwork = resolve_link(session, "client", "almere", "T2")

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from db.__main__ import main
+from db.contacts import set_contact
 from db.drafts import delete_draft, load_draft, new_resume_code, purge_expired, save_draft
 from db.engine import get_sessionmaker
 from db.fieldwork import resolve_draft, resolve_link, set_wave_open
@@ -25,6 +26,8 @@ TODAY = dt.date.today()
 def url(database_url) -> str:
     init_database(database_url)
     with get_sessionmaker(database_url).begin() as session:
+        set_contact(session, "almere", phone="14 036")
+        set_contact(session, "breda", phone="14 076")
         set_wave_open(session, "almere", "T2", TODAY + dt.timedelta(days=10))
     return database_url
 

@@ -19,6 +19,7 @@ import db.drafts
 import db.fieldwork
 import db.respondent
 import db.submit
+from db.contacts import set_contact
 from db.drafts import load_draft
 from db.engine import get_sessionmaker
 from db.fieldwork import set_wave_open
@@ -57,6 +58,7 @@ def url(sqlite_url, monkeypatch) -> str:
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     init_database(sqlite_url)
     with get_sessionmaker(sqlite_url).begin() as session:
+        set_contact(session, "almere", phone="14 036")
         set_wave_open(session, "almere", "T2", None)
     return sqlite_url
 
@@ -254,7 +256,12 @@ def test_the_intro_names_the_koploper_the_minutes_anonymity_and_offers_both_vers
     assert "ongeveer 10 minuten" in shown
     assert "Uw antwoorden zijn anoniem" in shown
     assert "U mag vragen overslaan" in shown
-    assert "Neem contact op met de gemeente Almere" in shown
+    contact = [t.value for t in at.text]  # from the database: plain text, not Markdown
+    assert "Neem contact op met de gemeente Almere" in contact[0]
+    assert contact[1:] == ["Telefoon: 14 036"]
+    [notice] = at.get("link_button")
+    assert notice.proto.label == TEXTS["privacy"]["nl"]
+    assert notice.proto.url == "privacy?koploper=almere&lang=nl"
     choice = at.radio(key="language_choice")
     assert choice.label == TEXTS["choose_version"]["nl"]
     assert choice.options == ["Standaard", "Makkelijk lezen (korte zinnen, één vraag per keer)"]
