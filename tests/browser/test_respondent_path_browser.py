@@ -240,3 +240,17 @@ def test_progress_never_runs_backwards_when_follow_up_questions_appear(tab, app_
         press(tab, "Verder")
     assert seen == sorted(seen) and len(set(seen)) == len(seen)
     assert "van 20" in tab.inner_text("body")
+
+
+def test_the_privacy_notice_linked_from_the_intro_is_dutch_accessible_and_calm(tab, app_server):
+    tab.goto(app_server + LINK)
+    assert_dutch_page_without_modal(tab, TITLE)
+    link = tab.get_by_role("link", name="Lees wat wij met uw antwoorden doen (privacyverklaring)")
+    with tab.context.expect_page() as opened:
+        link.click()
+    notice = opened.value
+    assert_dutch_page_without_modal(notice, "Privacyverklaring")
+    body = notice.inner_text("body")
+    assert "onderzoek@almere.example.nl" in body and "Autoriteit Persoonsgegevens" in body
+    assert not notice.locator('[data-testid="stMainMenu"]').is_visible()
+    assert axe_violations(notice) == []
