@@ -1,6 +1,7 @@
 """Real-browser fixtures: a running ``streamlit run`` on a fresh database, and Debian's Chromium.
 
-Skipped, with the reason, when no Chromium is installed (CI installs Debian's ``chromium``).
+Skipped, with the reason, when no Chromium is installed; under ``CI=true`` that is a failure instead
+(CI installs Debian's ``chromium``, so a missing one means the browser tests did not run).
 Screenshots of every screen go to ``test-artifacts/`` when a test fails.
 """
 
@@ -38,10 +39,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Iterator[dict]:
+def server(tmp_path_factory, in_ci: bool) -> Iterator[dict]:
     """A Streamlit server on its own SQLite database, with wave T2 of Almere open."""
     if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium not installed (apt-get install chromium); browser tests skipped")
+        missing = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if in_ci:
+            pytest.fail(f"{missing}: under CI=true the browser tests must run")
+        pytest.skip(f"{missing}; browser tests skipped")
     folder = tmp_path_factory.mktemp("browser-db")
     url = f"sqlite:///{folder / 'app.db'}"
     init_database(url)
