@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from streamlit.testing.v1 import AppTest
 
 import db.drafts
@@ -535,3 +535,28 @@ def test_typed_html_and_markdown_appear_on_the_overview_only_as_plain_text(url):
     assert not at.html or all("vet" not in h.proto.body for h in at.html)
     press(at, TEXTS["send"]["nl"])
     assert stored_answers(url)["comments"] == [typed]
+
+
+def test_a_database_fault_on_sending_is_logged_and_gets_its_own_message_not_try_later(
+    url, monkeypatch, caplog
+):
+    def broken(*args, **kwargs):
+        raise IntegrityError("INSERT INTO answers", {}, Exception("CHECK constraint failed"))
+
+    monkeypatch.setattr(db.submit, "store_response", broken)
+    at = start()
+    to_overview(at, [{"aware_oco": 0, "used_oco": 0}, {}, {}])
+    with caplog.at_level("ERROR", logger="db.errors"):
+        press(at, TEXTS["send"]["nl"])
+    assert [e.value for e in at.error] == [TEXTS["db_fault"]["nl"]]
+    assert TEXTS["db_down_send"]["nl"] not in [e.value for e in at.error]
+    assert caplog.records and caplog.records[-1].exc_info is not None
+    assert at.session_state["respond"]["journey"].answers == {"aware_oco": 0, "used_oco": 0}
+    assert count(url, Response) == 0
+
+
+def test_every_question_type_has_a_widget():
+    from pages.ui.widgets import RENDERERS
+    from surveys.types import QUESTION_TYPES
+
+    assert set(RENDERERS) == set(QUESTION_TYPES)
