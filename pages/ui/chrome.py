@@ -25,10 +25,12 @@ QUESTION_STYLE = """<style>
 .km-question { font-size: 1.3rem; font-weight: 700; line-height: 1.4; margin: 0 0 0.25rem 0; }
 .km-help { font-size: 1.05rem; color: #374151; margin: 0 0 0.5rem 0; }
 .stRadio label p, .stCheckbox label p { font-size: 1.1rem; }
+/* Plain text from the database (contact details, what a respondent typed) as large as the rest. */
+[data-testid="stText"] { font-size: 1rem; }
 </style>"""
 
 EASY_READ_STYLE = """<style>
-.stApp p, .stApp label, .stApp li { font-size: 1.25rem; }
+.stApp p, .stApp label, .stApp li, [data-testid="stText"] { font-size: 1.25rem; }
 .km-question { font-size: 1.5rem; }
 </style>"""
 
