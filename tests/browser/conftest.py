@@ -10,11 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,18 +19,13 @@ from db.contacts import set_contact
 from db.engine import get_engine, get_sessionmaker
 from db.fieldwork import set_wave_open
 from db.setup import init_database
+from tests.browser.launch import streamlit_server
 
 ROOT = Path(__file__).parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -52,46 +42,8 @@ def server(tmp_path_factory, in_ci: bool) -> Iterator[dict]:
     with get_sessionmaker(url).begin() as session:
         set_contact(session, "almere", phone="14 036")
         set_wave_open(session, "almere", "T2", dt.date.today() + dt.timedelta(days=30))
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url}
-    log = open(folder / "streamlit.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "streamlit_app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.terminate()
-        pytest.fail("streamlit did not start: " + (folder / "streamlit.log").read_text())
-    yield {"base": base, "database_url": url}
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    with streamlit_server(url, folder / "streamlit.log") as base:
+        yield {"base": base, "database_url": url}
     get_engine(url).dispose()
 
 
