@@ -87,6 +87,8 @@ def read_responses_csv(path: Path | str) -> pd.DataFrame:
         ) from None
     if not header.strip():
         raise ResponsesError([f"{path}: het bestand is leeg (geen kopregel met kolomnamen)"])
+    # The field delimiter, not the codec's separator of codes: a spreadsheet set to Dutch saves
+    # CSV with ';' between fields (and then quotes a cell such as "1;3").
     separator = ";" if header.count(";") > header.count(",") else ","
     try:
         return pd.read_csv(

@@ -109,8 +109,7 @@ def _sorted_codes(stored: Sequence[Any]) -> Any:
 
 
 def _stored_number(stored: Sequence[Any]) -> Any:
-    number = float(stored[0])
-    return int(number) if number.is_integer() else number
+    return float(stored[0])
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,12 @@ of that rule per item built from the definition, so the check costs about the sa
 questions. (A frame with one column per item needs a pandera check per item and rule, at ~75 µs
 each: a prototype of that took over 30 ms per response.) The schema is built once per
 questionnaire object and cached.
+
+The rules themselves come from one place: ``item_rules`` builds them from the question-type table
+(``surveys.types``: each type lists its type predicate and value rules). ``check_table`` applies
+the very same rules, vectorised, to many responses given as decoded columns of the interchange
+format: measures' reader uses it, so a file row is refused exactly when the respondent page would
+refuse the same answers.
 """
 
 from __future__ import annotations
