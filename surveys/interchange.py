@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:  # the model imports the type table, which imports this codec
+    from surveys.definition import Item
 
 META_COLUMNS = (
     "response_id",
@@ -115,14 +118,33 @@ def decode_text(text: str) -> str:
     return text
 
 
-def encode_version(version: int) -> str:
-    return str(int(version))
-
-
 def decode_version(text: str) -> int | None:
     """The questionnaire version a row names; None when the cell is not a version number."""
     stripped = text.strip()
     return int(stripped) if stripped.isdigit() and int(stripped) > 0 else None
+
+
+# --- one response --------------------------------------------------------------------------------
+
+
+def encode_answers(items: Iterable[Item], answers: Mapping[str, Any]) -> dict[str, str]:
+    """A response's answers as the cells of its row: '' for a question not answered."""
+    return {
+        item.key: "" if item.is_unanswered(value) else item.qtype.encode(value)
+        for item in items
+        for value in [answers.get(item.key)]
+    }
+
+
+def decode_answers(items: Iterable[Item], cells: Mapping[str, str]) -> dict[str, Any]:
+    """The answers a row's cells hold, as the response check takes them: blank cells left out."""
+    answers = {}
+    for item in items:
+        cell = cells.get(item.key, "")
+        value = item.qtype.decode(cell) if cell else None
+        if value is not None:
+            answers[item.key] = value
+    return answers
 
 
 # --- cells ---------------------------------------------------------------------------------------
@@ -151,10 +173,6 @@ class DecodedColumn:
     values: list[Any]
     texts: list[str]
     """The distinct cells as text, for messages."""
-
-    def value_at(self, row: int) -> Any:
-        position = self.index[row]
-        return None if position < 0 else self.values[position]
 
 
 def decode_column(column: pd.Series, decode: Decoder) -> DecodedColumn:

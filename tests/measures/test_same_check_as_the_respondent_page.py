@@ -24,6 +24,7 @@ from measures.errors import ResponsesError
 from measures.indicators import load_indicators
 from measures.responses import check_responses, read_responses_csv
 from surveys.definition import Item, Questionnaire, load_builtin
+from surveys.interchange import decode_answers
 from surveys.validation import validate_response
 
 INDICATORS = load_indicators()
@@ -92,9 +93,7 @@ def rows(draw: st.DrawFn, questionnaire: Questionnaire) -> dict[str, str]:
 
 
 def respondent_accepts(questionnaire: Questionnaire, cells: dict[str, str]) -> bool:
-    answers = {
-        key: questionnaire.item(key).qtype.decode(cell) for key, cell in cells.items() if cell
-    }
+    answers = decode_answers(questionnaire.items, cells)
     return validate_response(questionnaire, answers) == []
 
 

@@ -10,14 +10,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from surveys.definition import load_builtin
 from surveys.interchange import (
     cell_text,
+    decode_answers,
     decode_code,
     decode_codes,
     decode_column,
     decode_number,
     decode_text,
     decode_version,
+    encode_answers,
     encode_codes,
     encode_number,
     encode_text,
@@ -103,5 +106,15 @@ def test_a_column_is_decoded_once_per_distinct_cell() -> None:
     column = pd.Series(["4", "5", "4", "", np.nan, " ", "4"] * 1000)
     decoded = decode_column(column, decode)
     assert sorted(seen) == [" ", "4", "5"]
-    assert [decoded.value_at(row) for row in range(7)] == [4, 5, 4, None, None, None, 4]
+    values = [None if i < 0 else decoded.values[i] for i in decoded.index[:7]]
+    assert values == [4, 5, 4, None, None, None, 4]
     assert (decoded.index[3:6] == -1).all()
+
+
+def test_a_response_becomes_a_row_of_cells_and_back() -> None:
+    client = load_builtin("client")
+    answers = {"aware_oco": 9, "used_oco": 1, "heard_via": [5, 2], "contacts": 2.5, "comments": "-"}
+    cells = encode_answers(client.items, {**answers, "grade": None, "need_domains": []})
+    assert cells["heard_via"] == "2;5" and cells["comments"] == "'-" and cells["grade"] == ""
+    assert set(cells) == {item.key for item in client.items}
+    assert decode_answers(client.items, cells) == {**answers, "heard_via": [2, 5]}
