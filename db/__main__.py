@@ -168,14 +168,15 @@ def _show_contact(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from db.export import responses_wide, write_csv
+    from db.export import responses_wide, write_export
 
     init_database()
     with get_sessionmaker()() as session:
         frame = responses_wide(session, koploper=args.koploper, include_demo=not args.no_demo)
         demo = count_demo(session) if not args.no_demo else 0
-    write_csv(frame, Path(args.out))
+        codebook = write_export(session, frame, Path(args.out))
     print(f"{len(frame)} antwoorden geschreven naar {args.out}.")
+    print(f"Codeboek (de vragenlijstversies van deze antwoorden): {codebook}")
     if demo:
         print(f"Let op: de database bevat {demo} demo-antwoorden (weglaten met --no-demo).")
     return 0
@@ -221,7 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     shower = koploper_commands.add_parser("show", help="toon de contactgegevens")
     shower.add_argument("koploper", help="slug van de koploper")
     shower.set_defaults(run=_show_contact)
-    exporter = commands.add_parser("export", help="antwoorden naar CSV (uitwisselformaat)")
+    exporter = commands.add_parser(
+        "export", help="antwoorden naar CSV (uitwisselformaat), met het codeboek ernaast"
+    )
     exporter.add_argument("--out", required=True, help="CSV-bestand om te schrijven")
     exporter.add_argument("--koploper", help="alleen deze koploper (slug)")
     exporter.add_argument("--no-demo", action="store_true", help="demo-antwoorden weglaten")

@@ -1,34 +1,36 @@
 """Responses out in the wide interchange format: one row per response, one column per item key.
 
 Columns: ``response_id, koploper, wave, questionnaire, questionnaire_version, submitted_at,
-channel, language`` and then every item key, holding its code (multiple choice: codes joined by
-``;``), its number or its text. Text is made safe for spreadsheets (no formula injection).
+channel, language`` and then every item key, holding its answer as the interchange codec writes it
+(``surveys.interchange``: codes, multiple choice joined, numbers, texts safe for spreadsheets).
+Beside the CSV goes the codebook (``surveys.codebook``): the stored definitions of the versions
+the rows name, so every row can be checked against its own version.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Answer, Koploper, QuestionnaireVersion, Response, Wave
-from surveys.definition import from_stored
-from surveys.interchange import META_COLUMNS, MULTIPLE_SEPARATOR
+from surveys.codebook import codebook_path, write_codebook
+from surveys.definition import Item, from_stored
+from surveys.interchange import META_COLUMNS
 
 META = list(META_COLUMNS)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def spreadsheet_safe(text: str) -> str:
-    """Prefix a text a spreadsheet would read as a formula with an apostrophe (OWASP advice)."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+def _items(session: Session) -> dict[str, Item]:
+    """Item keys in questionnaire order, newest version of each questionnaire first-seen.
 
-
-def _item_order(session: Session) -> list[str]:
-    """Item keys in questionnaire order, newest version of each questionnaire first-seen."""
-    keys: list[str] = []
+    A key means one thing in every version (same type and codes), so any version's item encodes it.
+    """
+    items: dict[str, Item] = {}
     versions = session.scalars(
         select(QuestionnaireVersion).order_by(
             QuestionnaireVersion.key, QuestionnaireVersion.version.desc()
@@ -36,9 +38,21 @@ def _item_order(session: Session) -> list[str]:
     )
     for version in versions:
         for item in from_stored(version.definition).items:
-            if item.key not in keys:
-                keys.append(item.key)
-    return keys
+            items.setdefault(item.key, item)
+    return items
+
+
+def _encoded(item: Item, answers: pd.DataFrame) -> pd.Series:
+    """One item's answers as interchange text, indexed by response id; each distinct one once."""
+    qtype = item.qtype
+    stored = answers[qtype.column]
+    if qtype.multiple:
+        grouped = stored.groupby(answers["response_id"], sort=False).agg(tuple)
+    else:
+        grouped = pd.Series(stored.to_numpy(), index=answers["response_id"].to_numpy())
+    index, uniques = pd.factorize(grouped)
+    texts = [qtype.encode(qtype.load(value if qtype.multiple else [value])) for value in uniques]
+    return pd.Series(np.asarray(texts, dtype=object)[index], index=grouped.index)
 
 
 def responses_wide(
@@ -61,9 +75,11 @@ def responses_wide(
         .join(Response.questionnaire_version)
         .order_by(Response.id)
     )
-    answers_query = select(
-        Answer.response_id, Answer.item_key, Answer.code, Answer.number, Answer.text
-    ).join(Answer.response)
+    answers_query = (
+        select(Answer.response_id, Answer.item_key, Answer.code, Answer.number, Answer.text)
+        .join(Answer.response)
+        .order_by(Answer.response_id, Answer.item_key, Answer.code)
+    )
     if koploper is not None:
         query = query.where(Koploper.slug == koploper)
         answers_query = answers_query.join(Response.koploper).where(Koploper.slug == koploper)
@@ -76,29 +92,34 @@ def responses_wide(
         session.execute(answers_query).all(),
         columns=["response_id", "item_key", "code", "number", "text"],
     )
-    columns = META + _item_order(session)
-    if long.empty:
-        return meta.reindex(columns=columns)
-    value = pd.Series(pd.NA, index=long.index, dtype="object")
-    codes = long["code"].notna()
-    value[codes] = long.loc[codes, "code"].astype("int64").astype(str)
-    numbers = long["number"].notna()
-    value[numbers] = long.loc[numbers, "number"].map(
-        lambda n: str(int(n)) if float(n).is_integer() else repr(float(n))
-    )
-    texts = long["text"].notna()
-    value[texts] = long.loc[texts, "text"].map(spreadsheet_safe)
-    long["value"] = value
-    # Multiple choice gives several rows per item: join their codes with ';' in ascending order.
-    long = long.sort_values(["response_id", "item_key", "code"])
-    wide = (
-        long.groupby(["response_id", "item_key"], sort=False)["value"]
-        .agg(MULTIPLE_SEPARATOR.join)
-        .unstack("item_key")
-    )
+    items = _items(session)
+    columns = META + list(items)
+    encoded = {
+        key: _encoded(items[key], answers)
+        for key, answers in long.groupby("item_key", sort=False)
+        if key in items
+    }
+    wide = pd.DataFrame(encoded, dtype=object)
     result = meta.merge(wide, left_on="response_id", right_index=True, how="left")
     return result.reindex(columns=columns)
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
+def codebook_entries(
+    session: Session, frame: pd.DataFrame
+) -> list[tuple[str, int, dict[str, Any]]]:
+    """(key, version, stored definition) of every questionnaire version the exported rows name."""
+    named = set(zip(frame["questionnaire"], frame["questionnaire_version"], strict=True))
+    versions = session.scalars(select(QuestionnaireVersion))
+    return [
+        (version.key, version.version, version.definition)
+        for version in versions
+        if (version.key, version.version) in named
+    ]
+
+
+def write_export(session: Session, frame: pd.DataFrame, path: Path) -> Path:
+    """Write the rows as CSV and, beside them, the codebook of their versions; returns its path."""
     frame.to_csv(path, index=False, encoding="utf-8")
+    book = codebook_path(path)
+    write_codebook(book, codebook_entries(session, frame))
+    return book

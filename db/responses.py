@@ -14,7 +14,10 @@ from db.drafts import delete_draft
 from db.models import Answer, Response, Wave
 from surveys.clock import dutch_day
 from surveys.definition import Questionnaire
-from surveys.flow import is_unanswered
+from surveys.types import QUESTION_TYPES
+
+ANSWER_COLUMNS = sorted({qtype.column for qtype in QUESTION_TYPES.values()})
+"""The typed value columns of ``answers``: exactly one of them holds an answer."""
 
 
 @dataclass
@@ -33,23 +36,21 @@ class NewResponse:
 
 
 def answer_rows(questionnaire: Questionnaire, answers: dict[str, Any]) -> list[dict[str, Any]]:
-    """The typed ``answers`` rows for one response (without ``response_id``)."""
+    """The typed ``answers`` rows for one response (without ``response_id``).
+
+    The question-type table says which column holds an answer and how (``QuestionType.store``):
+    one row per code for multiple choice, else one row.
+    """
     rows = []
     for item in questionnaire.items:
         value = answers.get(item.key)
-        if is_unanswered(item, value):
+        if item.is_unanswered(value):
             continue
-        if item.qtype.multiple:
-            rows += [
-                {"item_key": item.key, "code": int(c), "number": None, "text": None}
-                for c in sorted(value)
-            ]
-        elif item.qtype.coded:
-            rows.append({"item_key": item.key, "code": int(value), "number": None, "text": None})
-        elif item.type == "number":
-            rows.append({"item_key": item.key, "code": None, "number": float(value), "text": None})
-        else:
-            rows.append({"item_key": item.key, "code": None, "number": None, "text": str(value)})
+        empty = dict.fromkeys(ANSWER_COLUMNS)
+        rows += [
+            {**empty, "item_key": item.key, item.qtype.column: stored}
+            for stored in item.qtype.store(value)
+        ]
     return rows
 
 

@@ -1,9 +1,11 @@
 """Command line for analysts: ``python -m measures compare|summary|benchmark|reliability``.
 
-Reads the wide interchange format, writes CSV (to ``--out`` or standard output). Proportions are
-fractions 0–1, theme scores 0–100, grades 1–10. An empty cell means no figure: withheld (see
-``flag``) or not computable; "nan" is never written. A file or request that does not fit gets Dutch
-messages naming the line and column, and exit code 2.
+Reads the wide interchange format, each row checked against the questionnaire version it names
+(from the codebook beside the file or ``--codebook``, else the built-in definitions), and writes
+CSV (to ``--out`` or standard output). Proportions are fractions 0–1, theme scores 0–100, grades
+1–10. An empty cell means no figure: withheld (see ``flag``) or not computable; "nan" is never
+written. A file or request that does not fit gets Dutch messages naming the line and column, and
+exit code 2.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from measures.indicators import IndicatorSet, Settings, load_indicators
 from measures.reliability import theme_reliability
 from measures.responses import KOPLOPER_PATTERN, check_responses, read_responses_csv
 from measures.scoring import Scored, score
+from surveys.codebook import Codebook, CodebookError, codebook_path, read_codebook
 
 COMPARE_COLUMNS = [
     "koploper",
@@ -98,6 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
             type=Path,
             metavar="OUT.csv",
             help="schrijf de uitkomst hierheen (standaard: het scherm)",
+        )
+        sub.add_argument(
+            "--codebook",
+            type=Path,
+            metavar="FILE.json",
+            help="de vragenlijstversies van de antwoorden (standaard: het codeboek naast het "
+            "CSV-bestand, zoals antwoorden.codebook.json bij antwoorden.csv, en anders de "
+            "ingebouwde vragenlijsten)",
         )
         sub.add_argument("--koploper", metavar="SLUG", help="alleen deze koploper, zoals 'almere'")
         sub.add_argument(
@@ -204,8 +215,17 @@ def _settings(base: Settings, args: argparse.Namespace) -> Settings:
     return replace(base, **changes) if changes else base
 
 
+def find_codebook(responses: Path, given: Path | None) -> Codebook | None:
+    """The codebook given, else the one beside the responses file, else None (built-in)."""
+    if given is not None:
+        return read_codebook(given)
+    beside = codebook_path(responses)
+    return read_codebook(beside) if beside.is_file() else None
+
+
 def _load(args: argparse.Namespace, indicators: IndicatorSet) -> dict[str, Scored]:
-    responses = check_responses(read_responses_csv(args.responses), indicators)
+    codebook = find_codebook(args.responses, args.codebook)
+    responses = check_responses(read_responses_csv(args.responses), indicators, codebook=codebook)
     scored = score(responses, indicators)
     if args.koploper is not None:
         known = responses.koplopers
@@ -275,7 +295,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
     stdout = stdout or sys.stdout
     try:
         table = run(args, stdout)
-    except MeasuresError as exc:
+    except (MeasuresError, CodebookError) as exc:
         for problem in exc.problems:
             print(f"fout: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT

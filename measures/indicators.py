@@ -25,15 +25,15 @@ Kind = Literal["proportion", "mean"]
 PROPORTION: Kind = "proportion"
 MEAN: Kind = "mean"
 
-THEME_SCORES: dict[str, dict[int, float]] = {
-    "agreement": {1: 0.0, 2: 25.0, 3: 50.0, 4: 75.0, 5: 100.0},
-    "yes_no": {0: 0.0, 1: 100.0},
-}
-"""How an item's code becomes a 0–100 score inside a theme score, per item type."""
 
-MEAN_TYPES = {"grade", "number"}
-SHARE_TYPES = {"yes_no", "agreement", "grade", "single_choice"}
-SUBGROUP_TYPES = {"single_choice", "multiple_choice", "yes_no"}
+
+def theme_scores(item: Item) -> dict[int, float]:
+    """How an item's code becomes a 0–100 score inside a theme score: its fixed scale from the
+    lowest code (0) to the highest (100), evenly; agreement 1 → 0, 2 → 25, …, 5 → 100; yes/no
+    nee (0) → 0, ja (1) → 100. Only for types whose table entry says ``scored``."""
+    codes = sorted(point.code for point in item.qtype.fixed_scale or ())
+    low, high = codes[0], codes[-1]
+    return {code: 100.0 * (code - low) / (high - low) for code in codes}
 
 
 @dataclass(frozen=True)
@@ -130,13 +130,13 @@ def _item_indicator(
     valid = frozenset(item.allowed_codes - item.missing_codes)
     dont_know = frozenset(item.missing_codes)
     if measure == "mean":
-        if item.type not in MEAN_TYPES:
+        if not item.qtype.quantity:
             return None, [f"{where}: een gemiddelde kan niet van vraagtype '{item.type}'"]
         scale = f"{min(valid)}-{max(valid)}" if valid else "getal"
         return ItemIndicator(name, item.key, MEAN, valid, dont_know, scale=scale), []
     if measure != "share":
         return None, [f"{where}: onbekende maat '{measure}' (toegestaan: share, mean)"]
-    if item.type not in SHARE_TYPES:
+    if not item.qtype.coded or item.qtype.multiple:
         return None, [f"{where}: een aandeel kan niet van vraagtype '{item.type}'"]
     success = frozenset(int(c) for c in spec.get("success") or [])
     problems = []
@@ -160,7 +160,7 @@ def _theme_indicator(
         except KeyError:
             problems.append(f"{where}: vraag '{key}' staat niet in de vragenlijst")
             continue
-        if item.type not in THEME_SCORES:
+        if not item.qtype.scored:
             problems.append(f"{where}: vraag '{key}' ({item.type}) kan niet in een themascore")
         elif item.theme != theme:
             problems.append(
@@ -175,7 +175,7 @@ def _theme_indicator(
     indicator = ThemeIndicator(
         name=theme,
         items=tuple(i.key for i in items),
-        scores=tuple(THEME_SCORES[i.type] for i in items),
+        scores=tuple(theme_scores(i) for i in items),
         dont_know_codes=tuple(frozenset(i.missing_codes) for i in items),
         min_answered=max(1, math.ceil(share * len(items) - 1e-9)),
     )
@@ -187,7 +187,7 @@ def _subgroup(key: str, definition: Questionnaire, where: str) -> tuple[Subgroup
         item = definition.item(key)
     except KeyError:
         return None, [f"{where}: vraag '{key}' staat niet in de vragenlijst"]
-    if item.type not in SUBGROUP_TYPES:
+    if not item.qtype.groups:
         return None, [f"{where}: vraag '{key}' ({item.type}) kan geen subgroep maken"]
     labels = {o.code: o.label["nl"] for o in item.options if o.code not in item.missing_codes}
     return Subgroup(item.key, item.qtype.multiple, labels), []

@@ -2,9 +2,12 @@
 
 One row per response: ``response_id, koploper, wave, questionnaire, questionnaire_version,
 submitted_at, channel, language``, an optional ``panel_id`` (the same value for the same person at
-every wave, see METHODS.md), and one column per item key holding its code. A file that does not fit
-is refused with Dutch messages naming the line (as a spreadsheet numbers it: the header is line 1)
-and the column; nothing is computed from half a file.
+every wave, see METHODS.md), and one column per item key holding its answer as the interchange
+codec writes it (``surveys.interchange``). Every row is checked against the questionnaire version it
+names, with the respondent check's own rules (``surveys.validation.check_table``), using a codebook
+(``surveys.codebook``) or the built-in definitions. A file that does not fit is refused with Dutch
+messages naming the line (as a spreadsheet numbers it: the header is line 1) and the column;
+nothing is computed from half a file.
 """
 
 from __future__ import annotations
@@ -19,8 +22,18 @@ import pandas as pd
 
 from measures.errors import ResponsesError
 from measures.indicators import IndicatorSet
+from surveys.codebook import Codebook, builtin_codebook
 from surveys.definition import Item
-from surveys.interchange import META_COLUMNS
+from surveys.interchange import (
+    META_COLUMNS,
+    MULTIPLE_SEPARATOR,
+    VERSION_COLUMN,
+    DecodedColumn,
+    cell_text,
+    decode_column,
+    decode_version,
+)
+from surveys.validation import check_table, range_text
 
 PANEL_COLUMN = "panel_id"
 REQUIRED_COLUMNS = ("response_id", "koploper", "wave", "questionnaire")
@@ -74,6 +87,8 @@ def read_responses_csv(path: Path | str) -> pd.DataFrame:
         ) from None
     if not header.strip():
         raise ResponsesError([f"{path}: het bestand is leeg (geen kopregel met kolomnamen)"])
+    # The field delimiter, not the codec's separator of codes: a spreadsheet set to Dutch saves
+    # CSV with ';' between fields (and then quotes a cell such as "1;3").
     separator = ";" if header.count(";") > header.count(",") else ","
     try:
         return pd.read_csv(
@@ -122,28 +137,10 @@ class _Problems:
             raise ResponsesError(lines)
 
 
-def _as_text(value: object) -> str:
-    """One cell as stripped text; '' for empty; a whole float such as 3.0 as '3'."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, float | np.floating):
-        return f"{value:.0f}" if float(value).is_integer() else repr(float(value))
-    return str(value).strip()
-
-
-def _distinct(column: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Positions into the column's distinct values (−1 for empty) and those values as text.
-
-    Answers repeat a lot (a handful of codes per question), so parsing each distinct value once
-    is what makes checking a million answers fast.
-    """
-    index, uniques = pd.factorize(column, use_na_sentinel=True)
-    return index, [_as_text(u) for u in uniques]
-
-
 def _text(column: pd.Series) -> pd.Series:
-    """A column as stripped text, '' for empty."""
-    index, texts = _distinct(column)
+    """A column as stripped text, '' for empty, each distinct value converted once."""
+    index, uniques = pd.factorize(column, use_na_sentinel=True)
+    texts = [cell_text(value).strip() for value in uniques]
     return pd.Series(np.asarray([*texts, ""], dtype=object)[index], index=column.index)
 
 
@@ -153,65 +150,114 @@ def _matches(column: pd.Series, pattern: str) -> pd.Series:
     return column.isin(fitting)
 
 
-def _parse_single(text: str, item: Item) -> tuple[float, bool]:
-    if not text:
-        return np.nan, True
-    try:
-        number = float(text)
-    except ValueError:
-        return np.nan, False
-    if item.type == "number":
-        low = -np.inf if item.min is None else item.min
-        high = np.inf if item.max is None else item.max
-        return number, low <= number <= high
-    return number, number.is_integer() and int(number) in item.allowed_codes
+def _codes_text(item: Item) -> str:
+    return ", ".join(map(str, sorted(item.allowed_codes)))
 
 
-def _parse_multiple(text: str, item: Item) -> tuple[int, bool]:
-    if not text:
-        return 0, True
-    mask = 0
-    for part in text.split(";"):
-        try:
-            code = int(part.strip())
-        except ValueError:
-            return 0, False
-        if code not in item.allowed_codes or not 0 <= code < 63:
-            return 0, False
-        mask |= 1 << code
-    return mask, True
+def _rule_message(item: Item, rule: str) -> str:
+    """What is wrong with a cell, for an analyst, per rule of ``surveys.validation``."""
+    if rule in ("type", "codes") and item.qtype.multiple:
+        return (
+            f"geen codes van deze vraag, gescheiden door '{MULTIPLE_SEPARATOR}' "
+            f"(wel: {_codes_text(item)})"
+        )
+    if rule in ("type", "codes") and item.qtype.coded:
+        return f"geen code van deze vraag (wel: {_codes_text(item)})"
+    if rule == "type":
+        return f"geen antwoord van het soort '{item.qtype.label}'"
+    if rule == "range":
+        return f"geen getal {range_text(item)}"
+    if rule == "distinct":
+        return "een code staat er twee keer in"
+    if rule == "exclusive":
+        alone = ", ".join(f"{o.code} ({o.label['nl']})" for o in item.options if o.exclusive)
+        return f"code {alone} kan niet samen met een andere code"
+    if rule == "length":
+        return f"tekst langer dan {item.max_length} tekens"
+    if rule == "characters":
+        return "tekst met een teken dat niet bewaard kan worden (NUL of een losse surrogaat)"
+    if rule == "hidden":
+        return "ingevuld, maar de vraag wordt bij de eerdere antwoorden niet gesteld (moet leeg)"
+    return "verplichte vraag, maar leeg"
 
 
-def _item_codes(column: pd.Series, item: Item, problems: _Problems, lines: np.ndarray) -> pd.Series:
-    """The item's codes (float, NaN = unanswered) or, for multiple choice, a bit mask (0 = none)."""
-    index, texts = _distinct(column)
-    parse = _parse_multiple if item.qtype.multiple else _parse_single
-    parsed = [parse(text, item) for text in texts]
-    empty = (0, True) if item.qtype.multiple else (np.nan, True)
-    values = np.asarray([p[0] for p in parsed] + [empty[0]])
-    ok = np.asarray([p[1] for p in parsed] + [True])
-    bad = np.flatnonzero(~ok[index])
-    if bad.size:
-        if item.type == "number":
-            message = f"geen getal van {item.min} tot en met {item.max}"
-        else:
-            allowed = ", ".join(map(str, sorted(item.allowed_codes)))
-            message = (
-                f"geen codes van deze vraag, gescheiden door ';' (wel: {allowed})"
-                if item.qtype.multiple
-                else f"geen code van deze vraag (wel: {allowed})"
+def _item_values(item: Item, column: DecodedColumn) -> np.ndarray:
+    """Per row: the code or number (float, NaN = unanswered) or, for multiple choice, a bit mask
+    of the chosen codes (0 = none). Only called on columns that passed the check."""
+    accepts = item.qtype.accepts
+    if item.qtype.multiple:
+        if any(not 0 <= code < 63 for code in item.allowed_codes):
+            raise ResponsesError([f"vraag '{item.key}': codes buiten 0-62 kan measures niet aan"])
+        masks = [
+            sum(1 << code for code in set(value) if 0 <= code < 63) if accepts(value) else 0
+            for value in column.values
+        ]
+        return np.asarray([*masks, 0], dtype=np.int64)[column.index]
+    numbers = [float(value) if accepts(value) else np.nan for value in column.values]
+    return np.asarray([*numbers, np.nan], dtype=float)[column.index]
+
+
+def _filled(text: str) -> str | None:
+    return text.strip() or None
+
+
+def _analysed(item: Item) -> bool:
+    """Whether measures computes with the item's answers: codes and quantities, not texts."""
+    return item.qtype.coded or item.qtype.quantity
+
+
+def _unanswered(item: Item, size: int) -> np.ndarray:
+    return np.zeros(size, dtype=np.int64) if item.qtype.multiple else np.full(size, np.nan)
+
+
+def _versions(
+    frame: pd.DataFrame,
+    questionnaire: pd.Series,
+    columns: list[str],
+    codebook: Codebook,
+    problems: _Problems,
+) -> pd.Series:
+    """The version each row names (0 where it cannot be checked), problems for the others."""
+    text = _text(frame[VERSION_COLUMN]) if VERSION_COLUMN in columns else None
+    if text is None:
+        problems.add(f"kolom ontbreekt: {VERSION_COLUMN} (kopregel, regel 1)")
+        return pd.Series(0, index=frame.index)
+    numbers = {value: decode_version(value) for value in text.unique()}
+    version = text.map(lambda value: numbers[value] or 0)
+    problems.at(np.flatnonzero(text == ""), VERSION_COLUMN, "leeg")
+    bad = (text != "") & (version == 0)
+    problems.at(np.flatnonzero(bad), VERSION_COLUMN, "geen versienummer (1, 2, …)", text)
+    keys, names = pd.factorize(questionnaire)
+    numbers, found = pd.factorize(version)
+    pair = keys.astype(np.int64) * len(found) + numbers
+    for code in np.unique(pair):
+        key, number = names[code // len(found)], int(found[code % len(found)])
+        if number and key and codebook.get(key, number) is None:
+            held = ", ".join(map(str, codebook.versions(key))) or "geen"
+            problems.at(
+                np.flatnonzero(pair == code),
+                VERSION_COLUMN,
+                f"versie {number} van vragenlijst '{key}' staat niet in {codebook.source} "
+                f"(wel: {held}); geef het codeboek van de export mee met --codebook",
+                text,
             )
-        problems.at(bad, item.key, message, _text(column), lines)
-    result = values[index]
-    result[~ok[index]] = empty[0]
-    dtype = np.int64 if item.qtype.multiple else float
-    return pd.Series(result.astype(dtype), index=column.index)
+    return version
 
 
 def check_responses(
-    frame: pd.DataFrame, indicators: IndicatorSet, first_line: int = 2
+    frame: pd.DataFrame,
+    indicators: IndicatorSet,
+    first_line: int = 2,
+    codebook: Codebook | None = None,
 ) -> Responses:
-    """Check a wide frame against the questionnaire definitions; raise ``ResponsesError`` if bad."""
+    """Check a wide frame, every row against the questionnaire version it names.
+
+    The rules are the respondent check's (``surveys.validation.check_table``): a row is refused
+    here exactly when the respondent page would refuse the same answers. ``codebook`` holds the
+    definitions of the versions (default: the built-in ones). Raises ``ResponsesError`` naming
+    line and column of every problem (at most ``MAX_PROBLEMS`` listed).
+    """
+    codebook = codebook or builtin_codebook()
     problems = _Problems(first_line)
     frame = frame.reset_index(drop=True)
     columns = [str(c) for c in frame.columns]
@@ -242,9 +288,21 @@ def check_responses(
     ids = meta_text["response_id"]
     doubled = ids.duplicated(keep="first") & (ids != "")
     problems.at(np.flatnonzero(doubled), "response_id", "komt vaker voor in het bestand", ids)
+    version = _versions(frame, questionnaire.where(~unknown, ""), columns, codebook, problems)
 
     present = [q for q in known if (questionnaire == q).any()]
-    item_columns = {item.key for q in known.values() for item in q.definition.items}
+    items: dict[str, dict[str, Item]] = {
+        key: {
+            **{item.key: item for item in spec.definition.items},
+            **{
+                item.key: item
+                for number in codebook.versions(key)
+                for item in codebook.definitions[(key, number)].items
+            },
+        }
+        for key, spec in known.items()
+    }
+    item_columns = {column for own in items.values() for column in own}
     for column in columns:
         if column not in META_COLUMNS and column != PANEL_COLUMN and column not in item_columns:
             problems.add(
@@ -257,12 +315,6 @@ def check_responses(
     result: dict[str, QuestionnaireResponses] = {}
     for key in present:
         rows = np.flatnonzero(questionnaire == key)
-        definition = known[key].definition
-        own = {item.key for item in definition.items}
-        for column in item_columns - own:
-            if column in columns:
-                filled = np.flatnonzero(_text(frame[column].iloc[rows]).to_numpy() != "")
-                problems.at(rows[filled], column, f"deze vraag hoort niet bij vragenlijst '{key}'")
         lines = rows + first_line
         meta = pd.DataFrame(
             {
@@ -281,15 +333,66 @@ def check_responses(
             "komt twee keer voor in dezelfde meting",
             panel,
         )
-        codes: dict[str, pd.Series] = {}
-        for item in definition.items:
-            if not item.qtype.coded and item.type != "number":
-                continue
-            if item.key in columns:
-                column = frame[item.key].iloc[rows].reset_index(drop=True)
-            else:
-                column = pd.Series(np.nan, index=range(len(rows)))
-            codes[item.key] = _item_codes(column, item, problems, lines)
+        codes = _check_questionnaire(frame, columns, key, rows, version, codebook, problems)
+        for item in items[key].values():  # an item of another version, or not in the file
+            if item.key not in codes and _analysed(item):
+                codes[item.key] = _unanswered(item, len(rows))
         result[key] = QuestionnaireResponses(key, meta, pd.DataFrame(codes))
     problems.raise_if_any()
     return Responses(result)
+
+
+def _check_questionnaire(
+    frame: pd.DataFrame,
+    columns: list[str],
+    key: str,
+    rows: np.ndarray,
+    version: pd.Series,
+    codebook: Codebook,
+    problems: _Problems,
+) -> dict[str, np.ndarray]:
+    """Check the rows of one questionnaire, per version; their codes, aligned with ``rows``."""
+    codes: dict[str, np.ndarray] = {}
+    own_version = version.to_numpy()[rows]
+    for number in np.unique(own_version):
+        definition = codebook.get(key, int(number))
+        if definition is None:
+            continue
+        part = np.flatnonzero(own_version == number)
+        at = rows[part]
+        own = {item.key for item in definition.items}
+        for column in columns:
+            if column in own or column in META_COLUMNS or column == PANEL_COLUMN:
+                continue
+            cells = decode_column(frame[column].iloc[at], _filled)
+            filled = np.flatnonzero(cells.index >= 0)
+            if filled.size:
+                problems.at(
+                    at[filled],
+                    column,
+                    f"deze vraag hoort niet bij vragenlijst '{key}' versie {number}",
+                    _text(frame[column]),
+                )
+        decoded = {
+            item.key: decode_column(frame[item.key].iloc[at], item.qtype.decode)
+            for item in definition.items
+            if item.key in columns
+        }
+        for found in check_table(definition, decoded, len(at)):
+            item = definition.item(found.item_key)
+            texts = decoded[item.key].texts if item.key in decoded else []
+            cells = pd.Series([*texts, ""], dtype=object).iloc[
+                decoded[item.key].index if item.key in decoded else np.full(len(at), -1)
+            ]
+            problems.at(
+                found.rows,
+                item.key,
+                _rule_message(item, found.rule),
+                cells.reset_index(drop=True),
+                at + problems.first_line,
+            )
+        for item in definition.items:
+            if _analysed(item) and item.key in decoded:
+                values = codes.setdefault(item.key, _unanswered(item, len(rows)))
+                values[part] = _item_values(item, decoded[item.key])
+    return codes

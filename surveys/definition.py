@@ -23,11 +23,12 @@ from surveys.types import (
     LANGUAGES,
     QUESTION_TYPES,
     THEMES,
+    QuestionType,
 )
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
-DEFAULT_TEXT_LIMIT = 1000
+VERSION_FIELD = "version"
 
 
 class DefinitionError(ValueError):
@@ -116,19 +117,23 @@ class Item(BaseModel):
         doubles = sorted({c for c in codes if codes.count(c) > 1})
         if doubles:
             raise ValueError(f"dubbele antwoordcode: {', '.join(map(str, doubles))}")
-        if self.type == "text" and self.max_length is None:
-            self.max_length = DEFAULT_TEXT_LIMIT
-        if self.type != "text" and self.max_length is not None:
+        if qtype.default_max_length is None and self.max_length is not None:
             raise ValueError("'max_length' hoort alleen bij open tekst")
-        if self.type != "number" and (self.min is not None or self.max is not None):
+        if self.max_length is None:
+            self.max_length = qtype.default_max_length
+        if not qtype.takes_range and (self.min is not None or self.max is not None):
             raise ValueError("'min' en 'max' horen alleen bij een getal")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError("'min' is groter dan 'max'")
         return self
 
     @property
-    def qtype(self):
+    def qtype(self) -> QuestionType:
         return QUESTION_TYPES[self.type]
+
+    def is_unanswered(self, value: Any) -> bool:
+        """Whether a value means "not answered" for this question (see ``QuestionType.blank``)."""
+        return self.qtype.unanswered(value)
 
     @property
     def allowed_codes(self) -> set[int]:
@@ -161,6 +166,8 @@ class Questionnaire(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     key: str = Field(pattern=KEY_PATTERN)
+    version: int | None = Field(default=None, ge=1)
+    """The version number the definition says it is; required in ``definitions/*.yaml``."""
     audience: Literal["client", "professional"]
     title: dict[str, str]
     intro: dict[str, str]
@@ -208,8 +215,8 @@ def _clause_problem(clause: Clause, earlier: dict[str, Item]) -> str | None:
         if target.qtype.multiple:
             return f"op meerkeuzevraag '{clause.item}' kan alleen 'contains' of 'answered'"
         return f"'contains' kan alleen op een meerkeuzevraag, niet op '{clause.item}'"
-    if target.type == "text" and clause.op in ORDER_OPERATORS:
-        return f"'{clause.op}' kan niet op open tekst '{clause.item}'"
+    if not target.qtype.ordered and clause.op in ORDER_OPERATORS:
+        return f"'{clause.op}' kan niet op {target.qtype.label} '{clause.item}'"
     if target.qtype.coded:
         values = clause.value if isinstance(clause.value, list) else [clause.value]
         unknown = [v for v in values if v not in target.allowed_codes]
@@ -222,9 +229,15 @@ def _canonical(raw: dict[str, Any]) -> str:
     return json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def content(raw: dict[str, Any]) -> dict[str, Any]:
+    """The definition without its version number, which is stored beside it, not in it."""
+    return {name: value for name, value in raw.items() if name != VERSION_FIELD}
+
+
 def checksum(raw: dict[str, Any]) -> str:
-    """SHA-256 of the definition's content, blind to YAML layout, comments and key order."""
-    return hashlib.sha256(_canonical(raw).encode("utf-8")).hexdigest()
+    """SHA-256 of the definition's content, blind to YAML layout, comments, key order and the
+    version number (so raising ``version`` alone changes nothing)."""
+    return hashlib.sha256(_canonical(content(raw)).encode("utf-8")).hexdigest()
 
 
 def _describe_location(raw: Any, loc: tuple[Any, ...]) -> str:
@@ -316,6 +329,10 @@ def read_definition(path: Path) -> tuple[Questionnaire, dict[str, Any]]:
     if questionnaire.key != path.stem:
         raise DefinitionError(
             [f"{path.name}: sleutel '{questionnaire.key}' hoort gelijk te zijn aan de bestandsnaam"]
+        )
+    if questionnaire.version is None:
+        raise DefinitionError(
+            [f"{path.name}: veld 'version' ontbreekt (het versienummer, bijvoorbeeld 'version: 1')"]
         )
     return questionnaire, raw
 

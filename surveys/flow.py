@@ -17,18 +17,8 @@ LANGUAGE_NAMES = {"nl": "Standaard", EASY_READ: "Makkelijk lezen"}
 
 
 def is_unanswered(item: Item, value: Any) -> bool:
-    """Whether a value means "not answered": None, and per type an empty text or list.
-
-    A text of only spaces counts as not answered. Anything else (a 0, a "" for a coded question)
-    is an answer, right or wrong.
-    """
-    if value is None:
-        return True
-    if item.qtype.multiple:
-        return isinstance(value, list | tuple) and len(value) == 0
-    if item.type == "text":
-        return isinstance(value, str) and not value.strip()
-    return False
+    """Whether a value means "not answered" (the question-type table decides, per type)."""
+    return item.is_unanswered(value)
 
 
 def visible_items(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[Item]:

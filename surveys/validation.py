@@ -12,6 +12,12 @@ of that rule per item built from the definition, so the check costs about the sa
 questions. (A frame with one column per item needs a pandera check per item and rule, at ~75 µs
 each: a prototype of that took over 30 ms per response.) The schema is built once per
 questionnaire object and cached.
+
+The rules themselves come from one place: ``item_rules`` builds them from the question-type table
+(``surveys.types``: each type lists its type predicate and value rules). ``check_table`` applies
+the very same rules, vectorised, to many responses given as decoded columns of the interchange
+format: measures' reader uses it, so a file row is refused exactly when the respondent page would
+refuse the same answers.
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from surveys.definition import Item, Questionnaire
-from surveys.flow import is_unanswered, visible_keys
+from surveys.flow import visible_keys
+from surveys.interchange import DecodedColumn
 
 log = logging.getLogger(__name__)
 
@@ -63,38 +70,7 @@ class Problem:
     """For the respondent: Dutch, plain language, naming the question by its text."""
 
 
-# --- answers: what counts as given, and the type each question accepts ---------------------------
-
-
-def _is_code(value: Any) -> bool:
-    """An answer code is a plain int: not a bool, not 1.0, not "1"."""
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_codes(value: Any) -> bool:
-    return isinstance(value, list | tuple) and all(_is_code(code) for code in value)
-
-
-def _is_number(value: Any) -> bool:
-    """A finite int or float that fits in a float (so it can be stored and computed with)."""
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        return False
-    try:
-        return math.isfinite(float(value))
-    except OverflowError:  # an int with hundreds of digits
-        return False
-
-
-def _is_text(value: Any) -> bool:
-    return isinstance(value, str)
-
-
-def _type_predicate(item: Item) -> Predicate:
-    if item.qtype.multiple:
-        return _is_codes
-    if item.qtype.coded:
-        return _is_code
-    return _is_number if item.type == "number" else _is_text
+# --- the value rules of one question, driven by the question-type table --------------------------
 
 
 def _guarded(accepts: Predicate, rule: Predicate) -> Predicate:
@@ -106,32 +82,64 @@ UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 """NUL and lone surrogates: no database text column takes them, and no keyboard types them."""
 
 
-def _item_rules(item: Item) -> dict[str, Predicate]:
-    """The value rules of one question, each a predicate that is True for an acceptable answer."""
-    accepts = _type_predicate(item)
+def _codes_rule(item: Item) -> Predicate | None:
+    allowed = frozenset(item.allowed_codes)
+    if item.qtype.multiple:
+        return lambda codes: all(code in allowed for code in codes)
+    return lambda code: code in allowed
+
+
+def _distinct_rule(_item: Item) -> Predicate | None:
+    return lambda codes: len(set(codes)) == len(codes)
+
+
+def _exclusive_rule(item: Item) -> Predicate | None:
+    alone = frozenset(o.code for o in item.options if o.exclusive)
+    if not alone:
+        return None
+    return lambda codes: len(codes) <= 1 or not alone.intersection(codes)
+
+
+def _range_rule(item: Item) -> Predicate | None:
+    if item.min is None and item.max is None:
+        return None
+    low = -math.inf if item.min is None else item.min
+    high = math.inf if item.max is None else item.max
+    return lambda number: low <= number <= high
+
+
+def _length_rule(item: Item) -> Predicate | None:
+    limit = item.max_length
+    return None if limit is None else lambda text: len(text) <= limit
+
+
+def _characters_rule(_item: Item) -> Predicate | None:
+    return lambda text: UNSTORABLE.search(text) is None
+
+
+RULE_BUILDERS: dict[str, Callable[[Item], Predicate | None]] = {
+    "codes": _codes_rule,
+    "distinct": _distinct_rule,
+    "exclusive": _exclusive_rule,
+    "range": _range_rule,
+    "length": _length_rule,
+    "characters": _characters_rule,
+}
+"""The value rules a question type may list in its ``rules`` entry; None: not for this item."""
+
+
+def item_rules(item: Item) -> dict[str, Predicate]:
+    """The value rules of one question, each a predicate that is True for an acceptable answer.
+
+    The one place the rules come from: the respondent check applies them per answer, and
+    ``check_table`` per distinct cell of a file. None (no answer) passes every rule.
+    """
+    accepts = item.qtype.accepts
     rules: dict[str, Predicate] = {"type": lambda value: value is None or accepts(value)}
-    if item.qtype.coded:
-        allowed = frozenset(item.allowed_codes)
-        if item.qtype.multiple:
-            rules["codes"] = _guarded(accepts, lambda codes: all(c in allowed for c in codes))
-            rules["distinct"] = _guarded(accepts, lambda codes: len(set(codes)) == len(codes))
-            alone = frozenset(o.code for o in item.options if o.exclusive)
-            if alone:
-                rules["exclusive"] = _guarded(
-                    accepts, lambda codes: len(codes) <= 1 or not alone.intersection(codes)
-                )
-        else:
-            rules["codes"] = _guarded(accepts, lambda code: code in allowed)
-    elif item.type == "number":
-        low = -math.inf if item.min is None else item.min
-        high = math.inf if item.max is None else item.max
-        if item.min is not None or item.max is not None:
-            rules["range"] = _guarded(accepts, lambda number: low <= number <= high)
-    else:
-        limit = item.max_length
-        if limit is not None:
-            rules["length"] = _guarded(accepts, lambda text: len(text) <= limit)
-        rules["characters"] = _guarded(accepts, lambda text: UNSTORABLE.search(text) is None)
+    for name in item.qtype.rules:
+        rule = RULE_BUILDERS[name](item)
+        if rule is not None:
+            rules[name] = _guarded(accepts, rule)
     return rules
 
 
@@ -156,7 +164,7 @@ def _build_schema(questionnaire: Questionnaire) -> pa.DataFrameSchema:
     keys = [item.key for item in items]
     by_rule: dict[str, dict[str, Predicate]] = {}
     for item in items:
-        for rule, predicate in _item_rules(item).items():
+        for rule, predicate in item_rules(item).items():
             by_rule.setdefault(rule, {})[item.key] = predicate
     required = [item.key for item in items if item.required]
 
@@ -211,7 +219,7 @@ def response_frame(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> 
     """The frame the schema checks: a row per question in order, then a row per unknown key.
 
     ``value`` holds the answer as given (None when absent), ``answered`` whether it counts as an
-    answer (see ``is_unanswered``) and ``visible`` whether the question is shown. Unknown keys
+    answer (see ``QuestionType.blank``) and ``visible`` whether the question is shown. Unknown keys
     count as shown, so only the index check reports them.
     """
     shown = set(visible_keys(questionnaire, answers))
@@ -222,7 +230,7 @@ def response_frame(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> 
         value = answers.get(item.key)
         keys.append(item.key)
         values.append(value)
-        answered.append(not is_unanswered(item, value))
+        answered.append(not item.is_unanswered(value))
     known = set(keys)
     for key, value in answers.items():
         if key not in known:
@@ -262,26 +270,13 @@ def dutch_number(number: float) -> str:
     return f"{number:,}".translate(str.maketrans({",": ".", ".": ","}))
 
 
-def _answer_hint(item: Item) -> str:
-    return "Vul een antwoord in." if not item.qtype.coded else "Kies een antwoord."
-
-
-def _range_text(item: Item) -> str:
+def range_text(item: Item) -> str:
+    """The allowed range of a number question in Dutch: 'van 0 tot 120', 'van 0 of meer'."""
     if item.min is not None and item.max is not None:
         return f"van {dutch_number(item.min)} tot {dutch_number(item.max)}"
     if item.min is not None:
         return f"van {dutch_number(item.min)} of meer"
     return f"van {dutch_number(item.max)} of minder"  # type: ignore[arg-type]
-
-
-def _type_message(item: Item) -> str:
-    if item.qtype.multiple:
-        return "kies een of meer van de antwoorden."
-    if item.qtype.coded:
-        return "kies een van de antwoorden."
-    if item.type == "number":
-        return "vul een getal in."
-    return "vul uw antwoord in als tekst."
 
 
 def _message(item: Item, rule: str, value: Any, language: str) -> str:
@@ -290,7 +285,7 @@ def _message(item: Item, rule: str, value: Any, language: str) -> str:
     if rule == "hidden":
         return question + "deze vraag hoort niet bij uw eerdere antwoorden en moet leeg blijven."
     if rule == "type":
-        return question + _type_message(item)
+        return question + item.qtype.type_message
     if rule == "codes" and item.qtype.multiple:
         return question + "een van uw antwoorden bestaat niet. Kies uit de antwoorden die er staan."
     if rule == "codes":
@@ -303,7 +298,7 @@ def _message(item: Item, rule: str, value: Any, language: str) -> str:
             f'"{label.get(language) or label["nl"]}" kan niet samen met een ander antwoord.'
         )
     if rule == "range":
-        return question + f"vul een getal in {_range_text(item)}."
+        return question + f"vul een getal in {range_text(item)}."
     if rule == "length":
         return question + (
             f"uw antwoord is te lang ({dutch_number(len(value))} tekens). "
@@ -311,7 +306,7 @@ def _message(item: Item, rule: str, value: Any, language: str) -> str:
         )
     if rule == "characters":
         return question + "uw antwoord bevat een teken dat wij niet kunnen bewaren. Haal het weg."
-    return question + "deze vraag is verplicht. " + _answer_hint(item)
+    return question + "deze vraag is verplicht. " + item.qtype.blank_hint
 
 
 def _unknown_message(key: str) -> str:
@@ -373,4 +368,128 @@ def validate_response(
             rule = next(rule for rule in RULES if rule in rules)
             problems.append(Problem(item.key, _message(item, rule, values[item.key], language)))
     problems.extend(Problem(key, _unknown_message(key)) for key in answers if key in unknown)
+    return problems
+
+
+# --- many responses at once: the same rules over the columns of a file --------------------------
+
+
+@dataclass(frozen=True)
+class RowProblems:
+    """The rows (positions) whose answer to one question breaks ``rule`` first (see ``RULES``)."""
+
+    item_key: str
+    rule: str
+    rows: np.ndarray
+
+
+NONE_BROKEN = len(RULES)
+
+
+def _first_broken(rules: Mapping[str, Predicate], value: Any) -> int:
+    """The position in ``RULES`` of the first value rule the answer breaks; NONE_BROKEN if none."""
+    for position, rule in enumerate(RULES):
+        predicate = rules.get(rule)
+        if predicate is not None and not predicate(value):
+            return position
+    return NONE_BROKEN
+
+
+def _visibility(
+    item: Item,
+    columns: Mapping[str, DecodedColumn],
+    given: Mapping[str, np.ndarray],
+    size: int,
+    cache: dict[str, np.ndarray],
+) -> np.ndarray:
+    """Per row whether the question is shown: its condition on the shown, answered earlier answers.
+
+    The condition is evaluated once per distinct combination of the answers it refers to (a few),
+    not once per row; questions with the same condition share the result.
+    """
+    if item.show_if is None:
+        return np.ones(size, dtype=bool)
+    signature = repr(item.show_if)
+    if signature in cache:
+        return cache[signature]
+    referenced = sorted(item.show_if.referenced_items())
+    combinations, inverse = _combinations([given[key] for key in referenced])
+    shown = np.fromiter(
+        (
+            item.show_if.evaluate(
+                {
+                    key: columns[key].values[position]
+                    for key, position in zip(referenced, combination, strict=True)
+                    if position >= 0
+                }
+            )
+            for combination in combinations
+        ),
+        dtype=bool,
+        count=len(combinations),
+    )
+    cache[signature] = shown[inverse]
+    return cache[signature]
+
+
+def _combinations(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of int columns (values from −1 up), and each row's position among them.
+
+    A counting sort on one mixed-radix key, linear in the rows, when the key range is small (a
+    condition refers to an answer or two with a few codes); otherwise ``np.unique``, which sorts.
+    """
+    sizes = [int(column.max(initial=-1)) + 2 for column in columns]
+    if math.prod(sizes) > 4 * len(columns[0]) + 1024:
+        combinations, inverse = np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)
+        return combinations, inverse.reshape(-1)
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column, size in zip(columns, sizes, strict=True):
+        key = key * size + (column + 1)
+    present = np.zeros(math.prod(sizes), dtype=bool)
+    present[key] = True
+    found = np.flatnonzero(present)
+    position = np.empty(len(present), dtype=np.int64)
+    position[found] = np.arange(len(found))
+    combinations = np.empty((len(found), len(columns)), dtype=np.int64)
+    rest = found.copy()
+    for place in range(len(columns) - 1, -1, -1):
+        combinations[:, place] = rest % sizes[place] - 1
+        rest //= sizes[place]
+    return combinations, position[key]
+
+
+def check_table(
+    questionnaire: Questionnaire, columns: Mapping[str, DecodedColumn], size: int
+) -> list[RowProblems]:
+    """Check ``size`` responses to one questionnaire version at once, given as decoded columns.
+
+    The same rules as ``validate_response``, in the same order of relevance: a row passes here
+    exactly when its answers, decoded (``surveys.interchange``), pass ``validate_response``.
+    Columns of questions not in ``columns`` count as empty; unknown columns are the caller's to
+    refuse. Returns, per question and rule, the rows whose first broken rule it is.
+    """
+    empty = DecodedColumn(np.full(size, -1, dtype=np.int64), [], [])
+    given: dict[str, np.ndarray] = {}
+    cache: dict[str, np.ndarray] = {}
+    problems: list[RowProblems] = []
+    for item in questionnaire.items:
+        column = columns.get(item.key, empty)
+        rules = item_rules(item)
+        answered = np.asarray(
+            [not item.is_unanswered(value) for value in column.values] + [False], dtype=bool
+        )[column.index]
+        broken = np.asarray(
+            [_first_broken(rules, value) for value in column.values] + [NONE_BROKEN],
+            dtype=np.int64,
+        )[column.index]
+        shown = _visibility(item, columns, given, size, cache)
+        given[item.key] = np.where(shown & answered, column.index, -1)
+        broken = np.where(shown | ~answered, broken, RULES.index("hidden"))
+        if item.required:
+            missing = shown & ~answered & (broken == NONE_BROKEN)
+            broken = np.where(missing, RULES.index("required"), broken)
+        counts = np.bincount(broken, minlength=NONE_BROKEN + 1)
+        for position in np.flatnonzero(counts[:NONE_BROKEN]):
+            rows = np.flatnonzero(broken == position)
+            problems.append(RowProblems(item.key, RULES[position], rows))
     return problems

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pandas as pd
 import pytest
+from sqlalchemy import select
 
 from db.__main__ import main as db_main
 from db.contacts import set_contact
 from db.demo import seed_demo
 from db.engine import get_sessionmaker
-from db.export import META, responses_wide, spreadsheet_safe
+from db.export import META, responses_wide
 from db.fieldwork import resolve_link, set_wave_open
+from db.models import Answer, Response
+from db.questionnaires import register_definition
 from db.setup import init_database
 from db.submit import submit_response
 from measures.cli import main as measures_main
-from surveys.definition import load_builtin
+from surveys.codebook import read_codebook
+from surveys.definition import DEFINITIONS_DIR, load_builtin, parse_definition, read_definition
+from surveys.interchange import decode_text, encode_text
 
 
 @pytest.fixture
@@ -77,10 +83,13 @@ def test_one_row_per_response_with_codes_in_item_columns(url):
         ("\tx", "'\tx"),
         ("goed", "goed"),
         ("", ""),
+        ("'=1", "''=1"),
+        ("'s avonds", "''s avonds"),
     ],
 )
-def test_texts_that_a_spreadsheet_would_run_are_defused(text, safe):
-    assert spreadsheet_safe(text) == safe
+def test_texts_that_a_spreadsheet_would_run_are_defused_and_read_back_as_typed(text, safe):
+    assert encode_text(text) == safe
+    assert decode_text(safe) == text
 
 
 def test_the_demo_export_feeds_the_measures_command_line(sqlite_url, tmp_path, monkeypatch):
@@ -112,3 +121,94 @@ def test_the_demo_export_feeds_the_measures_command_line(sqlite_url, tmp_path, m
     aware = table[(table["koploper"] == "almere") & (table["indicator"] == "aware_oco")].iloc[0]
     assert aware["kind"] == "proportion" and 0 <= aware["estimate_baseline"] <= 1
     assert aware["n_baseline"] >= 10
+
+
+def test_every_exported_cell_decodes_to_the_answer_stored(url):
+    questionnaire = load_builtin("client")
+    with get_sessionmaker(url)() as session:
+        row = responses_wide(session).iloc[0]
+    read_back = {
+        item.key: item.qtype.decode(row[item.key])
+        for item in questionnaire.items
+        if not pd.isna(row[item.key])
+    }
+    assert read_back == {
+        "aware_oco": 1,
+        "heard_via": [2, 5],
+        "used_oco": 1,
+        "contacts": 3,
+        "grade": 9,
+        "comments": '=HYPERLINK("http://x")',
+    }
+
+
+def test_the_export_writes_the_codebook_of_its_versions_beside_the_data(url, tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", url)
+    out = tmp_path / "antwoorden.csv"
+    assert db_main(["export", "--out", str(out)]) == 0
+    book = read_codebook(tmp_path / "antwoorden.codebook.json")
+    assert list(book) == [("client", 1)]
+    assert book.get("client", 1).item("heard_via").allowed_codes == {1, 2, 3, 4, 5, 6, 7}
+
+
+def _client_version_2(url: str) -> None:
+    """A second client version: 'knew_where' reworded, and a T2 response that answers it."""
+    raw = read_definition(DEFINITIONS_DIR / "client.yaml")[1]
+    raw = {**raw, "version": 2}
+    raw["sections"] = [dict(section) for section in raw["sections"]]
+    findability = next(s for s in raw["sections"] if s["key"] == "vindbaarheid")
+    findability["items"] = [dict(i) for i in findability["items"]]
+    findability["items"][0]["text"] = {
+        "nl": "Ik wist waar ik terecht kon met mijn vraag.",
+        "nl-eenvoudig": "Ik wist waar ik hulp kon vragen.",
+    }
+    factory = get_sessionmaker(url)
+    with factory.begin() as session:
+        version, _ = register_definition(session, parse_definition(raw, "client.yaml"), raw)
+        first = session.scalar(select(Response))
+        session.add(
+            Response(
+                questionnaire_version_id=version.id,
+                koploper_id=first.koploper_id,
+                wave_id=first.wave_id,
+                channel="web",
+                language="nl",
+                submitted_at=first.submitted_at,
+                idempotency_key="versie-2",
+                answers=[
+                    Answer(item_key="used_oco", code=1),
+                    Answer(item_key="knew_where", code=5),
+                ],
+            )
+        )
+
+
+def test_measures_checks_each_row_against_the_version_in_the_codebook(url, tmp_path, monkeypatch):
+    _client_version_2(url)
+    monkeypatch.setenv("DATABASE_URL", url)
+    out = tmp_path / "antwoorden.csv"
+    assert db_main(["export", "--out", str(out)]) == 0
+    assert list(read_codebook(tmp_path / "antwoorden.codebook.json")) == [
+        ("client", 1),
+        ("client", 2),
+    ]
+    summary = ["summary", "--responses", str(out), "--min-n", "2"]
+    assert measures_main(summary, stdout=io.StringIO()) == 0  # codebook found beside the file
+
+    alone = tmp_path / "zonder-codeboek.csv"
+    alone.write_bytes(out.read_bytes())
+    assert measures_main(["summary", "--responses", str(alone)], stdout=io.StringIO()) == 2
+
+
+def test_without_a_codebook_a_row_of_an_unknown_version_is_refused_naming_it(
+    url, tmp_path, capsys
+):
+    _client_version_2(url)
+    with get_sessionmaker(url)() as session:
+        frame = responses_wide(session)
+    alone = tmp_path / "zonder-codeboek.csv"
+    frame.to_csv(alone, index=False)
+    assert measures_main(["summary", "--responses", str(alone)], stdout=io.StringIO()) == 2
+    error = capsys.readouterr().err
+    assert "regel 3, kolom 'questionnaire_version' ('2')" in error
+    assert "versie 2 van vragenlijst 'client'" in error and "--codebook" in error

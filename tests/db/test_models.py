@@ -98,6 +98,7 @@ def test_a_changed_definition_becomes_a_new_version_and_old_responses_keep_their
     changed["sections"][0]["items"][0]["text"]["nl"] = (
         "Kende u de onafhankelijke cliëntondersteuner?"
     )
+    changed["version"] = 2
     with factory.begin() as session:
         version, created = register_definition(session, parse_definition(changed, "c"), changed)
         again, created_again = register_definition(session, parse_definition(changed, "c"), changed)

@@ -29,12 +29,20 @@ def scored(wide: pd.DataFrame, indicators: IndicatorSet) -> dict[str, Scored]:
     return score(check_responses(wide, indicators), indicators)
 
 
+REQUIRED_ANSWERS = {"client": {"used_oco": 1}, "professional": {"role": 4}}
+"""The answers to the required questions, unless a row gives its own: yes, used support (so the
+questions about it are asked); a referrer (so 'referrals' is asked)."""
+
+
 def _frame(rows: list[dict], questionnaire: str = "client") -> pd.DataFrame:
     table = pd.DataFrame(rows)
     table.insert(0, "response_id", [f"r{i}" for i in range(len(table))])
-    for column, default in (("koploper", "almere"), ("wave", "T0")):
+    defaults = {"koploper": "almere", "wave": "T0", **REQUIRED_ANSWERS[questionnaire]}
+    for column, default in defaults.items():
         table[column] = table[column].fillna(default) if column in table else default
     table["questionnaire"] = questionnaire
+    if "questionnaire_version" not in table:
+        table["questionnaire_version"] = 1
     return table
 
 
@@ -42,6 +50,7 @@ def _frame(rows: list[dict], questionnaire: str = "client") -> pd.DataFrame:
 def frame() -> Callable[..., pd.DataFrame]:
     """Build a small wide frame from dicts of item codes: ``frame(rows, questionnaire="client")``.
 
-    Meta columns are filled in: response ids r0, r1, …, koploper almere and wave T0 unless given.
+    Meta columns are filled in: response ids r0, r1, …, koploper almere, wave T0 and
+    questionnaire version 1 unless given, and the required questions (``REQUIRED_ANSWERS``).
     """
     return _frame

@@ -78,6 +78,8 @@ def small_waves(draw) -> pd.DataFrame:
     )
     table.insert(0, "response_id", [f"r{i}" for i in range(len(table))])
     table["questionnaire"] = "client"
+    table["questionnaire_version"] = 1
+    table["used_oco"] = 1  # required; yes, so the questions about the support are asked
     # both waves must occur somewhere for a comparison to be asked for
     if set(table["wave"]) != {"T0", "T1"}:
         extra = pd.DataFrame(
@@ -87,12 +89,16 @@ def small_waves(draw) -> pd.DataFrame:
                     "koploper": "almere",
                     "wave": "T0",
                     "questionnaire": "client",
+                    "questionnaire_version": 1,
+                    "used_oco": 1,
                 },
                 {
                     "response_id": "x1",
                     "koploper": "almere",
                     "wave": "T1",
                     "questionnaire": "client",
+                    "questionnaire_version": 1,
+                    "used_oco": 1,
                 },
             ]
         )

@@ -10,6 +10,7 @@ import yaml
 
 from surveys.definition import (
     DefinitionError,
+    builtin_paths,
     checksum,
     load_builtin,
     parse_definition,
@@ -270,3 +271,27 @@ def test_the_shipped_definitions_follow_the_coding_conventions(key):
         if item.dont_know:
             assert item.label_of(9).startswith("Weet niet")
         assert item.text["nl"] and item.text["nl-eenvoudig"]
+
+
+def test_a_definition_file_must_state_its_version(tmp_path: Path):
+    path = tmp_path / "demo.yaml"
+    path.write_text(yaml.safe_dump(minimal(), allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DefinitionError, match="demo.yaml: veld 'version' ontbreekt"):
+        read_definition(path)
+    path.write_text(yaml.safe_dump({**minimal(), "version": 3}), encoding="utf-8")
+    assert read_definition(path)[0].version == 3
+
+
+@pytest.mark.parametrize("version", [0, -1, "een"])
+def test_a_version_is_a_positive_whole_number(version):
+    with pytest.raises(DefinitionError, match="version"):
+        parse_definition({**minimal(), "version": version}, "demo.yaml")
+
+
+def test_the_checksum_leaves_the_version_number_out():
+    assert checksum({**minimal(), "version": 2}) == checksum(minimal())
+
+
+def test_every_built_in_definition_states_its_version():
+    for path in builtin_paths():
+        assert read_definition(path)[0].version >= 1
