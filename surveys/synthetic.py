@@ -116,9 +116,6 @@ class Koplopers:
     gain: np.ndarray
     """(koplopers,): gain per wave on the log-odds scale."""
 
-    def __len__(self) -> int:
-        return len(self.gain)
-
 
 def draw_koplopers(
     rng: np.random.Generator,
@@ -219,18 +216,23 @@ def _codes(codes: np.ndarray) -> Column:
 
 
 def agreement(item: Item, draw: Draw) -> Column:
-    """5 points: agree (4 or 5) with the item's propensity, else 1-3; the satisfied lean higher."""
+    """Agree (the top two points) with the item's propensity, else one of the lower three.
+
+    The satisfied lean to the extreme top and to neutral rather than the bottom.
+    """
     rng, n, satisfaction = draw.rng, draw.size, draw.satisfaction
-    agree = rng.random(n) < _sigmoid(draw.propensity(item))
+    bottom, low, neutral, agree, top = sorted(draw.substantive(item))
+    agrees = rng.random(n) < _sigmoid(draw.propensity(item))
     strongly = rng.random(n) < _sigmoid(-0.4 + 0.8 * satisfaction)
-    neutral = rng.random(n) < _sigmoid(0.8 * satisfaction)
-    disagree = np.where(neutral, 3, np.where(rng.random(n) < 0.7, 2, 1))
-    return _codes(draw.dont_know(item, np.where(agree, np.where(strongly, 5, 4), disagree)))
+    mild = rng.random(n) < _sigmoid(0.8 * satisfaction)
+    disagree = np.where(mild, neutral, np.where(rng.random(n) < 0.7, low, bottom))
+    return _codes(draw.dont_know(item, np.where(agrees, np.where(strongly, top, agree), disagree)))
 
 
 def yes_no(item: Item, draw: Draw) -> Column:
-    yes = draw.rng.random(draw.size) < _sigmoid(draw.propensity(item))
-    return _codes(draw.dont_know(item, yes.astype(np.int64)))
+    yes, no = draw.substantive(item)  # the fixed scale lists 'ja' first
+    says_yes = draw.rng.random(draw.size) < _sigmoid(draw.propensity(item))
+    return _codes(draw.dont_know(item, np.where(says_yes, yes, no)))
 
 
 def grade(item: Item, draw: Draw) -> Column:
