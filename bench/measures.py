@@ -1,9 +1,11 @@
 """Benchmark of the measures engine: 28 koplopers × 3 waves × 2 questionnaires, ~1,000,000 answers.
 
-Times the vectorised engine (check the wide frame, score, estimates per wave and per subgroup, the
-three wave comparisons, both benchmarks, Cronbach's alpha) against a straightforward loop that
-filters each group and calls SciPy/statsmodels per group, over the same data in the same run, and
-checks that both give the same figures. Run from the repository root:
+Generates the responses with the one synthetic-response generator (``surveys.synthetic``, through
+``measures.synthetic``) and reports how long that took. Then times the vectorised engine (check the
+wide frame, score, estimates per wave and per subgroup, the three wave comparisons, both
+benchmarks, Cronbach's alpha) against a straightforward loop that filters each group and calls
+SciPy/statsmodels per group, over the same data in the same run, and checks that both give the
+same figures. Run from the repository root:
 
     python bench/measures.py            # full size
     python bench/measures.py --quick    # a tenth, for a smoke test
@@ -187,12 +189,14 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a tenth of the data")
     parser.add_argument("--repeat", type=int, default=3, help="best of this many engine runs")
     args = parser.parse_args()
+    start = time.perf_counter()
     wide = build(0.1 if args.quick else 1.0)
+    generated = time.perf_counter() - start
     cohorts = {k: ("2017" if i % 2 else "2018") for i, k in enumerate(KOPLOPERS)}
     answers = count_answers(wide)
     print(
         f"data: {len(KOPLOPERS)} koplopers × {len(WAVES)} waves × 2 questionnaires, "
-        f"{len(wide):,} responses, {answers:,} answers"
+        f"{len(wide):,} responses, {answers:,} answers, generated in {generated:.2f} s"
     )
 
     vectorised(wide.head(2000), cohorts)  # warm-up: imports, YAML, caches

@@ -32,7 +32,6 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 from sqlalchemy import insert  # noqa: E402
 
 from db.contacts import set_contact  # noqa: E402
-from db.demo import draw_answers  # noqa: E402
 from db.engine import get_sessionmaker  # noqa: E402
 from db.fieldwork import resolve_link, set_wave_open  # noqa: E402
 from db.models import Answer, Response, utcnow  # noqa: E402
@@ -40,7 +39,7 @@ from db.responses import answer_rows  # noqa: E402
 from db.setup import init_database  # noqa: E402
 from db.submit import submit_response  # noqa: E402
 from surveys.definition import load_builtin  # noqa: E402
-from surveys.flow import prune  # noqa: E402
+from surveys.synthetic import generate  # noqa: E402
 from surveys.validation import validate_response  # noqa: E402
 
 
@@ -63,14 +62,9 @@ def main() -> int:
         with factory() as session:
             fieldwork = resolve_link(session, "client", "almere", "T2")
         questionnaire = load_builtin("client")
-        rng = np.random.default_rng(1)
-        levels = {"awareness": 0.5, "findability": 0.6, "quality": 0.8, "outcome": 0.7}
         # Respondents who used client support: the longest path through the questionnaire.
-        answers_pool = []
-        while len(answers_pool) < args.rounds:
-            answers = prune(questionnaire, draw_answers(questionnaire, rng, levels))
-            if answers.get("used_oco") == 1:
-                answers_pool.append(answers)
+        drawn = generate(questionnaire, 4 * args.rounds, np.random.default_rng(1)).answers()
+        answers_pool = [answers for answers in drawn if answers.get("used_oco") == 1][: args.rounds]
         context = dict(
             questionnaire_version_id=fieldwork.questionnaire_version_id,
             koploper_id=fieldwork.koploper_id,

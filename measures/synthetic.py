@@ -1,8 +1,8 @@
 """Synthetic responses in the wide interchange format, for the tests and the benchmark.
 
-Answers follow the questionnaires' skip logic (the client questions about the client supporter only
-after "used_oco = ja"; referrals only for referrers) and carry a small improvement per wave, so a
-comparison has something to find. Not demo data for people: no free text worth reading.
+The answers come from the one generator, ``surveys.synthetic``: drawn from the questionnaire
+definitions, every response passes the respondent check. Each koploper improves by about
+``improvement`` (log-odds) per wave, so a comparison has something to find.
 """
 
 from __future__ import annotations
@@ -12,115 +12,41 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from measures.responses import META_COLUMNS
+from surveys.definition import load_builtin
+from surveys.interchange import META_COLUMNS
+from surveys.synthetic import Koplopers, draw_koplopers, generate
 
-CLIENT_FINDABILITY = ("knew_where", "easy_contact", "quick_help")
-CLIENT_QUALITY = ("taken_seriously", "solutions_together", "on_my_side", "knew_enough")
-CLIENT_OUTCOME = ("outcome_choices", "outcome_fit", "outcome_cope")
-PROFESSIONAL_AGREEMENT = (
-    "knows_how_refer",
-    "findable_for_residents",
-    "near_access",
-    "independent_position",
-    "formal_informal",
-    "expertise_elderly",
-    "expertise_lvb",
-    "expertise_homeless",
-)
+QUESTIONNAIRES = ("client", "professional")
 
 
-def _agreement(rng: np.random.Generator, level: np.ndarray, dont_know: float) -> np.ndarray:
-    code = np.clip(np.rint(3.3 + level + rng.normal(0, 0.9, level.size)), 1, 5)
-    return np.where(rng.random(level.size) < dont_know, 9.0, code)
-
-
-def _multiple(rng: np.random.Generator, size: int, options: int, p: float) -> np.ndarray:
-    chosen = rng.random((size, options)) < p
-    chosen[np.arange(size), rng.integers(0, options, size)] = True
-    text = np.full(size, "", dtype=object)
-    for option in range(options):
-        code = str(option + 1)
-        text = np.where(chosen[:, option], np.where(text == "", code, text + ";" + code), text)
-    return text
-
-
-def _meta(
-    questionnaire: str, koplopers: Sequence[str], waves: Sequence[str], per_group: int, start: int
-) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    k = np.repeat(np.arange(len(koplopers)), len(waves) * per_group)
-    w = np.tile(np.repeat(np.arange(len(waves)), per_group), len(koplopers))
-    n = k.size
+def questionnaire_responses(
+    key: str,
+    rng: np.random.Generator,
+    koplopers: Sequence[str],
+    waves: Sequence[str],
+    per_group: int,
+    levels: Koplopers,
+    first_id: int = 0,
+) -> pd.DataFrame:
+    """``per_group`` responses to questionnaire ``key`` per koploper and wave, as a wide frame."""
+    koploper = np.repeat(np.arange(len(koplopers)), len(waves) * per_group)
+    wave = np.tile(np.repeat(np.arange(len(waves)), per_group), len(koplopers))
+    sample = generate(
+        load_builtin(key), koploper.size, rng, koploper=koploper, wave=wave, koplopers=levels
+    )
     meta = pd.DataFrame(
         {
-            "response_id": [f"{questionnaire[0]}{start + i:07d}" for i in range(n)],
-            "koploper": np.asarray(koplopers, dtype=object)[k],
-            "wave": np.asarray(waves, dtype=object)[w],
-            "questionnaire": questionnaire,
+            "response_id": [f"{key[0]}{first_id + i:07d}" for i in range(koploper.size)],
+            "koploper": np.asarray(koplopers, dtype=object)[koploper],
+            "wave": np.asarray(waves, dtype=object)[wave],
+            "questionnaire": key,
             "questionnaire_version": 1,
             "submitted_at": "2024-01-01T12:00:00",
             "channel": "web",
-            "language": "nl",
+            "language": sample.language,
         }
     )
-    return meta, k, w
-
-
-def client_responses(
-    rng: np.random.Generator,
-    koplopers: Sequence[str],
-    waves: Sequence[str],
-    per_group: int,
-    improvement: float = 0.25,
-) -> pd.DataFrame:
-    meta, k, w = _meta("client", koplopers, waves, per_group, 0)
-    n = len(meta)
-    koploper_level = rng.normal(0, 0.3, len(koplopers))[k]
-    level = koploper_level + improvement * w + rng.normal(0, 0.7, n)
-    aware_p = 1 / (1 + np.exp(-(-0.6 + koploper_level + improvement * w)))
-    aware = np.where(rng.random(n) < aware_p, 1.0, 0.0)
-    aware = np.where(rng.random(n) < 0.06, 9.0, aware)
-    used = np.where(rng.random(n) < 0.55, 1.0, 0.0)
-    shown = used == 1
-    columns: dict[str, object] = {
-        "aware_oco": aware,
-        "heard_via": np.where(aware == 1, _multiple(rng, n, 7, 0.15), ""),
-        "used_oco": used,
-    }
-    for key in (*CLIENT_FINDABILITY, *CLIENT_QUALITY, *CLIENT_OUTCOME):
-        columns[key] = np.where(shown, _agreement(rng, level, 0.05), np.nan)
-    grade = np.clip(np.rint(7.2 + 1.1 * level + rng.normal(0, 0.8, n)), 1, 10)
-    columns["grade"] = np.where(shown & (rng.random(n) > 0.03), grade, np.nan)
-    columns["need_domains"] = _multiple(rng, n, 7, 0.2)
-    columns["target_group"] = np.where(rng.random(n) > 0.05, _multiple(rng, n, 7, 0.12), "")
-    columns["age_group"] = np.where(rng.random(n) > 0.04, rng.integers(1, 7, n), np.nan)
-    columns["filled_by"] = rng.integers(1, 4, n).astype(float)
-    columns["comments"] = np.where(rng.random(n) < 0.1, "Prima geholpen.", "")
-    return pd.concat([meta, pd.DataFrame(columns)], axis=1)
-
-
-def professional_responses(
-    rng: np.random.Generator,
-    koplopers: Sequence[str],
-    waves: Sequence[str],
-    per_group: int,
-    improvement: float = 0.25,
-) -> pd.DataFrame:
-    meta, k, w = _meta("professional", koplopers, waves, per_group, 5_000_000)
-    n = len(meta)
-    level = rng.normal(0, 0.3, len(koplopers))[k] + improvement * w + rng.normal(0, 0.7, n)
-    role = rng.integers(1, 9, n).astype(float)
-    referrer = np.isin(role, [4, 5, 6, 7])
-    columns: dict[str, object] = {
-        "role": role,
-        "aware_offer": _agreement(rng, level, 0.04),
-        "referrals": np.where(referrer, rng.integers(1, 5, n), np.nan),
-    }
-    for key in PROFESSIONAL_AGREEMENT:
-        columns[key] = _agreement(rng, level - 0.3, 0.08)
-    columns["quality_grade"] = np.clip(np.rint(6.8 + level + rng.normal(0, 0.9, n)), 1, 10)
-    columns["unmet_groups"] = _multiple(rng, n, 7, 0.2)
-    columns["comments"] = np.where(rng.random(n) < 0.2, "Meer bekendheid nodig.", "")
-    return pd.concat([meta, pd.DataFrame(columns)], axis=1)
+    return pd.concat([meta, sample.items_frame()], axis=1)
 
 
 def synthetic_responses(
@@ -129,15 +55,21 @@ def synthetic_responses(
     per_group: int = 60,
     professionals_per_group: int | None = None,
     seed: int = 2024,
-    improvement: float = 0.25,
+    improvement: float = 0.6,
 ) -> pd.DataFrame:
-    """A wide frame of client and professional responses: ``per_group`` per koploper and wave."""
+    """A wide frame of client and professional responses: ``per_group`` per koploper and wave.
+
+    Every koploper improves (about ``improvement`` log-odds per wave, the same koploper level for
+    both questionnaires); ``waves`` are in order, the first is the baseline.
+    """
     rng = np.random.default_rng(seed)
-    clients = client_responses(rng, koplopers, waves, per_group, improvement)
-    professionals = professional_responses(
-        rng, koplopers, waves, professionals_per_group or per_group, improvement
-    )
-    wide = pd.concat([clients, professionals], ignore_index=True)
+    levels = draw_koplopers(rng, len(koplopers), improvement=improvement, improving_share=1.0)
+    sizes = {"client": per_group, "professional": professionals_per_group or per_group}
+    parts = [
+        questionnaire_responses(key, rng, koplopers, waves, sizes[key], levels, 5_000_000 * number)
+        for number, key in enumerate(QUESTIONNAIRES)
+    ]
+    wide = pd.concat(parts, ignore_index=True)
     items = [c for c in wide.columns if c not in META_COLUMNS]
     return wide[[*META_COLUMNS, *items]]
 

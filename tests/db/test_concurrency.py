@@ -9,14 +9,13 @@ import numpy as np
 from sqlalchemy import func, select
 
 from db.contacts import set_contact
-from db.demo import draw_answers
 from db.engine import get_sessionmaker
 from db.fieldwork import resolve_link, set_wave_open
 from db.models import Answer, Response
 from db.setup import init_database
 from db.submit import submit_response
 from surveys.definition import load_builtin
-from surveys.flow import prune
+from surveys.synthetic import generate
 
 THREADS = 50
 RESPONSES = 2000
@@ -31,11 +30,7 @@ def test_fifty_threads_store_two_thousand_responses_none_lost_or_doubled(databas
     with factory() as session:
         fieldwork = resolve_link(session, "client", "almere", "T2")
     questionnaire = load_builtin("client")
-    rng = np.random.default_rng(7)
-    levels = {"awareness": 0.3, "findability": 0.6, "quality": 0.8, "outcome": 0.7}
-    batch = [
-        prune(questionnaire, draw_answers(questionnaire, rng, levels)) for _ in range(RESPONSES)
-    ]
+    batch = generate(questionnaire, RESPONSES, np.random.default_rng(7)).answers()
     keys = [uuid.uuid4().hex for _ in range(RESPONSES)]
 
     def send(number: int) -> tuple[int, bool]:

@@ -9,9 +9,11 @@ from sqlalchemy import select
 from db.__main__ import main
 from db.demo import seed_demo
 from db.engine import get_sessionmaker
-from db.models import Answer, Response, Wave
+from db.models import Answer, QuestionnaireVersion, Response, Wave
 from db.responses import count_demo, delete_demo
 from db.setup import init_database
+from surveys.definition import from_stored
+from surveys.validation import validate_response
 
 
 @pytest.fixture
@@ -61,6 +63,31 @@ def test_demo_figures_are_realistic(seeded):
     # conditions hold: nobody who did not use client support answered the quality items
     used = answers[answers["item"] == "used_oco"].set_index("response")["code"]
     assert (used.reindex(quality["response"]) == 1).all()
+
+
+def test_stored_demo_responses_pass_the_respondent_check(seeded):
+    with get_sessionmaker(seeded)() as session:
+        versions = session.scalars(select(QuestionnaireVersion)).all()
+        definitions = {version.id: from_stored(version.definition) for version in versions}
+        responses = session.scalars(select(Response).order_by(Response.id).limit(400)).all()
+        rows = session.execute(
+            select(Answer.response_id, Answer.item_key, Answer.code, Answer.number, Answer.text)
+            .where(Answer.response_id.in_([response.id for response in responses]))
+            .order_by(Answer.id)
+        ).all()
+    questionnaire = {r.id: definitions[r.questionnaire_version_id] for r in responses}
+    answers: dict[int, dict] = {response.id: {} for response in responses}
+    for response_id, key, code, number, text in rows:
+        if questionnaire[response_id].item(key).qtype.multiple:
+            answers[response_id].setdefault(key, []).append(code)
+        else:
+            answers[response_id][key] = next(v for v in (code, number, text) if v is not None)
+    assert {response.language for response in responses} == {"nl", "nl-eenvoudig"}
+    for response in responses:
+        problems = validate_response(
+            questionnaire[response.id], answers[response.id], response.language
+        )
+        assert problems == [], (response.id, answers[response.id])
 
 
 def test_demo_opens_t2_for_fieldwork(seeded):

@@ -142,12 +142,13 @@ def test_reliability_per_wave(responses_csv, capsys) -> None:
 
 def test_a_bad_code_in_the_file_exits_with_2_and_names_line_and_column(tmp_path, capsys) -> None:
     wide = synthetic_responses(("almere",), ("T0", "T1"), per_group=12)
-    wide.loc[5, "knew_where"] = 6
+    row = wide.index[wide["knew_where"].notna()][0]  # a shown question, so only the code is wrong
+    wide.loc[row, "knew_where"] = 6
     path = tmp_path / "fout.csv"
     wide.to_csv(path, index=False)
     code, _, err = _run(["summary", "--responses", str(path)], capsys)
     assert code == 2
-    assert "regel 7, kolom 'knew_where' ('6.0')" in err  # the cell as written in the file
+    assert f"regel {row + 2}, kolom 'knew_where' ('6')" in err  # the cell as written in the file
 
 
 def test_an_unknown_wave_or_koploper_exits_with_2_and_a_dutch_message(responses_csv, capsys):
