@@ -358,7 +358,7 @@ class Sample:
             elif item.qtype.coded:
                 codes = np.asarray([*column.values, 0], dtype=np.int64)[column.index]
                 data[item.key] = pd.arrays.IntegerArray(codes, ~column.answered)
-            elif item.type == "number":
+            elif item.qtype.column == "number":
                 numbers = np.asarray([*column.values, np.nan], dtype=float)
                 data[item.key] = numbers[column.index]
             else:
