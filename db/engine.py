@@ -56,6 +56,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection) -> None:
+    """IMMEDIATE: take the write lock at the start (waiting up to the busy timeout), so a
+    transaction that reads, then writes, never fails on a snapshot made stale meanwhile."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def get_engine(url: str | None = None) -> Engine:
     """The process's engine for ``url`` (default: ``DATABASE_URL``)."""
     return _make_engine(url or database_url())
@@ -80,10 +86,19 @@ def _make_engine(url: str) -> Engine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: pysqlite sends no BEGIN of its own (its default waits for the first
+        # INSERT, so a SAVEPOINT after a SELECT would open, and its RELEASE commit, the
+        # transaction); we begin each one ourselves, as SQLAlchemy's pysqlite docs advise.
         engine = create_engine(
-            url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+            url,
+            connect_args={
+                "timeout": BUSY_TIMEOUT_MS / 1000,
+                "check_same_thread": False,
+                "isolation_level": None,
+            },
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if parsed.get_backend_name() != "postgresql":
         raise DatabaseUnavailable(

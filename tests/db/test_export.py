@@ -200,9 +200,7 @@ def test_measures_checks_each_row_against_the_version_in_the_codebook(url, tmp_p
     assert measures_main(["summary", "--responses", str(alone)], stdout=io.StringIO()) == 2
 
 
-def test_without_a_codebook_a_row_of_an_unknown_version_is_refused_naming_it(
-    url, tmp_path, capsys
-):
+def test_without_a_codebook_a_row_of_an_unknown_version_is_refused_naming_it(url, tmp_path, capsys):
     _client_version_2(url)
     with get_sessionmaker(url)() as session:
         frame = responses_wide(session)

@@ -6,7 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from db.__main__ import main
 from db.contacts import set_contact
@@ -288,3 +288,42 @@ def test_no_draft_is_saved_again_once_its_response_was_sent(url):
         )
     with factory() as session:
         assert load_draft(session, code) is None
+
+
+def test_storing_a_response_stays_inside_the_callers_transaction(url):
+    """The idempotent store's savepoint must not commit on its own: a caller that rolls back
+    (say, a file import that meets a bad row later) leaves nothing behind, on every backend."""
+    factory = get_sessionmaker(url)
+    with factory() as session:
+        fieldwork = resolve_link(session, "client", "almere", "T2")
+    code = new_resume_code()
+    with factory() as session:
+        save_draft(
+            session,
+            code,
+            questionnaire_version_id=fieldwork.questionnaire_version_id,
+            koploper_id=fieldwork.koploper_id,
+            wave_id=fieldwork.wave_id,
+            language="nl",
+            answers={"used_oco": 0},
+            position=1,
+            started_at=None,
+        )
+        session.commit()
+    with pytest.raises(RuntimeError), factory.begin() as session:
+        _, stored = submit_response(
+            session,
+            load_builtin("client"),
+            answers={"used_oco": 0},
+            language="nl",
+            idempotency_key="rolled-back",
+            questionnaire_version_id=fieldwork.questionnaire_version_id,
+            koploper_id=fieldwork.koploper_id,
+            wave_id=fieldwork.wave_id,
+            resume_code=code,
+        )
+        assert stored
+        raise RuntimeError("the caller changes its mind")
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(Response)) == 0
+        assert load_draft(session, code) is not None  # the draft's deletion was rolled back too
