@@ -16,7 +16,7 @@ from surveys.definition import DefinitionError
 log = logging.getLogger("koplopermonitor")
 
 UNAVAILABLE = (
-    "Koplopermonitor is op dit moment niet bereikbaar door een storing. "
+    "Deze pagina is op dit moment niet bereikbaar door een storing. "
     "Probeer het over een paar minuten opnieuw."
 )
 FAULT = "Er ging bij ons iets mis. Wij hebben het gemeld. Probeer het later opnieuw."

@@ -49,7 +49,11 @@ def _plausible(parameter: str | None) -> bool:
 def resolve_link(
     session: Session, survey: str, koploper: str, wave: str, now: dt.datetime | None = None
 ) -> Fieldwork | LinkProblem:
-    """The fieldwork a link points at, open on today's Dutch calendar day, or why not."""
+    """The fieldwork a link points at, open on today's Dutch calendar day, or why not.
+
+    Typed from a letter, a link may differ in case or spaces: 'Almere', 't2 ' still count.
+    """
+    survey, koploper, wave = survey.strip().lower(), koploper.strip().lower(), wave.strip().upper()
     version = latest_version(session, survey) if _plausible(survey) else None
     if version is None:
         return "survey"

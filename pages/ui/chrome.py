@@ -9,8 +9,29 @@ import streamlit as st
 
 _DUTCH_DOCUMENT = """<script>
 document.documentElement.lang = 'nl';
-const skip = document.querySelector('[data-testid="stSkipToContent"]');
-if (skip) { skip.textContent = 'Naar de inhoud'; }
+if (!window.kmDutch) {
+  // Streamlit's own words, for screen readers and eyes alike: Dutch, also in what it draws later.
+  window.kmDutch = true;
+  const words = {
+    'Skip to main content': 'Naar de inhoud', 'Clear value': 'Wis het antwoord',
+    'Decrement': 'Eén minder', 'Increment': 'Eén meer', 'Copy to clipboard': 'Kopieer',
+    'Main menu': 'Menu', 'Close': 'Sluiten',
+  };
+  const named = '[aria-label], [title], [data-testid="stSkipToContent"]';
+  const translate = () => {
+    for (const el of document.querySelectorAll(named)) {
+      for (const name of ['aria-label', 'title']) {
+        const value = el.getAttribute(name);
+        if (value && words[value]) el.setAttribute(name, words[value]);
+      }
+      if (el.dataset.testid === 'stSkipToContent' && words[el.textContent]) {
+        el.textContent = words[el.textContent];
+      }
+    }
+  };
+  translate();
+  new MutationObserver(translate).observe(document.body, {childList: true, subtree: true});
+}
 </script>"""
 
 _RESPONDENT_STYLE = """<style>
@@ -19,19 +40,27 @@ _RESPONDENT_STYLE = """<style>
 [data-testid="stDecoration"] { display: none; }
 /* While the page works, no English "Running… Stop": the status stays, without its words. */
 [data-testid="stStatusWidget"] button, [data-testid="stStatusWidget"] label { display: none; }
+/* "Press Enter to apply" under a field: leaving the field applies the answer just as well. */
+[data-testid="InputInstructions"] { display: none; }
 </style>"""
 
 QUESTION_STYLE = """<style>
-.km-question { font-size: 1.3rem; font-weight: 700; line-height: 1.4; margin: 0 0 0.25rem 0; }
-.km-help { font-size: 1.05rem; color: #374151; margin: 0 0 0.5rem 0; }
-.stRadio label p, .stCheckbox label p { font-size: 1.1rem; }
+.stApp p.km-question { font-size: 1.3rem; font-weight: 700; line-height: 1.4; margin: 0 0 4px; }
+.stApp p.km-help { font-size: 1.05rem; color: #374151; margin: 0 0 0.5rem 0; }
+.stRadio label p, .stCheckbox label p, .stApp input, .stApp textarea, .stApp button p {
+  font-size: 1.1rem;
+}
 /* Plain text from the database (contact details, what a respondent typed) as large as the rest. */
 [data-testid="stText"] { font-size: 1rem; }
 </style>"""
 
 EASY_READ_STYLE = """<style>
 .stApp p, .stApp label, .stApp li, [data-testid="stText"] { font-size: 1.25rem; }
-.km-question { font-size: 1.5rem; }
+.stRadio label p, .stCheckbox label p, .stApp input, .stApp textarea, .stApp button p {
+  font-size: 1.25rem;
+}
+.stApp p.km-help { font-size: 1.25rem; }
+.stApp p.km-question { font-size: 1.6rem; }
 </style>"""
 
 

@@ -9,9 +9,11 @@ server to ``st.navigation`` for good and reruns, through the router, on the same
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from urllib.parse import urlparse
 
 import streamlit as st
 
@@ -19,17 +21,30 @@ RESPONDENT_PARAMETERS = ("survey", "resume")
 """A link with one of these is a respondent's: the questionnaire only, no menu."""
 
 START, RESPOND, PRIVACY = "pages/start.py", "pages/respond.py", "pages/privacy.py"
+SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,59}")
+"""A path part that can name a page (never '_', the questionnaire's address at '/')."""
 _run = threading.local()  # one script run per thread: the router marks the runs it started
+
+
+def _visited() -> str:
+    """The last part of the address's path: 'respond' for /respond?survey=… (may be '')."""
+    return urlparse(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _pages(respondent: bool) -> list:
     if respondent:
-        # The questionnaire also answers at '/' with the link's parameters; '/respond' must not be
-        # the default page, whose address is always '/', or Streamlit says "Page not found".
+        # A respondent's link works whatever its path says: '/respond', '/Respond' typed from the
+        # letter, '/' or a typo all get the questionnaire, never Streamlit's English "Page not
+        # found". A page must exist under the visited name for that; the default page (address
+        # '/') cannot be it, as Streamlit matches only other pages by name.
+        visited = _visited()
+        named = visited if SEGMENT.fullmatch(visited) else "respond"
+        privacy = named if named.lower() == "privacy" else "privacy"
+        respond = "respond" if named == privacy else named
         return [
-            st.Page(RESPOND, title="Vragenlijst", url_path="vragenlijst", default=True),
-            st.Page(RESPOND, title="Vragenlijst", url_path="respond"),
-            st.Page(PRIVACY, title="Privacy", url_path="privacy"),
+            st.Page(RESPOND, title="Vragenlijst", url_path="_", default=True),
+            st.Page(RESPOND, title="Vragenlijst", url_path=respond),
+            st.Page(PRIVACY, title="Privacy", url_path=privacy),
         ]
     return [
         st.Page(START, title="Start", icon=":material/home:", default=True),

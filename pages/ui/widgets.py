@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from surveys.definition import Item
+from surveys.validation import dutch_number
 
 Renderer = Callable[[Item, str, Any], Any]
 
@@ -85,9 +86,8 @@ def _text(item: Item, language: str, value: Any) -> str:
     # check names the limit beside the question instead.
     key = widget_key(item)
     _seed(key, value or "")
-    value = st.text_area(_label(item, language), key=key, label_visibility="collapsed")
-    st.caption(f"U kunt maximaal {item.max_length} tekens typen. U heeft er nu {len(value)}.")
-    return value
+    st.caption(f"U kunt maximaal {dutch_number(item.max_length or 0)} tekens typen.")
+    return st.text_area(_label(item, language), key=key, label_visibility="collapsed")
 
 
 RENDERERS: dict[str, Renderer] = {

@@ -254,3 +254,49 @@ def test_the_privacy_notice_linked_from_the_intro_is_dutch_accessible_and_calm(t
     assert "onderzoek@almere.example.nl" in body and "Autoriteit Persoonsgegevens" in body
     assert not notice.locator('[data-testid="stMainMenu"]').is_visible()
     assert axe_violations(notice) == []
+
+
+@pytest.mark.parametrize("register", ["", "&lang=nl-eenvoudig"], ids=["standard", "easy-read"])
+def test_the_question_stands_out_above_its_help_and_answers_in_both_registers(
+    tab, app_server, register
+):
+    tab.goto(app_server + LINK + register)
+    tab.get_by_role("button", name="Beginnen").wait_for(timeout=20000)
+    press(tab, "Beginnen")
+    block = item(tab, "aware_oco")
+
+    def size(locator) -> float:
+        return locator.first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+
+    question, help_text = size(block.locator(".km-question")), size(block.locator(".km-help"))
+    option = size(block.get_by_text("Ja", exact=True))
+    assert question > help_text >= 16 and question > option >= 17
+    if register:  # easy read: larger still than the standard version's 1.3rem
+        assert question >= 25 and option >= 20
+    # What a respondent types is as large as the answers around it.
+    to_screen_with(tab, app_server, "contacts")
+    assert size(item(tab, "contacts").locator("input")) >= 17
+
+
+@pytest.mark.parametrize("path", ["/Respond", "/respons", "/"])
+def test_a_respondent_link_with_a_mistyped_path_still_opens_the_questionnaire(
+    tab, app_server, path
+):
+    tab.goto(app_server + path + "?survey=client&koploper=Almere&wave=t2")
+    assert_dutch_page_without_modal(tab, TITLE)
+    assert tab.get_by_role("button", name="Beginnen").is_visible()
+
+
+def test_streamlit_says_nothing_in_english_while_typing_an_answer(tab, app_server):
+    to_screen_with(tab, app_server, "contacts")
+    field = item(tab, "contacts").locator("input")
+    field.click()
+    tab.keyboard.type("12")
+    tab.wait_for_timeout(300)
+    assert "Press Enter" not in tab.inner_text("body")
+    english = tab.evaluate(
+        """() => [...document.querySelectorAll('[aria-label], [title]')]
+              .map(e => e.getAttribute('aria-label') || e.getAttribute('title'))
+              .filter(t => ['Clear value', 'Decrement', 'Increment', 'Main menu'].includes(t))"""
+    )
+    assert english == []

@@ -52,6 +52,17 @@ def test_a_bad_or_forged_link_gives_a_reason_and_never_an_exception(
         assert resolve_link(session, survey, koploper, wave) == problem
 
 
+def test_a_link_typed_with_other_capitals_or_spaces_still_resolves(url):
+    with get_sessionmaker(url)() as session:
+        found = resolve_link(session, " Client", "Almere ", "t2")
+    assert not isinstance(found, str)
+    assert (found.questionnaire_key, found.koploper_slug, found.wave_code) == (
+        "client",
+        "almere",
+        "T2",
+    )
+
+
 def test_an_open_wave_resolves_to_its_questionnaire_koploper_and_wave(url):
     with get_sessionmaker(url)() as session:
         found = resolve_link(session, "professional", "almere", "T2")
