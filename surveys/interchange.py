@@ -47,8 +47,10 @@ MULTIPLE_SEPARATOR = ";"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """What makes a spreadsheet run a cell as a formula (OWASP CSV injection advice)."""
 DEFUSE = "'"
-_WHOLE = re.compile(r"[+-]?\d+")
-_WHOLE_CODE = re.compile(r"[+-]?\d+(?:\.0*)?")
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_WHOLE_CODE = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+"""What a number is written as: ASCII digits only (not '١' or '１'), no '_', 'inf' or 'nan'."""
 """A code as written, or as pandas and spreadsheets write a whole number in a column with gaps
 (``4.0``)."""
 
@@ -100,10 +102,7 @@ def decode_number(text: str) -> Any:
         return None
     if _WHOLE.fullmatch(stripped):
         return int(stripped)
-    try:
-        return float(stripped)
-    except ValueError:
-        return text
+    return float(stripped) if _DECIMAL.fullmatch(stripped) else text
 
 
 def encode_text(text: str) -> str:

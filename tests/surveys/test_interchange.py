@@ -118,3 +118,11 @@ def test_a_response_becomes_a_row_of_cells_and_back() -> None:
     assert cells["heard_via"] == "2;5" and cells["comments"] == "'-" and cells["grade"] == ""
     assert set(cells) == {item.key for item in client.items}
     assert decode_answers(client.items, cells) == {**answers, "heard_via": [2, 5]}
+
+
+@pytest.mark.parametrize("cell", ["１", "١", "1_0", "inf", "nan", "1,5"])
+def test_only_ascii_digits_written_plainly_are_numbers_or_codes(cell) -> None:
+    # Python's int() and float() take these; a file that holds them was not written by us.
+    assert decode_number(cell) == cell
+    assert decode_code(cell) == cell
+    assert decode_codes(cell) == cell
