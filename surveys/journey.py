@@ -47,13 +47,6 @@ def current(questionnaire: Questionnaire, journey: Journey) -> tuple[int, Screen
     return index, shown[index]
 
 
-def _beside(message: str) -> str:
-    """A check's message without its 'Vraag "…": ' opening: it stands beside the question."""
-    if message.startswith('Vraag "') and '": ' in message:
-        message = message.split('": ', 1)[1]
-    return message[:1].upper() + message[1:]
-
-
 def screen_messages(
     questionnaire: Questionnaire, journey: Journey, screen: Screen, required: bool
 ) -> dict[str, str]:
@@ -65,7 +58,7 @@ def screen_messages(
         if item is None:
             continue
         if not is_unanswered(item, journey.answers.get(item.key)):
-            messages[item.key] = _beside(problem.message)
+            messages[item.key] = problem.detail
         elif required:
             messages[item.key] = TEXTS["required"][journey.language]
     return messages

@@ -27,7 +27,7 @@ import math
 import re
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -68,6 +68,8 @@ class Problem:
     """The question's key; None for a problem with the response as a whole."""
     message: str
     """For the respondent: Dutch, plain language, naming the question by its text."""
+    detail: str = field(default="", compare=False)
+    """The same without naming the question: to stand right beside it on the screen."""
 
 
 # --- the value rules of one question, driven by the question-type table --------------------------
@@ -279,34 +281,38 @@ def range_text(item: Item) -> str:
     return f"van {dutch_number(item.max)} of minder"  # type: ignore[arg-type]
 
 
-def _message(item: Item, rule: str, value: Any, language: str) -> str:
-    texts = item.text
-    question = f'Vraag "{_shorten(texts.get(language) or texts["nl"])}": '
+def _detail(item: Item, rule: str, value: Any, language: str) -> str:
+    """What is wrong with the answer to ``item`` under ``rule``, without naming the question."""
     if rule == "hidden":
-        return question + "deze vraag hoort niet bij uw eerdere antwoorden en moet leeg blijven."
+        return "deze vraag hoort niet bij uw eerdere antwoorden en moet leeg blijven."
     if rule == "type":
-        return question + item.qtype.type_message
+        return item.qtype.type_message
     if rule == "codes" and item.qtype.multiple:
-        return question + "een van uw antwoorden bestaat niet. Kies uit de antwoorden die er staan."
+        return "een van uw antwoorden bestaat niet. Kies uit de antwoorden die er staan."
     if rule == "codes":
-        return question + "dit antwoord bestaat niet. Kies een van de antwoorden."
+        return "dit antwoord bestaat niet. Kies een van de antwoorden."
     if rule == "distinct":
-        return question + "u heeft een antwoord twee keer gekozen. Kies elk antwoord één keer."
+        return "u heeft een antwoord twee keer gekozen. Kies elk antwoord één keer."
     if rule == "exclusive":
         label = next(o.label for o in item.options if o.exclusive)
-        return question + (
-            f'"{label.get(language) or label["nl"]}" kan niet samen met een ander antwoord.'
-        )
+        return f'"{label.get(language) or label["nl"]}" kan niet samen met een ander antwoord.'
     if rule == "range":
-        return question + f"vul een getal in {range_text(item)}."
+        return f"vul een getal in {range_text(item)}."
     if rule == "length":
-        return question + (
+        return (
             f"uw antwoord is te lang ({dutch_number(len(value))} tekens). "
             f"Het mag maximaal {dutch_number(item.max_length or 0)} tekens zijn."
         )
     if rule == "characters":
-        return question + "uw antwoord bevat een teken dat wij niet kunnen bewaren. Haal het weg."
-    return question + "deze vraag is verplicht. " + item.qtype.blank_hint
+        return "uw antwoord bevat een teken dat wij niet kunnen bewaren. Haal het weg."
+    return "deze vraag is verplicht. " + item.qtype.blank_hint
+
+
+def _problem(item: Item, rule: str, value: Any, language: str) -> Problem:
+    texts = item.text
+    detail = _detail(item, rule, value, language)
+    question = f'Vraag "{_shorten(texts.get(language) or texts["nl"])}": '
+    return Problem(item.key, question + detail, detail[:1].upper() + detail[1:])
 
 
 def _unknown_message(key: str) -> str:
@@ -366,7 +372,7 @@ def validate_response(
         rules = broken.get(item.key)
         if rules:
             rule = next(rule for rule in RULES if rule in rules)
-            problems.append(Problem(item.key, _message(item, rule, values[item.key], language)))
+            problems.append(_problem(item, rule, values[item.key], language))
     problems.extend(Problem(key, _unknown_message(key)) for key in answers if key in unknown)
     return problems
 

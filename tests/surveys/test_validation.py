@@ -439,6 +439,10 @@ def test_the_message_names_the_question_in_plain_dutch(
 ) -> None:
     problems = validate_response(QUESTIONNAIRES[name], changed(name, **changes), language)
     assert Problem(key, message) in problems
+    # Beside the question on the screen, the same words without naming the question.
+    [found] = [p for p in problems if p.item_key == key]
+    opening, rest = message.split('": ', 1)
+    assert found.detail == rest[:1].upper() + rest[1:]
 
 
 def test_an_unknown_key_is_named_in_the_message() -> None:
