@@ -26,7 +26,6 @@ PROPORTION: Kind = "proportion"
 MEAN: Kind = "mean"
 
 
-
 def theme_scores(item: Item) -> dict[int, float]:
     """How an item's code becomes a 0–100 score inside a theme score: its fixed scale from the
     lowest code (0) to the highest (100), evenly; agreement 1 → 0, 2 → 25, …, 5 → 100; yes/no

@@ -78,9 +78,7 @@ def rows(draw: st.DrawFn, questionnaire: Questionnaire) -> dict[str, str]:
         shown = item.show_if is None or item.show_if.evaluate(given)
         kind = draw(
             st.sampled_from(
-                ["good"] * 6 + ["blank"] * 2 + ["bad"]
-                if shown
-                else ["blank"] * 7 + ["good", "bad"]
+                ["good"] * 6 + ["blank"] * 2 + ["bad"] if shown else ["blank"] * 7 + ["good", "bad"]
             )
         )
         cells_of = {"good": good_cell, "bad": bad_cell}

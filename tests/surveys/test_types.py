@@ -69,9 +69,11 @@ def test_one_notion_of_unanswered_on_the_page_and_in_the_table(name: str, value:
     qtype = QUESTION_TYPES[name]
     options = [] if qtype.fixed_scale or not qtype.coded else [{"code": 1, "label": TEXTS}]
     item = Item(key="x", type=name, theme="profile", text=TEXTS, options=options)
-    assert is_unanswered(item, value) == item.is_unanswered(value) == QUESTION_TYPES[
-        name
-    ].unanswered(value)
+    assert (
+        is_unanswered(item, value)
+        == item.is_unanswered(value)
+        == QUESTION_TYPES[name].unanswered(value)
+    )
 
 
 LAYERS = [
