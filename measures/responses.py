@@ -103,6 +103,14 @@ def read_responses_csv(path: Path | str) -> pd.DataFrame:
         raise ResponsesError([f"{path}: geen geldig CSV-bestand ({exc})"]) from None
 
 
+CELL_SHOWN = 40
+"""A cell is quoted in a message up to this many characters: enough to find it, no more."""
+
+
+def _excerpt(cell: str) -> str:
+    return cell if len(cell) <= CELL_SHOWN else cell[: CELL_SHOWN - 1] + "…"
+
+
 class _Problems:
     def __init__(self, first_line: int) -> None:
         self.lines: list[str] = []
@@ -125,7 +133,7 @@ class _Problems:
         """One problem per position; ``lines`` maps positions to file lines when not 1:1."""
         for position in positions[: MAX_PROBLEMS + 1]:
             line = position + self.first_line if lines is None else lines[position]
-            shown = f" ('{values.iloc[position]}')" if values is not None else ""
+            shown = f" ('{_excerpt(str(values.iloc[position]))}')" if values is not None else ""
             self.add(f"regel {line}, kolom '{column}'{shown}: {message}")
         self.count += max(0, len(positions) - MAX_PROBLEMS - 1)
 

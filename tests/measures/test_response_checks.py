@@ -127,3 +127,19 @@ def test_an_empty_or_absent_file_gets_a_dutch_message(tmp_path: Path) -> None:
         read_responses_csv(empty)
     with pytest.raises(ResponsesError, match="niet gevonden"):
         read_responses_csv(tmp_path / "bestaat-niet.csv")
+
+
+def test_a_long_refused_cell_is_quoted_short_in_the_message(indicators: IndicatorSet) -> None:
+    frame = pd.DataFrame(
+        {
+            "response_id": ["r1"],
+            "koploper": ["almere"],
+            "wave": ["T" + "9" * 300],
+            "questionnaire": ["client"],
+            "questionnaire_version": ["1"],
+        }
+    )
+    with pytest.raises(ResponsesError) as refused:
+        check_responses(frame, indicators)
+    [line] = [p for p in refused.value.problems if "kolom 'wave'" in p]
+    assert "T999" in line and "…" in line and len(line) < 150
