@@ -29,8 +29,21 @@ if (!window.kmDutch) {
       }
     }
   };
+  // Streamlit's English "Page not found" (an address it did not know before our router ran, such
+  // as '/Respond' on a server nobody visited yet): the router shows the right page anyway, so
+  // close the notice rather than trap a respondent's focus in it.
+  const closeNotFound = () => {
+    for (const dialog of document.querySelectorAll('[role="dialog"]')) {
+      if (dialog.textContent.includes('does not seem to exist')) {
+        const close = dialog.querySelector('button');
+        if (close) close.click();
+      }
+    }
+  };
   translate();
-  new MutationObserver(translate).observe(document.body, {childList: true, subtree: true});
+  closeNotFound();
+  new MutationObserver(() => { translate(); closeNotFound(); })
+    .observe(document.body, {childList: true, subtree: true});
 }
 </script>"""
 

@@ -63,7 +63,7 @@ def axe_violations(page) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("first", ["letter", "start page"])
+@pytest.mark.parametrize("first", ["letter", "start page", "mistyped letter"])
 def test_the_link_on_the_letter_works_whoever_came_first_in_dutch_without_a_modal(
     database, browser, tmp_path, first
 ):
@@ -73,6 +73,9 @@ def test_the_link_on_the_letter_works_whoever_came_first_in_dutch_without_a_moda
         if first == "start page":
             page.goto(base + "/")
             assert_dutch_page_without_modal(page, "Koplopermonitor")
+        if first == "mistyped letter":  # before anyone ran the router: Streamlit's folder mode
+            page.goto(base + LINK.replace("/respond", "/Respond"))
+            assert_dutch_page_without_modal(page, TITLE)
         for _ in range(2):  # again, in a new tab, on a server that others have visited now
             tab = context.new_page()
             tab.goto(base + LINK)
