@@ -70,3 +70,41 @@ def test_the_comparison_notices_a_column_the_models_do_not_have(database_url):
     removed = [(op[2], op[3].name) for op in schema_drift(database_url) if op[0] == "remove_column"]
 
     assert removed == [("cohorts", "stray")]
+
+
+def test_a_populated_database_goes_down_to_0002_and_up_again_keeping_its_responses(database_url):
+    from alembic import command
+    from sqlalchemy import func, select
+
+    from db.contacts import set_contact
+    from db.engine import get_engine, get_sessionmaker
+    from db.fieldwork import resolve_link, set_wave_open
+    from db.models import Response
+    from db.schema import alembic_config
+    from db.submit import submit_response
+    from surveys.definition import load_builtin
+
+    init_database(database_url)
+    factory = get_sessionmaker(database_url)
+    with factory.begin() as session:
+        set_contact(session, "almere", phone="14 036")
+        set_wave_open(session, "almere", "T2", None)
+    with factory.begin() as session:
+        fieldwork = resolve_link(session, "client", "almere", "T2")
+        submit_response(
+            session,
+            load_builtin("client"),
+            answers={"used_oco": 0},
+            language="nl",
+            idempotency_key="kept",
+            questionnaire_version_id=fieldwork.questionnaire_version_id,
+            koploper_id=fieldwork.koploper_id,
+            wave_id=fieldwork.wave_id,
+        )
+    engine, config = get_engine(database_url), alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0002")
+    init_database(database_url)
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(Response)) == 1

@@ -25,5 +25,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("waves", schema=None) as batch_op:
-        batch_op.drop_column("opened_for_demo")
+    # Plain DROP COLUMN (SQLite 3.35+) for the same reason: a batch copy fails once there is data.
+    op.drop_column("waves", "opened_for_demo")
