@@ -156,7 +156,7 @@ if journey.stage == "overview":
     for number, item in enumerate(shown, start=1):
         with st.container(border=True, key=f"overview-{item.key}"):
             question, change = st.columns([4, 1])
-            question.html(f"<p><strong>{number}. {html.escape(item.text[language])}</strong></p>")
+            question.html(f'<p class="km-answer">{number}. {html.escape(item.text[language])}</p>')
             # What the respondent typed is shown as plain text, never as Markdown or HTML.
             question.text(display_value(item, journey.answers.get(item.key), language))
             # "Wijzig vraag 3": every button has a name of its own for screen readers.

@@ -60,6 +60,7 @@ _RESPONDENT_STYLE = """<style>
 QUESTION_STYLE = """<style>
 .stApp p.km-question { font-size: 1.3rem; font-weight: 700; line-height: 1.4; margin: 0 0 4px; }
 .stApp p.km-help { font-size: 1.05rem; color: #374151; margin: 0 0 0.5rem 0; }
+.stApp p.km-answer { font-size: 1.1rem; font-weight: 700; margin: 0; }
 .stRadio label p, .stCheckbox label p, .stApp input, .stApp textarea, .stApp button p {
   font-size: 1.1rem;
 }

@@ -87,7 +87,7 @@ def _text(item: Item, language: str, value: Any) -> str:
     key = widget_key(item)
     _seed(key, value or "")
     st.caption(f"U kunt maximaal {dutch_number(item.max_length or 0)} tekens typen.")
-    return st.text_area(_label(item, language), key=key, label_visibility="collapsed")
+    return st.text_area(_label(item, language), key=key, height=160, label_visibility="collapsed")
 
 
 RENDERERS: dict[str, Renderer] = {
