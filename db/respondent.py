@@ -58,11 +58,8 @@ def open_questionnaire(
         return found if isinstance(found, str) else Opened(found)
     draft = load_draft(session, resume)
     if draft is None:
-        return (
-            "already_sent"
-            if response_exists(session, idempotency_key_for(resume))
-            else ("draft_gone")
-        )
+        sent = response_exists(session, idempotency_key_for(resume))
+        return "already_sent" if sent else "draft_gone"
     found = resolve_draft(session, draft, now)
     if isinstance(found, str):
         return found
