@@ -38,6 +38,15 @@ class Fieldwork:
     wave_label: str
     fieldwork_end: dt.date
 
+    @property
+    def ids(self) -> dict[str, int]:
+        """What a draft or a response of this fieldwork points at."""
+        return {
+            "questionnaire_version_id": self.questionnaire_version_id,
+            "koploper_id": self.koploper_id,
+            "wave_id": self.wave_id,
+        }
+
 
 LinkProblem = Literal["survey", "koploper", "wave", "closed", "not_started", "ended"]
 

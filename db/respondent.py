@@ -84,9 +84,7 @@ def save_progress(
     save_draft(
         session,
         code,
-        questionnaire_version_id=fieldwork.questionnaire_version_id,
-        koploper_id=fieldwork.koploper_id,
-        wave_id=fieldwork.wave_id,
+        **fieldwork.ids,
         language=journey.language,
         answers=journey.answers,
         position=journey.screen,
@@ -109,9 +107,7 @@ def send(
     return submit_response(
         session,
         questionnaire,
-        questionnaire_version_id=fieldwork.questionnaire_version_id,
-        koploper_id=fieldwork.koploper_id,
-        wave_id=fieldwork.wave_id,
+        **fieldwork.ids,
         answers=journey.answers,
         language=journey.language,
         idempotency_key=idempotency_key_for(code),

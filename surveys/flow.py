@@ -91,14 +91,6 @@ def screen_of(
     raise KeyError(item_key)
 
 
-def missing_required(screen: Screen, answers: Mapping[str, Any]) -> list[Item]:
-    return [
-        item
-        for item in screen.items
-        if item.required and is_unanswered(item, answers.get(item.key))
-    ]
-
-
 def display_value(item: Item, value: Any, language: str) -> str:
     """An answer as the respondent reads it on the overview; plain text, never markup."""
     if is_unanswered(item, value):

@@ -7,7 +7,6 @@ import pytest
 from surveys.definition import load_builtin
 from surveys.flow import (
     display_value,
-    missing_required,
     prune,
     screen_of,
     screens,
@@ -56,12 +55,6 @@ def test_answers_to_questions_that_became_hidden_are_dropped():
 def test_a_referrer_gets_the_referrals_question_and_a_supporter_does_not():
     assert "referrals" in [i.key for i in visible_items(professional, {"role": 5})]
     assert "referrals" not in [i.key for i in visible_items(professional, {"role": 1})]
-
-
-def test_required_questions_left_open_are_named():
-    first = screens(client, {}, "nl")[0]
-    assert [i.key for i in missing_required(first, {})] == ["used_oco"]
-    assert missing_required(first, {"used_oco": 0}) == []
 
 
 def test_change_on_the_overview_leads_to_the_screen_with_that_question():
