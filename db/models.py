@@ -222,3 +222,111 @@ class Draft(Base):
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+# --- who may see what --------------------------------------------------------------------------
+ROLES = ("beheerder", "onderzoeker", "gemeente", "adviesraad")
+
+
+class UserKoploper(Base):
+    """A koploper whose data a ``gemeente`` or ``adviesraad`` account may see."""
+
+    __tablename__ = "user_koplopers"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    koploper_id: Mapped[int] = mapped_column(ForeignKey("koplopers.id"), primary_key=True)
+
+
+class User(Base):
+    """An account of the platform. Respondents never have one.
+
+    ``version`` counts changes: saving a user that someone else changed in between fails
+    (SQLAlchemy's ``version_id_col``) instead of silently overwriting their change.
+    """
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('beheerder', 'onderzoeker', 'gemeente', 'adviesraad')", name="role"
+        ),
+        UniqueConstraint("oidc_issuer", "oidc_subject"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    """Always lower case: the e-mail address is how a person logs in or is invited."""
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    """argon2id; ``None`` for an account that logs in only through single sign-on."""
+    free_text: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """May read open text answers (only meaningful for ``gemeente``)."""
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    oidc_issuer: Mapped[str | None] = mapped_column(String(300))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    koplopers: Mapped[list[Koploper]] = relationship(
+        secondary="user_koplopers", order_by="Koploper.name"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class LoginThrottle(Base):
+    """Failed logins per e-mail address (known or not), so a lock holds across processes."""
+
+    __tablename__ = "login_throttle"
+
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_failure_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class LoginSession(Base):
+    """A local login, found again from the browser's session cookie (only its hash is kept)."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class AuditEvent(Base):
+    """One line of the append-only audit log: who did what, on which koploper, with what outcome.
+
+    Never a password or an answer. The app only inserts; the ORM refuses updates and deletes and
+    a database trigger (migration 0005) refuses them from anywhere else.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(254), index=True)
+    """The e-mail address of the account (or the one typed at a failed login), or 'anoniem'."""
+    role: Mapped[str | None] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    koploper: Mapped[str | None] = mapped_column(String(60))
+    outcome: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(String(500), default="")
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_change(mapper, connection, target: AuditEvent) -> None:
+    raise AppendOnlyError("Het logboek kan alleen worden aangevuld, niet gewijzigd of gewist.")

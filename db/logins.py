@@ -1,0 +1,249 @@
+"""Logging in and staying logged in: local passwords, locks, sessions, and single sign-on.
+
+* :func:`log_in` checks an e-mail address and password. Five failures within 15 minutes lock the
+  address for 15 minutes, counted in the database (``login_throttle``) so the lock holds across
+  processes; unknown addresses are counted and locked the same way, and a wrong password and an
+  unknown address get the same message, so nobody can find out which addresses exist.
+* A local login is a row in ``login_sessions``; the browser keeps only a random token (its hash
+  is stored). It lasts the browser session and at most 8 hours.
+* :func:`current_viewer` is asked at every page run: a disabled, removed or changed account, or a
+  login older than 8 hours, ends there with :class:`SessionEnded`.
+* :func:`single_sign_on` maps an identity the OpenID provider vouches for to an account of ours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
+
+from db.access import AccessDenied, Viewer
+from db.audit import record
+from db.models import LoginSession, LoginThrottle, User
+from db.passwords import hash_password, needs_rehash, verify
+from db.users import viewer_of
+from surveys.clock import utcnow
+
+MAX_FAILURES = 5
+WINDOW = dt.timedelta(minutes=15)
+LOCK = dt.timedelta(minutes=15)
+SESSION_LIFETIME = dt.timedelta(hours=8)
+MAX_TYPED = 254
+
+WRONG = "Het e-mailadres of het wachtwoord klopt niet. Controleer ze en probeer het opnieuw."
+LOCKED = (
+    "Na {failures} mislukte pogingen is inloggen met dit e-mailadres tijdelijk geblokkeerd. "
+    "Probeer het over {minutes} minuten opnieuw, of vraag de beheerder een nieuw wachtwoord."
+)
+DISABLED = "Dit account is uitgeschakeld. Vraag de beheerder van de Koplopermonitor om hulp."
+EXPIRED = "U bent uitgelogd, omdat u 8 uur was ingelogd. Log opnieuw in."
+ENDED = "U bent uitgelogd: uw account is gewijzigd of uitgeschakeld. Log opnieuw in."
+UNKNOWN_IDENTITY = (
+    "Geen toegang: u bent aangemeld bij uw organisatie, maar er is geen account in de "
+    "Koplopermonitor voor u. Vraag de beheerder u uit te nodigen."
+)
+
+
+class LoginRefused(Exception):
+    """Not logged in; ``reason`` is wrong / locked / disabled, the message is Dutch."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class SessionEnded(Exception):
+    """The login no longer holds; the message (Dutch) says why."""
+
+
+@dataclass(frozen=True)
+class Login:
+    viewer: Viewer
+    token: str
+    """For the browser's session cookie; only its hash is stored."""
+    started_at: dt.datetime
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _locked_message(until: dt.datetime, now: dt.datetime) -> str:
+    minutes = max(1, int((until - now).total_seconds() + 59) // 60)
+    return LOCKED.format(failures=MAX_FAILURES, minutes=minutes)
+
+
+def _load_user(session: Session, **where) -> User | None:
+    query = select(User).options(selectinload(User.koplopers)).filter_by(**where)
+    return session.scalar(query)
+
+
+def log_in(session: Session, email: str, password: str, now: dt.datetime | None = None) -> Login:
+    """A new login for a correct e-mail address and password, or :class:`LoginRefused`.
+
+    Commit the session whatever happens: failures and locks must be counted.
+    """
+    now = now or utcnow()
+    address = email.strip().lower()[:MAX_TYPED]
+    throttle = session.get(LoginThrottle, address, with_for_update=True)
+    if throttle is not None and throttle.locked_until and throttle.locked_until > now:
+        record(session, address, "login_locked", outcome="refused", at=now)
+        raise LoginRefused("locked", _locked_message(throttle.locked_until, now))
+    user = _load_user(session, email=address) if address else None
+    if not verify(user.password_hash if user else None, password):
+        if throttle is None:
+            throttle = LoginThrottle(email=address, failures=0, first_failure_at=now)
+            session.add(throttle)
+        elif throttle.first_failure_at < now - WINDOW or throttle.locked_until:
+            throttle.failures, throttle.first_failure_at, throttle.locked_until = 0, now, None
+        throttle.failures += 1
+        record(
+            session,
+            address,
+            "login_failed",
+            role=user.role if user else None,
+            outcome="failed",
+            detail=f"poging {throttle.failures} van {MAX_FAILURES}"
+            + ("" if user else " (onbekend e-mailadres)"),
+            at=now,
+        )
+        if throttle.failures >= MAX_FAILURES:
+            throttle.locked_until = now + LOCK
+            record(
+                session,
+                address,
+                "login_locked",
+                outcome="refused",
+                detail=f"geblokkeerd tot {MAX_FAILURES} pogingen oud genoeg zijn (15 minuten)",
+                at=now,
+            )
+            session.flush()
+            raise LoginRefused("locked", _locked_message(throttle.locked_until, now))
+        session.flush()
+        raise LoginRefused("wrong", WRONG)
+    assert user is not None  # verify() is False without a user
+    if throttle is not None:
+        session.delete(throttle)
+    if user.disabled_at is not None:
+        record(
+            session,
+            user.email,
+            "login_refused",
+            role=user.role,
+            outcome="refused",
+            detail="account uitgeschakeld",
+            at=now,
+        )
+        session.flush()
+        raise LoginRefused("disabled", DISABLED)
+    if needs_rehash(user.password_hash or ""):
+        user.password_hash = hash_password(password)
+    token = secrets.token_urlsafe(32)
+    session.add(
+        LoginSession(
+            token_hash=_hash(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + SESSION_LIFETIME,
+        )
+    )
+    session.execute(delete(LoginSession).where(LoginSession.expires_at < now - SESSION_LIFETIME))
+    record(session, user.email, "login_ok", role=user.role, at=now)
+    session.flush()
+    return Login(viewer_of(user), token, now)
+
+
+def resume(session: Session, token: str, now: dt.datetime | None = None) -> Login | None:
+    """The login a browser's token stands for, if it still holds (else ``None``)."""
+    now = now or utcnow()
+    if not token or len(token) > 100:
+        return None
+    row = session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash(token)))
+    if row is None or row.ended_at is not None or row.expires_at <= now:
+        return None
+    user = _load_user(session, id=row.user_id)
+    if user is None or user.disabled_at is not None:
+        return None
+    return Login(viewer_of(user), token, row.created_at)
+
+
+def log_out(session: Session, viewer: Viewer, token: str | None) -> None:
+    if token:
+        row = session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash(token)))
+        if row is not None and row.ended_at is None:
+            row.ended_at = utcnow()
+    record(session, viewer, "logout")
+
+
+def current_viewer(
+    session: Session,
+    user_id: int,
+    since: dt.datetime,
+    token: str | None = None,
+    now: dt.datetime | None = None,
+) -> Viewer:
+    """The viewer of a login made at ``since``, as the database says now; or SessionEnded."""
+    now = now or utcnow()
+    if now - since > SESSION_LIFETIME:
+        raise SessionEnded(EXPIRED)
+    user = _load_user(session, id=user_id)
+    if user is None or user.disabled_at is not None:
+        raise SessionEnded(ENDED)
+    if token is not None:
+        row = session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash(token)))
+        if row is None or row.ended_at is not None:
+            raise SessionEnded(ENDED)
+    return viewer_of(user)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the OpenID provider says someone is."""
+
+    issuer: str
+    subject: str
+    email: str | None = None
+
+
+def single_sign_on(session: Session, identity: Identity, first: bool = True) -> Viewer:
+    """Our account for an identity: matched on issuer and subject, or on an invited e-mail.
+
+    An invitation is an account without a single sign-on identity yet; the first login binds the
+    issuer and subject to it. An unknown identity is refused (and, at ``first``, logged).
+    """
+    user = _load_user(session, oidc_issuer=identity.issuer, oidc_subject=identity.subject)
+    email = (identity.email or "").strip().lower()
+    if user is None and email:
+        invited = _load_user(session, email=email)
+        if invited is not None and invited.oidc_subject is None:
+            invited.oidc_issuer, invited.oidc_subject = identity.issuer, identity.subject
+            user = invited
+    if user is None:
+        if first:
+            record(
+                session,
+                email or identity.subject,
+                "login_refused",
+                outcome="refused",
+                detail=f"onbekende identiteit via single sign-on ({identity.issuer[:200]})",
+            )
+        raise AccessDenied(UNKNOWN_IDENTITY)
+    if user.disabled_at is not None:
+        if first:
+            record(
+                session,
+                user.email,
+                "login_refused",
+                role=user.role,
+                outcome="refused",
+                detail="account uitgeschakeld (single sign-on)",
+            )
+        raise SessionEnded(DISABLED)
+    if first:
+        record(session, user.email, "login_ok", role=user.role, detail="single sign-on")
+    session.flush()
+    return viewer_of(user)

@@ -1,0 +1,287 @@
+"""Accounts: add, list, change, disable, set a password, remove. Only a beheerder may.
+
+Every function takes the acting :class:`~db.access.Viewer` (``db.access.command_line()`` for
+``python -m db user …``), checks the right here in the data layer, writes an audit line in the
+same transaction, and raises an error with a Dutch message for bad input. Pass
+``expected_version`` (the ``version`` the person saw) and a change that someone else made in
+between is refused with :class:`ChangedMeanwhile` instead of being overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from db.access import ROLE_NAMES, Viewer, require_admin
+from db.audit import record
+from db.contacts import EMAIL, MAX_EMAIL, find_koploper
+from db.models import LoginSession, LoginThrottle, User
+from db.passwords import check_strength, hash_password
+from surveys.clock import utcnow
+
+SCOPED_ROLES = ("gemeente", "adviesraad")
+
+
+class UserError(ValueError):
+    """Bad input for an account; the message (Dutch) says what to change."""
+
+
+class UnknownUser(LookupError):
+    pass
+
+
+class ChangedMeanwhile(RuntimeError):
+    def __init__(self, email: str) -> None:
+        super().__init__(
+            f"Iemand anders heeft {email} intussen gewijzigd. Uw wijziging is niet opgeslagen; "
+            "bekijk de gebruiker opnieuw en probeer het nog eens."
+        )
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account as the Gebruikers page and ``user list`` show it; never its password hash."""
+
+    email: str
+    role: str
+    koplopers: tuple[str, ...]
+    free_text: bool
+    is_demo: bool
+    disabled: bool
+    has_password: bool
+    single_sign_on: bool
+    created_at: dt.datetime
+    version: int
+
+    @property
+    def role_name(self) -> str:
+        return ROLE_NAMES[self.role]
+
+
+def normalise_email(value: str) -> str:
+    email = value.strip().lower()
+    if not email or len(email) > MAX_EMAIL or not EMAIL.match(email):
+        raise UserError(f"'{value.strip()[:80]}' is geen geldig e-mailadres.")
+    return email
+
+
+def _account(user: User) -> Account:
+    return Account(
+        email=user.email,
+        role=user.role,
+        koplopers=tuple(k.slug for k in user.koplopers),
+        free_text=user.free_text,
+        is_demo=user.is_demo,
+        disabled=user.disabled_at is not None,
+        has_password=user.password_hash is not None,
+        single_sign_on=user.oidc_subject is not None,
+        created_at=user.created_at,
+        version=user.version,
+    )
+
+
+def viewer_of(user: User) -> Viewer:
+    return Viewer(
+        email=user.email,
+        role=user.role,  # type: ignore[arg-type]
+        koploper_ids=frozenset(k.id for k in user.koplopers),
+        koploper_slugs=frozenset(k.slug for k in user.koplopers),
+        free_text=user.free_text,
+        user_id=user.id,
+    )
+
+
+def _check_role(role: str, koplopers: Sequence[str], free_text: bool) -> None:
+    if role not in ROLE_NAMES:
+        raise UserError(f"Onbekende rol '{role[:40]}'. Kies uit: {', '.join(ROLE_NAMES)}.")
+    if role in SCOPED_ROLES and not koplopers:
+        raise UserError(
+            f"Een account met de rol {role} hoort bij minstens één koploper: kies de koploper(s)."
+        )
+    if role not in SCOPED_ROLES and koplopers:
+        raise UserError(
+            f"De rol {role} ziet alle koplopers; laat de koplopers weg of kies de rol gemeente "
+            "of adviesraad."
+        )
+    if free_text and role != "gemeente":
+        raise UserError(
+            "Het recht op open antwoorden is er alleen voor de rol gemeente (beheerders en "
+            "onderzoekers hebben het al, een adviesraad nooit)."
+        )
+
+
+def _find(session: Session, email: str, expected_version: int | None = None) -> User:
+    user = session.scalar(
+        select(User)
+        .where(User.email == email.strip().lower())
+        .options(selectinload(User.koplopers))
+    )
+    if user is None:
+        raise UnknownUser(f"Er is geen gebruiker met e-mailadres {email.strip()[:80]}.")
+    if expected_version is not None and user.version != expected_version:
+        raise ChangedMeanwhile(user.email)
+    return user
+
+
+def _flush(session: Session, user: User) -> None:
+    user.changed_at = utcnow()
+    try:
+        session.flush()
+    except StaleDataError:
+        raise ChangedMeanwhile(user.email) from None
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Log the account out everywhere (at its next action in every browser)."""
+    session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def add_user(
+    session: Session,
+    actor: Viewer,
+    email: str,
+    role: str,
+    koplopers: Sequence[str] = (),
+    *,
+    free_text: bool = False,
+    password: str | None = None,
+    is_demo: bool = False,
+) -> Account:
+    """A new account. Without a password it can log in only by single sign-on (an invitation)."""
+    require_admin(actor)
+    email = normalise_email(email)
+    _check_role(role, koplopers, free_text)
+    found = [find_koploper(session, slug.strip().lower()) for slug in dict.fromkeys(koplopers)]
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise UserError(f"Er is al een gebruiker met e-mailadres {email}.")
+    if password is not None:
+        check_strength(password, email)
+    user = User(
+        email=email,
+        role=role,
+        koplopers=found,
+        free_text=free_text,
+        is_demo=is_demo,
+        password_hash=hash_password(password) if password is not None else None,
+        password_changed_at=utcnow() if password is not None else None,
+    )
+    session.add(user)
+    session.flush()
+    record(
+        session,
+        actor,
+        "user_created",
+        koploper=",".join(k.slug for k in found) or None,
+        detail=f"{email}: rol {role}" + (", open antwoorden" if free_text else ""),
+    )
+    return _account(user)
+
+
+def list_users(session: Session, actor: Viewer) -> list[Account]:
+    require_admin(actor)
+    users = session.scalars(select(User).options(selectinload(User.koplopers)).order_by(User.email))
+    return [_account(user) for user in users]
+
+
+def get_user(session: Session, actor: Viewer, email: str) -> Account:
+    require_admin(actor)
+    return _account(_find(session, email))
+
+
+def change_user(
+    session: Session,
+    actor: Viewer,
+    email: str,
+    *,
+    role: str,
+    koplopers: Sequence[str],
+    free_text: bool,
+    expected_version: int | None = None,
+) -> Account:
+    """Set role, koplopers and the right to open text at once (checked together)."""
+    require_admin(actor)
+    user = _find(session, email, expected_version)
+    _check_role(role, koplopers, free_text)
+    found = [find_koploper(session, slug.strip().lower()) for slug in dict.fromkeys(koplopers)]
+    if user.id == actor.user_id and role != "beheerder":
+        raise UserError(
+            "U kunt uw eigen rol als beheerder niet afnemen; vraag een andere beheerder."
+        )
+    user.role, user.koplopers, user.free_text = role, found, free_text
+    _flush(session, user)
+    record(
+        session,
+        actor,
+        "user_changed",
+        koploper=",".join(k.slug for k in found) or None,
+        detail=f"{user.email}: rol {role}" + (", open antwoorden" if free_text else ""),
+    )
+    return _account(user)
+
+
+def set_disabled(
+    session: Session,
+    actor: Viewer,
+    email: str,
+    disabled: bool = True,
+    *,
+    expected_version: int | None = None,
+) -> Account:
+    require_admin(actor)
+    user = _find(session, email, expected_version)
+    if disabled and user.id == actor.user_id:
+        raise UserError("U kunt uw eigen account niet uitschakelen.")
+    user.disabled_at = utcnow() if disabled else None
+    _flush(session, user)
+    if disabled:
+        end_sessions(session, user)
+    record(session, actor, "user_disabled" if disabled else "user_enabled", detail=user.email)
+    return _account(user)
+
+
+def set_password(
+    session: Session,
+    actor: Viewer,
+    email: str,
+    password: str,
+    *,
+    expected_version: int | None = None,
+) -> Account:
+    """A new password (checked for strength); logs the account out and lifts a lock."""
+    require_admin(actor)
+    user = _find(session, email, expected_version)
+    check_strength(password, user.email)
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    _flush(session, user)
+    end_sessions(session, user)
+    throttle = session.get(LoginThrottle, user.email)
+    if throttle is not None:
+        session.delete(throttle)
+    record(session, actor, "password_set", detail=user.email)
+    return _account(user)
+
+
+def remove_user(
+    session: Session, actor: Viewer, email: str, *, expected_version: int | None = None
+) -> None:
+    """Delete the account; its lines in the audit log stay (they name the e-mail address)."""
+    require_admin(actor)
+    user = _find(session, email, expected_version)
+    if user.id == actor.user_id:
+        raise UserError("U kunt uw eigen account niet verwijderen.")
+    session.delete(user)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise ChangedMeanwhile(user.email) from None
+    record(session, actor, "user_removed", detail=user.email)
