@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from db.engine import DatabaseUnavailable, database_url
 from db.errors import connection_lost
 from db.setup import init_database
-from pages.ui import chrome, routing
+from pages.ui import access, chrome, routing
 from surveys.definition import DefinitionError
 
 log = logging.getLogger("koplopermonitor")
@@ -41,7 +41,13 @@ with routing.routed():
         st.error(UNAVAILABLE, icon=":material/error:")
         st.stop()
     try:
-        routing.navigation().run()
+        if routing.is_respondent_link(st.query_params):
+            routing.navigation().run()  # respondents never log in: no accounts asked
+        else:
+            viewer = access.find_viewer()
+            page = routing.navigation(viewer)
+            access.sidebar(viewer)
+            page.run()
     except SQLAlchemyError as exc:
         if connection_lost(exc):
             log.warning("database unreachable: %s", exc)

@@ -285,3 +285,8 @@ def remove_user(
     except StaleDataError:
         raise ChangedMeanwhile(user.email) from None
     record(session, actor, "user_removed", detail=user.email)
+
+
+def demo_accounts_exist(session: Session) -> bool:
+    """Whether ``seed-demo`` made accounts here (the login page then points to the README)."""
+    return session.scalar(select(User.id).where(User.is_demo.is_(True)).limit(1)) is not None

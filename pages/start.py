@@ -1,12 +1,12 @@
-"""Start page: the koplopers by cohort and the questionnaires with their versions."""
+"""Start: what the monitor is and the koplopers by cohort. Public: no counts, no commands."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from db.engine import get_sessionmaker
-from db.queries import cohorts, koplopers_by_cohort, questionnaire_versions
-from db.responses import count_demo
+from db.queries import cohorts, koplopers_by_cohort
+from pages.ui import access
 from pages.ui.routing import ensure_routed
 
 ensure_routed()
@@ -16,25 +16,35 @@ KOPLOPER_COLUMNS = {
     "kind": "Soort",
     "province": "Provincie",
     "members": "Gemeenten in de regio",
-    "responses": "Antwoorden",
 }
 
 with get_sessionmaker()() as session:
     koplopers = koplopers_by_cohort(session)
     cohort_table = cohorts(session)
-    versions = questionnaire_versions(session)
-    demo = count_demo(session)
 
 st.title("Koplopermonitor")
 st.write(
-    "Meten of de onafhankelijke cliëntondersteuning in de koplopergemeenten beter wordt: "
-    "bekendheid, vindbaarheid, kwaliteit en effect, van nulmeting tot eindmeting."
+    "Gemeenten in het programma Koplopers cliëntondersteuning willen weten of de onafhankelijke "
+    "cliëntondersteuning beter wordt. De Koplopermonitor meet dat met vragenlijsten voor "
+    "inwoners en cliënten en voor cliëntondersteuners en verwijzers: bij de start (de "
+    "nulmeting) en daarna nog een paar keer, twee jaar lang."
 )
-if demo:
-    st.warning(
-        f"Demogegevens: deze database bevat {demo} verzonnen antwoorden om de app te laten zien. "
-        "Verwijder ze met `python -m db remove-demo`.",
-        icon=":material/science:",
+st.write(
+    "Wij kijken naar vier doelen: kennen inwoners de cliëntondersteuning (bekendheid), kunnen "
+    "zij haar vinden (vindbaarheid), is zij goed (kwaliteit) en helpt zij (effect)."
+)
+current = access.viewer()
+if current is None:
+    st.page_link(
+        "pages/login.py", label="Inloggen voor gemeenten en Movisie", icon=":material/login:"
+    )
+    st.caption(
+        "Een vragenlijst invullen? Daarvoor hoeft u niet in te loggen: gebruik de link uit uw "
+        "brief of e-mail."
+    )
+else:
+    st.success(
+        f"Welkom. U bent ingelogd als {current.role_name.lower()}.", icon=":material/person:"
     )
 
 st.header(f"Koplopers ({len(koplopers)})")
@@ -42,7 +52,7 @@ for cohort in cohort_table.itertuples():
     members = koplopers[koplopers["cohort_code"] == cohort.code]
     st.subheader(f"{cohort.name} — {len(members)} koplopers")
     if members.empty:
-        st.caption("Nog geen koplopers in dit cohort; een beheerder voegt ze later toe.")
+        st.caption("Nog geen koplopers in dit cohort.")
         continue
     # st.table renders a plain HTML table: readable by screen readers, unlike the canvas grid.
     st.table(
@@ -50,24 +60,3 @@ for cohort in cohort_table.itertuples():
         .rename(columns=KOPLOPER_COLUMNS)[list(KOPLOPER_COLUMNS.values())]
         .set_index("Koploper")
     )
-
-st.header("Vragenlijsten")
-st.dataframe(
-    versions.assign(
-        audience=versions["audience"].map(
-            {"client": "Inwoners en cliënten", "professional": "Cliëntondersteuners en verwijzers"}
-        ),
-        checksum=versions["checksum"].str[:12],
-    ),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "key": "Sleutel",
-        "version": st.column_config.NumberColumn("Versie", format="%d"),
-        "title": "Titel",
-        "audience": "Voor",
-        "created_at": st.column_config.DatetimeColumn("Vastgelegd op", format="D-M-YYYY HH:mm"),
-        "checksum": "Controlegetal",
-        "responses": st.column_config.NumberColumn("Antwoorden", format="%d"),
-    },
-)

@@ -13,14 +13,36 @@ import re
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import streamlit as st
+
+from db.access import Viewer
 
 RESPONDENT_PARAMETERS = ("survey", "resume")
 """A link with one of these is a respondent's: the questionnaire only, no menu."""
 
 START, RESPOND, PRIVACY = "pages/start.py", "pages/respond.py", "pages/privacy.py"
+LOGIN = "pages/login.py"
+EVERYONE = ("beheerder", "onderzoeker", "gemeente", "adviesraad")
+
+
+@dataclass(frozen=True)
+class StaffPage:
+    """A page behind the login: in the menu of these roles, "Geen toegang" for anyone else."""
+
+    path: str
+    title: str
+    icon: str
+    url_path: str
+    roles: tuple[str, ...]
+    section: str
+
+
+STAFF_PAGES: tuple[StaffPage, ...] = ()
+"""Every page behind the login. Its file calls ``pages.ui.access.require(url_path, roles)``
+through :func:`require`."""
 SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,59}")
 """A path part that can name a page (never '_', the questionnaire's address at '/')."""
 _run = threading.local()  # one script run per thread: the router marks the runs it started
@@ -31,7 +53,7 @@ def _visited() -> str:
     return urlparse(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _pages(respondent: bool) -> list:
+def _pages(respondent: bool, viewer: Viewer | None = None) -> list | dict:
     if respondent:
         # A respondent's link works whatever its path says: '/respond', '/Respond' typed from the
         # letter, '/' or a typo all get the questionnaire, never Streamlit's English "Page not
@@ -46,21 +68,52 @@ def _pages(respondent: bool) -> list:
             st.Page(RESPOND, title="Vragenlijst", url_path=respond),
             st.Page(PRIVACY, title="Privacy", url_path=privacy),
         ]
-    return [
-        st.Page(START, title="Start", icon=":material/home:", default=True),
+    menu: dict[str, list] = {
+        "": [
+            st.Page(START, title="Start", icon=":material/home:", default=True),
+            st.Page(
+                LOGIN,
+                title="Inloggen" if viewer is None else "Mijn account",
+                icon=":material/login:" if viewer is None else ":material/person:",
+                url_path="inloggen",
+            ),
+        ]
+    }
+    hidden = [
         st.Page(RESPOND, title="Vragenlijst", url_path="respond", visibility="hidden"),
         st.Page(PRIVACY, title="Privacy", url_path="privacy", visibility="hidden"),
     ]
+    for page in STAFF_PAGES:
+        # Every page exists for everyone (so a typed address gets "Geen toegang", not
+        # Streamlit's "Page not found"); only the viewer's role has it in the menu.
+        shown = viewer is not None and viewer.role in page.roles
+        entry = st.Page(
+            page.path,
+            title=page.title,
+            icon=page.icon,
+            url_path=page.url_path,
+            visibility="visible" if shown else "hidden",
+        )
+        (menu.setdefault(page.section, []) if shown else hidden).append(entry)
+    menu[""].extend(hidden)
+    return menu
 
 
 def is_respondent_link(params: Mapping[str, str]) -> bool:
     return any(name in params for name in RESPONDENT_PARAMETERS)
 
 
-def navigation():
+def navigation(viewer: Viewer | None = None):
     """The navigation for this visitor; the caller runs the page it returns."""
     respondent = is_respondent_link(st.query_params)
-    return st.navigation(_pages(respondent), position="hidden" if respondent else "sidebar")
+    return st.navigation(_pages(respondent, viewer), position="hidden" if respondent else "sidebar")
+
+
+URL_PATHS = frozenset(p.url_path for p in STAFF_PAGES)
+
+
+def page(url_path: str) -> StaffPage:
+    return next(p for p in STAFF_PAGES if p.url_path == url_path)
 
 
 @contextmanager

@@ -20,7 +20,12 @@ def app(sqlite_url, monkeypatch) -> AppTest:
     return AppTest.from_file(APP, default_timeout=30)
 
 
-def test_the_start_page_lists_the_28_koplopers_by_cohort_and_the_questionnaires(app):
+def test_the_public_start_page_lists_the_28_koplopers_by_cohort_without_counts_or_commands(
+    app, sqlite_url
+):
+    init_database(sqlite_url)
+    with get_sessionmaker(sqlite_url).begin() as session:
+        seed_demo(session, sizes=(10, 10))
     app.run()
     assert not app.exception
     assert app.title[0].value == "Koplopermonitor"
@@ -30,18 +35,10 @@ def test_the_start_page_lists_the_28_koplopers_by_cohort_and_the_questionnaires(
     assert subheaders[2].startswith("Derde cohort") and subheaders[2].endswith("0 koplopers")
     names = [name for table in app.table[:2] for name in table.value.index]
     assert len(names) == 28 and "Regio Twente" in names
-    versions = app.dataframe[0].value
-    assert sorted(versions["key"]) == ["client", "professional"]
-    assert not app.warning  # no demo banner without demo data
-
-
-def test_the_start_page_shows_a_demo_banner_when_demo_data_is_present(app, sqlite_url):
-    init_database(sqlite_url)
-    with get_sessionmaker(sqlite_url).begin() as session:
-        seed_demo(session, sizes=(10, 10))
-    app.run()
-    assert not app.exception
-    assert "Demogegevens" in app.warning[0].value
+    assert all("Antwoorden" not in table.value.columns for table in app.table)
+    assert not app.dataframe and not app.warning and not app.code  # no counts, no commands
+    shown = " ".join(str(e.value) for e in (*app.markdown, *app.caption, *app.info))
+    assert "python -m" not in shown and "demo" not in shown.lower()
 
 
 def test_an_unreachable_database_shows_one_clear_message_and_no_stack_trace(monkeypatch):

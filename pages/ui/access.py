@@ -1,0 +1,201 @@
+"""Who is looking, for the pages: the login kept across page runs, and "Geen toegang".
+
+A local login lives in ``st.session_state`` and, so that a reload or a typed address keeps it, as
+a random token in a session cookie (gone when the browser closes; the database ends it after 8
+hours at the latest). Single sign-on is Streamlit's own ``st.login``: its cookie, our accounts.
+At every page run the database is asked again, so a disabled account is out at its next action.
+
+The viewer found here only opens the door; the data functions in ``db/`` check it again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+
+import streamlit as st
+
+from db.access import AccessDenied, Viewer
+from db.audit import record
+from db.engine import get_sessionmaker
+from db.logins import Identity, Login, SessionEnded, current_viewer, log_out, resume
+from db.logins import single_sign_on as sso_viewer
+from pages.ui import routing
+
+STATE = "km_login"
+NOTICE = "km_notice"
+NEXT = "km_next"
+"""The page someone wanted before logging in; the login page goes there afterwards."""
+COOKIE = "km_login"
+TOKEN_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+_run = threading.local()  # the viewer of this script run, found once by the router
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What the browser session keeps of a login."""
+
+    user_id: int
+    since: dt.datetime
+    token: str | None
+    """A local login's token; ``None`` for single sign-on."""
+
+
+def _sso_identity() -> Identity | None:
+    try:
+        user = st.user
+        if not user.is_logged_in:
+            return None
+        issuer, subject = user.get("iss"), user.get("sub")
+    except Exception:  # no [auth] configured: st.user knows nobody
+        return None
+    if not issuer or not subject:
+        return None
+    return Identity(str(issuer), str(subject), user.get("email"))
+
+
+def _cookie_token() -> str | None:
+    token = (st.context.cookies or {}).get(COOKIE)
+    if token and len(token) <= 100 and set(token) <= TOKEN_CHARACTERS:
+        return token
+    return None
+
+
+def _find() -> Viewer | None:
+    identity = _sso_identity()
+    if identity is not None:
+        first = st.session_state.get(STATE) is None
+        try:
+            with get_sessionmaker().begin() as session:
+                viewer = sso_viewer(session, identity, first=first)
+        except (AccessDenied, SessionEnded) as problem:
+            st.session_state[NOTICE] = str(problem)
+            st.session_state.pop(STATE, None)
+            return None
+        st.session_state[STATE] = Kept(viewer.user_id or 0, dt.datetime.min, None)
+        return viewer
+    kept: Kept | None = st.session_state.get(STATE)
+    if kept is not None and kept.token is not None:
+        try:
+            with get_sessionmaker()() as session:
+                return current_viewer(session, kept.user_id, kept.since, kept.token)
+        except SessionEnded as ended:
+            st.session_state.pop(STATE, None)
+            st.session_state[NOTICE] = str(ended)
+            return None
+    token = _cookie_token()
+    if token is None:
+        return None
+    with get_sessionmaker()() as session:
+        login = resume(session, token)
+    if login is None:
+        return None
+    keep(login)
+    return login.viewer
+
+
+def keep(login: Login) -> None:
+    """Remember a new local login in this browser session and in its session cookie."""
+    st.session_state[STATE] = Kept(login.viewer.user_id or 0, login.started_at, login.token)
+
+
+def find_viewer() -> Viewer | None:
+    """Once per run, by the router: the logged-in viewer, or ``None``."""
+    _run.viewer = _find()
+    return _run.viewer
+
+
+def viewer() -> Viewer | None:
+    """The viewer the router found for this run."""
+    return getattr(_run, "viewer", None)
+
+
+def cookie_script() -> None:
+    """Keep the browser's session cookie in step with the login (a constant script of ours)."""
+    kept: Kept | None = st.session_state.get(STATE)
+    if kept is not None and kept.token is not None and set(kept.token) <= TOKEN_CHARACTERS:
+        secure = "(location.protocol === 'https:' ? '; Secure' : '')"
+        value = f"'{COOKIE}={kept.token}; path=/; SameSite=Strict' + {secure}"
+    elif _cookie_token() is not None:
+        value = f"'{COOKIE}=; path=/; Max-Age=0; SameSite=Strict'"
+    else:
+        return
+    st.html(f"<script>document.cookie = {value};</script>", unsafe_allow_javascript=True)
+
+
+def log_out_here() -> None:
+    """End the login in the database and in this browser session."""
+    current = viewer()
+    kept: Kept | None = st.session_state.pop(STATE, None)
+    if current is not None:
+        with get_sessionmaker().begin() as session:
+            log_out(session, current, kept.token if kept else None)
+    st.session_state[NOTICE] = "U bent uitgelogd."
+    if _sso_identity() is not None:
+        st.logout()
+
+
+def deny(current: Viewer | None, page: str, koploper: str | None = None) -> None:
+    # ``page`` is the url path of one of our pages (a constant), never what the visitor typed.
+    """Record the refusal, show "Geen toegang" and stop this page."""
+    with get_sessionmaker().begin() as session:
+        record(
+            session,
+            current if current is not None else "anoniem",
+            "access_denied",
+            koploper=koploper,
+            outcome="refused",
+            detail=f"pagina {page}",
+        )
+    st.title("Geen toegang")
+    if current is None:
+        st.write("Deze pagina is alleen voor ingelogde gebruikers. Log eerst in.")
+        st.session_state[NEXT] = routing.page(page).path if page in routing.URL_PATHS else None
+        st.page_link("pages/login.py", label="Naar Inloggen", icon=":material/login:")
+    elif koploper is not None:
+        st.write(
+            "U hebt geen toegang tot de gegevens van deze koploper. Kiest u een koploper uit "
+            "het menu op deze pagina, dan ziet u alleen die van uw account."
+        )
+    else:
+        st.write(
+            "Deze pagina hoort niet bij uw rol. Denkt u dat dit niet klopt? Vraag de beheerder "
+            "van de Koplopermonitor."
+        )
+    st.stop()
+
+
+def require(page: str, roles: tuple[str, ...]) -> Viewer:
+    """The viewer, when logged in with one of ``roles``; otherwise "Geen toegang" and stop."""
+    current = viewer()
+    if current is None or current.role not in roles:
+        deny(current, page)
+    assert current is not None
+    return current
+
+
+def require_koploper(current: Viewer, page: str, slug: str) -> None:
+    if not current.sees(slug):
+        deny(current, page, koploper=slug[:60])
+
+
+def sidebar(current: Viewer | None) -> None:
+    """Who is logged in and "Uitloggen", on every page; and a notice such as "U bent uitgelogd"."""
+    cookie_script()
+    notice = st.session_state.pop(NOTICE, None)
+    if notice:
+        st.info(notice, icon=":material/info:")
+    if current is None:
+        return
+    with st.sidebar:
+        st.caption("Ingelogd als")
+        st.text(f"{current.email}\n{current.role_name}")
+        if st.button("Uitloggen", icon=":material/logout:", key="km-logout"):
+            log_out_here()
+            st.rerun()
+
+
+def require_page(url_path: str) -> Viewer:
+    """First call of a page behind the login, after ``ensure_routed()``."""
+    return require(url_path, routing.page(url_path).roles)
