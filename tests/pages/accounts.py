@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 
 from streamlit.testing.v1 import AppTest
 
@@ -27,19 +28,16 @@ def logged_in(
     """Create the account (if new), log it in and hand the login to ``app``'s session."""
     email = email or f"{role}-{'-'.join(koplopers) or 'alle'}@test.example"
     maker = get_sessionmaker(url)
-    with maker.begin() as session:
-        try:
-            add_user(
-                session,
-                command_line(),
-                email,
-                role,
-                koplopers,
-                free_text=free_text,
-                password=PASSWORD,
-            )
-        except UserError:
-            pass  # made by an earlier call of this test
+    with maker.begin() as session, suppress(UserError):  # made by an earlier call
+        add_user(
+            session,
+            command_line(),
+            email,
+            role,
+            koplopers,
+            free_text=free_text,
+            password=PASSWORD,
+        )
     with maker.begin() as session:
         login = log_in(session, email, PASSWORD)
     app.session_state[STATE] = Kept(login.viewer.user_id or 0, login.started_at, login.token)
