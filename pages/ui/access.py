@@ -183,12 +183,14 @@ def require_koploper(current: Viewer, page: str, slug: str) -> None:
 def sidebar(current: Viewer | None) -> None:
     """Who is logged in and "Uitloggen", on every page; and a notice such as "U bent uitgelogd"."""
     cookie_script()
+    routing.menu()
     notice = st.session_state.pop(NOTICE, None)
     if notice:
         st.info(notice, icon=":material/info:")
     if current is None:
         return
     with st.sidebar:
+        st.divider()
         st.caption("Ingelogd als")
         st.text(f"{current.email}\n{current.role_name}")
         if st.button("Uitloggen", icon=":material/logout:", key="km-logout"):

@@ -53,7 +53,7 @@ def _visited() -> str:
     return urlparse(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _pages(respondent: bool, viewer: Viewer | None = None) -> list | dict:
+def _pages(respondent: bool, viewer: Viewer | None = None) -> list:
     if respondent:
         # A respondent's link works whatever its path says: '/respond', '/Respond' typed from the
         # letter, '/' or a typo all get the questionnaire, never Streamlit's English "Page not
@@ -68,35 +68,29 @@ def _pages(respondent: bool, viewer: Viewer | None = None) -> list | dict:
             st.Page(RESPOND, title="Vragenlijst", url_path=respond),
             st.Page(PRIVACY, title="Privacy", url_path=privacy),
         ]
-    menu: dict[str, list] = {
-        "": [
-            st.Page(START, title="Start", icon=":material/home:", default=True),
-            st.Page(
-                LOGIN,
-                title="Inloggen" if viewer is None else "Mijn account",
-                icon=":material/login:" if viewer is None else ":material/person:",
-                url_path="inloggen",
-            ),
-        ]
-    }
-    hidden = [
-        st.Page(RESPOND, title="Vragenlijst", url_path="respond", visibility="hidden"),
-        st.Page(PRIVACY, title="Privacy", url_path="privacy", visibility="hidden"),
+    pages = [
+        st.Page(START, title="Start", icon=":material/home:", default=True),
+        st.Page(
+            LOGIN,
+            title="Inloggen" if viewer is None else "Mijn account",
+            icon=":material/login:" if viewer is None else ":material/person:",
+            url_path="inloggen",
+        ),
+        st.Page(RESPOND, title="Vragenlijst", url_path="respond"),
+        st.Page(PRIVACY, title="Privacy", url_path="privacy"),
     ]
-    for page in STAFF_PAGES:
-        # Every page exists for everyone (so a typed address gets "Geen toegang", not
-        # Streamlit's "Page not found"); only the viewer's role has it in the menu.
-        shown = viewer is not None and viewer.role in page.roles
-        entry = st.Page(
-            page.path,
-            title=page.title,
-            icon=page.icon,
-            url_path=page.url_path,
-            visibility="visible" if shown else "hidden",
-        )
-        (menu.setdefault(page.section, []) if shown else hidden).append(entry)
-    menu[""].extend(hidden)
-    return menu
+    # Every page exists for everyone, so a typed address gets "Geen toegang" rather than
+    # Streamlit's "Page not found"; only the viewer's role has it in the menu.
+    staff = [
+        st.Page(page.path, title=page.title, icon=page.icon, url_path=page.url_path)
+        for page in STAFF_PAGES
+    ]
+    _run.menu = [("", pages[0]), ("", pages[1])] + [
+        (page.section, entry)
+        for page, entry in zip(STAFF_PAGES, staff, strict=True)
+        if viewer is not None and viewer.role in page.roles
+    ]
+    return pages + staff
 
 
 def is_respondent_link(params: Mapping[str, str]) -> bool:
@@ -105,8 +99,19 @@ def is_respondent_link(params: Mapping[str, str]) -> bool:
 
 def navigation(viewer: Viewer | None = None):
     """The navigation for this visitor; the caller runs the page it returns."""
-    respondent = is_respondent_link(st.query_params)
-    return st.navigation(_pages(respondent, viewer), position="hidden" if respondent else "sidebar")
+    # Our own menu (``menu()``), not Streamlit's: it shows exactly the viewer's pages, and
+    # the pages/ folder's list never appears (``showSidebarNavigation = false``).
+    return st.navigation(_pages(is_respondent_link(st.query_params), viewer), position="hidden")
+
+
+def menu() -> None:
+    """The viewer's pages as links in the sidebar, grouped by section."""
+    section = ""
+    for name, entry in getattr(_run, "menu", []):
+        if name != section:
+            st.sidebar.caption(name)
+            section = name
+        st.sidebar.page_link(entry)
 
 
 URL_PATHS = frozenset(p.url_path for p in STAFF_PAGES)
