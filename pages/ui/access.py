@@ -199,5 +199,13 @@ def sidebar(current: Viewer | None) -> None:
 
 
 def require_page(url_path: str) -> Viewer:
-    """First call of a page behind the login, after ``ensure_routed()``."""
-    return require(url_path, routing.page(url_path).roles)
+    """First call of a page behind the login, after ``ensure_routed()``.
+
+    A ``?koploper=`` in the address that the viewer may not see is refused here for every page
+    behind the login, before the page reads anything.
+    """
+    current = require(url_path, routing.page(url_path).roles)
+    asked = st.query_params.get("koploper")
+    if asked is not None:
+        require_koploper(current, url_path, asked.strip().lower())
+    return current

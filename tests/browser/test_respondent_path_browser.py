@@ -9,20 +9,19 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from db.contacts import set_contact
 from db.engine import get_sessionmaker
 from db.fieldwork import set_wave_open
 from db.setup import init_database
+from tests.browser.helpers import axe_violations, settle
 from tests.browser.launch import free_port, streamlit_server
 
 pytestmark = pytest.mark.browser
 
 LINK = "/respond?survey=client&koploper=almere&wave=T2"
 TITLE = "Vragenlijst over cliëntondersteuning"
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
 @pytest.fixture(scope="module")
@@ -37,16 +36,6 @@ def database(tmp_path_factory) -> str:
     return url
 
 
-def settle(page) -> None:
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"] *')
-                 && !document.querySelector('[data-stale="true"]')""",
-        timeout=15000,
-    )
-    page.wait_for_timeout(200)
-
-
 def assert_dutch_page_without_modal(page, title: str) -> None:
     page.get_by_role("heading", name=title).wait_for(timeout=20000)
     settle(page)
@@ -54,13 +43,6 @@ def assert_dutch_page_without_modal(page, title: str) -> None:
     assert page.title() == title
     assert page.get_by_role("dialog").count() == 0
     assert "Page not found" not in page.inner_text("body")
-
-
-def axe_violations(page) -> list[str]:
-    results = Axe().run(page, options=WCAG)
-    return [
-        f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in results.response["violations"]
-    ]
 
 
 @pytest.mark.parametrize("first", ["letter", "start page", "mistyped letter"])

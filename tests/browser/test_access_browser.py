@@ -1,0 +1,143 @@
+"""Who may see what, in Chromium: logging in by keyboard, Geen toegang by every address, the lock.
+
+One server on its own SQLite database with accounts of each role; every test uses its own
+browser context (a browser session of its own).
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from db.access import command_line
+from db.engine import get_sessionmaker
+from db.models import AuditEvent
+from db.setup import init_database
+from db.users import add_user
+from pages.ui.routing import STAFF_PAGES
+from tests.browser.helpers import axe_violations, settle
+from tests.browser.launch import streamlit_server
+
+pytestmark = pytest.mark.browser
+
+TILBURG = "projectleider@tilburg.example"
+ADMIN = "beheer@movisie.example"
+LOCKED = "adviesraad@tilburg.example"
+PASSWORD = "vier losse woorden paard"
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('access') / 'app.db'}"
+    init_database(url)
+    with get_sessionmaker(url).begin() as session:
+        add_user(session, command_line(), TILBURG, "gemeente", ["tilburg"], password=PASSWORD)
+        add_user(session, command_line(), LOCKED, "adviesraad", ["tilburg"], password=PASSWORD)
+        add_user(session, command_line(), ADMIN, "beheerder", password=PASSWORD)
+    return url
+
+
+@pytest.fixture(scope="module")
+def app_server(database, tmp_path_factory):
+    with streamlit_server(database, tmp_path_factory.mktemp("log") / "streamlit.log") as base:
+        yield base
+
+
+@pytest.fixture
+def tab(browser, app_server):
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def log_in_by_keyboard(page, base: str, email: str, password: str) -> None:
+    page.goto(base + "/inloggen")
+    page.get_by_role("heading", name="Inloggen").wait_for(timeout=20000)
+    settle(page)
+    page.get_by_label("E-mailadres").focus()
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")  # the form's submit button, by Enter in a field
+    settle(page)
+
+
+def audit(database: str, action: str) -> list[AuditEvent]:
+    with get_sessionmaker(database)() as session:
+        return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def test_the_login_page_is_dutch_accessible_and_works_by_keyboard_across_a_reload(tab, app_server):
+    tab.goto(app_server + "/inloggen")
+    tab.get_by_role("heading", name="Inloggen").wait_for(timeout=20000)
+    settle(tab)
+    assert tab.evaluate("document.documentElement.lang") == "nl"
+    assert axe_violations(tab) == []
+    log_in_by_keyboard(tab, app_server, TILBURG, PASSWORD)
+    expect(tab.get_by_text("Welkom")).to_be_visible(timeout=15000)
+    tab.reload()  # a reload is a new Streamlit session: the session cookie keeps the login
+    tab.get_by_role("heading", name="Koplopermonitor").wait_for(timeout=20000)
+    settle(tab)
+    expect(tab.get_by_role("button", name="Uitloggen")).to_be_visible()
+    assert axe_violations(tab) == []
+    tab.get_by_role("button", name="Uitloggen").click()
+    settle(tab)
+    expect(tab.get_by_text("U bent uitgelogd")).to_be_visible()
+    tab.reload()
+    tab.get_by_role("heading", name="Koplopermonitor").wait_for(timeout=20000)
+    settle(tab)
+    assert tab.get_by_role("button", name="Uitloggen").count() == 0
+
+
+def test_not_logged_in_every_page_behind_the_login_says_geen_toegang(tab, app_server, database):
+    assert len(STAFF_PAGES) >= 3
+    before = len(audit(database, "access_denied"))
+    for page in STAFF_PAGES:
+        tab.goto(f"{app_server}/{page.url_path}")
+        tab.get_by_role("heading", name="Geen toegang").wait_for(timeout=20000)
+        settle(tab)
+        expect(tab.get_by_role("link", name="Naar Inloggen")).to_be_visible()
+    assert axe_violations(tab) == []
+    assert len(audit(database, "access_denied")) == before + len(STAFF_PAGES)
+
+
+def test_the_tilburg_account_gets_geen_toegang_for_breda_by_every_address(
+    tab, app_server, database
+):
+    log_in_by_keyboard(tab, app_server, TILBURG, PASSWORD)
+    expect(tab.get_by_text("Welkom")).to_be_visible(timeout=15000)
+    before = len(audit(database, "access_denied"))
+    for page in STAFF_PAGES:
+        for address in (f"/{page.url_path}?koploper=breda", f"/{page.url_path}?koploper=BREDA"):
+            tab.goto(app_server + address)
+            tab.get_by_role("heading", name="Geen toegang").wait_for(timeout=20000)
+            settle(tab)
+            assert "Breda" not in tab.inner_text("[data-testid='stMain']"), address
+    denied = audit(database, "access_denied")[before:]
+    assert len(denied) == 2 * len(STAFF_PAGES)
+    assert {event.actor for event in denied} == {TILBURG}
+    assert {event.koploper for event in denied} == {"breda"}
+    menu = tab.locator("[data-testid='stSidebar']").inner_text()
+    for page in STAFF_PAGES:
+        assert (page.title in menu) == ("gemeente" in page.roles), page.title
+
+
+def test_five_wrong_passwords_lock_the_right_one_out_and_the_beheerder_sees_it_in_the_logboek(
+    tab, app_server
+):
+    for _ in range(6):
+        log_in_by_keyboard(tab, app_server, LOCKED, "niet het goede wachtwoord")
+    expect(tab.get_by_text("tijdelijk geblokkeerd")).to_be_visible()
+    log_in_by_keyboard(tab, app_server, LOCKED, PASSWORD)
+    expect(tab.get_by_text("tijdelijk geblokkeerd")).to_be_visible()
+    assert tab.get_by_role("button", name="Uitloggen").count() == 0
+    tab.context.clear_cookies()
+    log_in_by_keyboard(tab, app_server, ADMIN, PASSWORD)
+    expect(tab.get_by_text("Welkom")).to_be_visible(timeout=15000)
+    tab.locator("[data-testid='stSidebar']").get_by_role("link", name="Logboek").click()
+    tab.get_by_role("heading", name="Logboek").wait_for(timeout=20000)
+    settle(tab)
+    text = tab.inner_text("[data-testid='stMain']")
+    assert LOCKED in text and "Inloggen mislukt" in text and "Inloggen geblokkeerd" in text
