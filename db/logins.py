@@ -19,6 +19,7 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from db.access import AccessDenied, Viewer
@@ -77,6 +78,17 @@ def _locked_message(until: dt.datetime, now: dt.datetime) -> str:
     return LOCKED.format(failures=MAX_FAILURES, minutes=minutes)
 
 
+def _new_throttle(session: Session, address: str, now: dt.datetime) -> LoginThrottle:
+    """The address's failure count, made now; or, when a parallel login just made it, that one."""
+    try:
+        with session.begin_nested():
+            throttle = LoginThrottle(email=address, failures=0, first_failure_at=now)
+            session.add(throttle)
+        return throttle
+    except IntegrityError:
+        return session.get(LoginThrottle, address, with_for_update=True, populate_existing=True)
+
+
 def _load_user(session: Session, **where) -> User | None:
     query = select(User).options(selectinload(User.koplopers)).filter_by(**where)
     return session.scalar(query)
@@ -96,8 +108,7 @@ def log_in(session: Session, email: str, password: str, now: dt.datetime | None 
     user = _load_user(session, email=address) if address else None
     if not verify(user.password_hash if user else None, password):
         if throttle is None:
-            throttle = LoginThrottle(email=address, failures=0, first_failure_at=now)
-            session.add(throttle)
+            throttle = _new_throttle(session, address, now)
         elif throttle.first_failure_at < now - WINDOW or throttle.locked_until:
             throttle.failures, throttle.first_failure_at, throttle.locked_until = 0, now, None
         throttle.failures += 1

@@ -16,13 +16,14 @@ from db.logins import (
     Identity,
     LoginRefused,
     SessionEnded,
+    _new_throttle,
     current_viewer,
     log_in,
     log_out,
     resume,
     single_sign_on,
 )
-from db.models import AppendOnlyError, AuditEvent, User
+from db.models import AppendOnlyError, AuditEvent, LoginThrottle, User
 from db.passwords import PasswordRejected
 from db.setup import init_database
 from db.users import (
@@ -302,3 +303,16 @@ def test_no_password_ever_reaches_the_audit_log(db, tilburg):
         log = read_log(session, ADMIN)
     flat = " ".join(log.astype(str).to_numpy().ravel())
     assert GOOD not in flat and OTHER_GOOD not in flat and "geheime poging" not in flat
+
+
+def test_a_failure_count_made_in_parallel_is_found_instead_of_failing_on_its_key(db):
+    """Two processes fail at once for a new address: the second's insert finds the first's row."""
+    with db.begin() as session, pytest.raises(LoginRefused):
+        log_in(session, "samen@tilburg.example", "fout wachtwoord")
+    with db.begin() as session:
+        # What the second process does when its look-up ran before the first one's commit.
+        found = _new_throttle(session, "samen@tilburg.example", utcnow())
+        assert found.failures == 1
+        found.failures += 1
+    with db() as session:
+        assert session.get(LoginThrottle, "samen@tilburg.example").failures == 2
