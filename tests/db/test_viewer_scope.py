@@ -298,12 +298,16 @@ def call(url: str, name: str, viewer: Viewer, arguments: dict[str, Any]) -> Any:
             session.rollback()
 
 
-def texts(value: Any, seen: set[int] | None = None) -> Iterator[str]:
-    """Every piece of text in a result: frames (columns, index, cells), dataclasses, containers."""
-    seen = set() if seen is None else seen
+def texts(value: Any, seen: dict[int, Any] | None = None) -> Iterator[str]:
+    """Every piece of text in a result: frames (columns, index, cells), dataclasses, containers.
+
+    ``seen`` holds each visited object (not just its id, which a freed temporary would hand on)
+    so that a cycle is walked once.
+    """
+    seen = {} if seen is None else seen
     if id(value) in seen:
         return
-    seen.add(id(value))
+    seen[id(value)] = value
     if isinstance(value, str):
         yield value
     elif isinstance(value, bytes):
