@@ -33,6 +33,7 @@ def _init(_args: argparse.Namespace) -> int:
 
 
 def _seed_demo(args: argparse.Namespace) -> int:
+    from db.access import command_line
     from db.demo import seed_demo
 
     engine = get_engine()
@@ -53,7 +54,7 @@ def _seed_demo(args: argparse.Namespace) -> int:
         filled = fill_demo_contacts(session)
         if filled:
             print(f"Voorbeeldcontactgegevens (demo) ingevuld bij {filled} koplopers.")
-        existing = count_demo(session)
+        existing = count_demo(session, command_line())
         if existing and not args.replace:
             print(
                 f"Er staan al {existing} demo-antwoorden in de database; niets gedaan "
@@ -168,12 +169,16 @@ def _show_contact(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from db.access import command_line
     from db.export import responses_wide, write_export
 
     init_database()
     with get_sessionmaker()() as session:
-        frame = responses_wide(session, koploper=args.koploper, include_demo=not args.no_demo)
-        demo = count_demo(session) if not args.no_demo else 0
+        viewer = command_line()
+        frame = responses_wide(
+            session, viewer, koploper=args.koploper, include_demo=not args.no_demo
+        )
+        demo = count_demo(session, viewer) if not args.no_demo else 0
         codebook = write_export(session, frame, Path(args.out))
     print(f"{len(frame)} antwoorden geschreven naar {args.out}.")
     print(f"Codeboek (de vragenlijstversies van deze antwoorden): {codebook}")

@@ -5,6 +5,9 @@ channel, language`` and then every item key, holding its answer as the interchan
 (``surveys.interchange``: codes, multiple choice joined, numbers, texts safe for spreadsheets).
 Beside the CSV goes the codebook (``surveys.codebook``): the stored definitions of the versions
 the rows name, so every row can be checked against its own version.
+
+Only what the viewer may see goes out (``db.access``): its koplopers, filtered in SQL; never to an
+adviesraad; open-text answers only for a viewer with that right (else their columns are absent).
 """
 
 from __future__ import annotations
@@ -17,12 +20,20 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.access import Viewer, koploper_filter, require_koploper, require_responses
 from db.models import Answer, Koploper, QuestionnaireVersion, Response, Wave
 from surveys.codebook import codebook_path, write_codebook
 from surveys.definition import Item, from_stored
 from surveys.interchange import META_COLUMNS
 
 META = list(META_COLUMNS)
+FREE_TEXT_COLUMN = "text"
+"""The ``answers`` column of open-text answers (``surveys.types``: the ``text`` question type)."""
+
+
+def is_free_text(item: Item) -> bool:
+    """An open question: the respondent typed the answer, so it may hold anything personal."""
+    return item.qtype.column == FREE_TEXT_COLUMN
 
 
 def _items(session: Session) -> dict[str, Item]:
@@ -56,9 +67,16 @@ def _encoded(item: Item, answers: pd.DataFrame) -> pd.Series:
 
 
 def responses_wide(
-    session: Session, koploper: str | None = None, include_demo: bool = True
+    session: Session, viewer: Viewer, koploper: str | None = None, include_demo: bool = True
 ) -> pd.DataFrame:
-    """All responses (optionally of one koploper) in the interchange format."""
+    """The responses the viewer may see (optionally of one koploper) in the interchange format.
+
+    Raises :class:`~db.access.AccessDenied` for an adviesraad and for a koploper out of scope.
+    """
+    require_responses(viewer)
+    if koploper is not None:
+        require_koploper(viewer, koploper)
+    scope = koploper_filter(viewer, Response.koploper_id)
     query = (
         select(
             Response.id,
@@ -73,13 +91,19 @@ def responses_wide(
         .join(Response.koploper)
         .join(Response.wave)
         .join(Response.questionnaire_version)
+        .where(scope)
         .order_by(Response.id)
     )
     answers_query = (
         select(Answer.response_id, Answer.item_key, Answer.code, Answer.number, Answer.text)
         .join(Answer.response)
+        .where(scope)
         .order_by(Answer.response_id, Answer.item_key, Answer.code)
     )
+    items = _items(session)
+    if not viewer.reads_free_text:
+        items = {key: item for key, item in items.items() if not is_free_text(item)}
+        answers_query = answers_query.where(getattr(Answer, FREE_TEXT_COLUMN).is_(None))
     if koploper is not None:
         query = query.where(Koploper.slug == koploper)
         answers_query = answers_query.join(Response.koploper).where(Koploper.slug == koploper)
@@ -92,7 +116,6 @@ def responses_wide(
         session.execute(answers_query).all(),
         columns=["response_id", "item_key", "code", "number", "text"],
     )
-    items = _items(session)
     columns = META + list(items)
     encoded = {
         key: _encoded(items[key], answers)

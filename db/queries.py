@@ -1,4 +1,8 @@
-"""Read-only queries that return DataFrames for the pages."""
+"""Read-only queries that return DataFrames for the pages.
+
+Public reference data (koplopers, cohorts, questionnaire versions) takes no viewer and holds no
+response counts; :func:`response_counts` counts responses, for the koplopers the viewer sees only.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,12 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Cohort, Koploper, KoploperMember, QuestionnaireVersion, Response
+from db.access import Viewer, koploper_filter, require_koploper
+from db.models import Cohort, Koploper, KoploperMember, QuestionnaireVersion, Response, Wave
 
 
 def koplopers_by_cohort(session: Session) -> pd.DataFrame:
-    """One row per koploper: cohort, name, kind, province, members of a region, responses."""
-    responses = (
-        select(Response.koploper_id, func.count().label("responses"))
-        .group_by(Response.koploper_id)
-        .subquery()
-    )
+    """One row per koploper: cohort, name, kind, province, members of a region. No counts."""
     rows = session.execute(
         select(
             Cohort.code.label("cohort_code"),
@@ -24,15 +24,12 @@ def koplopers_by_cohort(session: Session) -> pd.DataFrame:
             Koploper.name,
             Koploper.kind,
             Koploper.province,
-            func.coalesce(responses.c.responses, 0).label("responses"),
         )
         .join(Koploper.cohort)
-        .outerjoin(responses, responses.c.koploper_id == Koploper.id)
         .order_by(Cohort.start_date, Koploper.name)
     ).all()
     frame = pd.DataFrame(
-        rows,
-        columns=["cohort_code", "cohort", "slug", "name", "kind", "province", "responses"],
+        rows, columns=["cohort_code", "cohort", "slug", "name", "kind", "province"]
     )
     members: dict[str, list[str]] = {}
     for slug, member in session.execute(
@@ -65,11 +62,7 @@ def cohorts(session: Session) -> pd.DataFrame:
 
 
 def questionnaire_versions(session: Session) -> pd.DataFrame:
-    responses = (
-        select(Response.questionnaire_version_id, func.count().label("responses"))
-        .group_by(Response.questionnaire_version_id)
-        .subquery()
-    )
+    """Every stored questionnaire version; no counts (see :func:`response_counts`)."""
     rows = session.execute(
         select(
             QuestionnaireVersion.key,
@@ -78,12 +71,52 @@ def questionnaire_versions(session: Session) -> pd.DataFrame:
             QuestionnaireVersion.audience,
             QuestionnaireVersion.created_at,
             QuestionnaireVersion.checksum,
-            func.coalesce(responses.c.responses, 0).label("responses"),
-        )
-        .outerjoin(responses, responses.c.questionnaire_version_id == QuestionnaireVersion.id)
-        .order_by(QuestionnaireVersion.key, QuestionnaireVersion.version)
+        ).order_by(QuestionnaireVersion.key, QuestionnaireVersion.version)
     ).all()
     return pd.DataFrame(
-        rows,
-        columns=["key", "version", "title", "audience", "created_at", "checksum", "responses"],
+        rows, columns=["key", "version", "title", "audience", "created_at", "checksum"]
     )
+
+
+COUNT_COLUMNS = [
+    "koploper",
+    "wave",
+    "questionnaire",
+    "questionnaire_version",
+    "channel",
+    "language",
+    "is_demo",
+    "responses",
+]
+
+
+def response_counts(session: Session, viewer: Viewer, koploper: str | None = None) -> pd.DataFrame:
+    """Responses counted in SQL per koploper, wave, questionnaire version, channel, language, demo.
+
+    Only the koplopers the viewer sees; a ``koploper`` out of scope raises AccessDenied. Sum the
+    ``responses`` column over the groups a page needs (per koploper, per version, per wave…).
+    """
+    if koploper is not None:
+        require_koploper(viewer, koploper)
+    groups = (
+        Koploper.slug,
+        Wave.code,
+        QuestionnaireVersion.key,
+        QuestionnaireVersion.version,
+        Response.channel,
+        Response.language,
+        Response.is_demo,
+    )
+    query = (
+        select(*groups, func.count(Response.id))
+        .select_from(Response)
+        .join(Response.koploper)
+        .join(Response.wave)
+        .join(Response.questionnaire_version)
+        .where(koploper_filter(viewer, Response.koploper_id))
+        .group_by(*groups)
+        .order_by(*groups)
+    )
+    if koploper is not None:
+        query = query.where(Koploper.slug == koploper)
+    return pd.DataFrame(session.execute(query).all(), columns=COUNT_COLUMNS)

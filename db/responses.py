@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from db.access import Viewer, koploper_filter
 from db.drafts import delete_draft
 from db.models import Answer, Response, Wave
 from surveys.clock import dutch_day
@@ -125,8 +126,22 @@ def response_exists(session: Session, idempotency_key: str) -> bool:
     return session.scalar(query) is not None
 
 
-def count_demo(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Response).where(Response.is_demo)) or 0
+def count_demo(session: Session, viewer: Viewer) -> int:
+    """The demo responses of the koplopers the viewer sees (``command_line()``: all of them)."""
+    query = (
+        select(func.count())
+        .select_from(Response)
+        .where(Response.is_demo, koploper_filter(viewer, Response.koploper_id))
+    )
+    return session.scalar(query) or 0
+
+
+def has_demo(session: Session) -> bool:
+    """Whether the database holds any demo response: the app then shows a demo banner.
+
+    One yes/no for the whole database, no count and no koploper, so any page may ask it.
+    """
+    return session.scalar(select(Response.id).where(Response.is_demo).limit(1)) is not None
 
 
 def delete_demo(session: Session) -> int:

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from db.__main__ import main
+from db.access import command_line
 from db.demo import seed_demo
 from db.engine import get_sessionmaker
 from db.models import Answer, QuestionnaireVersion, Response, Wave
@@ -100,7 +101,7 @@ def test_removing_demo_data_removes_every_demo_response_and_answer(seeded):
     with get_sessionmaker(seeded).begin() as session:
         assert delete_demo(session) > 0
     with get_sessionmaker(seeded)() as session:
-        assert count_demo(session) == 0
+        assert count_demo(session, command_line()) == 0
         assert session.scalars(select(Answer)).first() is None
         # the waves the demo opened are closed again: no public link keeps accepting answers
         assert not any(w.is_open for w in session.scalars(select(Wave)))
@@ -113,15 +114,15 @@ def test_the_seed_command_does_not_seed_twice_and_removes_in_one_command(
     assert main(["seed-demo", "--min", "5", "--max", "2"]) == 2
     assert main(["seed-demo", "--min", "10", "--max", "12"]) == 0
     with get_sessionmaker(sqlite_url)() as session:
-        first = count_demo(session)
+        first = count_demo(session, command_line())
     assert first > 0
     assert main(["seed-demo"]) == 0
     assert "Er staan al" in capsys.readouterr().out
     with get_sessionmaker(sqlite_url)() as session:
-        assert count_demo(session) == first
+        assert count_demo(session, command_line()) == first
     assert main(["remove-demo"]) == 0
     with get_sessionmaker(sqlite_url)() as session:
-        assert count_demo(session) == 0
+        assert count_demo(session, command_line()) == 0
 
 
 def test_demo_data_is_never_loaded_unasked_into_postgresql(monkeypatch, capsys):

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from db.__main__ import main as db_main
+from db.access import command_line
 from db.contacts import set_contact
 from db.demo import seed_demo
 from db.engine import get_sessionmaker
@@ -57,7 +58,7 @@ def url(database_url) -> str:
 
 def test_one_row_per_response_with_codes_in_item_columns(url):
     with get_sessionmaker(url)() as session:
-        frame = responses_wide(session)
+        frame = responses_wide(session, command_line())
     assert list(frame.columns[: len(META)]) == META
     assert {"aware_oco", "role", "knows_how_refer"} <= set(frame.columns)
     row = frame.iloc[0]
@@ -126,7 +127,7 @@ def test_the_demo_export_feeds_the_measures_command_line(sqlite_url, tmp_path, m
 def test_every_exported_cell_decodes_to_the_answer_stored(url):
     questionnaire = load_builtin("client")
     with get_sessionmaker(url)() as session:
-        row = responses_wide(session).iloc[0]
+        row = responses_wide(session, command_line()).iloc[0]
     read_back = {
         item.key: item.qtype.decode(row[item.key])
         for item in questionnaire.items
@@ -203,7 +204,7 @@ def test_measures_checks_each_row_against_the_version_in_the_codebook(url, tmp_p
 def test_without_a_codebook_a_row_of_an_unknown_version_is_refused_naming_it(url, tmp_path, capsys):
     _client_version_2(url)
     with get_sessionmaker(url)() as session:
-        frame = responses_wide(session)
+        frame = responses_wide(session, command_line())
     alone = tmp_path / "zonder-codeboek.csv"
     frame.to_csv(alone, index=False)
     assert measures_main(["summary", "--responses", str(alone)], stdout=io.StringIO()) == 2

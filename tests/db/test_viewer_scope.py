@@ -1,0 +1,425 @@
+"""Access is enforced where data is read: every data function in ``db/`` takes the viewer.
+
+The test finds every public function of every module in the ``db`` package. Each one either takes
+``viewer`` (right after ``session``) or is named in ``NOT_DATA`` with the reason it reads no
+responses, answers, counts, figures or exports. Every function with a viewer is then called, with
+each argument its parameters can take, by a ``gemeente`` viewer of Tilburg on a database with the
+responses of Tilburg and Breda. It must get nothing of Breda: either ``AccessDenied``, or exactly
+what the same call returns on a database that holds only Tilburg's responses, with no trace of
+Breda in it. A new data function without a viewer fails here, and so does one that forgets to
+filter.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import importlib
+import inspect
+import itertools
+import pkgutil
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+import db
+from db.access import AccessDenied, Viewer, command_line
+from db.contacts import find_koploper
+from db.engine import get_sessionmaker
+from db.models import User
+from db.questionnaires import latest_version
+from db.responses import NewResponse, insert_responses
+from db.setup import init_database
+from db.users import add_user, viewer_of
+from surveys.definition import from_stored
+from surveys.synthetic import generate
+
+NOT_DATA: dict[str, str] = {
+    # the rules themselves
+    "db.access.command_line": "the viewer of `python -m db`; reads nothing",
+    "db.access.koploper_filter": "builds the WHERE clause the data functions use",
+    "db.access.require_admin": "an access check; reads nothing",
+    "db.access.require_koploper": "an access check; reads nothing",
+    "db.access.require_responses": "an access check; reads nothing",
+    "db.access.visible": "filters slugs the caller already has by the viewer",
+    # accounts, logins and the audit log: beheerder only (require_admin) or the person themselves
+    "db.audit.record": "writes an audit line",
+    "db.logins.current_viewer": "who is logged in: the person's own account",
+    "db.logins.log_in": "logging in: the person's own account",
+    "db.logins.log_out": "logging out: writes",
+    "db.logins.resume": "a login resumed: the person's own account",
+    "db.logins.single_sign_on": "logging in: the person's own account",
+    "db.passwords.check_strength": "checks a password; no database",
+    "db.passwords.hash_password": "no database",
+    "db.passwords.needs_rehash": "no database",
+    "db.passwords.verify": "no database",
+    "db.users.add_user": "accounts: require_admin(actor)",
+    "db.users.change_user": "accounts: require_admin(actor)",
+    "db.users.end_sessions": "logs an account out: writes",
+    "db.users.get_user": "accounts: require_admin(actor)",
+    "db.users.list_users": "accounts: require_admin(actor)",
+    "db.users.normalise_email": "no database",
+    "db.users.remove_user": "accounts: require_admin(actor)",
+    "db.users.set_disabled": "accounts: require_admin(actor)",
+    "db.users.set_password": "accounts: require_admin(actor)",
+    "db.users.viewer_of": "turns an account into its viewer; reads nothing",
+    # the command line runs as db.access.command_line()
+    "db.__main__.main": "the command line; it reads as command_line(), the server's owner",
+    # public reference data: koplopers, cohorts, questionnaires, contacts for the privacy page
+    "db.contacts.check_email": "checks input; no database",
+    "db.contacts.check_organisation": "checks input; no database",
+    "db.contacts.check_phone": "checks input; no database",
+    "db.contacts.check_url": "checks input; no database",
+    "db.contacts.clear_demo_contacts": "writes",
+    "db.contacts.contact_of": "a koploper's public contact (privacy page)",
+    "db.contacts.demo_organisation": "no database",
+    "db.contacts.fill_demo_contacts": "writes",
+    "db.contacts.find_koploper": "reference data: a koploper by slug",
+    "db.contacts.koploper_contact": "a koploper's public contact (privacy page)",
+    "db.contacts.open_waves_without_contact": "which waves are open (public links); no responses",
+    "db.contacts.require_contact": "a check; reads nothing",
+    "db.contacts.set_contact": "writes",
+    "db.queries.cohorts": "reference data: cohorts and how many koplopers each has",
+    "db.queries.koplopers_by_cohort": "reference data: the koplopers; no counts",
+    "db.queries.questionnaire_versions": "reference data: the stored versions; no counts",
+    "db.questionnaires.latest_version": "reference data: a questionnaire definition",
+    "db.questionnaires.register_builtin_definitions": "writes definitions",
+    "db.questionnaires.register_definition": "writes a definition",
+    "db.questionnaires.wording_changes_of": "reference data: definitions compared",
+    "db.reference.add_months": "no database",
+    "db.reference.load_reference": "writes reference data",
+    "db.reference.planned_waves": "no database",
+    "db.reference.read_reference": "reads the YAML file of reference data",
+    "db.reference.slugify": "no database",
+    # setting up
+    "db.engine.data_dir": "a folder",
+    "db.engine.database_url": "configuration",
+    "db.engine.describe": "a URL without its password",
+    "db.engine.get_engine": "the connection itself",
+    "db.engine.get_sessionmaker": "the connection itself",
+    "db.engine.is_sqlite": "configuration",
+    "db.errors.connection_lost": "classifies an error",
+    "db.errors.trouble": "logs an error",
+    "db.schema.alembic_config": "migrations",
+    "db.schema.current_revision": "migrations",
+    "db.schema.head_revision": "migrations",
+    "db.schema.upgrade": "migrations",
+    "db.setup.check_connection": "configuration",
+    "db.setup.init_database": "creates the schema and loads reference data",
+    # the respondent's path: one respondent's own link, draft and answers
+    "db.drafts.delete_draft": "the respondent's own draft: writes",
+    "db.drafts.idempotency_key_for": "no database",
+    "db.drafts.load_draft": "the respondent's own draft, by its secret resume code",
+    "db.drafts.new_resume_code": "no database",
+    "db.drafts.purge_expired": "writes",
+    "db.drafts.save_draft": "the respondent's own draft: writes",
+    "db.fieldwork.resolve_draft": "the respondent's link: is the wave open",
+    "db.fieldwork.resolve_link": "the respondent's link: is the wave open",
+    "db.fieldwork.set_wave_open": "writes",
+    "db.respondent.open_questionnaire": "the respondent's link and own draft",
+    "db.respondent.save_progress": "the respondent's own draft: writes",
+    "db.respondent.send": "the respondent's own answers: writes",
+    "db.responses.answer_rows": "no database",
+    "db.responses.delete_demo": "writes",
+    "db.responses.has_demo": "one yes/no for the whole database (the demo banner); no count",
+    "db.responses.insert_responses": "writes",
+    "db.responses.response_exists": "the respondent's own submission, by its idempotency key",
+    "db.responses.store_response": "writes",
+    "db.submit.submit_response": "writes",
+    "db.demo.demo_responses": "builds demo responses; no database",
+    "db.demo.seed_demo": "writes demo data",
+    # exports that only write what a scoped function returned
+    "db.export.codebook_entries": "the definitions of the versions a scoped frame names",
+    "db.export.write_export": "writes a frame that responses_wide scoped already",
+    "db.export.is_free_text": "looks at an item definition; no database",
+}
+"""Public functions of ``db`` that read no responses, answers, counts, figures or exports."""
+
+RESPONSE_LEVEL = {"db.export.responses_wide"}
+"""Functions giving data per response: an adviesraad gets AccessDenied from each."""
+
+ARGUMENTS: dict[str, list[Any]] = {
+    "koploper": [None, "tilburg", "breda"],
+    "include_demo": [True, False],
+}
+"""Values tried for the parameters of the functions with a viewer, by parameter name."""
+
+TILBURG_TEXT = "qz-open-antwoord-t-41"
+BREDA_TEXT = "qz-open-antwoord-b-93"
+"""Open answers with a unique marker, to find them back in whatever a function returns."""
+SEEDS = {"tilburg": 11, "breda": 12}
+PER_WAVE = 4
+
+
+def public_functions() -> dict[str, Callable[..., Any]]:
+    """Every public function defined in a module of the ``db`` package (not its migrations)."""
+    found = {}
+    for info in pkgutil.iter_modules(db.__path__):
+        if info.name == "migrations":
+            continue
+        module = importlib.import_module(f"db.{info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if not name.startswith("_") and function.__module__ == module.__name__:
+                found[f"{module.__name__}.{name}"] = function
+    return found
+
+
+FUNCTIONS = public_functions()
+SCOPED = sorted(
+    name
+    for name, function in FUNCTIONS.items()
+    if "viewer" in inspect.signature(function).parameters and name not in NOT_DATA
+)
+
+
+def test_every_public_function_in_db_takes_the_viewer_or_says_why_it_reads_no_data():
+    missing = [
+        name
+        for name, function in FUNCTIONS.items()
+        if name not in NOT_DATA and "viewer" not in inspect.signature(function).parameters
+    ]
+    assert not missing, (
+        f"{', '.join(missing)}: public in db/ without a `viewer` parameter. If it returns "
+        "responses, answers, counts of responses, figures or exports, give it "
+        "`viewer: Viewer` right after `session` and filter in SQL with "
+        "db.access.koploper_filter(viewer, <koploper id column>) (see db/export.py). If it reads "
+        f"no such data, add it to NOT_DATA in {Path(__file__).name} with the reason."
+    )
+    assert set(NOT_DATA) <= set(FUNCTIONS), (
+        f"NOT_DATA names functions that no longer exist: {sorted(set(NOT_DATA) - set(FUNCTIONS))}"
+    )
+    assert set(SCOPED) >= RESPONSE_LEVEL
+    assert "db.export.responses_wide" in SCOPED and "db.responses.count_demo" in SCOPED
+
+
+@pytest.mark.parametrize("name", SCOPED)
+def test_the_viewer_comes_right_after_the_session(name):
+    parameters = list(inspect.signature(FUNCTIONS[name]).parameters)
+    assert parameters[:2] == ["session", "viewer"], name
+
+
+# --- two databases: Tilburg and Breda, and Tilburg alone ----------------------------------------
+
+
+def add_responses(session, slug: str, text: str) -> None:
+    """A few responses of one koploper to each questionnaire, the same every time for a slug."""
+    koploper = find_koploper(session, slug)
+    waves = {wave.code: wave for wave in koploper.waves}
+    rng = np.random.default_rng(SEEDS[slug])
+    for key in ("client", "professional"):
+        version = latest_version(session, key)
+        questionnaire = from_stored(version.definition)
+        wave_number = np.repeat([0, 1], PER_WAVE)
+        answers = generate(questionnaire, wave_number.size, rng, wave=wave_number).answers()
+        responses = []
+        for number, (wave, given) in enumerate(zip(wave_number, answers, strict=True)):
+            if number % 3 == 0:
+                given["comments"] = f"{text} ({key} {number})"
+            moment = dt.datetime(2019, 3, 1, 9) + dt.timedelta(days=int(wave) * 400, hours=number)
+            responses.append(
+                NewResponse(
+                    questionnaire_version_id=version.id,
+                    koploper_id=koploper.id,
+                    wave_id=waves[("T0", "T1")[wave]].id,
+                    channel=("web", "demo")[number % 2],
+                    language="nl",
+                    idempotency_key=f"scope-{slug}-{key}-{number}",
+                    submitted_at=moment,
+                    started_at=moment - dt.timedelta(minutes=7),
+                    is_demo=number % 2 == 1,
+                    answers=given,
+                )
+            )
+        insert_responses(session, questionnaire, responses)
+
+
+VIEWERS = {
+    "gemeente": ("pl@tilburg.example", "gemeente", False),
+    "gemeente_free_text": ("open@tilburg.example", "gemeente", True),
+    "adviesraad": ("raad@tilburg.example", "adviesraad", False),
+}
+
+
+def build(url: str, with_breda: bool) -> dict[str, Viewer]:
+    """Reference data, Tilburg's responses (and then Breda's), and the Tilburg accounts."""
+    init_database(url)
+    with get_sessionmaker(url).begin() as session:
+        add_responses(session, "tilburg", TILBURG_TEXT)
+        if with_breda:
+            add_responses(session, "breda", BREDA_TEXT)
+        for email, role, free_text in VIEWERS.values():
+            add_user(session, command_line(), email, role, ["tilburg"], free_text=free_text)
+    with get_sessionmaker(url)() as session:
+        users = session.scalars(select(User).options(selectinload(User.koplopers)))
+        by_email = {user.email: viewer_of(user) for user in users}
+    return {name: by_email[email] for name, (email, _, _) in VIEWERS.items()}
+
+
+@pytest.fixture
+def worlds(database_url, second_database_url):
+    """(url with Tilburg and Breda, url with Tilburg only, their viewers of Tilburg)."""
+    both = build(database_url, with_breda=True)
+    alone = build(second_database_url, with_breda=False)
+    assert both == alone  # the same accounts, the same koploper ids
+    return database_url, second_database_url, both
+
+
+def calls(name: str) -> Iterator[dict[str, Any]]:
+    """Every combination of the values in ARGUMENTS for the parameters the function has."""
+    parameters = list(inspect.signature(FUNCTIONS[name]).parameters.values())[2:]
+    unknown = [
+        p.name
+        for p in parameters
+        if p.name not in ARGUMENTS
+        and p.default is inspect.Parameter.empty
+        and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    ]
+    assert not unknown, f"{name}: add values for {unknown} to ARGUMENTS in {Path(__file__).name}"
+    tried = [p.name for p in parameters if p.name in ARGUMENTS]
+    for values in itertools.product(*(ARGUMENTS[p] for p in tried)):
+        yield dict(zip(tried, values, strict=True))
+
+
+def call(url: str, name: str, viewer: Viewer, arguments: dict[str, Any]) -> Any:
+    """The function's result, or the AccessDenied it raised; nothing it does is kept."""
+    with get_sessionmaker(url)() as session:
+        try:
+            return FUNCTIONS[name](session, viewer, **arguments)
+        except AccessDenied as denied:
+            return denied
+        finally:
+            session.rollback()
+
+
+def texts(value: Any, seen: dict[int, Any] | None = None) -> Iterator[str]:
+    """Every piece of text in a result: frames (columns, index, cells), dataclasses, containers.
+
+    ``seen`` holds each visited object (not just its id, which a freed temporary would hand on)
+    so that a cycle is walked once.
+    """
+    seen = {} if seen is None else seen
+    if id(value) in seen:
+        return
+    seen[id(value)] = value
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, bytes):
+        yield value.decode("utf-8", errors="replace")
+    elif isinstance(value, pd.DataFrame):
+        yield from texts([*value.columns, *value.index], seen)
+        for column in value.columns:
+            yield from texts(value[column].tolist(), seen)
+    elif isinstance(value, pd.Series):
+        yield from texts([value.name, *value.index, *value.tolist()], seen)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from texts(key, seen)
+            yield from texts(item, seen)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            yield from texts(item, seen)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            yield from texts(getattr(value, field.name), seen)
+    elif isinstance(value, enum.Enum):
+        yield from texts(value.value, seen)
+    elif hasattr(value, "__dict__") and not isinstance(value, type):
+        yield from texts({k: v for k, v in vars(value).items() if not k.startswith("_sa_")}, seen)
+    else:
+        yield str(value)
+
+
+def traces(value: Any, *markers: str) -> list[str]:
+    return [t for t in texts(value) if any(m.casefold() in t.casefold() for m in markers)]
+
+
+def assert_same(found: Any, expected: Any, what: str) -> None:
+    if isinstance(expected, AccessDenied):
+        assert isinstance(found, AccessDenied), f"{what}: AccessDenied on one database only"
+    elif isinstance(expected, pd.DataFrame):
+        assert isinstance(found, pd.DataFrame), what
+        pd.testing.assert_frame_equal(found, expected, obj=what)
+    else:
+        assert found == expected, what
+
+
+# --- the proofs: one database pair per function, every check on it ----------------------------
+
+
+def check_nothing_of_breda(both: str, alone: str, name: str, role: str, viewer: Viewer) -> list:
+    """Each call: AccessDenied, or the Tilburg-only result without a trace of Breda."""
+    results = []
+    for arguments in calls(name):
+        what = f"{name}(session, <{role} of Tilburg>, {arguments})"
+        result = call(both, name, viewer, arguments)
+        results.append(result)
+        if arguments.get("koploper") == "breda":
+            assert isinstance(result, AccessDenied), f"{what}: expected AccessDenied"
+        if isinstance(result, AccessDenied):
+            continue
+        assert not traces(result, "breda", BREDA_TEXT), f"{what} shows something of Breda"
+        assert_same(result, call(alone, name, viewer, arguments), what)
+    return results
+
+
+def check_not_vacuous(name: str, results: list) -> None:
+    """Unless refused outright (the audit log), Tilburg's own data comes back."""
+    if all(isinstance(r, AccessDenied) for r in results):
+        return
+    assert any(not isinstance(r, AccessDenied) and not _empty(r) for r in results), (
+        f"{name} returned only empty results to the gemeente viewer of Tilburg, so the "
+        "comparison with the Tilburg-only database proves nothing: give it data in build()"
+    )
+
+
+def _empty(result: Any) -> bool:
+    if isinstance(result, pd.DataFrame):
+        return result.empty
+    return result is None or result == 0 or (hasattr(result, "__len__") and len(result) == 0)
+
+
+def check_no_open_text(name: str, role: str, results: list) -> None:
+    for result in results:
+        assert not traces(result, TILBURG_TEXT), f"{name} shows open text to {role}"
+
+
+def check_adviesraad(name: str, results: list) -> None:
+    if name in RESPONSE_LEVEL:
+        assert all(isinstance(r, AccessDenied) for r in results), f"{name} to an adviesraad"
+    for result in results:
+        if not isinstance(result, AccessDenied):
+            assert not traces(list(getattr(result, "columns", [])), "response_id"), (
+                f"{name} gives an adviesraad data per response: add it to RESPONSE_LEVEL and "
+                "call db.access.require_responses(viewer) in it"
+            )
+
+
+@pytest.mark.parametrize("name", SCOPED)
+def test_a_tilburg_viewer_gets_nothing_of_breda_and_only_what_its_role_allows(worlds, name):
+    both, alone, viewers = worlds
+    seen = {
+        role: check_nothing_of_breda(both, alone, name, role, viewer)
+        for role, viewer in viewers.items()
+    }
+    check_not_vacuous(name, seen["gemeente"])
+    check_no_open_text(name, "a gemeente without the right to open text", seen["gemeente"])
+    check_no_open_text(name, "an adviesraad", seen["adviesraad"])
+    check_adviesraad(name, seen["adviesraad"])
+
+
+def test_with_the_right_a_gemeente_viewer_reads_its_own_open_text(worlds):
+    both, _, viewers = worlds
+    frame = call(both, "db.export.responses_wide", viewers["gemeente_free_text"], {})
+    assert traces(frame, TILBURG_TEXT) and "comments" in frame.columns
+    without = call(both, "db.export.responses_wide", viewers["gemeente"], {})
+    assert "comments" not in without.columns and len(without) == len(frame)
+    assert set(frame["koploper"]) == {"tilburg"}
+    everything = call(both, "db.export.responses_wide", command_line(), {})
+    assert traces(everything, BREDA_TEXT)  # the marker is there to be found
