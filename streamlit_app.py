@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from db.engine import DatabaseUnavailable, database_url
-from db.errors import connection_lost
+from db.errors import SQLAlchemyError, connection_lost
 from db.setup import init_database
 from pages.ui import access, chrome, routing
 from surveys.definition import DefinitionError

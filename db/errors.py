@@ -17,6 +17,10 @@ from sqlalchemy.exc import (
     SQLAlchemyError,
 )
 
+__all__ = ["SQLAlchemyError", "connection_lost", "trouble"]
+"""``SQLAlchemyError`` is offered here so pages catch database errors without importing
+SQLAlchemy (``tests/pages/test_pages_read_through_db.py``)."""
+
 log = logging.getLogger(__name__)
 
 SQLITE_TRANSIENT = ("database is locked", "unable to open database", "disk i/o error")

@@ -10,11 +10,10 @@ import html
 from dataclasses import replace
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from db.drafts import DRAFT_DAYS, new_resume_code
 from db.engine import get_sessionmaker
-from db.errors import trouble
+from db.errors import SQLAlchemyError, trouble
 from db.respondent import Opened, open_questionnaire, save_progress, send
 from db.responses import FieldworkClosed
 from db.submit import InvalidResponse

@@ -60,6 +60,7 @@ NOT_DATA: dict[str, str] = {
     "db.passwords.hash_password": "no database",
     "db.passwords.needs_rehash": "no database",
     "db.passwords.verify": "no database",
+    "db.users.demo_accounts_exist": "yes/no: are there demo accounts (login page hint)",
     "db.users.add_user": "accounts: require_admin(actor)",
     "db.users.change_user": "accounts: require_admin(actor)",
     "db.users.end_sessions": "logs an account out: writes",
