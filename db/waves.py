@@ -18,7 +18,7 @@ from db.audit import record
 from db.contacts import find_koploper
 from db.fieldwork import set_wave_open
 from db.models import Wave
-from surveys.clock import dutch_day
+from surveys.clock import dutch_date, dutch_day
 
 EARLIEST = dt.date(2017, 1, 1)
 """The first cohort started in 2017: an earlier date is a typing error."""
@@ -27,11 +27,6 @@ LATEST_YEARS = 10
 
 class WaveError(ValueError):
     """Dates or a wave that cannot be; the message (Dutch) says what to change."""
-
-
-def dutch_date(day: dt.date) -> str:
-    """``d-m-jjjj``, as Dutch readers write a date: 5-3-2026."""
-    return f"{day.day}-{day.month}-{day.year}"
 
 
 def find_wave(session: Session, slug: str, code: str) -> Wave:
