@@ -1,4 +1,4 @@
-"""Command line: ``python -m db init | seed-demo | remove-demo | open-wave | koploper …``."""
+"""Command line: ``python -m db init | seed-demo | remove-demo | open-wave | wave-dates | …``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from db.access import command_line
 from db.contacts import (
     ContactError,
     UnknownKoploper,
@@ -91,7 +92,7 @@ def _remove_demo(_args: argparse.Namespace) -> int:
 
 
 def _set_wave(args: argparse.Namespace) -> int:
-    from db.fieldwork import set_wave_open
+    from db.waves import close_wave, open_wave
 
     init_database()
     until = None
@@ -103,7 +104,10 @@ def _set_wave(args: argparse.Namespace) -> int:
             return 2
     try:
         with get_sessionmaker().begin() as session:
-            wave = set_wave_open(session, args.koploper, args.wave, until, is_open=args.open)
+            if args.open:
+                wave = open_wave(session, command_line(), args.koploper, args.wave, until)
+            else:
+                wave = close_wave(session, command_line(), args.koploper, args.wave)
             start, end = wave.fieldwork_start, wave.fieldwork_end
     except (LookupError, ValueError) as exc:
         print(f"Fout: {exc}", file=sys.stderr)
@@ -119,6 +123,25 @@ def _set_wave(args: argparse.Namespace) -> int:
         )
     else:
         print(f"Meting {args.wave} van {args.koploper} is gesloten.")
+    return 0
+
+
+def _wave_dates(args: argparse.Namespace) -> int:
+    from db.waves import set_wave_dates
+
+    init_database()
+    try:
+        start, end = dt.date.fromisoformat(args.start), dt.date.fromisoformat(args.end)
+    except ValueError:
+        print("Fout: --start en --end moeten datums zijn als 2026-12-31.", file=sys.stderr)
+        return 2
+    try:
+        with get_sessionmaker().begin() as session:
+            set_wave_dates(session, command_line(), args.koploper, args.wave, start, end)
+    except (LookupError, ValueError) as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
+    print(f"Meting {args.wave} van {args.koploper} loopt van {start} tot en met {end}.")
     return 0
 
 
@@ -211,6 +234,12 @@ def main(argv: list[str] | None = None) -> int:
     closer.add_argument("koploper")
     closer.add_argument("wave")
     closer.set_defaults(run=_set_wave, open=False)
+    dates = commands.add_parser("wave-dates", help="wijzig de data van een meting")
+    dates.add_argument("koploper")
+    dates.add_argument("wave")
+    dates.add_argument("--start", required=True, help="eerste dag (JJJJ-MM-DD)")
+    dates.add_argument("--end", required=True, help="laatste dag (JJJJ-MM-DD)")
+    dates.set_defaults(run=_wave_dates)
     koploper = commands.add_parser("koploper", help="contactgegevens van een koploper")
     koploper_commands = koploper.add_subparsers(dest="koploper_command", required=True)
     contact = koploper_commands.add_parser(

@@ -24,3 +24,8 @@ def dutch_day(moment: dt.datetime | None = None) -> dt.date:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(AMSTERDAM).date()
+
+
+def dutch_date(day: dt.date) -> str:
+    """A date as Dutch readers write it, d-m-jjjj: 5-3-2026."""
+    return f"{day.day}-{day.month}-{day.year}"

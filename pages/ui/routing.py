@@ -40,7 +40,11 @@ class StaffPage:
     section: str
 
 
-STAFF_PAGES: tuple[StaffPage, ...] = ()
+STAFF_PAGES: tuple[StaffPage, ...] = (
+    StaffPage(
+        "pages/fieldwork.py", "Veldwerk", ":material/fact_check:", "veldwerk", EVERYONE, "Werk"
+    ),
+)
 """Every page behind the login. Its file calls ``pages.ui.access.require(url_path, roles)``
 through :func:`require`."""
 SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,59}")

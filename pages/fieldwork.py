@@ -1,0 +1,287 @@
+"""Veldwerk: per koploper its waves, the responses so far, and the links and QR codes of open
+waves; the beheerder opens and closes waves and sets their dates here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pandas as pd
+import streamlit as st
+
+from db.access import AccessDenied
+from db.audit import record
+from db.contacts import UnknownKoploper
+from db.engine import get_sessionmaker
+from db.fieldwork_overview import (
+    STATUS_MEANING,
+    fieldwork_waves,
+    koplopers_in_scope,
+    response_counts,
+)
+from db.waves import close_wave, open_wave, set_wave_dates
+from pages.ui import access
+from pages.ui.routing import ensure_routed
+from surveys.clock import dutch_date, dutch_day
+from surveys.links import (
+    AUDIENCES,
+    public_base,
+    qr_file_name,
+    qr_png,
+    qr_svg,
+    respondent_link,
+)
+
+ensure_routed()
+PAGE = "veldwerk"
+viewer = access.require_page(PAGE)
+
+PICK = "veldwerk_koploper"
+VIEWED = "veldwerk_viewed"
+NOTICE = "veldwerk_notice"
+DATE_FORMAT = "DD-MM-YYYY"
+KINDS = {"baseline": "Nulmeting", "follow_up": "Vervolgmeting"}
+QUESTIONNAIRES = {audience.survey: audience.name for audience in AUDIENCES}
+CHANNELS = {"web": "Online", "paper": "Papier", "import": "Ingelezen", "demo": "Demo"}
+REGISTERS = {"nl": "Standaard (B1)", "nl-eenvoudig": "Eenvoudig"}
+maker = get_sessionmaker()
+
+
+def _follow_picker() -> None:
+    st.query_params["koploper"] = st.session_state[PICK]
+
+
+def _done(message: str) -> None:
+    """Show ``message`` after the rerun that redraws the page with the change."""
+    st.session_state[NOTICE] = message
+    st.rerun()
+
+
+with maker() as session:
+    scope = koplopers_in_scope(session, viewer)
+names = dict(zip(scope["slug"], scope["name"], strict=True))
+
+wanted = (st.query_params.get("koploper") or "").strip().lower()[:60]
+unknown = False
+if wanted and wanted not in names:
+    # Ask the data layer, which decides: a koploper the viewer may not see, or none at all.
+    try:
+        with maker() as session:
+            fieldwork_waves(session, viewer, koploper=wanted)
+    except AccessDenied:
+        access.require_koploper(viewer, PAGE, wanted)
+    except UnknownKoploper:
+        unknown = True
+    wanted = ""
+
+st.title("Veldwerk")
+notice = st.session_state.pop(NOTICE, None)
+if notice:
+    st.success(notice, icon=":material/check_circle:")
+if unknown:
+    # The typed name is not shown back: it came from the address bar.
+    st.error(
+        "De koploper uit het webadres bestaat niet. Kies hieronder een koploper.",
+        icon=":material/error:",
+    )
+if scope.empty:
+    st.info(
+        "Uw account hoort nog bij geen enkele koploper. Vraag de beheerder om u toegang te geven.",
+        icon=":material/info:",
+    )
+    st.stop()
+if wanted:
+    st.session_state[PICK] = wanted
+elif st.session_state.get(PICK) not in names:
+    st.session_state[PICK] = next(iter(names))
+slug = st.selectbox(
+    "Koploper",
+    list(names),
+    format_func=names.get,
+    key=PICK,
+    on_change=_follow_picker,
+    help=None if viewer.sees_all else "U ziet alleen de koplopers van uw account.",
+)
+
+with maker.begin() as session:
+    waves = fieldwork_waves(session, viewer, koploper=slug)
+    counts = response_counts(session, viewer, koploper=slug)
+    viewed: set[str] = st.session_state.setdefault(VIEWED, set())
+    if slug not in viewed:
+        record(session, viewer, "viewed", koploper=slug, detail="Veldwerk")
+        viewed.add(slug)
+
+# --- waves ----------------------------------------------------------------------------------------
+st.header("Metingen")
+per_wave = counts.groupby("wave")["responses"].sum()
+st.table(
+    pd.DataFrame(
+        {
+            "Meting": waves["code"],
+            "Naam": waves["label"],
+            "Soort": waves["kind"].map(KINDS),
+            "Eerste dag": waves["fieldwork_start"].map(dutch_date),
+            "Laatste dag": waves["fieldwork_end"].map(dutch_date),
+            "Status": waves["status"],
+            "Antwoorden": [int(per_wave.get(code, 0)) for code in waves["code"]],
+        }
+    ).set_index("Meting"),
+    alt=f"Metingen van {names[slug]}: data, status en aantal antwoorden",
+)
+st.caption(
+    "Status: "
+    + "; ".join(f"{status}: {meaning}" for status, meaning in STATUS_MEANING.items())
+    + ". Data zijn Nederlandse kalenderdagen; de eerste en de laatste dag tellen mee."
+)
+
+# --- responses ------------------------------------------------------------------------------------
+st.header("Antwoorden")
+if counts.empty:
+    st.info("Er zijn nog geen antwoorden voor deze koploper.", icon=":material/info:")
+else:
+    st.table(
+        pd.DataFrame(
+            {
+                "Meting": counts["wave"],
+                "Vragenlijst": counts["questionnaire"].map(lambda k: QUESTIONNAIRES.get(k, k)),
+                "Kanaal": counts["channel"].map(lambda c: CHANNELS.get(c, c)),
+                "Taalvorm": counts["language"].map(lambda r: REGISTERS.get(r, r)),
+                "Antwoorden": counts["responses"],
+            }
+        ).set_index("Meting"),
+        alt=f"Antwoorden van {names[slug]} per meting, vragenlijst, kanaal en taalvorm",
+    )
+    st.caption(
+        f"In totaal {int(counts['responses'].sum())} antwoorden. Taalvorm: standaard is taalniveau "
+        "B1, eenvoudig is de makkelijk-lezen-versie. Kanaal demo: voorbeeldgegevens."
+    )
+
+# --- links and QR codes ---------------------------------------------------------------------------
+st.header("Links en QR-codes")
+open_waves = waves[waves["is_open"] & (waves["status"] != "afgelopen")]
+if open_waves.empty:
+    st.info(
+        "Er staat geen meting open. Als een meting open staat, vindt u hier de links voor de "
+        "vragenlijsten en de QR-codes voor op een poster.",
+        icon=":material/info:",
+    )
+base = public_base(os.environ.get("KOPLOPERMONITOR_PUBLIC_URL"), st.context.url)
+for wave in open_waves.itertuples():
+    st.subheader(f"Meting {wave.code}: {wave.label}")
+    if wave.status == "gepland":
+        st.caption(f"De links werken vanaf {dutch_date(wave.fieldwork_start)}.")
+    else:
+        st.caption(f"De links werken tot en met {dutch_date(wave.fieldwork_end)}.")
+    for audience in AUDIENCES:
+        link = respondent_link(base, audience.survey, slug, wave.code)
+        st.markdown(f"**{audience.name}**")
+        st.code(link, language=None, wrap_lines=True)
+        title = f"QR-code: vragenlijst {audience.name.lower()}, {names[slug]}, meting {wave.code}"
+        png, svg = st.columns(2)
+        png.download_button(
+            "QR-code als PNG (om te printen)",
+            qr_png(link),
+            file_name=qr_file_name(slug, wave.code, audience, "png"),
+            mime="image/png",
+            icon=":material/qr_code_2:",
+            key=f"png-{wave.code}-{audience.survey}",
+            on_click="ignore",
+        )
+        svg.download_button(
+            "QR-code als SVG (voor een drukker)",
+            qr_svg(link, title),
+            file_name=qr_file_name(slug, wave.code, audience, "svg"),
+            mime="image/svg+xml",
+            icon=":material/qr_code_2:",
+            key=f"svg-{wave.code}-{audience.survey}",
+            on_click="ignore",
+        )
+if not open_waves.empty:
+    st.caption(
+        "Voor de makkelijk-lezen-versie zet u &lang=nl-eenvoudig achter een link. Iedereen met "
+        "de link kan de vragenlijst invullen; er is geen inlog nodig."
+    )
+
+# --- the beheerder's forms ----------------------------------------------------------------------
+if not viewer.is_admin:
+    st.stop()
+
+st.header("Metingen beheren")
+st.write(
+    "Open een meting om de links te laten werken, sluit haar om te stoppen, of verander de "
+    "data. Een meting openen kan alleen als de koploper contactgegevens heeft voor vragen van "
+    "inwoners."
+)
+today = dutch_day()
+earliest, latest = dt.date(2017, 1, 1), dt.date(today.year + 10, 12, 31)
+for wave in waves.itertuples():
+    # The dates in the keys: after a change the fields start again from the stored dates.
+    version = f"{wave.code}-{wave.fieldwork_start}-{wave.fieldwork_end}-{wave.is_open}"
+    with st.container(border=True):
+        st.subheader(f"Meting {wave.code}: {wave.label}")
+        st.text(
+            f"Nu: {wave.status}, van {dutch_date(wave.fieldwork_start)} tot en met "
+            f"{dutch_date(wave.fieldwork_end)}."
+        )
+        left, right = st.columns(2)
+        with left.form(f"open-{version}", border=False):
+            if wave.is_open:
+                st.write("De links van deze meting werken. Sluiten stopt ze meteen.")
+                act = st.form_submit_button(f"Meting {wave.code} sluiten", key=f"close-{wave.code}")
+                until = None
+            else:
+                until = st.date_input(
+                    "Open tot en met",
+                    value=max(today + dt.timedelta(days=30), wave.fieldwork_end),
+                    min_value=today,
+                    max_value=latest,
+                    format=DATE_FORMAT,
+                    key=f"until-{version}",
+                )
+                act = st.form_submit_button(
+                    f"Meting {wave.code} openen", type="primary", key=f"open-{wave.code}"
+                )
+        if act:
+            try:
+                with maker.begin() as session:
+                    if wave.is_open:
+                        close_wave(session, viewer, slug, wave.code)
+                    else:
+                        open_wave(session, viewer, slug, wave.code, until)
+            except (AccessDenied, LookupError, ValueError) as problem:
+                left.error(str(problem), icon=":material/error:")
+            else:
+                _done(
+                    f"Meting {wave.code} is gesloten. De links werken niet meer."
+                    if wave.is_open
+                    else f"Meting {wave.code} staat open tot en met {dutch_date(until)}."
+                )
+        with right.form(f"dates-{version}", border=False):
+            start = st.date_input(
+                "Eerste dag",
+                value=wave.fieldwork_start,
+                min_value=min(earliest, wave.fieldwork_start),
+                max_value=latest,
+                format=DATE_FORMAT,
+                key=f"start-{version}",
+            )
+            end = st.date_input(
+                "Laatste dag",
+                value=wave.fieldwork_end,
+                min_value=min(earliest, wave.fieldwork_start),
+                max_value=latest,
+                format=DATE_FORMAT,
+                key=f"end-{version}",
+            )
+            save = st.form_submit_button("Data opslaan", key=f"dates-{wave.code}")
+        if save:
+            try:
+                with maker.begin() as session:
+                    set_wave_dates(session, viewer, slug, wave.code, start, end)
+            except (AccessDenied, LookupError, ValueError) as problem:
+                right.error(str(problem), icon=":material/error:")
+            else:
+                _done(
+                    f"Meting {wave.code} loopt nu van {dutch_date(start)} tot en met "
+                    f"{dutch_date(end)}."
+                )
