@@ -1,7 +1,7 @@
 """Read-only queries that return DataFrames for the pages.
 
 Public reference data (koplopers, cohorts, questionnaire versions) takes no viewer and holds no
-response counts; :func:`response_counts` counts responses, for the koplopers the viewer sees only.
+response counts (those are in ``db.fieldwork_overview``, for the koplopers the viewer sees only).
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.access import Viewer, koploper_filter, require_koploper
-from db.models import Cohort, Koploper, KoploperMember, QuestionnaireVersion, Response, Wave
+from db.models import Cohort, Koploper, KoploperMember, QuestionnaireVersion
 
 
 def koplopers_by_cohort(session: Session) -> pd.DataFrame:
@@ -62,7 +61,7 @@ def cohorts(session: Session) -> pd.DataFrame:
 
 
 def questionnaire_versions(session: Session) -> pd.DataFrame:
-    """Every stored questionnaire version; no counts (see :func:`response_counts`)."""
+    """Every stored questionnaire version; no counts (``db.fieldwork_overview`` counts)."""
     rows = session.execute(
         select(
             QuestionnaireVersion.key,
@@ -76,47 +75,3 @@ def questionnaire_versions(session: Session) -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=["key", "version", "title", "audience", "created_at", "checksum"]
     )
-
-
-COUNT_COLUMNS = [
-    "koploper",
-    "wave",
-    "questionnaire",
-    "questionnaire_version",
-    "channel",
-    "language",
-    "is_demo",
-    "responses",
-]
-
-
-def response_counts(session: Session, viewer: Viewer, koploper: str | None = None) -> pd.DataFrame:
-    """Responses counted in SQL per koploper, wave, questionnaire version, channel, language, demo.
-
-    Only the koplopers the viewer sees; a ``koploper`` out of scope raises AccessDenied. Sum the
-    ``responses`` column over the groups a page needs (per koploper, per version, per wave…).
-    """
-    if koploper is not None:
-        require_koploper(viewer, koploper)
-    groups = (
-        Koploper.slug,
-        Wave.code,
-        QuestionnaireVersion.key,
-        QuestionnaireVersion.version,
-        Response.channel,
-        Response.language,
-        Response.is_demo,
-    )
-    query = (
-        select(*groups, func.count(Response.id))
-        .select_from(Response)
-        .join(Response.koploper)
-        .join(Response.wave)
-        .join(Response.questionnaire_version)
-        .where(koploper_filter(viewer, Response.koploper_id))
-        .group_by(*groups)
-        .order_by(*groups)
-    )
-    if koploper is not None:
-        query = query.where(Koploper.slug == koploper)
-    return pd.DataFrame(session.execute(query).all(), columns=COUNT_COLUMNS)

@@ -143,11 +143,16 @@ def test_breda_by_url_gives_a_tilburg_account_geen_toegang_and_an_audit_line(url
 
 
 def test_an_unknown_koploper_in_the_url_is_said_plainly_and_not_echoed(url):
-    at = open_fieldwork(url, "adviesraad", ["tilburg"], koploper="<b>atlantis</b>")
+    at = open_fieldwork(url, "onderzoeker", koploper="<b>atlantis</b>")
     assert at.error[0].value.startswith("De koploper uit het webadres bestaat niet.")
     assert "atlantis" not in at.error[0].value
-    assert at.selectbox(key="veldwerk_koploper").value == "tilburg"
-    assert audit_lines(url) == [("viewed", "tilburg", "ok")]
+    assert at.selectbox(key="veldwerk_koploper").value is not None
+
+
+def test_for_an_account_of_one_koploper_any_other_slug_is_geen_toegang(url):
+    at = open_fieldwork(url, "adviesraad", ["tilburg"], koploper="<b>atlantis</b>")
+    assert at.title[0].value == "Geen toegang" and not at.table
+    assert audit_lines(url) == [("access_denied", "<b>atlantis</b>", "refused")]
 
 
 def test_nobody_logged_in_gets_geen_toegang(url):
