@@ -61,7 +61,8 @@ if submitted:
         st.error(str(refused), icon=":material/error:")
         st.stop()
     access.keep(login)
-    st.switch_page(st.session_state.pop(access.NEXT, None) or "pages/start.py")
+    # The first page behind the login is Veldwerk (or the page asked for before logging in).
+    st.switch_page(st.session_state.pop(access.NEXT, None) or "pages/fieldwork.py")
 
 with get_sessionmaker()() as session:
     if demo_accounts_exist(session):

@@ -76,9 +76,9 @@ def test_the_login_page_is_dutch_accessible_and_works_by_keyboard_across_a_reloa
     assert tab.evaluate("document.documentElement.lang") == "nl"
     assert axe_violations(tab) == []
     log_in_by_keyboard(tab, app_server, TILBURG, PASSWORD)
-    expect(tab.get_by_text("Welkom")).to_be_visible(timeout=15000)
+    expect(tab.get_by_role("heading", name="Veldwerk")).to_be_visible(timeout=15000)
     tab.reload()  # a reload is a new Streamlit session: the session cookie keeps the login
-    tab.get_by_role("heading", name="Koplopermonitor").wait_for(timeout=20000)
+    tab.get_by_role("heading", name="Veldwerk").wait_for(timeout=20000)
     settle(tab)
     expect(tab.get_by_role("button", name="Uitloggen")).to_be_visible()
     assert axe_violations(tab) == []
@@ -107,7 +107,7 @@ def test_the_tilburg_account_gets_geen_toegang_for_breda_by_every_address(
     tab, app_server, database
 ):
     log_in_by_keyboard(tab, app_server, TILBURG, PASSWORD)
-    expect(tab.get_by_text("Welkom")).to_be_visible(timeout=15000)
+    expect(tab.get_by_role("heading", name="Veldwerk")).to_be_visible(timeout=15000)
     before = len(audit(database, "access_denied"))
     for page in STAFF_PAGES:
         for address in (f"/{page.url_path}?koploper=breda", f"/{page.url_path}?koploper=BREDA"):
@@ -135,7 +135,7 @@ def test_five_wrong_passwords_lock_the_right_one_out_and_the_beheerder_sees_it_i
     assert tab.get_by_role("button", name="Uitloggen").count() == 0
     tab.context.clear_cookies()
     log_in_by_keyboard(tab, app_server, ADMIN, PASSWORD)
-    expect(tab.get_by_text("Welkom")).to_be_visible(timeout=15000)
+    expect(tab.get_by_role("heading", name="Veldwerk")).to_be_visible(timeout=15000)
     tab.locator("[data-testid='stSidebar']").get_by_role("link", name="Logboek").click()
     tab.get_by_role("heading", name="Logboek").wait_for(timeout=20000)
     settle(tab)

@@ -71,7 +71,7 @@ def test_empty_fields_get_a_message_and_write_nothing(url):
 def test_a_right_password_logs_in_shows_who_and_uitloggen_ends_it(url):
     app = attempt(login_page(), " PL@Tilburg.example", PASSWORD)
     assert not app.exception and not app.error
-    assert app.title[0].value == "Koplopermonitor"  # back at Start, now logged in
+    assert app.title[0].value == "Veldwerk"  # the first page behind the login
     assert EMAIL in app.sidebar.text[0].value
     next(b for b in app.sidebar.button if b.label == "Uitloggen").click()
     app.run()
@@ -79,7 +79,7 @@ def test_a_right_password_logs_in_shows_who_and_uitloggen_ends_it(url):
     assert "U bent uitgelogd" in app.info[0].value
     with get_sessionmaker(url)() as session:
         assert all(row.ended_at is not None for row in session.scalars(select(LoginSession)))
-    assert [action for _actor, action in audit(url)][-2:] == ["login_ok", "logout"]
+    assert [action for _actor, action in audit(url)][-3:] == ["login_ok", "viewed", "logout"]
 
 
 def test_a_wrong_password_and_an_unknown_address_get_the_same_message(url):
