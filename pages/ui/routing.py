@@ -40,7 +40,14 @@ class StaffPage:
     section: str
 
 
-STAFF_PAGES: tuple[StaffPage, ...] = ()
+STAFF_PAGES: tuple[StaffPage, ...] = (
+    StaffPage(
+        "pages/users.py", "Gebruikers", ":material/group:", "gebruikers", ("beheerder",), "Beheer"
+    ),
+    StaffPage(
+        "pages/audit_log.py", "Logboek", ":material/history:", "logboek", ("beheerder",), "Beheer"
+    ),
+)
 """Every page behind the login. Its file calls ``pages.ui.access.require(url_path, roles)``
 through :func:`require`."""
 SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,59}")
