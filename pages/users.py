@@ -41,6 +41,7 @@ REFUSALS = (UserError, UnknownUser, PasswordRejected, UnknownKoploper, AccessDen
 FLASH = "km_users_flash"
 SEEN = "km_users_seen"
 """Per e-mail address, the version of the account the page showed (and the widgets hold)."""
+MEANWHILE = "km_users_meanwhile"
 ADD_FORM = "km_users_add_form"
 """A number in the add form's widget keys: raised after a success, so the form is empty again."""
 
@@ -55,11 +56,14 @@ def attempt(email: str, change: Callable[[Session], Account | None]) -> Account 
         with get_sessionmaker().begin() as session:
             return change(session)
     except ChangedMeanwhile as problem:
-        seen().pop(email, None)  # show the account as it is now at the next run
-        st.error(plain(str(problem)), icon=":material/sync_problem:")
+        meanwhile = str(problem)
     except REFUSALS as problem:
         st.error(plain(str(problem)), icon=":material/error:")
-    return False
+        return False
+    # Show the account as it is now, with the message above it; the next try can then work.
+    seen().pop(email, None)
+    st.session_state[MEANWHILE] = meanwhile
+    st.rerun()
 
 
 def done(message: str, email: str, account: Account | None) -> None:
@@ -94,6 +98,9 @@ st.write(
 flash = st.session_state.pop(FLASH, None)
 if flash:
     st.success(plain(flash), icon=":material/check_circle:")
+meanwhile = st.session_state.pop(MEANWHILE, None)
+if meanwhile:
+    st.error(plain(meanwhile), icon=":material/sync_problem:")
 
 
 def koplopers_text(slugs: tuple[str, ...]) -> str:
