@@ -1,4 +1,4 @@
-"""Command line: ``python -m db init | seed-demo | remove-demo | open-wave | wave-dates | …``."""
+"""Command line: ``python -m db init | seed-demo | open-wave | wave-dates | koploper | user …``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from db.access import command_line
+from db.audit import record
 from db.contacts import (
     ContactError,
     UnknownKoploper,
@@ -21,6 +22,7 @@ from db.contacts import (
 from db.engine import DatabaseUnavailable, describe, get_engine, get_sessionmaker, is_sqlite
 from db.responses import count_demo, delete_demo
 from db.setup import init_database
+from db.user_commands import add_user_commands
 from surveys.definition import DefinitionError
 
 
@@ -34,8 +36,7 @@ def _init(_args: argparse.Namespace) -> int:
 
 
 def _seed_demo(args: argparse.Namespace) -> int:
-    from db.access import command_line
-    from db.demo import seed_demo
+    from db.demo import DemoAccount, seed_demo, seed_demo_accounts
 
     engine = get_engine()
     if not is_sqlite(engine) and not args.yes:
@@ -50,38 +51,65 @@ def _seed_demo(args: argparse.Namespace) -> int:
         print("Fout: --min moet minstens 1 zijn en niet groter dan --max.", file=sys.stderr)
         return 2
     init_database()
+    added = 0
+    accounts: list[DemoAccount] = []
     with get_sessionmaker().begin() as session:
         # Before the demo opens T2: an open wave needs someone respondents can ask.
         filled = fill_demo_contacts(session)
         if filled:
             print(f"Voorbeeldcontactgegevens (demo) ingevuld bij {filled} koplopers.")
+        accounts = seed_demo_accounts(session, command_line())
         existing = count_demo(session, command_line())
         if existing and not args.replace:
             print(
                 f"Er staan al {existing} demo-antwoorden in de database; niets gedaan "
                 "(gebruik --replace om ze opnieuw te maken)."
             )
-            return 0
-        if existing:
-            print(f"{delete_demo(session)} oude demo-antwoorden verwijderd.")
-        print("Demogegevens maken voor alle koplopers (T0 en T1)…")
-        added = seed_demo(
-            session,
-            sizes=(args.min, args.max),
-            progress=lambda message: print("  " + message, flush=True),
-        )
-    print(f"Klaar: {added} demo-antwoorden toegevoegd. Meting T2 staat 30 dagen open.")
+        else:
+            if existing:
+                print(f"{delete_demo(session)} oude demo-antwoorden verwijderd.")
+            print("Demogegevens maken voor alle koplopers (T0 en T1)…")
+            added = seed_demo(
+                session,
+                sizes=(args.min, args.max),
+                progress=lambda message: print("  " + message, flush=True),
+            )
+        if added or accounts or filled:
+            record(
+                session,
+                command_line(),
+                "demo_seeded",
+                detail=f"{added} demo-antwoorden, {len(accounts)} demo-accounts",
+            )
+    if added:
+        print(f"Klaar: {added} demo-antwoorden toegevoegd. Meting T2 staat 30 dagen open.")
+    if accounts:
+        # Printed once, when made; the same fixed passwords are in the README.
+        print("Demo-accounts (alleen voor een demonstratie; remove-demo verwijdert ze):")
+        for account in accounts:
+            where = f" ({', '.join(account.koplopers)})" if account.koplopers else ""
+            print(f"  {account.role}{where}: {account.email}  wachtwoord: {account.password}")
     return 0
 
 
 def _remove_demo(_args: argparse.Namespace) -> int:
+    from db.demo import remove_demo_accounts
+
     init_database()
     with get_sessionmaker().begin() as session:
         removed = delete_demo(session)
         cleared = clear_demo_contacts(session)
+        accounts = remove_demo_accounts(session, command_line())
         still_open = open_waves_without_contact(session)
+        record(
+            session,
+            command_line(),
+            "demo_removed",
+            detail=f"{removed} demo-antwoorden, {accounts} demo-accounts",
+        )
     print(f"{removed} demo-antwoorden verwijderd.")
     print(f"Voorbeeldcontactgegevens (demo) verwijderd bij {cleared} koplopers.")
+    print(f"{accounts} demo-accounts verwijderd.")
     for slug, code in still_open:
         print(
             f"Let op: meting {code} van {slug} staat open zonder contactgegevens. Vul ze in met "
@@ -216,15 +244,17 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "init", help="maak of werk de database bij en laad referentiegegevens"
     ).set_defaults(run=_init)
-    seed = commands.add_parser("seed-demo", help="vul synthetische demo-antwoorden")
+    seed = commands.add_parser(
+        "seed-demo", help="vul synthetische demo-antwoorden en maak demo-accounts"
+    )
     seed.add_argument("--replace", action="store_true", help="vervang bestaande demo-antwoorden")
     seed.add_argument("--yes", action="store_true", help="ook in een niet-SQLite-database")
     seed.add_argument("--min", type=int, default=150, help="minimaal aantal per groep (150)")
     seed.add_argument("--max", type=int, default=300, help="maximaal aantal per groep (300)")
     seed.set_defaults(run=_seed_demo)
-    commands.add_parser("remove-demo", help="verwijder alle demo-antwoorden").set_defaults(
-        run=_remove_demo
-    )
+    commands.add_parser(
+        "remove-demo", help="verwijder alle demo-antwoorden en demo-accounts"
+    ).set_defaults(run=_remove_demo)
     opener = commands.add_parser("open-wave", help="open een meting voor veldwerk")
     opener.add_argument("koploper", help="slug van de koploper, bijv. almere")
     opener.add_argument("wave", help="code van de meting, bijv. T2")
@@ -263,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     exporter.add_argument("--koploper", help="alleen deze koploper (slug)")
     exporter.add_argument("--no-demo", action="store_true", help="demo-antwoorden weglaten")
     exporter.set_defaults(run=_export)
+    add_user_commands(commands)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from db.access import Viewer, require_admin
+from db.access import ROLE_NAMES, Viewer, require_admin
 from db.models import AuditEvent
-from surveys.clock import utcnow
+from surveys.clock import dutch_time, utcnow
 
 ACTIONS: dict[str, str] = {
     "login_ok": "Ingelogd",
@@ -88,9 +88,14 @@ def read_log(
     actor: str | None = None,
     actions: list[str] | None = None,
     koploper: str | None = None,
+    outcome: str | None = None,
     limit: int = 10_000,
 ) -> pd.DataFrame:
-    """The newest lines first, filtered; beheerder only. ``actor`` matches part of the e-mail."""
+    """The newest lines first, filtered; beheerder only. ``actor`` matches part of the e-mail.
+
+    ``koploper`` also finds lines about several koplopers ("tilburg,breda", as a user's koplopers
+    are written).
+    """
     require_admin(viewer)
     query = select(*(getattr(AuditEvent, name) for name in LOG_COLUMNS))
     if since is not None:
@@ -102,6 +107,44 @@ def read_log(
     if actions:
         query = query.where(AuditEvent.action.in_(actions))
     if koploper:
-        query = query.where(AuditEvent.koploper == koploper)
+        column = AuditEvent.koploper
+        query = query.where(
+            or_(
+                column == koploper,
+                column.startswith(koploper + ",", autoescape=True),
+                column.endswith("," + koploper, autoescape=True),
+                column.contains("," + koploper + ",", autoescape=True),
+            )
+        )
+    if outcome:
+        query = query.where(AuditEvent.outcome == outcome)
     rows = session.execute(query.order_by(AuditEvent.id.desc()).limit(limit)).all()
     return pd.DataFrame(rows, columns=LOG_COLUMNS)
+
+
+LOG_HEADERS = {
+    "at": "Tijd",
+    "actor": "Wie",
+    "role": "Rol",
+    "action": "Gebeurtenis",
+    "koploper": "Koploper",
+    "outcome": "Uitkomst",
+    "detail": "Toelichting",
+}
+
+
+def log_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`read_log`'s lines for people: Dutch headers and names, Dutch clock times."""
+    table = pd.DataFrame(
+        {
+            "at": [dutch_time(moment).strftime("%Y-%m-%d %H:%M:%S") for moment in frame["at"]],
+            "actor": frame["actor"],
+            "role": [ROLE_NAMES.get(role, role or "") for role in frame["role"]],
+            "action": [ACTIONS.get(action, action) for action in frame["action"]],
+            "koploper": frame["koploper"].fillna(""),
+            "outcome": [OUTCOMES.get(outcome, outcome) for outcome in frame["outcome"]],
+            "detail": frame["detail"].fillna(""),
+        },
+        columns=LOG_COLUMNS,
+    )
+    return table.rename(columns=LOG_HEADERS)

@@ -1,6 +1,8 @@
 """Synthetic demo responses, so a newcomer sees a working product before any fieldwork.
 
 Every demo response is marked ``is_demo`` (the app shows a banner) and one command removes them all.
+``seed-demo`` also makes one demo account per role (:data:`DEMO_ACCOUNTS`, their fixed passwords
+in the README); ``remove-demo`` removes them with the rest.
 The answers come from the one generator, ``surveys.synthetic``, drawn from the stored questionnaire
 version they are filed under, so each passes the respondent check. Figures are realistic, not
 real: awareness of independent client support about 25-35 % at the baseline, rising at most
@@ -13,17 +15,50 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Koploper, Wave
+from db.access import Viewer
+from db.models import Koploper, User, Wave
 from db.questionnaires import latest_version
 from db.responses import NewResponse, insert_responses
+from db.users import add_user, remove_user
 from surveys.definition import Questionnaire, from_stored
 from surveys.synthetic import Koplopers, draw_koplopers, generate
 
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    role: str
+    koplopers: tuple[str, ...]
+    password: str
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount(
+        "beheerder@demo.koplopermonitor.nl", "beheerder", (), "tulp lantaarn zeilboot zeven"
+    ),
+    DemoAccount(
+        "onderzoeker@demo.koplopermonitor.nl", "onderzoeker", (), "kompas regenjas biljart oker"
+    ),
+    DemoAccount(
+        "gemeente-tilburg@demo.koplopermonitor.nl",
+        "gemeente",
+        ("tilburg",),
+        "molen pinda fluitketel zand",
+    ),
+    DemoAccount(
+        "adviesraad-tilburg@demo.koplopermonitor.nl",
+        "adviesraad",
+        ("tilburg",),
+        "schelp trompet veldkers blauw",
+    ),
+)
+"""One account per role, fixed and public (README): for a demonstration, never for real data."""
 DEMO_WAVES = ("T0", "T1")
 OPEN_WAVE = "T2"
 OPEN_DAYS = 30
@@ -129,3 +164,36 @@ def seed_demo(
         progress(f"[{number + 1}/{len(koplopers)}] {koploper.name}")
     session.flush()
     return added
+
+
+def seed_demo_accounts(session: Session, actor: Viewer) -> list[DemoAccount]:
+    """Make the demo accounts that are missing; returns those made now (to print once).
+
+    An address already in use (a demo account from before, or a real one) is left as it is.
+    """
+    existing = set(
+        session.scalars(select(User.email).where(User.email.in_([a.email for a in DEMO_ACCOUNTS])))
+    )
+    made = []
+    for account in DEMO_ACCOUNTS:
+        if account.email in existing:
+            continue
+        add_user(
+            session,
+            actor,
+            account.email,
+            account.role,
+            account.koplopers,
+            password=account.password,
+            is_demo=True,
+        )
+        made.append(account)
+    return made
+
+
+def remove_demo_accounts(session: Session, actor: Viewer) -> int:
+    """Remove every account marked demo; returns how many."""
+    emails = list(session.scalars(select(User.email).where(User.is_demo.is_(True))))
+    for email in emails:
+        remove_user(session, actor, email)
+    return len(emails)

@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from db.access import ROLE_NAMES, Viewer, require_admin
 from db.audit import record
 from db.contacts import EMAIL, MAX_EMAIL, find_koploper
-from db.models import LoginSession, LoginThrottle, User
+from db.models import Koploper, LoginSession, LoginThrottle, User
 from db.passwords import check_strength, hash_password
 from surveys.clock import utcnow
 
@@ -145,6 +145,29 @@ def end_sessions(session: Session, user: User) -> None:
     )
 
 
+def check_new_user(
+    session: Session,
+    actor: Viewer,
+    email: str,
+    role: str,
+    koplopers: Sequence[str] = (),
+    *,
+    free_text: bool = False,
+) -> tuple[str, list[Koploper]]:
+    """What :func:`add_user` checks before the password; writes nothing.
+
+    ``python -m db user add`` calls it first, so nobody types a password twice for an account
+    that would be refused anyway. Returns the normalised e-mail address and the koplopers.
+    """
+    require_admin(actor)
+    email = normalise_email(email)
+    _check_role(role, koplopers, free_text)
+    found = [find_koploper(session, slug.strip().lower()) for slug in dict.fromkeys(koplopers)]
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise UserError(f"Er is al een gebruiker met e-mailadres {email}.")
+    return email, found
+
+
 def add_user(
     session: Session,
     actor: Viewer,
@@ -157,12 +180,7 @@ def add_user(
     is_demo: bool = False,
 ) -> Account:
     """A new account. Without a password it can log in only by single sign-on (an invitation)."""
-    require_admin(actor)
-    email = normalise_email(email)
-    _check_role(role, koplopers, free_text)
-    found = [find_koploper(session, slug.strip().lower()) for slug in dict.fromkeys(koplopers)]
-    if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise UserError(f"Er is al een gebruiker met e-mailadres {email}.")
+    email, found = check_new_user(session, actor, email, role, koplopers, free_text=free_text)
     if password is not None:
         check_strength(password, email)
     user = User(
@@ -290,3 +308,9 @@ def remove_user(
 def demo_accounts_exist(session: Session) -> bool:
     """Whether ``seed-demo`` made accounts here (the login page then points to the README)."""
     return session.scalar(select(User.id).where(User.is_demo.is_(True)).limit(1)) is not None
+
+
+def koploper_names(session: Session) -> dict[str, str]:
+    """Every koploper's slug and name, by name: the choices of the Gebruikers page."""
+    rows = session.execute(select(Koploper.slug, Koploper.name).order_by(Koploper.name))
+    return {slug: name for slug, name in rows}

@@ -29,3 +29,16 @@ def dutch_day(moment: dt.datetime | None = None) -> dt.date:
 def dutch_date(day: dt.date) -> str:
     """A date as Dutch readers write it, d-m-jjjj: 5-3-2026."""
     return f"{day.day}-{day.month}-{day.year}"
+
+
+def dutch_time(moment: dt.datetime) -> dt.datetime:
+    """``moment`` (naive means UTC, as stored) as the time on a Dutch clock."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(AMSTERDAM)
+
+
+def start_of_dutch_day(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day`` in the Netherlands, as the naive UTC time stored."""
+    midnight = dt.datetime.combine(day, dt.time(0), tzinfo=AMSTERDAM)
+    return midnight.astimezone(dt.UTC).replace(tzinfo=None)

@@ -44,6 +44,12 @@ STAFF_PAGES: tuple[StaffPage, ...] = (
     StaffPage(
         "pages/fieldwork.py", "Veldwerk", ":material/fact_check:", "veldwerk", EVERYONE, "Werk"
     ),
+    StaffPage(
+        "pages/users.py", "Gebruikers", ":material/group:", "gebruikers", ("beheerder",), "Beheer"
+    ),
+    StaffPage(
+        "pages/audit_log.py", "Logboek", ":material/history:", "logboek", ("beheerder",), "Beheer"
+    ),
 )
 """Every page behind the login. Its file calls ``pages.ui.access.require(url_path, roles)``
 through :func:`require`."""

@@ -1,0 +1,150 @@
+"""The page Logboek through AppTest: filters, Dutch clock times, a CSV that Dutch Excel opens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from db.access import command_line
+from db.audit import read_log, record
+from db.engine import get_sessionmaker
+from db.setup import init_database
+from surveys.clock import dutch_day, dutch_time, utcnow
+from tests.pages.accounts import logged_in
+
+APP = str(Path(__file__).parents[2] / "streamlit_app.py")
+HEADERS = ["Tijd", "Wie", "Rol", "Gebeurtenis", "Koploper", "Uitkomst", "Toelichting"]
+NOW = utcnow().replace(microsecond=0)
+RECENT = NOW - dt.timedelta(hours=2)
+OLD = NOW - dt.timedelta(days=40)
+
+
+@pytest.fixture
+def url(sqlite_url, monkeypatch) -> str:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    init_database(sqlite_url)
+    with get_sessionmaker(sqlite_url).begin() as session:
+        record(
+            session,
+            "pl@tilburg.example",
+            "login_failed",
+            outcome="failed",
+            role="gemeente",
+            at=RECENT,
+        )
+        record(
+            session,
+            command_line(),
+            "user_created",
+            koploper="breda,tilburg",
+            detail='=HYPERLINK("http://x")',
+            at=RECENT + dt.timedelta(minutes=1),
+        )
+        record(session, "pl@breda.example", "login_ok", koploper="breda", at=OLD)
+    return sqlite_url
+
+
+@pytest.fixture
+def files(monkeypatch) -> list[tuple[bytes, str, str | None]]:
+    """What the page hands to Streamlit for download: (data, mimetype, file name)."""
+    kept: list[tuple[bytes, str, str | None]] = []
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, path_or_data, mimetype, kind, filename=None):
+        kept.append((path_or_data, mimetype, filename))
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    return kept
+
+
+def logbook(url: str) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=30)
+    logged_in(app, url, "beheerder", email="beheer@movisie.example")
+    app.run()
+    app.switch_page("pages/audit_log.py")
+    app.run()
+    assert not app.exception
+    return app
+
+
+def table(app: AppTest) -> pd.DataFrame:
+    return app.dataframe[0].value
+
+
+def widget(elements, label: str):
+    return next(e for e in elements if e.label == label)
+
+
+def test_newest_first_in_dutch_with_dutch_clock_times_and_the_last_30_days(url):
+    app = logbook(url)
+    assert app.title[0].value == "Logboek"
+    lines = table(app)
+    assert list(lines.columns) == HEADERS
+    assert lines["Gebeurtenis"].tolist() == [
+        "Ingelogd",  # the beheerder of this test: account made, then logged in
+        "Gebruiker aangemaakt",
+        "Gebruiker aangemaakt",
+        "Inloggen mislukt",
+    ]
+    failed = lines.iloc[-1]
+    assert failed["Tijd"] == dutch_time(RECENT).strftime("%Y-%m-%d %H:%M:%S")
+    assert failed["Wie"] == "pl@tilburg.example"
+    assert failed["Rol"] == "Gemeente (projectleider of beleidsadviseur)"
+    assert failed["Uitkomst"] == "mislukt"
+    assert "pl@breda.example" not in set(lines["Wie"])  # 40 days ago: before the period
+
+
+def test_the_filters_narrow_the_lines(url):
+    app = logbook(url)
+    widget(app.date_input, "Van").set_value(dutch_day() - dt.timedelta(days=45)).run()
+    assert "pl@breda.example" in set(table(app)["Wie"])
+
+    widget(app.text_input, "E-mailadres bevat").input("TILBURG").run()
+    assert table(app)["Wie"].tolist() == ["pl@tilburg.example"]
+    widget(app.text_input, "E-mailadres bevat").input("").run()
+
+    widget(app.multiselect, "Soort gebeurtenis").select("login_failed").select("login_ok").run()
+    assert table(app)["Gebeurtenis"].tolist() == ["Ingelogd", "Ingelogd", "Inloggen mislukt"]
+    widget(app.selectbox, "Uitkomst").select("failed").run()
+    assert table(app)["Wie"].tolist() == ["pl@tilburg.example"]
+    widget(app.selectbox, "Uitkomst").select(None).run()
+    widget(app.multiselect, "Soort gebeurtenis").set_value([]).run()
+
+    widget(app.selectbox, "Koploper").select("tilburg").run()
+    assert table(app)["Gebeurtenis"].tolist() == ["Gebruiker aangemaakt"]  # breda,tilburg
+    widget(app.selectbox, "Koploper").select("breda").run()
+    assert table(app)["Gebeurtenis"].tolist() == ["Ingelogd", "Gebruiker aangemaakt"]
+
+    widget(app.date_input, "Van").set_value(dutch_day()).run()
+    widget(app.date_input, "Tot en met").set_value(dutch_day() - dt.timedelta(days=1)).run()
+    assert "ligt na" in app.error[0].value and not app.dataframe
+
+
+def test_the_csv_opens_in_dutch_excel_is_formula_safe_and_its_download_is_logged(url, files):
+    app = logbook(url)
+    data, mimetype, name = files[-1]
+    assert name == f"koplopermonitor-logboek-{dutch_day().isoformat()}.csv"
+    assert mimetype.startswith("text/csv")
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
+    assert b";" in data.splitlines()[0]
+    back = pd.read_csv(io.BytesIO(data), sep=";", encoding="utf-8-sig", dtype=str)
+    assert list(back.columns) == HEADERS
+    shown = table(app)
+    assert back["Tijd"].tolist() == shown["Tijd"].tolist()
+    assert back.drop(columns="Toelichting").fillna("").equals(shown.drop(columns="Toelichting"))
+    created = back[back["Koploper"] == "breda,tilburg"].iloc[0]
+    assert created["Toelichting"] == '\'=HYPERLINK("http://x")'
+
+    app.get("download_button")[0].click().run()
+    assert not app.exception
+    with get_sessionmaker(url)() as session:
+        downloads = read_log(session, command_line(), actions=["download"])
+    assert downloads["detail"].tolist() == ["logboek csv"]
+    assert downloads["actor"].tolist() == ["beheer@movisie.example"]
