@@ -8,10 +8,10 @@ instead of overwriting theirs. No password is ever shown, and nothing typed is r
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.orm import Session
 
 from db.access import ROLE_NAMES, AccessDenied
 from db.contacts import UnknownKoploper
@@ -50,7 +50,7 @@ def seen() -> dict[str, int]:
     return st.session_state.setdefault(SEEN, {})
 
 
-def attempt(email: str, change: Callable[[Session], Account | None]) -> Account | None | bool:
+def attempt(email: str, change: Callable[[Any], Account | None]) -> Account | None | bool:
     """Run one change in one transaction; on a refusal show it and return False."""
     try:
         with get_sessionmaker().begin() as session:

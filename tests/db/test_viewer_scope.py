@@ -141,6 +141,12 @@ NOT_DATA: dict[str, str] = {
     "db.submit.submit_response": "writes",
     "db.demo.demo_responses": "builds demo responses; no database",
     "db.demo.seed_demo": "writes demo data",
+    "db.demo.seed_demo_accounts": "writes the demo accounts (require_admin(actor))",
+    "db.demo.remove_demo_accounts": "deletes the demo accounts (require_admin(actor))",
+    "db.audit.log_table": "pure: Dutch headers for read_log lines (read_log checks the viewer)",
+    "db.user_commands.add_user_commands": "command line: adds argparse parsers",
+    "db.users.check_new_user": "checks input for a new account; reads only koploper slugs",
+    "db.users.koploper_names": "public reference data: koploper slugs and names",
     # exports that only write what a scoped function returned
     "db.export.codebook_entries": "the definitions of the versions a scoped frame names",
     "db.export.write_export": "writes a frame that responses_wide scoped already",
