@@ -21,7 +21,7 @@ if current is not None:
         st.text("Koploper(s): " + ", ".join(sorted(current.koploper_slugs)))
     if st.button("Uitloggen", icon=":material/logout:", type="primary"):
         access.log_out_here()
-        st.rerun()
+        st.switch_page("pages/start.py")
     st.stop()
 
 st.title("Inloggen")

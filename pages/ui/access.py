@@ -195,7 +195,7 @@ def sidebar(current: Viewer | None) -> None:
         st.text(f"{current.email}\n{current.role_name}")
         if st.button("Uitloggen", icon=":material/logout:", key="km-logout"):
             log_out_here()
-            st.rerun()
+            st.switch_page(routing.START)
 
 
 def require_page(url_path: str) -> Viewer:

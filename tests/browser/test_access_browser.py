@@ -1,4 +1,4 @@
-"""Who may see what, in Chromium: logging in by keyboard, Geen toegang by every address, the lock.
+"""Who may see what, in Chromium: the demo accounts log in by keyboard; Geen toegang; the lock.
 
 One server on its own SQLite database with accounts of each role; every test uses its own
 browser context (a browser session of its own).
@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from db.access import command_line
+from db.demo import DEMO_ACCOUNTS, seed_demo_accounts
 from db.engine import get_sessionmaker
 from db.models import AuditEvent
 from db.setup import init_database
@@ -21,8 +22,8 @@ from tests.browser.launch import streamlit_server
 
 pytestmark = pytest.mark.browser
 
-TILBURG = "projectleider@tilburg.example"
-ADMIN = "beheer@movisie.example"
+DEMO = {account.role: account for account in DEMO_ACCOUNTS}
+TILBURG, ADMIN = DEMO["gemeente"], DEMO["beheerder"]
 LOCKED = "adviesraad@tilburg.example"
 PASSWORD = "vier losse woorden paard"
 
@@ -32,9 +33,8 @@ def database(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('access') / 'app.db'}"
     init_database(url)
     with get_sessionmaker(url).begin() as session:
-        add_user(session, command_line(), TILBURG, "gemeente", ["tilburg"], password=PASSWORD)
+        seed_demo_accounts(session, command_line())  # the accounts the README lists
         add_user(session, command_line(), LOCKED, "adviesraad", ["tilburg"], password=PASSWORD)
-        add_user(session, command_line(), ADMIN, "beheerder", password=PASSWORD)
     return url
 
 
@@ -75,7 +75,7 @@ def test_the_login_page_is_dutch_accessible_and_works_by_keyboard_across_a_reloa
     settle(tab)
     assert tab.evaluate("document.documentElement.lang") == "nl"
     assert axe_violations(tab) == []
-    log_in_by_keyboard(tab, app_server, TILBURG, PASSWORD)
+    log_in_by_keyboard(tab, app_server, TILBURG.email, TILBURG.password)
     expect(tab.get_by_role("heading", name="Veldwerk")).to_be_visible(timeout=15000)
     tab.reload()  # a reload is a new Streamlit session: the session cookie keeps the login
     tab.get_by_role("heading", name="Veldwerk").wait_for(timeout=20000)
@@ -106,7 +106,7 @@ def test_not_logged_in_every_page_behind_the_login_says_geen_toegang(tab, app_se
 def test_the_tilburg_account_gets_geen_toegang_for_breda_by_every_address(
     tab, app_server, database
 ):
-    log_in_by_keyboard(tab, app_server, TILBURG, PASSWORD)
+    log_in_by_keyboard(tab, app_server, TILBURG.email, TILBURG.password)
     expect(tab.get_by_role("heading", name="Veldwerk")).to_be_visible(timeout=15000)
     before = len(audit(database, "access_denied"))
     for page in STAFF_PAGES:
@@ -117,8 +117,13 @@ def test_the_tilburg_account_gets_geen_toegang_for_breda_by_every_address(
             assert "Breda" not in tab.inner_text("[data-testid='stMain']"), address
     denied = audit(database, "access_denied")[before:]
     assert len(denied) == 2 * len(STAFF_PAGES)
-    assert {event.actor for event in denied} == {TILBURG}
-    assert {event.koploper for event in denied} == {"breda"}
+    assert {event.actor for event in denied} == {TILBURG.email}
+    expected = [
+        "breda" if "gemeente" in page.roles else None  # else refused by role, before the slug
+        for page in STAFF_PAGES
+        for _ in range(2)
+    ]
+    assert [event.koploper for event in denied] == expected
     menu = tab.locator("[data-testid='stSidebar']").inner_text()
     for page in STAFF_PAGES:
         assert (page.title in menu) == ("gemeente" in page.roles), page.title
@@ -134,7 +139,7 @@ def test_five_wrong_passwords_lock_the_right_one_out_and_the_beheerder_sees_it_i
     expect(tab.get_by_text("tijdelijk geblokkeerd")).to_be_visible()
     assert tab.get_by_role("button", name="Uitloggen").count() == 0
     tab.context.clear_cookies()
-    log_in_by_keyboard(tab, app_server, ADMIN, PASSWORD)
+    log_in_by_keyboard(tab, app_server, ADMIN.email, ADMIN.password)
     expect(tab.get_by_role("heading", name="Veldwerk")).to_be_visible(timeout=15000)
     tab.locator("[data-testid='stSidebar']").get_by_role("link", name="Logboek").click()
     tab.get_by_role("heading", name="Logboek").wait_for(timeout=20000)
