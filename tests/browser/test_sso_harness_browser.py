@@ -106,3 +106,15 @@ def test_login_through_the_provider_form_and_logout(sso_app, page):
     lines = page.locator('[data-testid="stText"]').all_inner_texts()
     assert lines == ["configured=True", "nobody logged in"]
     assert "_streamlit_user" not in {c["name"] for c in page.context.cookies(base)}
+
+    # Denying at the provider brings the user back to the app, still logged out.
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(re.compile(rf"^{re.escape(issuer)}/oauth2/authorize\?"), timeout=15000)
+    page.locator('button[name="action"][value="deny"]').click()
+    page.wait_for_url(f"{base}/", timeout=15000)
+    page.get_by_role("button", name="Inloggen").wait_for(timeout=15000)
+    assert page.locator('[data-testid="stText"]').all_inner_texts() == [
+        "configured=True",
+        "nobody logged in",
+    ]
+    assert "access_denied" in sso_app["log"].read_text()
