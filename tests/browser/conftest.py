@@ -29,13 +29,19 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory, in_ci: bool) -> Iterator[dict]:
-    """A Streamlit server on its own SQLite database, with wave T2 of Almere open."""
+def chromium(in_ci: bool) -> str:
+    """Chromium's path; skips (fails under CI=true) when it is not installed."""
     if not Path(CHROMIUM).exists():
         missing = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
         if in_ci:
             pytest.fail(f"{missing}: under CI=true the browser tests must run")
         pytest.skip(f"{missing}; browser tests skipped")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory, chromium) -> Iterator[dict]:
+    """A Streamlit server on its own SQLite database, with wave T2 of Almere open."""
     folder = tmp_path_factory.mktemp("browser-db")
     url = f"sqlite:///{folder / 'app.db'}"
     init_database(url)
@@ -48,12 +54,12 @@ def server(tmp_path_factory, in_ci: bool) -> Iterator[dict]:
 
 
 @pytest.fixture(scope="session")
-def browser(server):
+def browser(chromium):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
+            executable_path=chromium,
             args=[
                 "--no-sandbox",
                 "--disable-gpu",

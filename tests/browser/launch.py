@@ -1,14 +1,21 @@
-"""Start a real ``streamlit run`` of the app on a database of the test's choosing."""
+"""Start a real ``streamlit run`` of the app on a database of the test's choosing.
+
+``secrets=`` gives the server its own secrets (e.g. an ``[auth]`` section for ``st.login``) in a
+temporary ``secrets.toml`` passed with ``--secrets.files``: the repo's ``.streamlit/`` is never
+written, and a developer's own ``.streamlit/secrets.toml`` is then not read.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,10 +28,60 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def secrets_toml(secrets: Mapping[str, Mapping[str, object]]) -> str:
+    """TOML for ``{section: {key: value}}`` with str/bool/int/float values (what [auth] needs)."""
+    lines: list[str] = []
+    for section, values in secrets.items():
+        lines.append(f"[{section}]")
+        for key, value in values.items():
+            if isinstance(value, bool):
+                lines.append(f"{key} = {'true' if value else 'false'}")
+            elif isinstance(value, int | float | str):
+                lines.append(f"{key} = {json.dumps(value)}")  # a JSON string is a TOML string
+            else:
+                raise TypeError(f"secrets_toml: unsupported value for {section}.{key}")
+        lines.append("")
+    return "\n".join(lines)
+
+
 @contextmanager
-def streamlit_server(database_url: str, log_path: Path, **env: str) -> Iterator[str]:
-    """A fresh server process (nobody has visited it yet); yields its base URL."""
-    port = free_port()
+def streamlit_server(
+    database_url: str | None,
+    log_path: Path,
+    *,
+    script: Path | str = "streamlit_app.py",
+    port: int | None = None,
+    secrets: Mapping[str, Mapping[str, object]] | None = None,
+    **env: str,
+) -> Iterator[str]:
+    """A fresh server process (nobody has visited it yet); yields its base URL.
+
+    ``script`` runs instead of the app (cwd stays the repo, so its ``.streamlit/config.toml``
+    applies); ``port`` fixes the port (when an ``[auth]`` redirect_uri must name it beforehand);
+    ``secrets`` replaces all secrets files by one temporary ``secrets.toml``.
+    """
+    port = port or free_port()
+    options = []
+    with tempfile.TemporaryDirectory(prefix="streamlit-secrets-") as folder:
+        if secrets is not None:
+            secrets_file = Path(folder) / "secrets.toml"
+            secrets_file.write_text(secrets_toml(secrets), encoding="utf-8")
+            secrets_file.chmod(0o600)
+            options += ["--secrets.files", str(secrets_file)]
+        with _process(database_url, log_path, script, port, options, env) as base:
+            yield base
+
+
+@contextmanager
+def _process(
+    database_url: str | None,
+    log_path: Path,
+    script: Path | str,
+    port: int,
+    options: list[str],
+    env: Mapping[str, str],
+) -> Iterator[str]:
+    database = {} if database_url is None else {"DATABASE_URL": database_url}
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [
@@ -32,7 +89,7 @@ def streamlit_server(database_url: str, log_path: Path, **env: str) -> Iterator[
                 "-m",
                 "streamlit",
                 "run",
-                "streamlit_app.py",
+                str(script),
                 "--server.port",
                 str(port),
                 "--server.address",
@@ -41,9 +98,10 @@ def streamlit_server(database_url: str, log_path: Path, **env: str) -> Iterator[
                 "true",
                 "--browser.gatherUsageStats",
                 "false",
+                *options,
             ],
             cwd=ROOT,
-            env={**os.environ, "DATABASE_URL": database_url, **env},
+            env={**os.environ, **database, **env},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
