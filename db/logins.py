@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.access import AccessDenied, Viewer
 from db.audit import record
-from db.models import LoginSession, LoginThrottle, User
+from db.models import AuditEvent, LoginSession, LoginThrottle, User
 from db.passwords import hash_password, needs_rehash, verify
 from db.users import viewer_of
 from surveys.clock import utcnow
@@ -213,19 +213,50 @@ def current_viewer(
 
 @dataclass(frozen=True)
 class Identity:
-    """Who the OpenID provider says someone is."""
+    """Who the OpenID provider says someone is, and when it authenticated them."""
 
     issuer: str
     subject: str
     email: str | None = None
+    authenticated_at: dt.datetime | None = None
+    """``auth_time`` (or ``iat``) of the ID token, naive UTC: one sign-on, one login."""
+
+    @property
+    def login_key(self) -> str:
+        """Stands for this one sign-on in ``login_sessions`` (as a local login's token does)."""
+        moment = self.authenticated_at.isoformat() if self.authenticated_at else ""
+        return f"sso\n{self.issuer}\n{self.subject}\n{moment}"
 
 
-def single_sign_on(session: Session, identity: Identity, first: bool = True) -> Viewer:
-    """Our account for an identity: matched on issuer and subject, or on an invited e-mail.
+def _refuse_once(session: Session, actor: str, detail: str, role: str | None = None) -> None:
+    """Record a refused sign-on once, not at every page of the same browser visit."""
+    seen = session.scalar(
+        select(AuditEvent.id)
+        .where(
+            AuditEvent.actor == actor[:254],
+            AuditEvent.action == "login_refused",
+            AuditEvent.detail == detail[:500],
+        )
+        .limit(1)
+    )
+    if seen is None:
+        record(session, actor, "login_refused", role=role, outcome="refused", detail=detail)
 
-    An invitation is an account without a single sign-on identity yet; the first login binds the
-    issuer and subject to it. An unknown identity is refused (and, at ``first``, logged).
+
+def single_sign_on(
+    session: Session, identity: Identity, now: dt.datetime | None = None
+) -> tuple[Viewer, str]:
+    """Our account for an identity, and the token of its login; asked at every page run.
+
+    Matched on issuer and subject, or on an invited e-mail address: an invitation is an account
+    without a single sign-on identity yet, and the first login binds issuer and subject to it.
+    One sign-on at the provider is one login here (a ``login_sessions`` row, an audit line); it
+    lasts at most 8 hours, ends when the account is disabled, and an unknown identity is refused
+    with one audit line per sign-on.
     """
+    now = now or utcnow()
+    token = identity.login_key
+    sign_on = f"aanmelding {_hash(token)[:12]}"
     user = _load_user(session, oidc_issuer=identity.issuer, oidc_subject=identity.subject)
     email = (identity.email or "").strip().lower()
     if user is None and email:
@@ -234,27 +265,34 @@ def single_sign_on(session: Session, identity: Identity, first: bool = True) -> 
             invited.oidc_issuer, invited.oidc_subject = identity.issuer, identity.subject
             user = invited
     if user is None:
-        if first:
-            record(
-                session,
-                email or identity.subject,
-                "login_refused",
-                outcome="refused",
-                detail=f"onbekende identiteit via single sign-on ({identity.issuer[:200]})",
-            )
+        _refuse_once(
+            session,
+            email or identity.subject,
+            f"onbekende identiteit via single sign-on ({identity.issuer[:200]}), {sign_on}",
+        )
         raise AccessDenied(UNKNOWN_IDENTITY)
     if user.disabled_at is not None:
-        if first:
-            record(
-                session,
-                user.email,
-                "login_refused",
-                role=user.role,
-                outcome="refused",
-                detail="account uitgeschakeld (single sign-on)",
-            )
+        _refuse_once(
+            session, user.email, f"account uitgeschakeld (single sign-on), {sign_on}", user.role
+        )
         raise SessionEnded(DISABLED)
-    if first:
+    row = session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash(token)))
+    if row is None:
+        started = min(identity.authenticated_at or now, now)
+        if now - started > SESSION_LIFETIME:
+            raise SessionEnded(EXPIRED)
+        session.add(
+            LoginSession(
+                token_hash=_hash(token),
+                user_id=user.id,
+                created_at=started,
+                expires_at=started + SESSION_LIFETIME,
+            )
+        )
         record(session, user.email, "login_ok", role=user.role, detail="single sign-on")
+    elif row.ended_at is not None or row.user_id != user.id:
+        raise SessionEnded(ENDED)
+    elif row.expires_at <= now:
+        raise SessionEnded(EXPIRED)
     session.flush()
-    return viewer_of(user)
+    return viewer_of(user), token

@@ -19,12 +19,22 @@ import streamlit as st
 from db.access import AccessDenied, Viewer
 from db.audit import record
 from db.engine import get_sessionmaker
-from db.logins import Identity, Login, SessionEnded, current_viewer, log_out, resume
+from db.logins import (
+    Identity,
+    Login,
+    SessionEnded,
+    current_viewer,
+    log_out,
+    resume,
+)
 from db.logins import single_sign_on as sso_viewer
-from pages.ui import routing
+from pages.ui import routing, sso
+from surveys.clock import utcnow
 
 STATE = "km_login"
 NOTICE = "km_notice"
+SSO_REFUSED = "km_sso_refused"
+"""(issuer and subject, the Dutch reason, what helps: 'logout' or 'again') of a refused identity."""
 NEXT = "km_next"
 """The page someone wanted before logging in; the login page goes there afterwards."""
 COOKIE = "km_login"
@@ -39,20 +49,43 @@ class Kept:
     user_id: int
     since: dt.datetime
     token: str | None
-    """A local login's token; ``None`` for single sign-on."""
+    """The login's token (for the local session cookie, or standing for one sign-on)."""
+    sso: bool = False
 
 
-def _sso_identity() -> Identity | None:
-    try:
-        user = st.user
-        if not user.is_logged_in:
-            return None
-        issuer, subject = user.get("iss"), user.get("sub")
-    except Exception:  # no [auth] configured: st.user knows nobody
+def _sso_started() -> dt.datetime | None:
+    """When the provider authenticated this person (``auth_time``, else ``iat``), naive UTC."""
+    claims = st.user.to_dict()
+    moment = claims.get("auth_time") or claims.get("iat")
+    if not isinstance(moment, int | float):
         return None
-    if not issuer or not subject:
+    return dt.datetime.fromtimestamp(moment, dt.UTC).replace(tzinfo=None)
+
+
+def _sso_viewer(who: sso.Identity) -> Viewer | None:
+    """Our account for the identity ``st.login`` brought, checked again at every run; or None,
+    with the reason kept to show (the data layer records a refusal once per sign-on)."""
+    started = _sso_started()
+    key = (who.issuer, who.subject, started)
+    refused = st.session_state.get(SSO_REFUSED)
+    if refused is not None and refused[0] == key:
         return None
-    return Identity(str(issuer), str(subject), user.get("email"))
+    refusal: AccessDenied | SessionEnded | None = None
+    with get_sessionmaker().begin() as session:
+        # A refusal is written to the log too: commit either way.
+        try:
+            viewer, token = sso_viewer(
+                session, Identity(who.issuer, who.subject, who.email, started)
+            )
+        except (AccessDenied, SessionEnded) as problem:
+            refusal = problem
+    if refusal is not None:
+        remedy = "logout" if isinstance(refusal, AccessDenied) else "again"
+        st.session_state[SSO_REFUSED] = (key, str(refusal), remedy)
+        st.session_state.pop(STATE, None)
+        return None
+    st.session_state[STATE] = Kept(viewer.user_id or 0, started or utcnow(), token, sso=True)
+    return viewer
 
 
 def _cookie_token() -> str | None:
@@ -63,20 +96,11 @@ def _cookie_token() -> str | None:
 
 
 def _find() -> Viewer | None:
-    identity = _sso_identity()
-    if identity is not None:
-        first = st.session_state.get(STATE) is None
-        try:
-            with get_sessionmaker().begin() as session:
-                viewer = sso_viewer(session, identity, first=first)
-        except (AccessDenied, SessionEnded) as problem:
-            st.session_state[NOTICE] = str(problem)
-            st.session_state.pop(STATE, None)
-            return None
-        st.session_state[STATE] = Kept(viewer.user_id or 0, dt.datetime.min, None)
-        return viewer
+    who = sso.identity()
+    if who is not None:
+        return _sso_viewer(who)
     kept: Kept | None = st.session_state.get(STATE)
-    if kept is not None and kept.token is not None:
+    if kept is not None and kept.token is not None and not kept.sso:
         try:
             with get_sessionmaker()() as session:
                 return current_viewer(session, kept.user_id, kept.since, kept.token)
@@ -114,7 +138,7 @@ def viewer() -> Viewer | None:
 def cookie_script() -> None:
     """Keep the browser's session cookie in step with the login (a constant script of ours)."""
     kept: Kept | None = st.session_state.get(STATE)
-    if kept is not None and kept.token is not None and set(kept.token) <= TOKEN_CHARACTERS:
+    if kept is not None and not kept.sso and kept.token and set(kept.token) <= TOKEN_CHARACTERS:
         secure = "(location.protocol === 'https:' ? '; Secure' : '')"
         value = f"'{COOKIE}={kept.token}; path=/; SameSite=Strict' + {secure}"
     elif _cookie_token() is not None:
@@ -132,7 +156,8 @@ def log_out_here() -> None:
         with get_sessionmaker().begin() as session:
             log_out(session, current, kept.token if kept else None)
     st.session_state[NOTICE] = "U bent uitgelogd."
-    if _sso_identity() is not None:
+    st.session_state.pop(SSO_REFUSED, None)
+    if sso.identity() is not None:
         st.logout()
 
 
@@ -187,6 +212,15 @@ def sidebar(current: Viewer | None) -> None:
     notice = st.session_state.pop(NOTICE, None)
     if notice:
         st.info(notice, icon=":material/info:")
+    refused = st.session_state.get(SSO_REFUSED)
+    if current is None and refused is not None and sso.identity() is not None:
+        _, reason, remedy = refused
+        st.error(reason, icon=":material/block:")
+        if remedy == "again":
+            st.button("Opnieuw inloggen met uw organisatie", on_click=st.login, key="km-sso-again")
+        elif st.button("Afmelden bij uw organisatie", key="km-sso-logout"):
+            st.session_state.pop(SSO_REFUSED, None)
+            st.logout()
     if current is None:
         return
     with st.sidebar:

@@ -268,14 +268,40 @@ def test_removing_a_user_keeps_its_lines_in_the_audit_log(db, tilburg):
 def test_single_sign_on_matches_an_invited_email_once_then_issuer_and_subject(db):
     with db.begin() as session:
         add_user(session, ADMIN, "pl@tilburg.example", "gemeente", ["tilburg"])
-    identity = Identity("http://idp", "sub-1", "PL@tilburg.example")
+    signed_on = utcnow()
+    identity = Identity("http://idp", "sub-1", "PL@tilburg.example", signed_on)
     with db.begin() as session:
-        assert single_sign_on(session, identity).koploper_slugs == {"tilburg"}
-    with db.begin() as session:  # bound now: the e-mail claim no longer matters
-        assert single_sign_on(session, Identity("http://idp", "sub-1", None)).role == "gemeente"
-    with db.begin() as session, pytest.raises(AccessDenied, match="geen account"):
-        single_sign_on(session, Identity("http://idp", "sub-2", "pl@tilburg.example"))
-    assert ("pl@tilburg.example", "login_refused", "refused") in actions(db)
+        viewer, _token = single_sign_on(session, identity)
+    assert viewer.koploper_slugs == {"tilburg"}
+    for _ in range(3):  # every page run asks again; one sign-on is one login in the log
+        with db.begin() as session:  # bound now: the e-mail claim no longer matters
+            viewer, _token = single_sign_on(
+                session, Identity("http://idp", "sub-1", None, signed_on)
+            )
+        assert viewer.role == "gemeente"
+    for _ in range(2):
+        with db.begin() as session, pytest.raises(AccessDenied, match="geen account"):
+            single_sign_on(
+                session, Identity("http://idp", "sub-2", "pl@tilburg.example", signed_on)
+            )
+    log = actions(db)
+    assert log.count(("pl@tilburg.example", "login_ok", "ok")) == 1
+    assert log.count(("pl@tilburg.example", "login_refused", "refused")) == 1
+
+
+def test_a_sign_on_lasts_8_hours_and_ends_when_the_account_is_disabled(db):
+    with db.begin() as session:
+        add_user(session, ADMIN, "pl@tilburg.example", "gemeente", ["tilburg"])
+    signed_on = utcnow() - dt.timedelta(hours=7)
+    identity = Identity("http://idp", "sub-1", "pl@tilburg.example", signed_on)
+    with db.begin() as session:
+        single_sign_on(session, identity)
+    with db.begin() as session, pytest.raises(SessionEnded, match="8 uur"):
+        single_sign_on(session, identity, now=signed_on + dt.timedelta(hours=8, seconds=1))
+    with db.begin() as session:
+        set_disabled(session, ADMIN, "pl@tilburg.example")
+    with db.begin() as session, pytest.raises(SessionEnded, match="uitgeschakeld"):
+        single_sign_on(session, identity)
 
 
 def test_the_audit_log_is_append_only_in_the_orm_and_in_the_database(db, tilburg):
