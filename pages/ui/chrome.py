@@ -15,14 +15,23 @@ if (!window.kmDutch) {
   const words = {
     'Skip to main content': 'Naar de inhoud', 'Clear value': 'Wis het antwoord',
     'Decrement': 'Eén minder', 'Increment': 'Eén meer', 'Copy to clipboard': 'Kopieer',
-    'Main menu': 'Menu', 'Close': 'Sluiten',
+    'Main menu': 'Menu', 'Close': 'Sluiten', 'Choose an option': 'Kies…',
+    'Choose options': 'Kies…', 'No results': 'Niets gevonden', 'Show password': 'Toon wachtwoord',
+    'Hide password': 'Verberg wachtwoord', 'Choose date': 'Kies een datum',
+    'Show/hide columns': 'Kolommen tonen of verbergen',
   };
-  const named = '[aria-label], [title], [data-testid="stSkipToContent"]';
+  const prefixes = [['Help for ', 'Uitleg bij '], ['day, ', 'dag, '], ['month, ', 'maand, '],
+                    ['year, ', 'jaar, ']];
+  const named = '[aria-label], [title], [placeholder], [data-testid="stSkipToContent"]';
   const translate = () => {
     for (const el of document.querySelectorAll(named)) {
-      for (const name of ['aria-label', 'title']) {
+      for (const name of ['aria-label', 'title', 'placeholder']) {
         const value = el.getAttribute(name);
-        if (value && words[value]) el.setAttribute(name, words[value]);
+        if (!value) continue;
+        if (words[value]) { el.setAttribute(name, words[value]); continue; }
+        for (const [english, dutch] of prefixes) {
+          if (value.startsWith(english)) el.setAttribute(name, dutch + value.slice(english.length));
+        }
       }
       if (el.dataset.testid === 'stSkipToContent' && words[el.textContent]) {
         el.textContent = words[el.textContent];
