@@ -10,6 +10,7 @@ from db.audit import ACTIONS, OUTCOMES, log_table, read_log, record
 from db.engine import get_sessionmaker
 from db.users import koploper_names
 from pages.ui import access
+from pages.ui.plain import text_table
 from pages.ui.routing import ensure_routed
 from surveys.clock import dutch_day, start_of_dutch_day
 from surveys.spreadsheet import dutch_csv
@@ -90,8 +91,9 @@ if len(table) > SHOWN:
     )
 else:
     st.caption(f"{len(table)} regels, nieuwste eerst.")
-# st.table: a plain HTML table that screen readers read (the canvas grid of st.dataframe is not).
-st.table(table.head(SHOWN).set_index(table.columns[0]))
+# A plain HTML table that screen readers read (the canvas grid of st.dataframe is not), with every
+# cell escaped: a failed login's e-mail address is whatever someone typed.
+text_table(table.head(SHOWN), "Logboek, nieuwste regels eerst")
 
 
 def downloaded() -> None:

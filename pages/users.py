@@ -39,11 +39,11 @@ viewer = access.require_page("gebruikers")
 
 REFUSALS = (UserError, UnknownUser, PasswordRejected, UnknownKoploper, AccessDenied)
 FLASH = "km_users_flash"
+# Per e-mail address, the version of the account the page showed (and the widgets hold).
 SEEN = "km_users_seen"
-"""Per e-mail address, the version of the account the page showed (and the widgets hold)."""
 MEANWHILE = "km_users_meanwhile"
+# A number in the add form's widget keys: raised after a success, so the form is empty again.
 ADD_FORM = "km_users_add_form"
-"""A number in the add form's widget keys: raised after a success, so the form is empty again."""
 
 
 def seen() -> dict[str, int]:

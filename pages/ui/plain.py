@@ -1,8 +1,12 @@
-"""Typed text inside a message: Streamlit's st.error, st.success … read their text as Markdown."""
+"""Typed text shown as typed: Streamlit's st.error, st.success, st.table … read Markdown."""
 
 from __future__ import annotations
 
+import html
 import re
+
+import pandas as pd
+import streamlit as st
 
 MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
 
@@ -10,3 +14,23 @@ MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
 def plain(text: str) -> str:
     """``text`` with every Markdown character escaped, so it shows exactly as typed."""
     return MARKDOWN.sub(r"\\\1", text)
+
+
+TABLE_STYLE = """<style>
+table.km-table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
+table.km-table th, table.km-table td { border: 1px solid #d1d5db; padding: 4px 8px;
+  text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+table.km-table th { background: #eef2f7; }
+</style>"""
+
+
+def text_table(frame: pd.DataFrame, caption: str) -> None:
+    """A plain HTML table of ``frame`` with every cell escaped: no Markdown, no links, no HTML.
+
+    For tables with text someone typed (the Logboek's e-mail addresses, for instance), where
+    ``st.table`` would turn ``[klik](https://…)`` or a bare web address into a link. Screen readers
+    read it as a table, with its caption.
+    """
+    body = frame.to_html(index=False, escape=True, border=0, classes="km-table", na_rep="")
+    body = body.replace("<table", f'<table aria-label="{html.escape(caption)}"', 1)
+    st.html(TABLE_STYLE + body)
