@@ -146,3 +146,15 @@ def test_five_wrong_passwords_lock_the_right_one_out_and_the_beheerder_sees_it_i
     settle(tab)
     text = tab.inner_text("[data-testid='stMain']")
     assert LOCKED in text and "Inloggen mislukt" in text and "Inloggen geblokkeerd" in text
+
+
+def test_every_page_behind_the_login_passes_axe_for_the_beheerder(tab, app_server):
+    log_in_by_keyboard(tab, app_server, ADMIN.email, ADMIN.password)
+    expect(tab.get_by_role("heading", name="Veldwerk")).to_be_visible(timeout=15000)
+    for page in (*STAFF_PAGES, None):
+        path, title = (page.url_path, page.title) if page else ("inloggen", "Mijn account")
+        tab.goto(f"{app_server}/{path}")
+        tab.get_by_role("heading", name=title).wait_for(timeout=20000)
+        settle(tab)
+        assert tab.evaluate("document.documentElement.lang") == "nl"
+        assert axe_violations(tab) == [], path
