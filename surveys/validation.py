@@ -242,13 +242,16 @@ def response_frame(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> 
             shown.add(key)
     column = np.empty(len(values), dtype=object)
     column[:] = values  # element by element: a list stays one answer, 2.0 and True stay themselves
+    index = pd.Index(keys, name="item")
     return pd.DataFrame(
         {
-            "value": column,
+            # A Series of dtype object: pandas then infers nothing (a bare object array makes it
+            # try dates, which an integer beyond a float, such as 10**400, breaks).
+            "value": pd.Series(column, index=index, dtype=object),
             "answered": np.array(answered, dtype=bool),
             "visible": np.fromiter((key in shown for key in keys), dtype=bool, count=len(keys)),
         },
-        index=pd.Index(keys, name="item"),
+        index=index,
     )
 
 

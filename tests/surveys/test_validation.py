@@ -737,3 +737,10 @@ def test_any_json_like_answers_get_problems_never_an_exception(
     assert all(isinstance(p, Problem) and p.message for p in problems)
     if "other" in answers:
         assert "other" in keys_of(problems)
+
+
+@pytest.mark.parametrize("huge", [10**19, 2**63, 10**400, -(10**400)])
+def test_an_integer_beyond_any_float_is_refused_for_its_question_not_an_error(huge):
+    """Hypothesis found it: pandas tried to read 10**400 as a date and overflowed."""
+    problems = validate_response(SYNTHETIC, {"age": huge})
+    assert "age" in keys_of(problems)
