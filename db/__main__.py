@@ -231,6 +231,15 @@ def _export(args: argparse.Namespace) -> int:
         )
         demo = count_demo(session, viewer) if not args.no_demo else 0
         codebook = write_export(session, frame, Path(args.out))
+    with get_sessionmaker().begin() as session:
+        record(
+            session,
+            viewer,
+            "export",
+            koploper=args.koploper,
+            detail=f"csv (opdrachtregel), {len(frame)} antwoorden"
+            + (", zonder demo" if args.no_demo else ""),
+        )
     print(f"{len(frame)} antwoorden geschreven naar {args.out}.")
     print(f"Codeboek (de vragenlijstversies van deze antwoorden): {codebook}")
     if demo:

@@ -211,3 +211,18 @@ def test_without_a_codebook_a_row_of_an_unknown_version_is_refused_naming_it(url
     error = capsys.readouterr().err
     assert "regel 3, kolom 'questionnaire_version' ('2')" in error
     assert "versie 2 van vragenlijst 'client'" in error and "--codebook" in error
+
+
+def test_an_export_by_command_is_a_line_in_the_audit_log(sqlite_url, tmp_path, monkeypatch):
+    from db.access import command_line
+    from db.audit import read_log
+
+    init_database(sqlite_url)
+    with get_sessionmaker(sqlite_url).begin() as session:
+        seed_demo(session, sizes=(10, 10))
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    assert db_main(["export", "--out", str(tmp_path / "r.csv"), "--koploper", "tilburg"]) == 0
+    with get_sessionmaker(sqlite_url)() as session:
+        lines = read_log(session, command_line(), actions=["export"])
+    assert list(lines["koploper"]) == ["tilburg"]
+    assert lines["detail"][0].startswith("csv (opdrachtregel), ")
