@@ -15,7 +15,7 @@ from db.contacts import set_contact
 from db.engine import get_sessionmaker
 from db.fieldwork import set_wave_open
 from db.setup import init_database
-from tests.browser.helpers import axe_violations, settle
+from tests.browser.helpers import axe_violations, click_and_settle, settle
 from tests.browser.launch import free_port, streamlit_server
 
 pytestmark = pytest.mark.browser
@@ -107,9 +107,8 @@ def pick(page, key: str, label: str) -> None:
 
 def press(page, label: str) -> None:
     button = page.get_by_role("button", name=label, exact=True)
-    expect(button).to_have_count(1, timeout=15000)  # not while a screen is being replaced
-    button.click()
-    settle(page)
+    expect(button).to_have_count(1, timeout=30000)  # not while a screen is being replaced
+    click_and_settle(page, button)
 
 
 def test_the_respondent_sees_no_streamlit_chrome_and_a_dutch_skip_link(tab, app_server):
