@@ -22,7 +22,7 @@ from db.contacts import (
 from db.engine import DatabaseUnavailable, describe, get_engine, get_sessionmaker, is_sqlite
 from db.responses import count_demo, delete_demo
 from db.setup import init_database
-from db.user_commands import add_user_commands
+from db.user_commands import DutchParser, add_user_commands
 from surveys.definition import DefinitionError
 
 
@@ -224,14 +224,13 @@ def _export(args: argparse.Namespace) -> int:
     from db.export import responses_wide, write_export
 
     init_database()
-    with get_sessionmaker()() as session:
+    with get_sessionmaker().begin() as session:
         viewer = command_line()
         frame = responses_wide(
             session, viewer, koploper=args.koploper, include_demo=not args.no_demo
         )
         demo = count_demo(session, viewer) if not args.no_demo else 0
-        codebook = write_export(session, frame, Path(args.out))
-    with get_sessionmaker().begin() as session:
+        # In the same transaction as the reading: no export without its line in the log.
         record(
             session,
             viewer,
@@ -240,6 +239,7 @@ def _export(args: argparse.Namespace) -> int:
             detail=f"csv (opdrachtregel), {len(frame)} antwoorden"
             + (", zonder demo" if args.no_demo else ""),
         )
+        codebook = write_export(session, frame, Path(args.out))
     print(f"{len(frame)} antwoorden geschreven naar {args.out}.")
     print(f"Codeboek (de vragenlijstversies van deze antwoorden): {codebook}")
     if demo:
@@ -248,8 +248,11 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m db", description="Koplopermonitor-database")
-    commands = parser.add_subparsers(dest="command", required=True)
+    # Dutch throughout, also argparse's own messages for wrong use (see db.user_commands).
+    parser = DutchParser(prog="python -m db", description="Koplopermonitor-database")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="opdracht", parser_class=DutchParser
+    )
     commands.add_parser(
         "init", help="maak of werk de database bij en laad referentiegegevens"
     ).set_defaults(run=_init)
@@ -280,7 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     dates.add_argument("--end", required=True, help="laatste dag (JJJJ-MM-DD)")
     dates.set_defaults(run=_wave_dates)
     koploper = commands.add_parser("koploper", help="contactgegevens van een koploper")
-    koploper_commands = koploper.add_subparsers(dest="koploper_command", required=True)
+    koploper_commands = koploper.add_subparsers(
+        dest="koploper_command", required=True, metavar="opdracht", parser_class=DutchParser
+    )
     contact = koploper_commands.add_parser(
         "set-contact",
         help="vul contactgegevens in voor vragen van inwoners (telefoon of e-mail verplicht)",

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.access import AccessDenied, Viewer
 from db.audit import record
+from db.contacts import EMAIL
 from db.models import AuditEvent, LoginSession, LoginThrottle, User
 from db.passwords import hash_password, needs_rehash, verify
 from db.users import viewer_of
@@ -34,6 +35,8 @@ WINDOW = dt.timedelta(minutes=15)
 LOCK = dt.timedelta(minutes=15)
 SESSION_LIFETIME = dt.timedelta(hours=8)
 MAX_TYPED = 254
+INVALID_ADDRESS = "(geen geldig e-mailadres)"
+"""The actor of a failed login whose 'e-mail address' is not one: what was typed is not kept."""
 
 WRONG = "Het e-mailadres of het wachtwoord klopt niet. Controleer ze en probeer het opnieuw."
 LOCKED = (
@@ -101,6 +104,12 @@ def log_in(session: Session, email: str, password: str, now: dt.datetime | None 
     """
     now = now or utcnow()
     address = email.strip().lower()[:MAX_TYPED]
+    if not EMAIL.match(address):
+        # Not an e-mail address, so no account; and perhaps a password typed in the wrong
+        # field: never written anywhere.
+        verify(None, password)  # as long as a real check takes
+        record(session, INVALID_ADDRESS, "login_failed", outcome="failed", at=now)
+        raise LoginRefused("wrong", WRONG)
     throttle = session.get(LoginThrottle, address, with_for_update=True)
     if throttle is not None and throttle.locked_until and throttle.locked_until > now:
         record(session, address, "login_locked", outcome="refused", at=now)
@@ -219,7 +228,9 @@ class Identity:
     subject: str
     email: str | None = None
     authenticated_at: dt.datetime | None = None
-    """``auth_time`` (or ``iat``) of the ID token, naive UTC: one sign-on, one login."""
+    """``iat`` of the ID token, naive UTC: one ID token, one login (8 hours at most)."""
+    email_verified: bool | None = None
+    """The provider's ``email_verified`` claim; an invitation never binds when it is False."""
 
     @property
     def login_key(self) -> str:
@@ -259,10 +270,25 @@ def single_sign_on(
     sign_on = f"aanmelding {_hash(token)[:12]}"
     user = _load_user(session, oidc_issuer=identity.issuer, oidc_subject=identity.subject)
     email = (identity.email or "").strip().lower()
-    if user is None and email:
+    if user is None and email and identity.email_verified is not False:
         invited = _load_user(session, email=email)
-        if invited is not None and invited.oidc_subject is None:
+        # Only an invitation binds: an account without password, SSO identity or demo mark.
+        # An account that logs in with a password is never taken over by an e-mail claim.
+        if (
+            invited is not None
+            and invited.oidc_subject is None
+            and invited.password_hash is None
+            and not invited.is_demo
+            and invited.disabled_at is None
+        ):
             invited.oidc_issuer, invited.oidc_subject = identity.issuer, identity.subject
+            record(
+                session,
+                invited.email,
+                "user_changed",
+                role=invited.role,
+                detail=f"uitnodiging gekoppeld aan single sign-on ({identity.issuer[:200]})",
+            )
             user = invited
     if user is None:
         _refuse_once(

@@ -14,12 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.access import ROLE_NAMES, Viewer, require_admin
 from db.audit import record
-from db.contacts import EMAIL, MAX_EMAIL, find_koploper
+from db.contacts import EMAIL, MAX_EMAIL, MAX_SLUG, find_koploper
 from db.models import Koploper, LoginSession, LoginThrottle, User
 from db.passwords import check_strength, hash_password
 from surveys.clock import utcnow
@@ -128,6 +129,13 @@ def _find(session: Session, email: str, expected_version: int | None = None) -> 
     return user
 
 
+def _listed(found: Sequence[Koploper]) -> str | None:
+    """The koplopers for the audit line's koploper column, when they fit in it (the detail
+    always names them all)."""
+    joined = ",".join(k.slug for k in found)
+    return joined if 0 < len(joined) <= MAX_SLUG else None
+
+
 def _flush(session: Session, user: User) -> None:
     user.changed_at = utcnow()
     try:
@@ -192,14 +200,19 @@ def add_user(
         password_hash=hash_password(password) if password is not None else None,
         password_changed_at=utcnow() if password is not None else None,
     )
-    session.add(user)
-    session.flush()
+    try:
+        with session.begin_nested():  # two beheerders adding the same address at once
+            session.add(user)
+    except IntegrityError:
+        raise UserError(f"Er is al een gebruiker met e-mailadres {email}.") from None
     record(
         session,
         actor,
         "user_created",
-        koploper=",".join(k.slug for k in found) or None,
-        detail=f"{email}: rol {role}" + (", open antwoorden" if free_text else ""),
+        koploper=_listed(found),
+        detail=f"{email}: rol {role}"
+        + (f", koplopers {', '.join(k.slug for k in found)}" if found else "")
+        + (", open antwoorden" if free_text else ""),
     )
     return _account(user)
 
@@ -240,8 +253,10 @@ def change_user(
         session,
         actor,
         "user_changed",
-        koploper=",".join(k.slug for k in found) or None,
-        detail=f"{user.email}: rol {role}" + (", open antwoorden" if free_text else ""),
+        koploper=_listed(found),
+        detail=f"{user.email}: rol {role}"
+        + (f", koplopers {', '.join(k.slug for k in found)}" if found else "")
+        + (", open antwoorden" if free_text else ""),
     )
     return _account(user)
 

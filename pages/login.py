@@ -62,7 +62,7 @@ if submitted:
         st.stop()
     access.keep(login)
     # The first page behind the login is Veldwerk (or the page asked for before logging in).
-    st.switch_page(st.session_state.pop(access.NEXT, None) or "pages/fieldwork.py")
+    st.switch_page(access.landing(login.viewer))
 
 with get_sessionmaker()() as session:
     if demo_accounts_exist(session):

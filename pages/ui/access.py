@@ -28,6 +28,7 @@ from db.logins import (
     resume,
 )
 from db.logins import single_sign_on as sso_viewer
+from db.responses import has_demo
 from pages.ui import routing, sso
 from surveys.clock import utcnow
 
@@ -54,9 +55,13 @@ class Kept:
 
 
 def _sso_started() -> dt.datetime | None:
-    """When the provider authenticated this person (``auth_time``, else ``iat``), naive UTC."""
+    """When the provider issued this ID token (``iat``), naive UTC: each sign-on has its own.
+
+    Not ``auth_time``: a provider that still knows the person keeps it across sign-ons, so a
+    new sign-on after 8 hours or after "Uitloggen" would look like the old one.
+    """
     claims = st.user.to_dict()
-    moment = claims.get("auth_time") or claims.get("iat")
+    moment = claims.get("iat") or claims.get("auth_time")
     if not isinstance(moment, int | float):
         return None
     return dt.datetime.fromtimestamp(moment, dt.UTC).replace(tzinfo=None)
@@ -74,8 +79,16 @@ def _sso_viewer(who: sso.Identity) -> Viewer | None:
     with get_sessionmaker().begin() as session:
         # A refusal is written to the log too: commit either way.
         try:
+            verified = st.user.to_dict().get("email_verified")
             viewer, token = sso_viewer(
-                session, Identity(who.issuer, who.subject, who.email, started)
+                session,
+                Identity(
+                    who.issuer,
+                    who.subject,
+                    who.email,
+                    started,
+                    verified if isinstance(verified, bool) else None,
+                ),
             )
         except (AccessDenied, SessionEnded) as problem:
             refusal = problem
@@ -176,7 +189,7 @@ def deny(current: Viewer | None, page: str, koploper: str | None = None) -> None
     st.title("Geen toegang")
     if current is None:
         st.write("Deze pagina is alleen voor ingelogde gebruikers. Log eerst in.")
-        st.session_state[NEXT] = routing.page(page).path if page in routing.URL_PATHS else None
+        st.session_state[NEXT] = page if page in routing.URL_PATHS else None
         st.page_link("pages/login.py", label="Naar Inloggen", icon=":material/login:")
     elif koploper is not None:
         st.write(
@@ -209,6 +222,14 @@ def sidebar(current: Viewer | None) -> None:
     """Who is logged in and "Uitloggen", on every page; and a notice such as "U bent uitgelogd"."""
     cookie_script()
     routing.menu()
+    with get_sessionmaker()() as session:
+        demo = has_demo(session)
+    if demo:
+        st.warning(
+            "Demogegevens: deze omgeving bevat verzonnen antwoorden en demo-accounts, om de app "
+            "te laten zien. De cijfers zeggen niets over echte koplopers.",
+            icon=":material/science:",
+        )
     notice = st.session_state.pop(NOTICE, None)
     if notice:
         st.info(notice, icon=":material/info:")
@@ -232,6 +253,14 @@ def sidebar(current: Viewer | None) -> None:
             st.switch_page(routing.START)
 
 
+def landing(current: Viewer) -> str:
+    """Where a new login goes: the page asked for before, if the role may see it; else Veldwerk."""
+    wanted = st.session_state.pop(NEXT, None)
+    if wanted in routing.URL_PATHS and current.role in routing.page(wanted).roles:
+        return routing.page(wanted).path
+    return routing.page("veldwerk").path
+
+
 def require_page(url_path: str) -> Viewer:
     """First call of a page behind the login, after ``ensure_routed()``.
 
@@ -239,7 +268,7 @@ def require_page(url_path: str) -> Viewer:
     behind the login, before the page reads anything.
     """
     current = require(url_path, routing.page(url_path).roles)
-    asked = st.query_params.get("koploper")
-    if asked is not None:
-        require_koploper(current, url_path, asked.strip().lower())
+    asked = (st.query_params.get("koploper") or "").strip().lower()
+    if asked:
+        require_koploper(current, url_path, asked)
     return current

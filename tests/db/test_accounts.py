@@ -342,3 +342,31 @@ def test_a_failure_count_made_in_parallel_is_found_instead_of_failing_on_its_key
         found.failures += 1
     with db() as session:
         assert session.get(LoginThrottle, "samen@tilburg.example").failures == 2
+
+
+def test_single_sign_on_never_takes_over_an_account_with_a_password_or_an_unverified_email(db):
+    with db.begin() as session:
+        add_user(session, ADMIN, "adviseur@movisie.example", "onderzoeker", password=GOOD)
+        add_user(session, ADMIN, "pl@tilburg.example", "gemeente", ["tilburg"])  # invitation
+    someone = Identity("http://idp", "sub-9", "ADVISEUR@movisie.example", utcnow())
+    with db.begin() as session, pytest.raises(AccessDenied):
+        single_sign_on(session, someone)
+    unverified = Identity("http://idp", "sub-8", "pl@tilburg.example", utcnow(), False)
+    with db.begin() as session, pytest.raises(AccessDenied):
+        single_sign_on(session, unverified)
+    with db() as session:
+        assert all(user.oidc_subject is None for user in session.scalars(select(User)))
+    with db.begin() as session:  # the invitation, with a verified address, binds, and says so
+        single_sign_on(session, Identity("http://idp", "sub-7", "pl@tilburg.example", utcnow()))
+    assert ("pl@tilburg.example", "user_changed", "ok") in actions(db)
+
+
+def test_what_is_typed_as_e_mail_address_is_not_kept_when_it_is_not_one(db):
+    with db.begin() as session, pytest.raises(LoginRefused) as refused:
+        log_in(session, "mijn geheime wachtwoordzin", "mijn geheime wachtwoordzin")
+    assert refused.value.reason == "wrong"
+    with db() as session:
+        log = read_log(session, ADMIN)
+        assert session.scalar(select(func.count()).select_from(LoginThrottle)) == 0
+    assert list(log["actor"]) == ["(geen geldig e-mailadres)"]
+    assert "geheime" not in " ".join(log.astype(str).to_numpy().ravel())

@@ -36,9 +36,11 @@ def test_the_public_start_page_lists_the_28_koplopers_by_cohort_without_counts_o
     names = [name for table in app.table[:2] for name in table.value.index]
     assert len(names) == 28 and "Regio Twente" in names
     assert all("Antwoorden" not in table.value.columns for table in app.table)
-    assert not app.dataframe and not app.warning and not app.code  # no counts, no commands
-    shown = " ".join(str(e.value) for e in (*app.markdown, *app.caption, *app.info))
-    assert "python -m" not in shown and "demo" not in shown.lower()
+    assert not app.dataframe and not app.code  # no counts, no commands
+    [banner] = app.warning  # the demo data is made known, without a count or a command
+    assert banner.value.startswith("Demogegevens:")
+    shown = " ".join(str(e.value) for e in (*app.markdown, *app.caption, *app.info, banner))
+    assert "python -m" not in shown and not any(ch.isdigit() for ch in banner.value)
 
 
 def test_an_unreachable_database_shows_one_clear_message_and_no_stack_trace(monkeypatch):
@@ -49,3 +51,8 @@ def test_an_unreachable_database_shows_one_clear_message_and_no_stack_trace(monk
     assert len(app.error) == 1
     assert "niet bereikbaar" in app.error[0].value
     assert "geheim" not in app.error[0].value
+
+
+def test_without_demo_data_there_is_no_demo_banner(app):
+    app.run()
+    assert not app.exception and not app.warning
