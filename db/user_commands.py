@@ -128,18 +128,6 @@ def _read_password(args: argparse.Namespace, email: str) -> str:
     return password
 
 
-def _login_kind(account: Account) -> str:
-    kinds = [
-        kind
-        for kind, present in (
-            ("wachtwoord", account.has_password),
-            ("single sign-on", account.single_sign_on),
-        )
-        if present
-    ]
-    return ", ".join(kinds) or "single sign-on (uitnodiging)"
-
-
 def _add(args: argparse.Namespace) -> int:
     if args.sso and args.password_stdin:
         raise Stop("kies --sso (alleen single sign-on) of --password-stdin, niet allebei.")
@@ -182,7 +170,7 @@ def _table(accounts: list[Account]) -> list[str]:
             "ja" if account.free_text or account.role in ("beheerder", "onderzoeker") else "nee",
             "uitgeschakeld" if account.disabled else "actief",
             "ja" if account.is_demo else "nee",
-            _login_kind(account),
+            account.login_kind,
         )
         for account in accounts
     ]

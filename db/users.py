@@ -63,6 +63,19 @@ class Account:
     def role_name(self) -> str:
         return ROLE_NAMES[self.role]
 
+    @property
+    def login_kind(self) -> str:
+        """How the account logs in, in Dutch: wachtwoord, single sign-on, or an invitation."""
+        kinds = [
+            kind
+            for kind, present in (
+                ("wachtwoord", self.has_password),
+                ("single sign-on", self.single_sign_on),
+            )
+            if present
+        ]
+        return ", ".join(kinds) or "single sign-on (uitnodiging)"
+
 
 def normalise_email(value: str) -> str:
     email = value.strip().lower()
@@ -134,6 +147,12 @@ def _listed(found: Sequence[Koploper]) -> str | None:
     always names them all)."""
     joined = ",".join(k.slug for k in found)
     return joined if 0 < len(joined) <= MAX_SLUG else None
+
+
+def _described(email: str, role: str, found: Sequence[Koploper], free_text: bool) -> str:
+    """An account's rights for the audit line's detail."""
+    listed = f", koplopers {', '.join(k.slug for k in found)}" if found else ""
+    return f"{email}: rol {role}{listed}" + (", open antwoorden" if free_text else "")
 
 
 def _flush(session: Session, user: User) -> None:
@@ -210,9 +229,7 @@ def add_user(
         actor,
         "user_created",
         koploper=_listed(found),
-        detail=f"{email}: rol {role}"
-        + (f", koplopers {', '.join(k.slug for k in found)}" if found else "")
-        + (", open antwoorden" if free_text else ""),
+        detail=_described(email, role, found, free_text),
     )
     return _account(user)
 
@@ -254,9 +271,7 @@ def change_user(
         actor,
         "user_changed",
         koploper=_listed(found),
-        detail=f"{user.email}: rol {role}"
-        + (f", koplopers {', '.join(k.slug for k in found)}" if found else "")
-        + (", open antwoorden" if free_text else ""),
+        detail=_described(user.email, role, found, free_text),
     )
     return _account(user)
 

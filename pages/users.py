@@ -107,18 +107,6 @@ def koplopers_text(slugs: tuple[str, ...]) -> str:
     return ", ".join(names.get(slug, slug) for slug in slugs) or "alle"
 
 
-def login_text(account: Account) -> str:
-    kinds = [
-        kind
-        for kind, present in (
-            ("wachtwoord", account.has_password),
-            ("single sign-on", account.single_sign_on),
-        )
-        if present
-    ]
-    return ", ".join(kinds) or "single sign-on (uitnodiging)"
-
-
 st.dataframe(
     pd.DataFrame(
         [
@@ -131,7 +119,7 @@ st.dataframe(
                 else "nee",
                 "Status": "uitgeschakeld" if account.disabled else "actief",
                 "Demo": "ja" if account.is_demo else "nee",
-                "Inloggen": login_text(account),
+                "Inloggen": account.login_kind,
             }
             for account in accounts.values()
         ],

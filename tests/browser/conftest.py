@@ -95,3 +95,19 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call":
         item.rep_call = report
     return report
+
+
+@pytest.fixture(scope="module")
+def app_server(database, tmp_path_factory):
+    """A fresh server on the test module's own ``database`` fixture (a URL)."""
+    with streamlit_server(database, tmp_path_factory.mktemp("log") / "streamlit.log") as base:
+        yield base
+
+
+@pytest.fixture
+def tab(browser, app_server):
+    """A browser session of its own on ``app_server``."""
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()

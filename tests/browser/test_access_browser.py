@@ -18,7 +18,6 @@ from db.setup import init_database
 from db.users import add_user
 from pages.ui.routing import STAFF_PAGES
 from tests.browser.helpers import axe_violations, settle
-from tests.browser.launch import streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -36,20 +35,6 @@ def database(tmp_path_factory) -> str:
         seed_demo_accounts(session, command_line())  # the accounts the README lists
         add_user(session, command_line(), LOCKED, "adviesraad", ["tilburg"], password=PASSWORD)
     return url
-
-
-@pytest.fixture(scope="module")
-def app_server(database, tmp_path_factory):
-    with streamlit_server(database, tmp_path_factory.mktemp("log") / "streamlit.log") as base:
-        yield base
-
-
-@pytest.fixture
-def tab(browser, app_server):
-    context = browser.new_context(locale="nl-NL", viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def log_in_by_keyboard(page, base: str, email: str, password: str) -> None:

@@ -82,20 +82,6 @@ def test_a_respondent_never_sees_database_details_when_it_is_unreachable(browser
     assert "geheimedb" in log.read_text()  # the details are for the log
 
 
-@pytest.fixture(scope="module")
-def app_server(database, tmp_path_factory):
-    with streamlit_server(database, tmp_path_factory.mktemp("log") / "streamlit.log") as base:
-        yield base
-
-
-@pytest.fixture
-def tab(browser, app_server):
-    context = browser.new_context(locale="nl-NL", viewport={"width": 1000, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def item(page, key: str):
     return page.locator(f".st-key-item-{key}")
 
