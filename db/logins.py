@@ -1,9 +1,10 @@
 """Logging in and staying logged in: local passwords, locks, sessions, and single sign-on.
 
-* :func:`log_in` checks an e-mail address and password. Five failures within 15 minutes lock the
-  address for 15 minutes, counted in the database (``login_throttle``) so the lock holds across
-  processes; unknown addresses are counted and locked the same way, and a wrong password and an
-  unknown address get the same message, so nobody can find out which addresses exist.
+* :func:`log_in` checks an e-mail address and password. Five failures within any 15 minutes lock
+  the address for 15 minutes, counted in the database (the audit log's failures, and the lock in
+  ``login_throttle``) so the lock holds across processes. Unknown addresses are counted and
+  locked the same way, and a wrong password and an unknown address get the same message, so
+  nobody can find out which addresses exist.
 * A local login is a row in ``login_sessions``; the browser keeps only a random token (its hash
   is stored). It lasts the browser session and at most 8 hours.
 * :func:`current_viewer` is asked at every page run: a disabled, removed or changed account, or a
@@ -18,7 +19,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -118,9 +119,23 @@ def log_in(session: Session, email: str, password: str, now: dt.datetime | None 
     if not verify(user.password_hash if user else None, password):
         if throttle is None:
             throttle = _new_throttle(session, address, now)
-        elif throttle.first_failure_at < now - WINDOW or throttle.locked_until:
-            throttle.failures, throttle.first_failure_at, throttle.locked_until = 0, now, None
-        throttle.failures += 1
+        elif throttle.locked_until:  # a lock that has run out: counting starts afresh
+            throttle.first_failure_at, throttle.locked_until = now, None
+        # A rolling window: the failures of the last 15 minutes, since counting (re)started,
+        # as the audit log has them (so they hold across processes), plus this one.
+        throttle.failures = 1 + (
+            session.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(
+                    AuditEvent.actor == address,
+                    AuditEvent.action == "login_failed",
+                    AuditEvent.at > now - WINDOW,
+                    AuditEvent.at >= throttle.first_failure_at,
+                )
+            )
+            or 0
+        )
         record(
             session,
             address,

@@ -286,6 +286,7 @@ class LoginThrottle(Base):
     email: Mapped[str] = mapped_column(String(254), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     first_failure_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    """Failures count from here (the first one, or the end of a lock); the audit log has them."""
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 

@@ -370,3 +370,15 @@ def test_what_is_typed_as_e_mail_address_is_not_kept_when_it_is_not_one(db):
         assert session.scalar(select(func.count()).select_from(LoginThrottle)) == 0
     assert list(log["actor"]) == ["(geen geldig e-mailadres)"]
     assert "geheime" not in " ".join(log.astype(str).to_numpy().ravel())
+
+
+def test_the_window_rolls_five_failures_in_any_15_minutes_lock(db, tilburg):
+    """Four just before a fixed window would end and one after still make five in 15 minutes."""
+    start = utcnow()
+    for minutes in (0, 14.5, 14.6, 14.7, 15.2):
+        with db.begin() as session, pytest.raises(LoginRefused) as refused:
+            log_in(session, tilburg, "fout wachtwoord", now=start + dt.timedelta(minutes=minutes))
+    assert refused.value.reason == "wrong"  # the failure at 0 has left the window
+    with db.begin() as session, pytest.raises(LoginRefused) as refused:
+        log_in(session, tilburg, "fout wachtwoord", now=start + dt.timedelta(minutes=15.3))
+    assert refused.value.reason == "locked"
