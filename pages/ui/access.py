@@ -20,6 +20,7 @@ from db.access import AccessDenied, Viewer
 from db.audit import record
 from db.engine import get_sessionmaker
 from db.logins import (
+    EXPIRED,
     Identity,
     Login,
     SessionEnded,
@@ -93,7 +94,8 @@ def _sso_viewer(who: sso.Identity) -> Viewer | None:
         except (AccessDenied, SessionEnded) as problem:
             refusal = problem
     if refusal is not None:
-        remedy = "logout" if isinstance(refusal, AccessDenied) else "again"
+        # Signing on again helps after 8 hours; not for an unknown or a disabled account.
+        remedy = "again" if str(refusal) == EXPIRED else "logout"
         st.session_state[SSO_REFUSED] = (key, str(refusal), remedy)
         st.session_state.pop(STATE, None)
         return None
@@ -153,9 +155,10 @@ def cookie_script() -> None:
     kept: Kept | None = st.session_state.get(STATE)
     if kept is not None and not kept.sso and kept.token and set(kept.token) <= TOKEN_CHARACTERS:
         secure = "(location.protocol === 'https:' ? '; Secure' : '')"
-        value = f"'{COOKIE}={kept.token}; path=/; SameSite=Strict' + {secure}"
+        # Lax, not Strict: a link to a page in an e-mail must find the login too.
+        value = f"'{COOKIE}={kept.token}; path=/; SameSite=Lax' + {secure}"
     elif _cookie_token() is not None:
-        value = f"'{COOKIE}=; path=/; Max-Age=0; SameSite=Strict'"
+        value = f"'{COOKIE}=; path=/; Max-Age=0; SameSite=Lax'"
     else:
         return
     st.html(f"<script>document.cookie = {value};</script>", unsafe_allow_javascript=True)
@@ -175,8 +178,10 @@ def log_out_here() -> None:
 
 
 def deny(current: Viewer | None, page: str, koploper: str | None = None) -> None:
-    # ``page`` is the url path of one of our pages (a constant), never what the visitor typed.
-    """Record the refusal, show "Geen toegang" and stop this page."""
+    """Record the refusal, show "Geen toegang" and stop this page.
+
+    ``page`` is the url path of one of our pages (a constant), never what the visitor typed.
+    """
     with get_sessionmaker().begin() as session:
         record(
             session,
