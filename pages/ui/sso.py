@@ -3,7 +3,7 @@
 Streamlit keeps the login in a signed cookie and exposes the ID token's claims as ``st.user``;
 these helpers only read that. Configuration lives in the ``[auth]`` section of the secrets
 (``redirect_uri``, ``cookie_secret``, ``client_id``, ``client_secret``, ``server_metadata_url``;
-or per provider in ``[auth.<name>]``). See /work/notes/OIDC.md.
+or per provider in ``[auth.<name>]``). See the README, "Single sign-on".
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ other claims. A subject it has never seen gets ``{"email": sub}``; give a subjec
 (email, name, ...) beforehand with ``users=`` or ``Provider.set_user``.
 
 Streamlit's ``st.login`` asks for the scopes ``openid email profile``, so ``email`` and ``name``
-reach ``st.user``; non-standard claims always do. See /work/notes/OIDC.md.
+reach ``st.user``; non-standard claims always do. See the README, "Single sign-on".
 """
 
 from __future__ import annotations
