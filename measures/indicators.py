@@ -98,6 +98,8 @@ class QuestionnaireIndicators:
     themes: tuple[ThemeIndicator, ...]
     subgroups: tuple[Subgroup, ...]
     definition: Questionnaire = field(repr=False, compare=False)
+    labels: Mapping[str, str] = field(default_factory=dict, compare=False)
+    """Dutch name of each indicator (``labels:`` in the YAML; else the question text)."""
 
     @property
     def indicators(self) -> tuple[ItemIndicator | ThemeIndicator, ...]:
@@ -105,6 +107,23 @@ class QuestionnaireIndicators:
 
     def kind_of(self, name: str) -> Kind:
         return next(i.kind for i in self.indicators if i.name == name)
+
+    def label(self, name: str) -> str:
+        """The Dutch name of an indicator."""
+        if name in self.labels:
+            return self.labels[name]
+        indicator = next(i for i in self.indicators if i.name == name)
+        if isinstance(indicator, ItemIndicator):
+            return self.definition.item(indicator.item).text["nl"]
+        return name
+
+    def goal(self, name: str) -> str:
+        """The goal of the programme an indicator measures: the theme of its question
+        (``awareness``, ``findability``, ``quality``, ``outcome``; ``profile`` for who answered)."""
+        indicator = next(i for i in self.indicators if i.name == name)
+        if isinstance(indicator, ThemeIndicator):
+            return indicator.name
+        return self.definition.item(indicator.item).theme
 
 
 @dataclass(frozen=True)
@@ -233,8 +252,19 @@ def parse_indicators(
             if indicator.name in names:
                 problems.append(f"{source}, {key}: indicator '{indicator.name}' staat er twee keer")
             names.add(indicator.name)
+        labels = spec.get("labels") or {}
+        if not isinstance(labels, dict):
+            problems.append(f"{source}, {key}: 'labels' moet per indicator een naam geven")
+            labels = {}
+        for name in sorted(set(labels) - names):
+            problems.append(f"{source}, {key}: label voor onbekende indicator '{name}'")
         questionnaires[key] = QuestionnaireIndicators(
-            key, tuple(items), tuple(themes), tuple(subgroups), definition
+            key,
+            tuple(items),
+            tuple(themes),
+            tuple(subgroups),
+            definition,
+            {str(k): str(v) for k, v in labels.items()},
         )
     if problems:
         raise IndicatorError(problems)

@@ -1,0 +1,628 @@
+"""The figures of one koploper's dashboard: every indicator at every wave, the change from the
+baseline to a follow-up, and the koploper beside the other koplopers (pooled, anonymous) and the
+rest of its cohort.
+
+Input is a :class:`GroupCounts`: count and base tables (``measures.tabulate``) of three groups,
+the koploper itself, all other koplopers together and the other koplopers of its cohort, per wave
+and (when a subgroup is chosen) per category. The database makes them with a few GROUP BY queries
+(``db.dashboard``); :func:`from_scored` makes the same tables from responses in memory with the
+engine's own ``tabulate``. Everything after that is the engine: ``summarise``, the intervals,
+``contrast`` and Benjamini–Hochberg, exactly as ``compare_waves``, ``benchmark`` and
+``wave_estimates`` compute them, so the dashboard's figures are the engine's figures.
+
+Both questionnaires are always computed together, so the q-values are the engine's (one family per
+koploper over all its indicators); a page shows the questionnaire it is asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from measures.contrast import FIGURES as CONTRAST_FIGURES
+from measures.contrast import add_q_values, contrast, order_rows, rename_sides
+from measures.estimates import _subgroup_rows, finish, interval_columns
+from measures.indicators import IndicatorSet, ItemIndicator, Settings
+from measures.scoring import DONT_KNOW, VALID, Scored
+from measures.suppression import (
+    COMPLEMENT_REASON,
+    SUPPRESSED,
+    blank,
+    complement_of_overlapping,
+    complement_of_partition,
+    flags,
+    reasons,
+)
+from measures.tabulate import summarise, tabulate
+
+OWN = "koploper"
+OTHERS = "overige koplopers"
+COHORT = "cohort"
+REST = "rest"
+"""Koplopers outside the cohort: only ever added to ``COHORT`` to make ``OTHERS``."""
+GROUPS = (OWN, OTHERS, COHORT)
+ALL = -99
+"""The category of every row when no subgroup is chosen."""
+KEYS = ["group", "category", "wave", "questionnaire"]
+
+GOALS = {
+    "awareness": "Bekendheid",
+    "findability": "Vindbaarheid",
+    "quality": "Kwaliteit",
+    "outcome": "Effect",
+    "profile": "Inzicht",
+}
+"""The goals of the programme, in the order the dashboard shows them; 'profile' is 'Inzicht'."""
+QUESTIONNAIRES = {
+    "client": "Inwoners en cliënten",
+    "professional": "Cliëntondersteuners en verwijzers",
+}
+UP, DOWN, SAME, NONE = "▲", "▼", "=", "–"
+DIRECTION_WORDS = {
+    UP: "duidelijk hoger",
+    DOWN: "duidelijk lager",
+    SAME: "niet duidelijk anders",
+    NONE: "geen cijfer",
+}
+REFERENCE_NAMES = {OTHERS: "de andere koplopers samen", COHORT: "de andere koplopers van het cohort"}
+
+
+def wave_order(waves: object) -> list[str]:
+    return sorted({str(w) for w in waves}, key=lambda w: int(w[1:]))
+
+
+@dataclass(frozen=True)
+class GroupCounts:
+    """Count and base tables of the koploper (``OWN``) and its reference groups.
+
+    ``counts``: group, category, wave, questionnaire, indicator, value, count.
+    ``base``: group, category, wave, questionnaire, indicator, n, n_dont_know, n_missing, kind,
+    scale. ``profile`` (the koploper only): wave, questionnaire, item, code, count, answered.
+    ``versions`` (the koploper only): wave, questionnaire, version, responses.
+    """
+
+    counts: pd.DataFrame
+    base: pd.DataFrame
+    profile: pd.DataFrame
+    versions: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["wave", "questionnaire", "version", "responses"]
+        )
+    )
+    subgroup: str | None = None
+
+    @property
+    def waves(self) -> list[str]:
+        """The waves in which the koploper has responses."""
+        own = self.base[(self.base["group"] == OWN) & (self.base["n"] + self.base["n_dont_know"]
+                        + self.base["n_missing"] > 0)]
+        return wave_order(own["wave"])
+
+
+# --- making the tables --------------------------------------------------------------------------
+
+
+def _add_others(table: pd.DataFrame, sums: list[str]) -> pd.DataFrame:
+    """``OTHERS`` = ``COHORT`` + ``REST``; ``REST`` itself is dropped."""
+    refs = table[table["group"].isin([COHORT, REST])]
+    by = [c for c in table.columns if c not in sums and c != "group"]
+    others = refs.groupby(by, dropna=False, observed=True)[sums].sum().reset_index()
+    others.insert(0, "group", OTHERS)
+    kept = table[table["group"] != REST]
+    return pd.concat([kept, others[table.columns]], ignore_index=True)
+
+
+def from_aggregates(
+    items: pd.DataFrame,
+    themes: pd.DataFrame,
+    totals: pd.DataFrame,
+    indicators: IndicatorSet,
+    profile: pd.DataFrame | None = None,
+    versions: pd.DataFrame | None = None,
+    subgroup: str | None = None,
+) -> GroupCounts:
+    """Count tables from what the database counted, with the engine's scoring rules.
+
+    ``items``: group, category, wave, questionnaire, item, value (the stored code or number),
+    count. ``themes``: group, category, wave, questionnaire, theme, total (sum of the 0–100
+    scores of the validly answered items), n_valid, n_answered, count. ``totals``: group,
+    category, wave, questionnaire, responses. Groups are ``OWN``, ``COHORT`` and ``REST``.
+    """
+    keys = KEYS
+    count_parts, base_parts = [], []
+    for key, spec in indicators.questionnaires.items():
+        q_totals = totals[totals["questionnaire"] == key]
+        if q_totals.empty:
+            continue
+        q_items = items[items["questionnaire"] == key]
+        q_themes = themes[themes["questionnaire"] == key]
+        for indicator in spec.indicators:
+            if isinstance(indicator, ItemIndicator):
+                rows = q_items[q_items["item"] == indicator.item]
+                value = rows["value"].to_numpy(dtype=float)
+                dont_know = np.isin(value, list(indicator.dont_know_codes))
+                status = np.where(dont_know, DONT_KNOW, VALID)
+                if indicator.kind == "proportion":
+                    score = np.isin(value, list(indicator.success)).astype(float)
+                else:
+                    score = value
+            else:
+                rows = q_themes[q_themes["theme"] == indicator.name]
+                valid = rows["n_valid"].to_numpy() >= indicator.min_answered
+                status = np.where(valid, VALID, DONT_KNOW)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    score = rows["total"].to_numpy(dtype=float) / rows["n_valid"].to_numpy()
+            frame = rows[keys].assign(
+                indicator=indicator.name,
+                value=score,
+                count=rows["count"].to_numpy(dtype=np.int64),
+                status=status,
+            )
+            valid_rows = frame[frame["status"] == VALID]
+            counts = (
+                valid_rows.groupby([*keys, "indicator", "value"], observed=True)["count"]
+                .sum()
+                .reset_index()
+            )
+            count_parts.append(counts)
+            n = valid_rows.groupby(keys)["count"].sum().rename("n")
+            dk = frame[frame["status"] == DONT_KNOW].groupby(keys)["count"].sum()
+            base = q_totals[keys].merge(n, left_on=keys, right_index=True, how="left")
+            base = base.merge(dk.rename("n_dont_know"), left_on=keys, right_index=True, how="left")
+            base["n"] = base["n"].fillna(0).astype(np.int64)
+            base["n_dont_know"] = base["n_dont_know"].fillna(0).astype(np.int64)
+            base["n_missing"] = (
+                q_totals["responses"].to_numpy(dtype=np.int64) - base["n"] - base["n_dont_know"]
+            )
+            base.insert(4, "indicator", indicator.name)
+            base["kind"] = indicator.kind
+            base["scale"] = indicator.scale
+            base_parts.append(base)
+    count_table = _typed_counts(count_parts)
+    base_table = _typed_base(base_parts)
+    count_table = _add_others(count_table, ["count"])
+    base_table = _add_others(base_table, ["n", "n_dont_know", "n_missing"])
+    return GroupCounts(
+        count_table,
+        base_table,
+        _empty_profile() if profile is None else profile,
+        versions if versions is not None else GroupCounts.__dataclass_fields__["versions"]
+        .default_factory(),
+        subgroup,
+    )
+
+
+def _typed_counts(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    columns = [*KEYS, "indicator", "value", "count"]
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    table["value"] = table["value"].astype(float)
+    table["count"] = table["count"].astype(np.int64)
+    table["category"] = table["category"].astype(np.int64)
+    return table[columns]
+
+
+def _typed_base(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    columns = [*KEYS, "indicator", "n", "n_dont_know", "n_missing", "kind", "scale"]
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    for column in ("n", "n_dont_know", "n_missing", "category"):
+        table[column] = table[column].astype(np.int64)
+    return table[columns]
+
+
+def _empty_profile() -> pd.DataFrame:
+    return pd.DataFrame(columns=["wave", "questionnaire", "item", "code", "count", "answered"])
+
+
+def profile_items(indicators: IndicatorSet) -> dict[str, list[str]]:
+    """Per questionnaire the coded profile questions shown under 'Inzicht' (who answered)."""
+    found: dict[str, list[str]] = {}
+    for key, spec in indicators.questionnaires.items():
+        as_indicator = {i.item for i in spec.items}
+        found[key] = [
+            item.key
+            for item in spec.definition.items
+            if item.theme == "profile" and item.qtype.coded and item.key not in as_indicator
+        ]
+    return found
+
+
+def from_scored(
+    scored: dict[str, Scored],
+    koploper: str,
+    cohort: set[str] | frozenset[str],
+    indicators: IndicatorSet,
+    subgroup: str | None = None,
+) -> GroupCounts:
+    """The same tables from responses in memory, with the engine's ``tabulate``.
+
+    ``cohort`` holds the koplopers of the koploper's cohort. ``subgroup`` is a subgroup item of
+    ``indicators.yaml`` (only its questionnaire is then counted).
+    """
+    count_parts, base_parts, profile_parts = [], [], []
+    for key, part in scored.items():
+        spec = indicators.questionnaires[key]
+        chosen = next((s for s in spec.subgroups if s.item == subgroup), None)
+        if subgroup is not None and chosen is None:
+            continue
+        koplopers = part.meta["koploper"].to_numpy()
+        if chosen is None:
+            rows, category = np.arange(len(koplopers)), np.full(len(koplopers), ALL)
+        else:
+            rows, category = _subgroup_rows(part, chosen)
+        members = {
+            OWN: koplopers == koploper,
+            COHORT: np.isin(koplopers, list(cohort)) & (koplopers != koploper),
+            OTHERS: koplopers != koploper,
+        }
+        pairs_rows, pairs_group, pairs_category = [], [], []
+        for group, mask in members.items():
+            keep = mask[rows]
+            pairs_rows.append(rows[keep])
+            pairs_group.append(np.full(keep.sum(), group, dtype=object))
+            pairs_category.append(category[keep])
+        all_rows = np.concatenate(pairs_rows)
+        groups = pd.DataFrame(
+            {
+                "group": np.concatenate(pairs_group),
+                "category": np.concatenate(pairs_category).astype(np.int64),
+                "wave": part.meta["wave"].to_numpy()[all_rows],
+            }
+        )
+        tab = tabulate(part, groups, all_rows)
+        tab.counts.insert(3, "questionnaire", key)
+        tab.base.insert(3, "questionnaire", key)
+        count_parts.append(tab.counts)
+        base_parts.append(tab.base)
+        own = np.flatnonzero(members[OWN])
+        for item in profile_items(indicators)[key]:
+            profile_parts.append(_profile_of(part, own, item, key))
+    profile = pd.concat(profile_parts, ignore_index=True) if profile_parts else _empty_profile()
+    return GroupCounts(
+        _typed_counts(count_parts), _typed_base(base_parts), profile, subgroup=subgroup
+    )
+
+
+def _profile_of(part: Scored, own: np.ndarray, item_key: str, key: str) -> pd.DataFrame:
+    item = part.spec.definition.item(item_key)
+    codes = part.codes[item_key].to_numpy()[own]
+    waves = part.meta["wave"].to_numpy()[own]
+    rows = []
+    for wave in wave_order(waves):
+        here = codes[waves == wave]
+        if item.qtype.multiple:
+            chosen = {o.code: int(((here.astype(np.int64) >> o.code) & 1).sum())
+                      for o in item.options}
+            answered = int((here.astype(np.int64) > 0).sum())
+        else:
+            chosen = {o.code: int((here == o.code).sum()) for o in item.options}
+            answered = int((~np.isnan(here.astype(float))).sum())
+        for code, count in chosen.items():
+            rows.append((wave, key, item_key, code, count, answered))
+    return pd.DataFrame(rows, columns=["wave", "questionnaire", "item", "code", "count", "answered"])
+
+
+# --- the figures --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything one view of the dashboard shows; every table already suppressed."""
+
+    baseline: str
+    followup: str
+    waves: list[str]
+    estimates: pd.DataFrame
+    """group, questionnaire, wave, indicator, goal, label, kind, scale, n, n_dont_know,
+    n_missing, estimate, ci_low, ci_high, flag, reason."""
+    changes: pd.DataFrame
+    """The columns of ``python -m measures compare`` (koploper = the group) plus goal, label,
+    direction, sentence, wording."""
+    benchmarks: pd.DataFrame
+    """Per wave and reference (``OTHERS``, ``COHORT``): the columns of ``benchmark`` plus
+    direction and sentence."""
+    profile: pd.DataFrame
+    """Who answered: wave, questionnaire, item, question, code, category, count, answered,
+    share, flag, reason."""
+
+
+def _complement_keys(
+    counts: GroupCounts, category: int, multiple: bool, total: GroupCounts | None,
+    settings: Settings,
+) -> set[tuple[str, str, str, str]]:
+    """(group, wave, questionnaire, indicator) whose figure for ``category`` is withheld because
+    the other categories or the total would give a small group away."""
+    base = counts.base
+    if multiple:
+        if total is None:
+            raise ValueError("a multiple-choice subgroup needs the totals (total=…)")
+        whole = total.base[total.base["category"] == ALL][
+            ["group", "wave", "questionnaire", "indicator", "n"]
+        ]
+        own = base[base["category"] == category].merge(
+            whole, on=["group", "wave", "questionnaire", "indicator"], suffixes=("", "_total"),
+            how="left",
+        )
+        extra = complement_of_overlapping(own["n"].to_numpy(), own["n_total"].to_numpy(),
+                                          settings)
+        hit = own[extra & (own["n"].to_numpy() >= settings.min_n)]
+    else:
+        table = base.reset_index(drop=True)
+        extra = complement_of_partition(
+            table, ["group", "wave", "questionnaire", "indicator"], settings
+        )
+        hit = table[extra & (table["category"].to_numpy() == category)]
+    return set(zip(hit["group"], hit["wave"], hit["questionnaire"], hit["indicator"],
+                   strict=True))
+
+
+def _withhold(table: pd.DataFrame, mask: np.ndarray, figures: list[str]) -> pd.DataFrame:
+    out = blank(table, figures, mask)
+    out.loc[mask, "flag"] = SUPPRESSED
+    out.loc[mask, "reason"] = COMPLEMENT_REASON
+    for column in ("test", "rank_test"):
+        if column in out:
+            out.loc[mask, column] = ""
+    return out
+
+
+def figures(
+    counts: GroupCounts,
+    indicators: IndicatorSet,
+    baseline: str,
+    followup: str,
+    category: int | None = None,
+    multiple: bool = False,
+    total: GroupCounts | None = None,
+    koploper_name: str = "deze koploper",
+    wording: dict[str, dict[str, str]] | None = None,
+) -> Figures:
+    """The dashboard's figures for ``baseline`` against ``followup``.
+
+    With a subgroup (``counts.subgroup``), ``category`` is the one shown; ``multiple`` says a
+    respondent may be in several categories (then ``total``, the counts without subgroup, is
+    needed for complementary suppression). ``wording`` maps questionnaire → indicator → a note
+    that the question was asked differently.
+    """
+    settings = indicators.settings
+    chosen = ALL if counts.subgroup is None else category
+    if chosen is None:
+        raise ValueError("kies een categorie van de subgroep")
+    withheld = (
+        set()
+        if counts.subgroup is None
+        else _complement_keys(counts, chosen, multiple, total, settings)
+    )
+    sel_counts = counts.counts[counts.counts["category"] == chosen].drop(columns="category")
+    sel_base = counts.base[counts.base["category"] == chosen].drop(columns="category")
+    keys = ["group", "wave", "questionnaire"]
+    stats = summarise(sel_counts, sel_base, keys)
+
+    def hidden(frame: pd.DataFrame, group: pd.Series | str, wave: pd.Series | str) -> np.ndarray:
+        groups = np.broadcast_to(np.asarray(group, dtype=object), len(frame))
+        waves = np.broadcast_to(np.asarray(wave, dtype=object), len(frame))
+        return np.asarray(
+            [
+                (g, w, q, i) in withheld
+                for g, w, q, i in zip(
+                    groups, waves, frame["questionnaire"], frame["indicator"], strict=True
+                )
+            ],
+            dtype=bool,
+        )
+
+    estimates = interval_columns(stats, settings)
+    mask = hidden(estimates, estimates["group"], estimates["wave"])
+    estimates.loc[mask, "flag"] = SUPPRESSED
+    estimates.loc[mask, "reason"] = COMPLEMENT_REASON
+    estimates = finish(estimates)
+
+    def side(frame: pd.DataFrame, group: str, wave: str) -> pd.DataFrame:
+        return frame[(frame["group"] == group) & (frame["wave"] == wave)].drop(
+            columns=["group", "wave"]
+        )
+
+    order = {k: [i.name for i in s.indicators] for k, s in indicators.questionnaires.items()}
+    present = set(sel_base["questionnaire"])
+    order = {k: v for k, v in order.items() if k in present}
+
+    # Change from the baseline to the follow-up (as compare_waves, independent samples).
+    changes = contrast(
+        side(stats, OWN, baseline),
+        side(stats, OWN, followup),
+        ["questionnaire"],
+        settings,
+        side(sel_counts, OWN, baseline),
+        side(sel_counts, OWN, followup),
+        side_names=(f"bij {baseline}", f"bij {followup}"),
+    )
+    mask = hidden(changes, OWN, baseline) | hidden(changes, OWN, followup)
+    changes = _withhold(changes, mask, CONTRAST_FIGURES)
+    changes.insert(0, "koploper", OWN)
+    changes.insert(2, "design", "onafhankelijk")
+    changes = order_rows(changes, order, ["koploper"]) if len(changes) else changes
+    changes = add_q_values(changes, [])
+    changes["significant"] = changes["q_value"] < settings.significance
+    changes = rename_sides(changes, "baseline", "followup")
+
+    # The koploper beside the others, at every wave (as benchmark, leave-one-out).
+    parts = []
+    waves = counts.waves
+    for reference in (OTHERS, COHORT):
+        name = "bij de overige koplopers" if reference == OTHERS else "bij het cohort"
+        for wave in waves:
+            own = side(stats, OWN, wave)
+            ref = side(stats, reference, wave)
+            if own.empty:
+                continue
+            if ref.empty:
+                ref = own.iloc[0:0]
+            table = contrast(
+                ref, own, ["questionnaire"], settings,
+                side(sel_counts, reference, wave), side(sel_counts, OWN, wave),
+                side_names=(name, "bij de koploper"),
+            )
+            mask = hidden(table, reference, wave) | hidden(table, OWN, wave)
+            table = _withhold(table, mask, CONTRAST_FIGURES)
+            table.insert(0, "wave", wave)
+            table.insert(1, "reference", reference)
+            parts.append(table)
+    if parts:
+        benchmarks = pd.concat(parts, ignore_index=True)
+        benchmarks = order_rows(benchmarks, order, ["wave", "reference"])
+        benchmarks = add_q_values(benchmarks, ["wave", "reference"])
+        benchmarks["significant"] = benchmarks["q_value"] < settings.significance
+        benchmarks = rename_sides(benchmarks, "reference", "koploper")
+    else:
+        benchmarks = pd.DataFrame()
+
+    estimates, changes, benchmarks = _describe(
+        indicators, estimates, changes, benchmarks, baseline, followup, koploper_name,
+        wording or {},
+    )
+    profile = profile_table(counts.profile, indicators)
+    return Figures(baseline, followup, waves, estimates, changes, benchmarks, profile)
+
+
+# --- words --------------------------------------------------------------------------------------
+
+
+def direction(significant: object, difference: float, flag: str) -> str:
+    if flag == SUPPRESSED or pd.isna(difference):
+        return NONE
+    if bool(significant) and difference > 0:
+        return UP
+    if bool(significant) and difference < 0:
+        return DOWN
+    return SAME
+
+
+def _describe(
+    indicators: IndicatorSet,
+    estimates: pd.DataFrame,
+    changes: pd.DataFrame,
+    benchmarks: pd.DataFrame,
+    baseline: str,
+    followup: str,
+    koploper_name: str,
+    wording: dict[str, dict[str, str]],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    from measures.sentences import benchmark_sentence, change_sentence
+
+    def annotate(table: pd.DataFrame) -> pd.DataFrame:
+        if table.empty:
+            return table
+        out = table.copy()
+        specs = indicators.questionnaires
+        out["goal"] = [specs[q].goal(i) for q, i in zip(out["questionnaire"], out["indicator"],
+                                                         strict=True)]
+        out["label"] = [specs[q].label(i) for q, i in zip(out["questionnaire"], out["indicator"],
+                                                           strict=True)]
+        return out
+
+    estimates = annotate(estimates)
+    changes = annotate(changes)
+    benchmarks = annotate(benchmarks)
+    if not changes.empty:
+        changes["direction"] = [
+            direction(s, d, f)
+            for s, d, f in zip(changes["significant"], changes["difference"], changes["flag"],
+                               strict=True)
+        ]
+        changes["wording"] = [
+            wording.get(q, {}).get(i, "")
+            for q, i in zip(changes["questionnaire"], changes["indicator"], strict=True)
+        ]
+        changes["sentence"] = [
+            change_sentence(row, baseline, followup) for row in changes.to_dict("records")
+        ]
+    if not benchmarks.empty:
+        benchmarks["direction"] = [
+            direction(s, d, f)
+            for s, d, f in zip(benchmarks["significant"], benchmarks["difference"],
+                               benchmarks["flag"], strict=True)
+        ]
+        benchmarks["sentence"] = [
+            benchmark_sentence(row, koploper_name) for row in benchmarks.to_dict("records")
+        ]
+    return estimates, changes, benchmarks
+
+
+def profile_table(profile: pd.DataFrame, indicators: IndicatorSet) -> pd.DataFrame:
+    """Who answered, as shares of those who answered each question, with small numbers withheld.
+
+    A category of fewer than ``min_n`` respondents is withheld; so is, when one category of a
+    single-choice question is withheld, the next smallest (else it follows from the total); a
+    multiple-choice category is also withheld when fewer than ``min_n`` did not choose it.
+    """
+    settings = indicators.settings
+    columns = ["wave", "questionnaire", "item", "question", "code", "category", "count",
+               "answered", "share", "flag", "reason"]
+    if profile.empty:
+        return pd.DataFrame(columns=columns)
+    out = profile.copy().reset_index(drop=True)
+    out["count"] = out["count"].astype(np.int64)
+    out["answered"] = out["answered"].astype(np.int64)
+    labels, questions, multiple = [], [], []
+    for q, key, code in zip(out["questionnaire"], out["item"], out["code"], strict=True):
+        item = indicators.questionnaires[q].definition.item(key)
+        labels.append(next((o.label["nl"] for o in item.options if o.code == code), str(code)))
+        questions.append(item.text["nl"])
+        multiple.append(item.qtype.multiple)
+    out["category"] = labels
+    out["question"] = questions
+    multiple = np.asarray(multiple, dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["share"] = out["count"] / out["answered"]
+    n = out["count"].to_numpy()
+    answered = out["answered"].to_numpy()
+    small = (n > 0) & (n < settings.min_n)
+    base_small = answered < settings.min_n
+    table = out.assign(n=n)
+    partition = complement_of_partition(table, ["wave", "questionnaire", "item"], settings)
+    overlapping = complement_of_overlapping(n, answered, settings) & (n >= settings.min_n)
+    extra = np.where(multiple, overlapping, partition) & ~small
+    out["flag"] = flags(answered, settings)
+    out["reason"] = reasons(answered, np.zeros(len(out)), settings)
+    cell_small = small & ~base_small
+    out.loc[cell_small, "flag"] = SUPPRESSED
+    out.loc[cell_small, "reason"] = (
+        f"te weinig mensen in deze groep (minder dan {settings.min_n})"
+    )
+    out.loc[extra & ~base_small, "flag"] = SUPPRESSED
+    out.loc[extra & ~base_small, "reason"] = COMPLEMENT_REASON
+    hide = (out["flag"] == SUPPRESSED).to_numpy()
+    out["share"] = out["share"].astype(float).where(~hide)
+    out["count"] = out["count"].astype(float).where(~hide)
+    return out[columns]
+
+
+def overview(result: Figures) -> pd.DataFrame:
+    """One row per indicator: the two waves, the change and ▲ / ▼ / =."""
+    columns = ["goal", "questionnaire", "indicator", "label", "kind", "n_baseline",
+               "estimate_baseline", "n_followup", "estimate_followup", "difference",
+               "q_value", "direction", "flag"]
+    if result.changes.empty:
+        return pd.DataFrame(columns=columns)
+    return result.changes[columns].copy()
+
+
+__all__ = [
+    "ALL",
+    "COHORT",
+    "DIRECTION_WORDS",
+    "Figures",
+    "GOALS",
+    "GroupCounts",
+    "OTHERS",
+    "OWN",
+    "QUESTIONNAIRES",
+    "REFERENCE_NAMES",
+    "figures",
+    "from_aggregates",
+    "from_scored",
+    "overview",
+    "profile_items",
+    "wave_order",
+]

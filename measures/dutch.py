@@ -1,0 +1,82 @@
+"""Figures written the Dutch way, for people who read them: "27,3 %", "7,4", "+14 procentpunt".
+
+At most one decimal, a decimal comma, a space before the percent sign (as the Taalunie advises),
+and a whole number without ",0". Used by the dashboard, its downloads and the council report, so
+the same figure reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+
+from measures.indicators import PROPORTION
+
+WAVE_NAMES = {
+    "T0": "de nulmeting",
+    "T1": "de eerste vervolgmeting",
+    "T2": "de tweede vervolgmeting",
+    "T3": "de derde vervolgmeting",
+    "T4": "de vierde vervolgmeting",
+}
+NO_FIGURE = "–"
+
+
+def wave_name(code: str) -> str:
+    """'de nulmeting' for T0, 'de eerste vervolgmeting' for T1, …"""
+    return WAVE_NAMES.get(code, f"meting {code}")
+
+
+def decimal(value: float, decimals: int = 1) -> str:
+    """A number with at most ``decimals`` decimals and a decimal comma; '–' for no figure."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NO_FIGURE
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", "+0"):
+        text = "0"
+    return text.replace(".", ",")
+
+
+def value_text(value: float, kind: str) -> str:
+    """An estimate as it is read: a share in percent, a mean as a number."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NO_FIGURE
+    if kind == PROPORTION:
+        return f"{decimal(100 * value)} %"
+    return decimal(value)
+
+
+def difference_text(value: float, kind: str) -> str:
+    """A change with its sign: '+14 procentpunt', '-0,4'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NO_FIGURE
+    number = 100 * value if kind == PROPORTION else value
+    text = decimal(number)
+    if text != "0" and not text.startswith("-"):
+        text = "+" + text
+    return f"{text} procentpunt" if kind == PROPORTION else text
+
+
+def interval_text(low: float, high: float, kind: str) -> str:
+    """'23,1 % tot 31,4 %'; '–' when there is no interval."""
+    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (low, high)):
+        return NO_FIGURE
+    return f"{value_text(low, kind)} tot {value_text(high, kind)}"
+
+
+def difference_interval_text(low: float, high: float, kind: str) -> str:
+    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (low, high)):
+        return NO_FIGURE
+    unit = " procentpunt" if kind == PROPORTION else ""
+    scale = 100 if kind == PROPORTION else 1
+    return f"{decimal(scale * low)} tot {decimal(scale * high)}{unit}"
+
+
+def p_text(value: float) -> str:
+    """A p- or q-value: '< 0,001' or three decimals."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NO_FIGURE
+    if value < 0.001:
+        return "< 0,001"
+    return f"{value:.3f}".replace(".", ",")
