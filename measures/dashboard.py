@@ -66,7 +66,10 @@ DIRECTION_WORDS = {
     SAME: "niet duidelijk anders",
     NONE: "geen cijfer",
 }
-REFERENCE_NAMES = {OTHERS: "de andere koplopers samen", COHORT: "de andere koplopers van het cohort"}
+REFERENCE_NAMES = {
+    OTHERS: "de andere koplopers samen",
+    COHORT: "de andere koplopers van het cohort",
+}
 
 
 def wave_order(waves: object) -> list[str]:
@@ -96,8 +99,10 @@ class GroupCounts:
     @property
     def waves(self) -> list[str]:
         """The waves in which the koploper has responses."""
-        own = self.base[(self.base["group"] == OWN) & (self.base["n"] + self.base["n_dont_know"]
-                        + self.base["n_missing"] > 0)]
+        own = self.base[
+            (self.base["group"] == OWN)
+            & (self.base["n"] + self.base["n_dont_know"] + self.base["n_missing"] > 0)
+        ]
         return wave_order(own["wave"])
 
 
@@ -188,8 +193,9 @@ def from_aggregates(
         count_table,
         base_table,
         _empty_profile() if profile is None else profile,
-        versions if versions is not None else GroupCounts.__dataclass_fields__["versions"]
-        .default_factory(),
+        versions
+        if versions is not None
+        else GroupCounts.__dataclass_fields__["versions"].default_factory(),
         subgroup,
     )
 
@@ -292,15 +298,18 @@ def _profile_of(part: Scored, own: np.ndarray, item_key: str, key: str) -> pd.Da
     for wave in wave_order(waves):
         here = codes[waves == wave]
         if item.qtype.multiple:
-            chosen = {o.code: int(((here.astype(np.int64) >> o.code) & 1).sum())
-                      for o in item.options}
+            chosen = {
+                o.code: int(((here.astype(np.int64) >> o.code) & 1).sum()) for o in item.options
+            }
             answered = int((here.astype(np.int64) > 0).sum())
         else:
             chosen = {o.code: int((here == o.code).sum()) for o in item.options}
             answered = int((~np.isnan(here.astype(float))).sum())
         for code, count in chosen.items():
             rows.append((wave, key, item_key, code, count, answered))
-    return pd.DataFrame(rows, columns=["wave", "questionnaire", "item", "code", "count", "answered"])
+    return pd.DataFrame(
+        rows, columns=["wave", "questionnaire", "item", "code", "count", "answered"]
+    )
 
 
 # --- the figures --------------------------------------------------------------------------------
@@ -328,7 +337,10 @@ class Figures:
 
 
 def _complement_keys(
-    counts: GroupCounts, category: int, multiple: bool, total: GroupCounts | None,
+    counts: GroupCounts,
+    category: int,
+    multiple: bool,
+    total: GroupCounts | None,
     settings: Settings,
 ) -> set[tuple[str, str, str, str]]:
     """(group, wave, questionnaire, indicator) whose figure for ``category`` is withheld because
@@ -341,11 +353,12 @@ def _complement_keys(
             ["group", "wave", "questionnaire", "indicator", "n"]
         ]
         own = base[base["category"] == category].merge(
-            whole, on=["group", "wave", "questionnaire", "indicator"], suffixes=("", "_total"),
+            whole,
+            on=["group", "wave", "questionnaire", "indicator"],
+            suffixes=("", "_total"),
             how="left",
         )
-        extra = complement_of_overlapping(own["n"].to_numpy(), own["n_total"].to_numpy(),
-                                          settings)
+        extra = complement_of_overlapping(own["n"].to_numpy(), own["n_total"].to_numpy(), settings)
         hit = own[extra & (own["n"].to_numpy() >= settings.min_n)]
     else:
         table = base.reset_index(drop=True)
@@ -353,8 +366,7 @@ def _complement_keys(
             table, ["group", "wave", "questionnaire", "indicator"], settings
         )
         hit = table[extra & (table["category"].to_numpy() == category)]
-    return set(zip(hit["group"], hit["wave"], hit["questionnaire"], hit["indicator"],
-                   strict=True))
+    return set(zip(hit["group"], hit["wave"], hit["questionnaire"], hit["indicator"], strict=True))
 
 
 def _withhold(table: pd.DataFrame, mask: np.ndarray, figures: list[str]) -> pd.DataFrame:
@@ -459,8 +471,12 @@ def figures(
             if ref.empty:
                 ref = own.iloc[0:0]
             table = contrast(
-                ref, own, ["questionnaire"], settings,
-                side(sel_counts, reference, wave), side(sel_counts, OWN, wave),
+                ref,
+                own,
+                ["questionnaire"],
+                settings,
+                side(sel_counts, reference, wave),
+                side(sel_counts, OWN, wave),
                 side_names=(name, "bij de koploper"),
             )
             mask = hidden(table, reference, wave) | hidden(table, OWN, wave)
@@ -478,7 +494,13 @@ def figures(
         benchmarks = pd.DataFrame()
 
     estimates, changes, benchmarks = _describe(
-        indicators, estimates, changes, benchmarks, baseline, followup, koploper_name,
+        indicators,
+        estimates,
+        changes,
+        benchmarks,
+        baseline,
+        followup,
+        koploper_name,
         wording or {},
     )
     profile = profile_table(counts.profile, indicators)
@@ -515,10 +537,12 @@ def _describe(
             return table
         out = table.copy()
         specs = indicators.questionnaires
-        out["goal"] = [specs[q].goal(i) for q, i in zip(out["questionnaire"], out["indicator"],
-                                                         strict=True)]
-        out["label"] = [specs[q].label(i) for q, i in zip(out["questionnaire"], out["indicator"],
-                                                           strict=True)]
+        out["goal"] = [
+            specs[q].goal(i) for q, i in zip(out["questionnaire"], out["indicator"], strict=True)
+        ]
+        out["label"] = [
+            specs[q].label(i) for q, i in zip(out["questionnaire"], out["indicator"], strict=True)
+        ]
         return out
 
     estimates = annotate(estimates)
@@ -527,8 +551,9 @@ def _describe(
     if not changes.empty:
         changes["direction"] = [
             direction(s, d, f)
-            for s, d, f in zip(changes["significant"], changes["difference"], changes["flag"],
-                               strict=True)
+            for s, d, f in zip(
+                changes["significant"], changes["difference"], changes["flag"], strict=True
+            )
         ]
         changes["wording"] = [
             wording.get(q, {}).get(i, "")
@@ -540,8 +565,9 @@ def _describe(
     if not benchmarks.empty:
         benchmarks["direction"] = [
             direction(s, d, f)
-            for s, d, f in zip(benchmarks["significant"], benchmarks["difference"],
-                               benchmarks["flag"], strict=True)
+            for s, d, f in zip(
+                benchmarks["significant"], benchmarks["difference"], benchmarks["flag"], strict=True
+            )
         ]
         benchmarks["sentence"] = [
             benchmark_sentence(row, koploper_name) for row in benchmarks.to_dict("records")
@@ -557,8 +583,19 @@ def profile_table(profile: pd.DataFrame, indicators: IndicatorSet) -> pd.DataFra
     multiple-choice category is also withheld when fewer than ``min_n`` did not choose it.
     """
     settings = indicators.settings
-    columns = ["wave", "questionnaire", "item", "question", "code", "category", "count",
-               "answered", "share", "flag", "reason"]
+    columns = [
+        "wave",
+        "questionnaire",
+        "item",
+        "question",
+        "code",
+        "category",
+        "count",
+        "answered",
+        "share",
+        "flag",
+        "reason",
+    ]
     if profile.empty:
         return pd.DataFrame(columns=columns)
     out = profile.copy().reset_index(drop=True)
@@ -587,9 +624,7 @@ def profile_table(profile: pd.DataFrame, indicators: IndicatorSet) -> pd.DataFra
     out["reason"] = reasons(answered, np.zeros(len(out)), settings)
     cell_small = small & ~base_small
     out.loc[cell_small, "flag"] = SUPPRESSED
-    out.loc[cell_small, "reason"] = (
-        f"te weinig mensen in deze groep (minder dan {settings.min_n})"
-    )
+    out.loc[cell_small, "reason"] = f"te weinig mensen in deze groep (minder dan {settings.min_n})"
     out.loc[extra & ~base_small, "flag"] = SUPPRESSED
     out.loc[extra & ~base_small, "reason"] = COMPLEMENT_REASON
     hide = (out["flag"] == SUPPRESSED).to_numpy()
@@ -600,9 +635,21 @@ def profile_table(profile: pd.DataFrame, indicators: IndicatorSet) -> pd.DataFra
 
 def overview(result: Figures) -> pd.DataFrame:
     """One row per indicator: the two waves, the change and ▲ / ▼ / =."""
-    columns = ["goal", "questionnaire", "indicator", "label", "kind", "n_baseline",
-               "estimate_baseline", "n_followup", "estimate_followup", "difference",
-               "q_value", "direction", "flag"]
+    columns = [
+        "goal",
+        "questionnaire",
+        "indicator",
+        "label",
+        "kind",
+        "n_baseline",
+        "estimate_baseline",
+        "n_followup",
+        "estimate_followup",
+        "difference",
+        "q_value",
+        "direction",
+        "flag",
+    ]
     if result.changes.empty:
         return pd.DataFrame(columns=columns)
     return result.changes[columns].copy()

@@ -70,18 +70,14 @@ def benchmark_sentence(row: Mapping[str, Any], koploper_name: str) -> str:
     own, other = _value(row, "estimate_koploper"), _value(row, "estimate_reference")
     if row["significant"] and row["difference"] > 0:
         sentence = (
-            f"{koploper_name} ({own}) scoort hoger dan {reference} ({other}). "
-            + MORE_THAN_CHANCE
+            f"{koploper_name} ({own}) scoort hoger dan {reference} ({other}). " + MORE_THAN_CHANCE
         )
     elif row["significant"] and row["difference"] < 0:
         sentence = (
-            f"{koploper_name} ({own}) scoort lager dan {reference} ({other}). "
-            + MORE_THAN_CHANCE
+            f"{koploper_name} ({own}) scoort lager dan {reference} ({other}). " + MORE_THAN_CHANCE
         )
     else:
-        sentence = (
-            f"{koploper_name} ({own}) is niet duidelijk anders dan {reference} ({other})."
-        )
+        sentence = f"{koploper_name} ({own}) is niet duidelijk anders dan {reference} ({other})."
     if row["flag"] == INDICATIVE:
         sentence += " " + INDICATIVE_NOTE
     return sentence
