@@ -23,8 +23,9 @@ import pandas as pd
 
 from measures.contrast import FIGURES as CONTRAST_FIGURES
 from measures.contrast import add_q_values, contrast, order_rows, rename_sides
+from measures.dutch import wave_name
 from measures.estimates import _subgroup_rows, finish, interval_columns
-from measures.indicators import IndicatorSet, ItemIndicator, Settings
+from measures.indicators import IndicatorSet, ItemIndicator, Settings, Subgroup
 from measures.scoring import DONT_KNOW, VALID, Scored
 from measures.suppression import (
     COMPLEMENT_REASON,
@@ -70,6 +71,61 @@ REFERENCE_NAMES = {
     OTHERS: "de andere koplopers samen",
     COHORT: "de andere koplopers van het cohort",
 }
+
+
+@dataclass(frozen=True)
+class SubgroupChoice:
+    """A subgroup the dashboard can show on its own: a profile question, or how people answered.
+
+    ``questionnaire`` is the questionnaire that asks the question (``None``: both); ``column``
+    names a response column (channel, language) instead of a question.
+    """
+
+    key: str
+    label: str
+    questionnaire: str | None
+    multiple: bool
+    categories: dict[int, str]
+    column: str | None = None
+
+
+CHANNELS = {"web": 1, "papier": 2, "telefoon": 3, "demo": 4}
+CHANNEL_LABELS = {0: "Anders", 1: "Online", 2: "Op papier", 3: "Telefonisch", 4: "Demo"}
+LANGUAGES = {"nl": 1, "nl-eenvoudig": 2}
+LANGUAGE_LABELS = {1: "Standaard (B1)", 2: "Makkelijk lezen"}
+SUBGROUP_ITEMS = {
+    "target_group": "Doelgroep",
+    "age_group": "Leeftijd",
+    "filled_by": "Wie vulde in",
+    "role": "Rol (verwijzers en ondersteuners)",
+}
+
+
+def subgroup_choices(indicators: IndicatorSet) -> dict[str, SubgroupChoice]:
+    """The subgroups of the filter, by key: target group, age, who filled in, role, channel,
+    register."""
+    found: dict[str, SubgroupChoice] = {}
+    for key, spec in indicators.questionnaires.items():
+        for item in spec.definition.items:
+            if item.key in SUBGROUP_ITEMS:
+                labels = {
+                    o.code: o.label["nl"] for o in item.options if o.code not in item.missing_codes
+                }
+                found[item.key] = SubgroupChoice(
+                    item.key, SUBGROUP_ITEMS[item.key], key, item.qtype.multiple, labels
+                )
+    found["channel"] = SubgroupChoice(
+        "channel", "Kanaal", None, False, dict(CHANNEL_LABELS), column="channel"
+    )
+    found["language"] = SubgroupChoice(
+        "language",
+        "Versie van de vragenlijst",
+        None,
+        False,
+        dict(LANGUAGE_LABELS),
+        column="language",
+    )
+    return found
 
 
 def wave_order(waves: object) -> list[str]:
@@ -247,11 +303,15 @@ def from_scored(
     ``indicators.yaml`` (only its questionnaire is then counted).
     """
     count_parts, base_parts, profile_parts = [], [], []
+    choice = subgroup_choices(indicators).get(subgroup) if subgroup else None
+    if subgroup is not None and (choice is None or choice.column is not None):
+        raise ValueError(f"subgroup {subgroup!r}: only a profile question, in memory")
     for key, part in scored.items():
-        spec = indicators.questionnaires[key]
-        chosen = next((s for s in spec.subgroups if s.item == subgroup), None)
-        if subgroup is not None and chosen is None:
-            continue
+        chosen = None
+        if choice is not None:
+            if choice.questionnaire != key:
+                continue
+            chosen = Subgroup(choice.key, choice.multiple, choice.categories)
         koplopers = part.meta["koploper"].to_numpy()
         if chosen is None:
             rows, category = np.arange(len(koplopers)), np.full(len(koplopers), ALL)
@@ -670,6 +730,78 @@ __all__ = [
     "from_aggregates",
     "from_scored",
     "overview",
+    "complete_profile",
     "profile_items",
+    "subgroup_choices",
+    "wording_notes",
     "wave_order",
 ]
+
+
+def complete_profile(
+    counted: pd.DataFrame, answered: pd.DataFrame, indicators: IndicatorSet
+) -> pd.DataFrame:
+    """The profile table from database counts: every answer option of every profile question at
+    every wave, 0 where nobody chose it.
+
+    ``counted``: wave, questionnaire, item, code, count. ``answered``: wave, questionnaire, item,
+    answered (respondents who answered the question).
+    """
+    rows = []
+    items = profile_items(indicators)
+    for wave, key, item_key, n in answered[
+        ["wave", "questionnaire", "item", "answered"]
+    ].itertuples(index=False):
+        if item_key not in items.get(key, []):
+            continue
+        item = indicators.questionnaires[key].definition.item(item_key)
+        rows += [(wave, key, item_key, o.code, int(n)) for o in item.options]
+    grid = pd.DataFrame(rows, columns=["wave", "questionnaire", "item", "code", "answered"])
+    table = grid.merge(
+        counted[["wave", "questionnaire", "item", "code", "count"]],
+        on=["wave", "questionnaire", "item", "code"],
+        how="left",
+    )
+    table["count"] = table["count"].fillna(0).astype(np.int64)
+    table["code"] = table["code"].astype(np.int64)
+    return table[["wave", "questionnaire", "item", "code", "count", "answered"]]
+
+
+def wording_notes(
+    versions: pd.DataFrame,
+    changes: dict[str, dict[str, list[int]]],
+    indicators: IndicatorSet,
+    baseline: str,
+    followup: str,
+) -> dict[str, dict[str, str]]:
+    """Per questionnaire and indicator, a note when a question of it was asked differently at
+    ``followup`` than at ``baseline``.
+
+    ``versions``: wave, questionnaire, version, responses (the koploper's). ``changes``: per
+    questionnaire, item → the versions from which its wording changed
+    (``surveys.versions.wording_changes``).
+    """
+    notes: dict[str, dict[str, str]] = {}
+    for key, spec in indicators.questionnaires.items():
+        used = versions[versions["questionnaire"] == key]
+        before = used.loc[used["wave"] == baseline, "version"]
+        after = used.loc[used["wave"] == followup, "version"]
+        if before.empty or after.empty:
+            continue
+        low, high = int(before.min()), int(after.max())
+        for indicator in spec.indicators:
+            item_keys = (
+                [indicator.item] if isinstance(indicator, ItemIndicator) else indicator.items
+            )
+            changed = [
+                v
+                for item in item_keys
+                for v in changes.get(key, {}).get(item, [])
+                if low < v <= high
+            ]
+            if changed:
+                notes.setdefault(key, {})[indicator.name] = (
+                    f"Let op: de vraag is bij {wave_name(followup)} anders gesteld dan bij "
+                    f"{wave_name(baseline)} (vragenlijstversie {min(changed)})."
+                )
+    return notes
