@@ -1,0 +1,182 @@
+"""The dashboard's count tables come from the database and equal the engine's on the same data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from sqlalchemy import select
+
+from db.access import AccessDenied, Viewer, command_line
+from db.dashboard import dashboard_counts, data_version, open_answers, wording_changes
+from db.demo import seed_demo
+from db.engine import get_sessionmaker
+from db.export import responses_wide
+from db.models import Answer, Koploper, Response
+from db.setup import init_database
+from measures import check_responses, compare_waves, load_indicators, score
+from measures.dashboard import CHANNELS, figures, from_scored
+from measures.suppression import COMPLEMENT_REASON
+
+KEYS = ["group", "category", "wave", "questionnaire", "indicator"]
+
+
+@pytest.fixture
+def seeded(database_url) -> str:
+    init_database(database_url)
+    with get_sessionmaker(database_url).begin() as session:
+        seed_demo(session, sizes=(6, 30))
+        # a few real (not demo) web responses of Tilburg, to tell channels and demo apart
+        demo = session.scalars(
+            select(Response)
+            .join(Koploper)
+            .where(Koploper.slug == "tilburg")
+            .order_by(Response.id)
+            .limit(40)
+        ).all()
+        for number, response in enumerate(demo):
+            if number % 2 == 0:
+                response.is_demo = False
+                response.channel = "web"
+    return database_url
+
+
+def _sorted(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    return table.sort_values(columns).reset_index(drop=True)
+
+
+def _in_memory(url: str, koploper: str):
+    indicators = load_indicators()
+    with get_sessionmaker(url)() as session:
+        wide = responses_wide(session, command_line())
+        own = session.scalar(select(Koploper).where(Koploper.slug == koploper))
+        cohort = set(
+            session.scalars(select(Koploper.slug).where(Koploper.cohort_id == own.cohort_id))
+        )
+    return wide, cohort, score(check_responses(wide, indicators), indicators)
+
+
+def test_the_database_counts_equal_the_engines_tables(seeded):
+    indicators = load_indicators()
+    wide, cohort, scored = _in_memory(seeded, "tilburg")
+    for subgroup in (None, "age_group", "target_group", "role", "filled_by"):
+        with get_sessionmaker(seeded)() as session:
+            found = dashboard_counts(session, command_line(), "tilburg", subgroup=subgroup)
+        expected = from_scored(scored, "tilburg", cohort, indicators, subgroup=subgroup)
+        pd.testing.assert_frame_equal(
+            _sorted(found.base, KEYS), _sorted(expected.base, KEYS), check_dtype=False
+        )
+        pd.testing.assert_frame_equal(
+            _sorted(found.counts, [*KEYS, "value"]),
+            _sorted(expected.counts, [*KEYS, "value"]),
+            check_dtype=False,
+        )
+        if subgroup is None:
+            profile_keys = ["wave", "questionnaire", "item", "code"]
+            pd.testing.assert_frame_equal(
+                _sorted(found.profile, profile_keys),
+                _sorted(expected.profile, profile_keys),
+                check_dtype=False,
+            )
+    assert found.waves == ["T0", "T1"]
+
+
+def test_a_channel_view_equals_the_engine_on_those_responses(seeded):
+    indicators = load_indicators()
+    wide, _, _ = _in_memory(seeded, "tilburg")
+    with get_sessionmaker(seeded)() as session:
+        total = dashboard_counts(session, command_line(), "tilburg")
+        counts = dashboard_counts(session, command_line(), "tilburg", subgroup="channel")
+    result = figures(counts, indicators, "T0", "T1", category=CHANNELS["demo"], total=total)
+    part = wide[wide["channel"] == "demo"]
+    engine = compare_waves(
+        score(check_responses(part, indicators), indicators),
+        "T0",
+        "T1",
+        indicators.settings,
+        koploper="tilburg",
+    )
+    both = result.changes.merge(engine, on=["questionnaire", "indicator"], suffixes=("", "_e"))
+    assert len(both) == len(engine) > 0
+    shown = both[both["reason"] != COMPLEMENT_REASON]
+    for column in ("n_baseline", "n_followup", "estimate_followup", "difference"):
+        pd.testing.assert_series_equal(
+            shown[column].astype(float), shown[f"{column}_e"].astype(float), check_names=False
+        )
+
+
+def test_without_demo_only_real_responses_count(seeded):
+    with get_sessionmaker(seeded)() as session:
+        real = dashboard_counts(session, command_line(), "tilburg", include_demo=False)
+    own = real.base[
+        (real.base["group"] == "koploper")
+        & real.base["indicator"].isin(["aware_oco", "aware_offer"])
+    ]
+    responses = own[["n", "n_dont_know", "n_missing"]].sum(axis=1).sum()
+    assert responses == 20  # the 20 turned into real web responses above
+    assert real.base[real.base["group"] != "koploper"]["n"].sum() == 0
+
+
+def test_a_gemeente_viewer_gets_its_own_koploper_only(seeded):
+    viewer = Viewer(
+        email="pl@tilburg.example",
+        role="gemeente",
+        koploper_ids=frozenset({0}),
+        koploper_slugs=frozenset({"tilburg"}),
+    )
+    with get_sessionmaker(seeded)() as session:
+        with pytest.raises(AccessDenied):
+            dashboard_counts(session, viewer, "breda")
+        counts = dashboard_counts(session, viewer, "tilburg")
+        assert set(counts.base["group"]) == {"koploper", "overige koplopers", "cohort"}
+        assert data_version(session)[0] > 0
+        assert wording_changes(session, viewer, "tilburg")["client"]["aware_oco"] == []
+
+
+def test_open_answers_are_searchable_as_plain_text_for_those_with_the_right(seeded):
+    factory = get_sessionmaker(seeded)
+    texts = ["Qzheel fijn geholpen", "50% korting_op iets", '=HYPERLINK("x")', "qzheel goed"]
+    with factory.begin() as session:
+        ids = session.scalars(
+            select(Response.id).join(Koploper).where(Koploper.slug == "tilburg").limit(4)
+        ).all()
+        for number, (response_id, text) in enumerate(zip(ids, texts, strict=True)):
+            session.add(Answer(response_id=response_id, item_key="comments", text=text))
+            session.get(Response, response_id).submitted_at = dt.datetime(2031, 3, 1 + number, 9)
+    reader = Viewer(
+        email="open@tilburg.example",
+        role="gemeente",
+        koploper_ids=frozenset({0}),
+        koploper_slugs=frozenset({"tilburg"}),
+        free_text=True,
+    )
+    other = Viewer(
+        email="pl@tilburg.example",
+        role="gemeente",
+        koploper_ids=frozenset({0}),
+        koploper_slugs=frozenset({"tilburg"}),
+    )
+    with factory() as session:
+        with pytest.raises(AccessDenied):
+            open_answers(session, other, "tilburg")
+        with pytest.raises(AccessDenied):
+            open_answers(session, reader, "breda")
+        every = open_answers(session, reader, "tilburg")
+        assert set(texts) <= set(every["answer"])
+        mine = every[every["answer"].isin(texts)]
+        assert list(mine["answer"]) == texts[::-1]  # newest first
+        assert mine["day"].iloc[0] == dt.date(2031, 3, 4)
+        assert list(open_answers(session, reader, "tilburg", search="QZHEEL")["answer"]) == [
+            "qzheel goed",
+            "Qzheel fijn geholpen",
+        ]
+        assert list(open_answers(session, reader, "tilburg", search="0%")["answer"]) == [
+            "50% korting_op iets"
+        ]
+        assert open_answers(session, reader, "tilburg", search="t_n")[
+            "answer"
+        ].empty  # "_" is no wildcard: "korting" has no "t_n"
+        assert list(open_answers(session, reader, "tilburg", search="g_op")["answer"]) == [
+            "50% korting_op iets"
+        ]
