@@ -1,59 +1,51 @@
-"""What the page "Mijn koploper" reads: count tables made in the database, never responses.
+"""What the page "Mijn koploper" reads: count tables of one koploper and its benchmark groups.
 
-A few GROUP BY queries count, per group (the koploper, the rest of its cohort, the other
-koplopers), wave, questionnaire and (with a subgroup) category: how often each code of each
-indicator question was given, and per respondent the sum and number of valid theme scores. The
-engine turns those into figures (``measures.dashboard``) with its own rules, so no response is
-ever loaded row by row and no text is grouped in pandas.
+One query reads every response once: the database groups the answers per response (in the order
+of the index on ``answers.response_id``) into a few 64-bit integers, one small bit field per
+question (:func:`slots`), so no text is moved or grouped in Python. Those integers decode into
+exactly the code columns the measures engine works with, and the engine counts them
+(``measures.dashboard.from_scored``) with its own rules: the dashboard's figures are the engine's.
 
-Access: the viewer must see the koploper (``require_koploper``). The other koplopers come back
-only added together, never by name, the way a ``gemeente`` account may see them (the anonymous
-benchmark). Open answers only for a viewer with that right.
+Access: the viewer must see the koploper (``require_koploper``). What comes back are count tables
+of the koploper itself and of the other koplopers only added together, never by name: the
+anonymous benchmark a ``gemeente`` account may see. Nothing per response leaves this module.
+Open answers only for a viewer with that right.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
-    Float,
-    Integer,
     Select,
-    and_,
     case,
     cast,
     distinct,
     func,
     literal,
-    or_,
     select,
-    true,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from db.access import AccessDenied, Viewer, require_koploper
 from db.contacts import find_koploper
 from db.models import Answer, Koploper, QuestionnaireVersion, Response, Wave
 from db.questionnaires import wording_changes_of
 from measures.dashboard import (
-    ALL,
     CHANNELS,
-    COHORT,
     LANGUAGES,
-    OWN,
-    REST,
     GroupCounts,
-    SubgroupChoice,
-    complete_profile,
-    from_aggregates,
+    from_scored,
     profile_items,
     subgroup_choices,
 )
 from measures.indicators import IndicatorSet, ItemIndicator, load_indicators
-from measures.indicators import theme_scores as item_theme_scores
-from surveys.definition import Item
+from measures.responses import QuestionnaireResponses
+from measures.scoring import Scored, score_questionnaire
 
 OPEN_ANSWER_COLUMNS = ["wave", "questionnaire", "question", "answer", "day"]
 MAX_OPEN_ANSWERS = 500
@@ -76,60 +68,144 @@ def _joined(query: Select) -> Select:
     )
 
 
-def _category(choice: SubgroupChoice | None) -> tuple[ColumnElement, object | None]:
-    """The category expression and, for a question, the aliased answers to join."""
-    if choice is None:
-        return literal(ALL, Integer), None
-    if choice.column == "channel":
-        return case(
-            *((Response.channel == value, code) for value, code in CHANNELS.items()), else_=0
-        ), None
-    if choice.column == "language":
-        return case(
-            *((Response.language == value, code) for value, code in LANGUAGES.items()), else_=0
-        ), None
-    chosen = aliased(Answer, name="subgroup_answer")
-    return func.coalesce(chosen.code, -1), chosen
+@dataclass(frozen=True)
+class Slot:
+    """Where one question's answer sits in a response's packed integers.
+
+    A single-choice code is stored as code + 1 in ``width`` bits (0: not answered); a
+    multiple-choice answer as a bit per chosen code, as the engine keeps it (bit ``code``).
+    """
+
+    questionnaire: str
+    item: str
+    word: int
+    shift: int
+    width: int
+    multiple: bool
 
 
-def _with_subgroup(query: Select, chosen: object | None, choice: SubgroupChoice | None) -> Select:
-    """A single-choice question adds 'niet ingevuld' (-1) for those who left it open, so the
-    categories add up to the total; a multiple-choice one counts a respondent in each chosen
-    category (as ``measures.estimates.subgroup_estimates``)."""
-    if chosen is None or choice is None:
-        return query
-    on = and_(chosen.response_id == Response.id, chosen.item_key == choice.key)
-    return query.join(chosen, on) if choice.multiple else query.outerjoin(chosen, on)
+WORD_BITS = 62
+"""Bits used of each 64-bit integer (signed in both databases)."""
 
 
-def _theme_expressions(indicators: IndicatorSet) -> tuple[list[str], ColumnElement, ColumnElement]:
-    """Theme items, the item → theme expression and the item × code → 0–100 score expression,
-    with the engine's own score table (``measures.indicators.theme_scores``)."""
-    items: dict[str, tuple[str, Item]] = {}
-    for spec in indicators.questionnaires.values():
-        for theme in spec.themes:
-            for key in theme.items:
-                items[key] = (theme.name, spec.definition.item(key))
-    theme = case(*((Answer.item_key == key, name) for key, (name, _) in items.items()))
-    score_cases = []
-    for key, (_, item) in items.items():
-        valid = set(item.allowed_codes) - set(item.missing_codes)
-        for code, score in item_theme_scores(item).items():
-            if code in valid:
-                score_cases.append((and_(Answer.item_key == key, Answer.code == code), score))
-    score = case(*score_cases, else_=None)
-    return list(items), theme, score
+def slots(indicators: IndicatorSet) -> list[Slot]:
+    """A slot for every coded question the dashboard needs: indicators, theme scores, subgroups
+    and the profile (who answered)."""
+    placed: list[Slot] = []
+    word, used = 0, 0
+    for key, spec in indicators.questionnaires.items():
+        wanted = {i.item for i in spec.items if isinstance(i, ItemIndicator)}
+        wanted |= {item for theme in spec.themes for item in theme.items}
+        wanted |= {s.item for s in spec.subgroups}
+        wanted |= set(profile_items(indicators).get(key, []))
+        wanted |= {c.key for c in subgroup_choices(indicators).values() if c.questionnaire == key}
+        for item in spec.definition.items:
+            if item.key not in wanted or not item.qtype.coded:
+                continue
+            top = max(item.allowed_codes)
+            width = top + 1 if item.qtype.multiple else (top + 1).bit_length()
+            if used + width > WORD_BITS:
+                word, used = word + 1, 0
+            placed.append(Slot(key, item.key, word, used, width, item.qtype.multiple))
+            used += width
+    shared = {s.item for s in placed if sum(t.item == s.item for t in placed) > 1}
+    if shared:
+        raise ValueError(f"questions in more than one questionnaire: {sorted(shared)}")
+    return placed
 
 
-def _indicator_items(indicators: IndicatorSet) -> list[str]:
-    return sorted(
+def _packed(slots_: list[Slot]) -> list[ColumnElement]:
+    """Per word, the sum over a response's answers of each answer's bits (distinct, so a sum is
+    a bitwise OR), computed while the database groups the answers by response. Item keys are
+    unique across the questionnaires (``slots`` checks), so the key alone finds the slot."""
+    words = []
+    for word in range(max(s.word for s in slots_) + 1):
+        parts = []
+        for slot in (s for s in slots_ if s.word == word):
+            if slot.multiple:
+                bits = literal(1 << slot.shift, BigInteger).op("<<")(Answer.code)
+            else:
+                bits = (Answer.code + 1) * literal(1 << slot.shift, BigInteger)
+            parts.append((slot.item, bits))
+        words.append(
+            cast(func.sum(case(dict(parts), value=Answer.item_key, else_=0)), BigInteger).label(
+                f"w{word}"
+            )
+        )
+    return words
+
+
+def _fetch(
+    session: Session, slots_: list[Slot], demo: bool
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Every response (id, koploper slug, wave, questionnaire, channel, language) with its packed
+    answers, decoded into code columns: the engine's codes (float, NaN unanswered; a bit mask
+    for multiple choice). Stays in this module: callers get only count tables."""
+    per_response = (
+        select(Answer.response_id.label("response"), *_packed(slots_))
+        .where(Answer.item_key.in_(sorted({s.item for s in slots_})))
+        .group_by(Answer.response_id)
+        .subquery()
+    )
+    words = [c for c in per_response.c if c.name.startswith("w")]
+    query = select(
+        Response.id,
+        Response.koploper_id,
+        Response.wave_id,
+        Response.questionnaire_version_id,
+        Response.channel,
+        Response.language,
+        *words,
+    ).outerjoin(per_response, per_response.c.response == Response.id)
+    if not demo:
+        query = query.where(Response.is_demo.is_(False))
+    # Core, not the ORM: 80,000 plain tuples, no ORM rows.
+    rows = session.connection().execute(query).all()
+    names = [c.name for c in words]
+    columns = ["response_id", "koploper_id", "wave_id", "version_id", "channel", "language"]
+    frame = pd.DataFrame.from_records(rows, columns=[*columns, *names])
+    koplopers = dict(session.execute(select(Koploper.id, Koploper.slug)).all())
+    waves = dict(session.execute(select(Wave.id, Wave.code)).all())
+    versions = dict(
+        session.execute(select(QuestionnaireVersion.id, QuestionnaireVersion.key)).all()
+    )
+    meta = pd.DataFrame(
         {
-            i.item
-            for s in indicators.questionnaires.values()
-            for i in s.items
-            if isinstance(i, ItemIndicator)
+            "response_id": frame["response_id"].to_numpy(),
+            "koploper": frame["koploper_id"].map(koplopers).to_numpy(dtype=object),
+            "wave": frame["wave_id"].map(waves).to_numpy(dtype=object),
+            "questionnaire": frame["version_id"].map(versions).to_numpy(dtype=object),
+            "channel": frame["channel"].map(CHANNELS).fillna(0).to_numpy(dtype=np.int64),
+            "language": frame["language"].map(LANGUAGES).fillna(0).to_numpy(dtype=np.int64),
         }
     )
+    packed = {name: frame[name].fillna(0).to_numpy(dtype=np.int64) for name in names}
+    codes: dict[str, np.ndarray] = {}
+    for slot in slots_:
+        bits = (packed[f"w{slot.word}"] >> slot.shift) & ((1 << slot.width) - 1)
+        if slot.multiple:
+            codes[slot.item] = bits
+        else:
+            codes[slot.item] = np.where(bits == 0, np.nan, bits - 1.0)
+    return meta, codes
+
+
+def _scored(
+    meta: pd.DataFrame,
+    codes: dict[str, np.ndarray],
+    slots_: list[Slot],
+    indicators: IndicatorSet,
+) -> dict[str, Scored]:
+    scored = {}
+    for key, spec in indicators.questionnaires.items():
+        rows = np.flatnonzero(meta["questionnaire"].to_numpy() == key)
+        if rows.size == 0:
+            continue
+        part = meta.iloc[rows].reset_index(drop=True).assign(panel_id="", line=0)
+        own = {s.item: codes[s.item][rows] for s in slots_ if s.questionnaire == key}
+        responses = QuestionnaireResponses(key, part, pd.DataFrame(own))
+        scored[key] = score_questionnaire(responses, spec)
+    return scored
 
 
 def dashboard_counts(
@@ -147,155 +223,53 @@ def dashboard_counts(
     questionnaire that asks the question is counted. Raises ``AccessDenied`` when the viewer may
     not see the koploper, ``UnknownKoploper`` when there is none.
     """
+    return dashboard_views(session, viewer, koploper, [subgroup], include_demo, indicators)[
+        subgroup
+    ]
+
+
+def dashboard_views(
+    session: Session,
+    viewer: Viewer,
+    koploper: str,
+    subgroups: list[str | None] | None = None,
+    include_demo: bool = True,
+    indicators: IndicatorSet | None = None,
+) -> dict[str | None, GroupCounts]:
+    """:func:`dashboard_counts` for several subgroups (default: none and every subgroup) from
+    one read: the database groups the answers per response into a few integers (one pass over
+    the answers, in index order), the engine counts them (``measures.dashboard.from_scored``)."""
     indicators = indicators or load_indicators()
     require_koploper(viewer, koploper)
     own = find_koploper(session, koploper)
-    require_koploper(viewer, own.slug)
-    choice = None
-    if subgroup is not None:
-        choice = subgroup_choices(indicators).get(subgroup)
-        if choice is None:
-            raise ValueError(f"onbekende subgroep '{subgroup}'")
-    group = case(
-        (Response.koploper_id == own.id, OWN),
-        (Koploper.cohort_id == own.cohort_id, COHORT),
-        else_=REST,
-    ).label("grp")
-    category, chosen = _category(choice)
-    category = category.label("category")
+    choices = subgroup_choices(indicators)
+    wanted = [None, *choices] if subgroups is None else subgroups
+    unknown = [s for s in wanted if s is not None and s not in choices]
+    if unknown:
+        raise ValueError(f"onbekende subgroep '{unknown[0]}'")
+    cohort = set(session.scalars(select(Koploper.slug).where(Koploper.cohort_id == own.cohort_id)))
+    placed = slots(indicators)
+    meta, codes = _fetch(session, placed, include_demo)
+    scored = _scored(meta, codes, placed, indicators)
     wave = Wave.code.label("wave")
     key = QuestionnaireVersion.key.label("questionnaire")
-    filters: list[ColumnElement[bool]] = [true()]
-    if not include_demo:
-        filters.append(Response.is_demo.is_(False))
-    if choice is not None and choice.questionnaire is not None:
-        filters.append(QuestionnaireVersion.key == choice.questionnaire)
-    keys = (group, category, wave, key)
-
-    totals_query = _with_subgroup(
-        _joined(select(*keys, func.count().label("responses")).select_from(Response)),
-        chosen,
-        choice,
-    ).where(*filters)
-    totals = _frame(
-        session,
-        totals_query.group_by(*keys),
-        ["group", "category", "wave", "questionnaire", "responses"],
-    )
-
-    value = func.coalesce(cast(Answer.code, Float), Answer.number).label("value")
-    item_query = _with_subgroup(
-        _joined(
-            select(*keys, Answer.item_key, value, func.count().label("count"))
-            .select_from(Answer)
-            .join(Response, Response.id == Answer.response_id)
-        ),
-        chosen,
-        choice,
-    ).where(*filters, Answer.item_key.in_(_indicator_items(indicators)))
-    items = _frame(
-        session,
-        item_query.group_by(*keys, Answer.item_key, value),
-        ["group", "category", "wave", "questionnaire", "item", "value", "count"],
-    )
-
-    theme_items, theme, score = _theme_expressions(indicators)
-    per_response = (
-        _with_subgroup(
-            _joined(
-                select(
-                    Response.id.label("response"),
-                    *keys,
-                    theme.label("theme"),
-                    func.sum(score).label("total"),
-                    func.count(score).label("n_valid"),
-                    func.count().label("n_answered"),
-                )
-                .select_from(Answer)
-                .join(Response, Response.id == Answer.response_id)
-            ),
-            chosen,
-            choice,
-        )
-        .where(*filters, Answer.item_key.in_(theme_items))
-        .group_by(Response.id, *keys, theme)
-        .subquery()
-    )
-    outer_keys = [
-        per_response.c.grp,
-        per_response.c.category,
-        per_response.c.wave,
-        per_response.c.questionnaire,
-        per_response.c.theme,
-        per_response.c.total,
-        per_response.c.n_valid,
-        per_response.c.n_answered,
-    ]
-    themes = _frame(
-        session,
-        select(*outer_keys, func.count().label("count")).group_by(*outer_keys),
-        [
-            "group",
-            "category",
-            "wave",
-            "questionnaire",
-            "theme",
-            "total",
-            "n_valid",
-            "n_answered",
-            "count",
-        ],
-    )
-    themes["total"] = themes["total"].astype(float).fillna(0.0)
-
     demo = [] if include_demo else [Response.is_demo.is_(False)]
-    profile = _profile(session, own.id, indicators, demo)
     versions = _frame(
         session,
         _joined(select(wave, key, QuestionnaireVersion.version, func.count()).select_from(Response))
-        .where(Response.koploper_id == own.id, *filters)
+        .where(Response.koploper_id == own.id, *demo)
         .group_by(wave, key, QuestionnaireVersion.version),
         ["wave", "questionnaire", "version", "responses"],
     )
-    return from_aggregates(items, themes, totals, indicators, profile, versions, subgroup)
+    views = {}
+    for subgroup in wanted:
+        counts = from_scored(scored, own.slug, cohort, indicators, subgroup=subgroup)
+        views[subgroup] = replace(counts, versions=versions)
+    return views
 
 
 def _frame(session: Session, query: Select, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(session.execute(query).all(), columns=columns)
-
-
-def _profile(
-    session: Session, own_id: int, indicators: IndicatorSet, filters: Iterable[ColumnElement]
-) -> pd.DataFrame:
-    """Who answered, for the koploper only: per wave how often each option of each profile
-    question was chosen, and how many answered it."""
-    wanted = profile_items(indicators)
-    pairs = [(q, item) for q, items in wanted.items() for item in items]
-    if not pairs:
-        return complete_profile(pd.DataFrame(), pd.DataFrame(), indicators)
-    which = or_(
-        *(and_(QuestionnaireVersion.key == q, Answer.item_key == item) for q, item in pairs)
-    )
-    wave = Wave.code.label("wave")
-    key = QuestionnaireVersion.key.label("questionnaire")
-    base = _joined(
-        select().select_from(Answer).join(Response, Response.id == Answer.response_id)
-    ).where(Response.koploper_id == own_id, which, *filters)
-    counted = _frame(
-        session,
-        base.add_columns(wave, key, Answer.item_key, Answer.code, func.count()).group_by(
-            wave, key, Answer.item_key, Answer.code
-        ),
-        ["wave", "questionnaire", "item", "code", "count"],
-    )
-    answered = _frame(
-        session,
-        base.add_columns(
-            wave, key, Answer.item_key, func.count(distinct(Answer.response_id))
-        ).group_by(wave, key, Answer.item_key),
-        ["wave", "questionnaire", "item", "answered"],
-    )
-    return complete_profile(counted, answered, indicators)
 
 
 def wording_changes(

@@ -26,7 +26,7 @@ from measures.contrast import add_q_values, contrast, order_rows, rename_sides
 from measures.dutch import wave_name
 from measures.estimates import _subgroup_rows, finish, interval_columns
 from measures.indicators import IndicatorSet, ItemIndicator, Settings, Subgroup
-from measures.scoring import DONT_KNOW, VALID, Scored
+from measures.scoring import Scored
 from measures.suppression import (
     COMPLEMENT_REASON,
     SUPPRESSED,
@@ -41,12 +41,15 @@ from measures.tabulate import summarise, tabulate
 OWN = "koploper"
 OTHERS = "overige koplopers"
 COHORT = "cohort"
-REST = "rest"
-"""Koplopers outside the cohort: only ever added to ``COHORT`` to make ``OTHERS``."""
 GROUPS = (OWN, OTHERS, COHORT)
 ALL = -99
 """The category of every row when no subgroup is chosen."""
 KEYS = ["group", "category", "wave", "questionnaire"]
+MEMBER_COLUMNS = ["group", "category", "wave", "questionnaire", "koplopers"]
+FEW_KOPLOPERS_REASON = (
+    "niet getoond: te weinig andere koplopers om mee te vergelijken (minder dan {n}), "
+    "hun cijfers zouden herkenbaar zijn"
+)
 
 GOALS = {
     "awareness": "Bekendheid",
@@ -151,6 +154,9 @@ class GroupCounts:
         )
     )
     subgroup: str | None = None
+    members: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MEMBER_COLUMNS))
+    """How many koplopers have respondents in each group: group, category, wave, questionnaire,
+    koplopers (a reference group of too few koplopers would give them away)."""
 
     @property
     def waves(self) -> list[str]:
@@ -163,97 +169,6 @@ class GroupCounts:
 
 
 # --- making the tables --------------------------------------------------------------------------
-
-
-def _add_others(table: pd.DataFrame, sums: list[str]) -> pd.DataFrame:
-    """``OTHERS`` = ``COHORT`` + ``REST``; ``REST`` itself is dropped."""
-    refs = table[table["group"].isin([COHORT, REST])]
-    by = [c for c in table.columns if c not in sums and c != "group"]
-    others = refs.groupby(by, dropna=False, observed=True)[sums].sum().reset_index()
-    others.insert(0, "group", OTHERS)
-    kept = table[table["group"] != REST]
-    return pd.concat([kept, others[table.columns]], ignore_index=True)
-
-
-def from_aggregates(
-    items: pd.DataFrame,
-    themes: pd.DataFrame,
-    totals: pd.DataFrame,
-    indicators: IndicatorSet,
-    profile: pd.DataFrame | None = None,
-    versions: pd.DataFrame | None = None,
-    subgroup: str | None = None,
-) -> GroupCounts:
-    """Count tables from what the database counted, with the engine's scoring rules.
-
-    ``items``: group, category, wave, questionnaire, item, value (the stored code or number),
-    count. ``themes``: group, category, wave, questionnaire, theme, total (sum of the 0–100
-    scores of the validly answered items), n_valid, n_answered, count. ``totals``: group,
-    category, wave, questionnaire, responses. Groups are ``OWN``, ``COHORT`` and ``REST``.
-    """
-    keys = KEYS
-    count_parts, base_parts = [], []
-    for key, spec in indicators.questionnaires.items():
-        q_totals = totals[totals["questionnaire"] == key]
-        if q_totals.empty:
-            continue
-        q_items = items[items["questionnaire"] == key]
-        q_themes = themes[themes["questionnaire"] == key]
-        for indicator in spec.indicators:
-            if isinstance(indicator, ItemIndicator):
-                rows = q_items[q_items["item"] == indicator.item]
-                value = rows["value"].to_numpy(dtype=float)
-                dont_know = np.isin(value, list(indicator.dont_know_codes))
-                status = np.where(dont_know, DONT_KNOW, VALID)
-                if indicator.kind == "proportion":
-                    score = np.isin(value, list(indicator.success)).astype(float)
-                else:
-                    score = value
-            else:
-                rows = q_themes[q_themes["theme"] == indicator.name]
-                valid = rows["n_valid"].to_numpy() >= indicator.min_answered
-                status = np.where(valid, VALID, DONT_KNOW)
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    score = rows["total"].to_numpy(dtype=float) / rows["n_valid"].to_numpy()
-            frame = rows[keys].assign(
-                indicator=indicator.name,
-                value=score,
-                count=rows["count"].to_numpy(dtype=np.int64),
-                status=status,
-            )
-            valid_rows = frame[frame["status"] == VALID]
-            counts = (
-                valid_rows.groupby([*keys, "indicator", "value"], observed=True)["count"]
-                .sum()
-                .reset_index()
-            )
-            count_parts.append(counts)
-            n = valid_rows.groupby(keys)["count"].sum().rename("n")
-            dk = frame[frame["status"] == DONT_KNOW].groupby(keys)["count"].sum()
-            base = q_totals[keys].merge(n, left_on=keys, right_index=True, how="left")
-            base = base.merge(dk.rename("n_dont_know"), left_on=keys, right_index=True, how="left")
-            base["n"] = base["n"].fillna(0).astype(np.int64)
-            base["n_dont_know"] = base["n_dont_know"].fillna(0).astype(np.int64)
-            base["n_missing"] = (
-                q_totals["responses"].to_numpy(dtype=np.int64) - base["n"] - base["n_dont_know"]
-            )
-            base.insert(4, "indicator", indicator.name)
-            base["kind"] = indicator.kind
-            base["scale"] = indicator.scale
-            base_parts.append(base)
-    count_table = _typed_counts(count_parts)
-    base_table = _typed_base(base_parts)
-    count_table = _add_others(count_table, ["count"])
-    base_table = _add_others(base_table, ["n", "n_dont_know", "n_missing"])
-    return GroupCounts(
-        count_table,
-        base_table,
-        _empty_profile() if profile is None else profile,
-        versions
-        if versions is not None
-        else GroupCounts.__dataclass_fields__["versions"].default_factory(),
-        subgroup,
-    )
 
 
 def _typed_counts(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -302,20 +217,23 @@ def from_scored(
     ``cohort`` holds the koplopers of the koploper's cohort. ``subgroup`` is a subgroup item of
     ``indicators.yaml`` (only its questionnaire is then counted).
     """
-    count_parts, base_parts, profile_parts = [], [], []
+    count_parts, base_parts, profile_parts, member_parts = [], [], [], []
     choice = subgroup_choices(indicators).get(subgroup) if subgroup else None
-    if subgroup is not None and (choice is None or choice.column is not None):
-        raise ValueError(f"subgroup {subgroup!r}: only a profile question, in memory")
+    if subgroup is not None and choice is None:
+        raise ValueError(f"onbekende subgroep '{subgroup}'")
     for key, part in scored.items():
-        chosen = None
-        if choice is not None:
-            if choice.questionnaire != key:
-                continue
-            chosen = Subgroup(choice.key, choice.multiple, choice.categories)
         koplopers = part.meta["koploper"].to_numpy()
-        if chosen is None:
+        if choice is None:
             rows, category = np.arange(len(koplopers)), np.full(len(koplopers), ALL)
+        elif choice.column is not None:
+            if choice.column not in part.meta:
+                raise ValueError(f"the responses have no column '{choice.column}'")
+            rows = np.arange(len(koplopers))
+            category = part.meta[choice.column].to_numpy(dtype=np.int64)
+        elif choice.questionnaire != key:
+            continue
         else:
+            chosen = Subgroup(choice.key, choice.multiple, choice.categories)
             rows, category = _subgroup_rows(part, chosen)
         members = {
             OWN: koplopers == koploper,
@@ -336,7 +254,15 @@ def from_scored(
                 "wave": part.meta["wave"].to_numpy()[all_rows],
             }
         )
-        tab = tabulate(part, groups, all_rows)
+        groups["koploper"] = koplopers[all_rows]
+        member_parts.append(
+            groups.groupby(["group", "category", "wave"])["koploper"]
+            .nunique()
+            .rename("koplopers")
+            .reset_index()
+            .assign(questionnaire=key)
+        )
+        tab = tabulate(part, groups.drop(columns="koploper"), all_rows)
         tab.counts.insert(3, "questionnaire", key)
         tab.base.insert(3, "questionnaire", key)
         count_parts.append(tab.counts)
@@ -345,8 +271,17 @@ def from_scored(
         for item in profile_items(indicators)[key]:
             profile_parts.append(_profile_of(part, own, item, key))
     profile = pd.concat(profile_parts, ignore_index=True) if profile_parts else _empty_profile()
+    members = (
+        pd.concat(member_parts, ignore_index=True)
+        if member_parts
+        else pd.DataFrame(columns=MEMBER_COLUMNS)
+    )
     return GroupCounts(
-        _typed_counts(count_parts), _typed_base(base_parts), profile, subgroup=subgroup
+        _typed_counts(count_parts),
+        _typed_base(base_parts),
+        profile,
+        subgroup=subgroup,
+        members=members[MEMBER_COLUMNS],
     )
 
 
@@ -427,6 +362,28 @@ def _complement_keys(
         )
         hit = table[extra & (table["category"].to_numpy() == category)]
     return set(zip(hit["group"], hit["wave"], hit["questionnaire"], hit["indicator"], strict=True))
+
+
+def _too_few_koplopers(
+    counts: GroupCounts, category: int, wave: str, reference: str, settings: Settings
+) -> set[str]:
+    """Questionnaires in which ``reference`` pools too few koplopers to be shown: fewer than
+    ``min_koplopers`` in it, or (for the cohort) so few outside the cohort that the other
+    koplopers minus the cohort would give those away."""
+    members = counts.members
+    here = members[(members["category"] == category) & (members["wave"] == wave)]
+    found = set()
+    number = here.groupby(["questionnaire", "group"])["koplopers"].sum().to_dict()
+    for key in set(counts.base["questionnaire"]):
+        others, cohort = int(number.get((key, OTHERS), 0)), int(number.get((key, COHORT), 0))
+        rest = others - cohort
+        if reference == OTHERS and others < settings.min_koplopers:
+            found.add(key)
+        if reference == COHORT and (
+            cohort < settings.min_koplopers or 0 < rest < settings.min_koplopers
+        ):
+            found.add(key)
+    return found
 
 
 def _withhold(table: pd.DataFrame, mask: np.ndarray, figures: list[str]) -> pd.DataFrame:
@@ -541,6 +498,10 @@ def figures(
             )
             mask = hidden(table, reference, wave) | hidden(table, OWN, wave)
             table = _withhold(table, mask, CONTRAST_FIGURES)
+            few = _too_few_koplopers(counts, chosen, wave, reference, settings)
+            few_rows = table["questionnaire"].isin(few).to_numpy()
+            table = _withhold(table, few_rows, CONTRAST_FIGURES)
+            table.loc[few_rows, "reason"] = FEW_KOPLOPERS_REASON.format(n=settings.min_koplopers)
             table.insert(0, "wave", wave)
             table.insert(1, "reference", reference)
             parts.append(table)
@@ -727,44 +688,13 @@ __all__ = [
     "QUESTIONNAIRES",
     "REFERENCE_NAMES",
     "figures",
-    "from_aggregates",
     "from_scored",
     "overview",
-    "complete_profile",
     "profile_items",
     "subgroup_choices",
     "wording_notes",
     "wave_order",
 ]
-
-
-def complete_profile(
-    counted: pd.DataFrame, answered: pd.DataFrame, indicators: IndicatorSet
-) -> pd.DataFrame:
-    """The profile table from database counts: every answer option of every profile question at
-    every wave, 0 where nobody chose it.
-
-    ``counted``: wave, questionnaire, item, code, count. ``answered``: wave, questionnaire, item,
-    answered (respondents who answered the question).
-    """
-    rows = []
-    items = profile_items(indicators)
-    for wave, key, item_key, n in answered[
-        ["wave", "questionnaire", "item", "answered"]
-    ].itertuples(index=False):
-        if item_key not in items.get(key, []):
-            continue
-        item = indicators.questionnaires[key].definition.item(item_key)
-        rows += [(wave, key, item_key, o.code, int(n)) for o in item.options]
-    grid = pd.DataFrame(rows, columns=["wave", "questionnaire", "item", "code", "answered"])
-    table = grid.merge(
-        counted[["wave", "questionnaire", "item", "code", "count"]],
-        on=["wave", "questionnaire", "item", "code"],
-        how="left",
-    )
-    table["count"] = table["count"].fillna(0).astype(np.int64)
-    table["code"] = table["code"].astype(np.int64)
-    return table[["wave", "questionnaire", "item", "code", "count", "answered"]]
 
 
 def wording_notes(

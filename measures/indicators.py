@@ -44,10 +44,13 @@ class Settings:
     confidence: float = 0.95
     theme_min_answered_share: float = 0.5
     significance: float = 0.05
+    min_koplopers: int = 3
 
     def __post_init__(self) -> None:
         if self.min_n < 2:
             raise IndicatorError(["min_n moet minstens 2 zijn"])
+        if self.min_koplopers < 2:
+            raise IndicatorError(["min_koplopers moet minstens 2 zijn"])
         if self.indicative_n < self.min_n:
             raise IndicatorError(["indicative_n mag niet kleiner zijn dan min_n"])
         if not 0.5 <= self.confidence < 1:

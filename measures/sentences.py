@@ -14,7 +14,7 @@ import pandas as pd
 
 from measures.dutch import value_text, wave_name
 from measures.indicators import PROPORTION
-from measures.suppression import INDICATIVE, SUPPRESSED
+from measures.suppression import COMPLEMENT_REASON, INDICATIVE, SUPPRESSED
 
 MORE_THAN_CHANCE = "Dat verschil is groter dan toeval."
 INDICATIVE_NOTE = "Let op: dit cijfer rust op weinig antwoorden (indicatief)."
@@ -31,7 +31,11 @@ def change_sentence(row: Mapping[str, Any], baseline: str, followup: str) -> str
     """The change of one indicator from ``baseline`` to ``followup``."""
     label = row["label"]
     first, second = wave_name(baseline), wave_name(followup)
-    if row["flag"] == SUPPRESSED or pd.isna(row["difference"]):
+    if row["flag"] == SUPPRESSED and row.get("reason") == COMPLEMENT_REASON:
+        sentence = (
+            f"{label}: geen cijfer, om een kleine groep elders in dit overzicht te beschermen."
+        )
+    elif row["flag"] == SUPPRESSED or pd.isna(row["difference"]):
         sentence = (
             f"{label}: te weinig antwoorden om {first} en {second} te vergelijken. "
             "Daarom staat hier geen cijfer."
@@ -65,6 +69,14 @@ def benchmark_sentence(row: Mapping[str, Any], koploper_name: str) -> str:
     from measures.dashboard import REFERENCE_NAMES
 
     reference = REFERENCE_NAMES.get(row["reference"], str(row["reference"]))
+    reason = str(row.get("reason", ""))
+    if row["flag"] == SUPPRESSED and reason == COMPLEMENT_REASON:
+        return f"Geen vergelijking met {reference}, om een kleine groep te beschermen."
+    if row["flag"] == SUPPRESSED and "te weinig andere koplopers" in reason:
+        return (
+            f"Geen vergelijking met {reference}: dat zijn te weinig koplopers, "
+            "hun cijfers zouden herkenbaar zijn."
+        )
     if row["flag"] == SUPPRESSED or pd.isna(row["difference"]):
         return f"Te weinig antwoorden om {koploper_name} te vergelijken met {reference}."
     own, other = _value(row, "estimate_koploper"), _value(row, "estimate_reference")

@@ -153,11 +153,12 @@ NOT_DATA: dict[str, str] = {
     "db.export.write_export": "writes a frame that responses_wide scoped already",
     "db.export.is_free_text": "looks at an item definition; no database",
     "db.dashboard.data_version": "a cache key (count and highest id of all responses); never shown",
+    "db.dashboard.slots": "pure: where each question sits in the packed integers; no database",
 }
 """Public functions of ``db`` that read no responses, answers, counts, figures or exports."""
 
 RESPONSE_LEVEL = {"db.export.responses_wide"}
-ANONYMOUS_BENCHMARK = {"db.dashboard.dashboard_counts"}
+ANONYMOUS_BENCHMARK = {"db.dashboard.dashboard_counts", "db.dashboard.dashboard_views"}
 """Functions that also return the other koplopers added together (the benchmark a ``gemeente``
 account may see, never by name): the koploper's own part must equal the Tilburg-only result, and
 the pooled part holds no name or text of Breda."""
@@ -398,6 +399,12 @@ def own_part(counts: Any) -> Any:
     """The koploper's own rows of a ``GroupCounts`` (its profile and versions are its own)."""
     if isinstance(counts, AccessDenied):
         return counts
+    if isinstance(counts, dict):  # one GroupCounts per subgroup
+        return {
+            f"{subgroup}.{name}": frame
+            for subgroup, view in counts.items()
+            for name, frame in own_part(view).items()
+        }
     assert set(counts.base["group"]) <= {OWN, OTHERS, COHORT}
     return {
         "counts": counts.counts[counts.counts["group"] == OWN].reset_index(drop=True),

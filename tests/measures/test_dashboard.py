@@ -24,9 +24,12 @@ from measures.dashboard import (
 from measures.dutch import decimal, difference_text, p_text, value_text
 from measures.sentences import MORE_THAN_CHANCE, change_sentence
 from measures.suppression import COMPLEMENT_REASON, SUPPRESSED
+from measures.synthetic import synthetic_responses
 
 KOPLOPER = "almere"
-COHORT_MEMBERS = {"almere", "breda"}
+KOPLOPERS = ("almere", "breda", "delft", "ede", "gouda", "hengelo", "leiden", "zwolle")
+COHORT_MEMBERS = {"almere", "breda", "delft", "ede"}
+"""Eight koplopers, four in Almere's cohort: every reference group pools at least three."""
 CHANGE = [
     "n_baseline",
     "n_followup",
@@ -55,6 +58,16 @@ BENCH = [
     "q_value",
     "effect_size",
 ]
+
+
+@pytest.fixture(scope="module")
+def wide():
+    return synthetic_responses(KOPLOPERS, per_group=40, seed=7)
+
+
+@pytest.fixture(scope="module")
+def scored(wide, indicators):
+    return score(check_responses(wide, indicators), indicators)
 
 
 @pytest.fixture(scope="module")
@@ -200,6 +213,20 @@ def test_profile_shares_hold_small_numbers(whole, indicators):
     assert ((share >= 0) & (share <= 1)).all()
 
 
+def test_a_reference_of_too_few_koplopers_is_not_shown(indicators):
+    three = synthetic_responses(per_group=40, seed=3)  # almere, breda, regio-twente
+    scored = score(check_responses(three, indicators), indicators)
+    counts = from_scored(scored, "almere", {"almere", "breda"}, indicators)
+    result = figures(counts, indicators, "T0", "T1")
+    bench = result.benchmarks
+    assert len(bench) > 0
+    assert (bench["flag"] == SUPPRESSED).all()
+    assert bench["estimate_reference"].isna().all() and bench["estimate_koploper"].isna().all()
+    assert bench["reason"].str.contains("te weinig andere koplopers").all()
+    assert bench["sentence"].str.contains("te weinig koplopers").all()
+    assert result.changes["estimate_followup"].notna().any()  # the koploper's own figures stay
+
+
 def test_directions_follow_the_q_value():
     assert direction(True, 0.1, "") == UP
     assert direction(True, -0.1, "indicatief") == DOWN
@@ -228,6 +255,10 @@ def test_sentences_are_plain_dutch_with_a_decimal_comma():
     assert "niet duidelijk anders dan bij de nulmeting" in same
     small = change_sentence({**row, "flag": SUPPRESSED, "difference": np.nan}, "T0", "T2")
     assert "te weinig antwoorden" in small and "%" not in small
+    protected = change_sentence(
+        {**row, "flag": SUPPRESSED, "difference": np.nan, "reason": COMPLEMENT_REASON}, "T0", "T1"
+    )
+    assert "kleine groep" in protected and "te weinig antwoorden" not in protected
     indicative = change_sentence({**row, "flag": "indicatief"}, "T0", "T1")
     assert "indicatief" in indicative
 

@@ -1,0 +1,173 @@
+"""Benchmark of the page "Mijn koploper": from the database to the figures, with 1,000,000 answers.
+
+In one run, on one database filled with synthetic responses (``db.demo.seed_demo``: 28 koplopers,
+two waves, two questionnaires), it times for one koploper:
+
+- ``render``: what a first visit computes: the data version, the count tables of the koploper and
+  its pooled benchmark groups (``db.dashboard.dashboard_counts``: GROUP BY in the database), the
+  figures (``measures.dashboard.figures``) and, when ``measures.charts`` is there, every chart;
+- ``filter: waves`` and ``filter: subgroup``: a changed filter; the waves reuse the cached count
+  tables (the page caches them per data version and viewer), a subgroup counts again in the
+  database, per category;
+- ``report``: the council report (``measures.report``), when it is there;
+- ``engine in memory``: the same figures from the same responses already in memory as the
+  measures engine holds them (``measures.dashboard.from_scored`` + ``figures``): the baseline for
+  the ratio "database to figures" / "engine in memory";
+- ``responses_wide``: the old way to read responses (one row per response, then pandas), for
+  reference.
+
+Goals (issue 9): render ≤ 2 s, a filter change ≤ 300 ms, the report ≤ 10 s, ratio ≤ 2×. Run from
+the repository root:
+
+    python bench/dashboard.py                       # embedded SQLite in a temporary folder
+    python bench/dashboard.py --database-url URL    # e.g. PostgreSQL (a scratch database)
+    python bench/dashboard.py --quick               # a tenth of the data, a smoke test
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+from sqlalchemy import func, select  # noqa: E402
+
+from db.access import command_line  # noqa: E402
+from db.dashboard import dashboard_counts, data_version  # noqa: E402
+from db.demo import seed_demo  # noqa: E402
+from db.engine import get_sessionmaker  # noqa: E402
+from db.export import responses_wide  # noqa: E402
+from db.models import Answer, Koploper, Response  # noqa: E402
+from db.setup import init_database  # noqa: E402
+from measures import check_responses, load_indicators, score  # noqa: E402
+from measures.dashboard import figures, from_scored, subgroup_choices  # noqa: E402
+
+KOPLOPER = "tilburg"
+
+
+def timed(work: Callable[[], object], rounds: int) -> tuple[list[float], object]:
+    times, result = [], None
+    for _ in range(rounds):
+        start = time.perf_counter()
+        result = work()
+        times.append(time.perf_counter() - start)
+    return times, result
+
+
+def show(name: str, times: list[float], goal: str = "") -> float:
+    middle = statistics.median(times)
+    runs = ", ".join(f"{t:.3f}" for t in times)
+    print(f"{name:<34} median {middle:7.3f} s   (runs {runs})  {goal}")
+    return middle
+
+
+def charts_of(result, questionnaires: list[str]) -> int:
+    try:
+        from measures.charts import indicator_chart
+    except ImportError:
+        return 0
+    made = 0
+    for row in result.changes.itertuples():
+        if row.questionnaire in questionnaires:
+            indicator_chart(result, row.questionnaire, row.indicator)
+            made += 1
+    return made
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument("--quick", action="store_true", help="a tenth of the data")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    per_group = (68, 75) if args.quick else (700, 730)
+    indicators = load_indicators()
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.database_url or f"sqlite:///{folder}/bench.db"
+        init_database(url)
+        factory = get_sessionmaker(url)
+        start = time.perf_counter()
+        with factory.begin() as session:
+            if session.scalar(select(func.count(Response.id))):
+                print("the database already holds responses: use an empty scratch database")
+                return 2
+            seed_demo(session, sizes=per_group)
+        with factory() as session:
+            responses = session.scalar(select(func.count(Response.id)))
+            answers = session.scalar(select(func.count(Answer.id)))
+            own = session.scalar(select(Koploper).where(Koploper.slug == KOPLOPER))
+            cohort = set(
+                session.scalars(select(Koploper.slug).where(Koploper.cohort_id == own.cohort_id))
+            )
+        print(f"database: {url.split('@')[-1]}")
+        print(
+            f"filled with {responses:,} responses and {answers:,} answers "
+            f"in {time.perf_counter() - start:.0f} s"
+        )
+        viewer = command_line()
+        choice = subgroup_choices(indicators)["age_group"]
+
+        def database_to_figures():
+            with factory() as session:
+                data_version(session)
+                counts = dashboard_counts(session, viewer, KOPLOPER)
+            return counts, figures(counts, indicators, "T0", "T1", koploper_name="Tilburg")
+
+        def render():
+            counts, result = database_to_figures()
+            charts_of(result, ["client", "professional"])
+            return counts, result
+
+        path_times, _ = timed(database_to_figures, args.rounds)
+        render_times, (counts, result) = timed(render, args.rounds)
+        waves_times, _ = timed(
+            lambda: figures(counts, indicators, "T1", "T0", koploper_name="Tilburg"), args.rounds
+        )
+
+        def subgroup():
+            with factory() as session:
+                by_age = dashboard_counts(session, viewer, KOPLOPER, subgroup=choice.key)
+            return figures(by_age, indicators, "T0", "T1", category=3, total=counts)
+
+        subgroup_times, _ = timed(subgroup, args.rounds)
+        report_times = None
+
+        with factory() as session:
+            wide_times, wide = timed(lambda: responses_wide(session, viewer), 1)
+        scored = score(check_responses(wide, indicators), indicators)
+
+        def in_memory():
+            counts = from_scored(scored, KOPLOPER, cohort, indicators)
+            return figures(counts, indicators, "T0", "T1", koploper_name="Tilburg")
+
+        engine_times, engine_result = timed(in_memory, args.rounds)
+        same = (
+            engine_result.changes["estimate_followup"]
+            .fillna(-1)
+            .sub(result.changes["estimate_followup"].fillna(-1))
+            .abs()
+            .max()
+        )
+
+        print()
+        path = show("database → figures", path_times)
+        show("render (+ every chart)", render_times, "goal ≤ 2 s")
+        show("filter: other waves", waves_times, "goal ≤ 0.3 s")
+        show("filter: subgroup (age)", subgroup_times, "goal ≤ 0.3 s")
+        if report_times:
+            show("report", report_times, "goal ≤ 10 s")
+        engine = show("engine in memory (same figures)", engine_times)
+        show("responses_wide (old read path)", wide_times)
+        print(f"ratio database → figures / engine in memory: {path / engine:.2f}×  (aim ≤ 2×)")
+        print(f"largest difference between the two paths: {same:.1e}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
