@@ -467,7 +467,8 @@ def figures(
         side_names=(f"bij {baseline}", f"bij {followup}"),
     )
     mask = hidden(changes, OWN, baseline) | hidden(changes, OWN, followup)
-    changes = _withhold(changes, mask, CONTRAST_FIGURES)
+    if mask.any():
+        changes = _withhold(changes, mask, CONTRAST_FIGURES)
     changes.insert(0, "koploper", OWN)
     changes.insert(2, "design", "onafhankelijk")
     changes = order_rows(changes, order, ["koploper"]) if len(changes) else changes
@@ -478,33 +479,43 @@ def figures(
     # The koploper beside the others, at every wave (as benchmark, leave-one-out).
     parts = []
     waves = counts.waves
+
+    def group_part(frame: pd.DataFrame, group: str) -> pd.DataFrame:
+        part = frame[(frame["group"] == group) & frame["wave"].isin(waves)]
+        return part.drop(columns="group")
+
     for reference in (OTHERS, COHORT):
         name = "bij de overige koplopers" if reference == OTHERS else "bij het cohort"
-        for wave in waves:
-            own = side(stats, OWN, wave)
-            ref = side(stats, reference, wave)
-            if own.empty:
-                continue
-            if ref.empty:
-                ref = own.iloc[0:0]
-            table = contrast(
-                ref,
-                own,
-                ["questionnaire"],
-                settings,
-                side(sel_counts, reference, wave),
-                side(sel_counts, OWN, wave),
-                side_names=(name, "bij de koploper"),
-            )
-            mask = hidden(table, reference, wave) | hidden(table, OWN, wave)
+        own = group_part(stats, OWN)
+        if own.empty:
+            continue
+        table = contrast(
+            group_part(stats, reference),
+            own,
+            ["wave", "questionnaire"],
+            settings,
+            group_part(sel_counts, reference),
+            group_part(sel_counts, OWN),
+            side_names=(name, "bij de koploper"),
+        )
+        table = table[table["wave"].isin(waves)].reset_index(drop=True)
+        mask = hidden(table, reference, table["wave"]) | hidden(table, OWN, table["wave"])
+        if mask.any():
             table = _withhold(table, mask, CONTRAST_FIGURES)
-            few = _too_few_koplopers(counts, chosen, wave, reference, settings)
-            few_rows = table["questionnaire"].isin(few).to_numpy()
+        few = {
+            (wave, key)
+            for wave in waves
+            for key in _too_few_koplopers(counts, chosen, wave, reference, settings)
+        }
+        few_rows = np.asarray(
+            [(w, q) in few for w, q in zip(table["wave"], table["questionnaire"], strict=True)],
+            dtype=bool,
+        )
+        if few_rows.any():
             table = _withhold(table, few_rows, CONTRAST_FIGURES)
             table.loc[few_rows, "reason"] = FEW_KOPLOPERS_REASON.format(n=settings.min_koplopers)
-            table.insert(0, "wave", wave)
-            table.insert(1, "reference", reference)
-            parts.append(table)
+        table.insert(1, "reference", reference)
+        parts.append(table)
     if parts:
         benchmarks = pd.concat(parts, ignore_index=True)
         benchmarks = order_rows(benchmarks, order, ["wave", "reference"])
