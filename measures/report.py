@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from measures.charts import chart_text
 from measures.dashboard import COHORT, DOWN, GOALS, NONE, OTHERS, OWN, QUESTIONNAIRES, UP, Figures
 from measures.dutch import (
     NO_FIGURE,
@@ -44,8 +45,9 @@ ChartKey = tuple[str, str]
 """(questionnaire, indicator)."""
 Progress = Callable[[float, str], None]
 
-CHART_WIDTH = 600
-CHART_HEIGHT = 300
+CHART_WIDTH = 680
+CHART_HEIGHT = 380
+"""Pixels, for a chart that sets no height of its own (the dashboard's charts do)."""
 CHART_SCALE = 1.5
 CHART_TIMEOUT = 30
 """Seconds one chart may take before the report gives up (kaleido's own default is 90)."""
@@ -133,11 +135,18 @@ def render_charts(
         return {}
     path = browser or browser_path()
     keys = list(charts)
-    opts = {"format": "png", "width": CHART_WIDTH, "height": CHART_HEIGHT, "scale": CHART_SCALE}
+
+    def opts(chart: Any) -> dict:
+        height = getattr(getattr(chart, "layout", None), "height", None) or CHART_HEIGHT
+        return {"format": "png", "width": CHART_WIDTH, "height": height, "scale": CHART_SCALE}
+
+    started = False
 
     async def draw() -> list[bytes]:
+        nonlocal started
         session = _kaleido_class()(n=1, path=path, mathjax=False, timeout=CHART_TIMEOUT)
         async with session as k:
+            started = True
             done = 0
 
             def count(_: asyncio.Future) -> None:
@@ -148,22 +157,28 @@ def render_charts(
 
             tasks = []
             for key in keys:
-                task = asyncio.ensure_future(k.calc_fig(charts[key], opts=opts))
+                task = asyncio.ensure_future(k.calc_fig(charts[key], opts=opts(charts[key])))
                 task.add_done_callback(count)
                 tasks.append(task)
             return list(await asyncio.gather(*tasks))
 
     if not os.path.isfile(path):
-        raise ChartsUnavailable(_no_charts(path, "het programma is niet gevonden"))
+        raise ChartsUnavailable(_no_charts(path, "het programma is niet gevonden", False))
     try:
         images = _run(draw)
     except Exception as exc:  # whatever stops Chromium or kaleido: say so, make no report
-        reason = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-        raise ChartsUnavailable(_no_charts(path, reason)) from exc
+        text = str(exc).strip()
+        reason = text.splitlines()[0][:300] if text else type(exc).__name__
+        raise ChartsUnavailable(_no_charts(path, reason, started)) from exc
     return dict(zip(keys, images, strict=True))
 
 
-def _no_charts(path: str, reason: str) -> str:
+def _no_charts(path: str, reason: str, started: bool) -> str:
+    if started:
+        return (
+            "Het rapport is niet gemaakt: de grafieken konden niet worden getekend. "
+            f"Chromium ({path}) startte wel, maar een grafiek lukte niet: {reason}."
+        )
     return (
         "Het rapport is niet gemaakt: de grafieken konden niet worden getekend. "
         f"Daarvoor is de webbrowser Chromium nodig ({path}), maar die start niet: {reason}. "
@@ -188,7 +203,7 @@ p { margin: 0 0 2mm 0; }
 .front li { margin-bottom: 2mm; }
 .goal, .appendix { break-before: page; }
 .indicator { break-inside: avoid; margin-bottom: 6mm; }
-.indicator img { display: block; width: 115mm; margin: 0 0 1mm 0; }
+.indicator img { display: block; width: 105mm; margin: 0 0 1mm 0; }
 table { border-collapse: collapse; width: 100%; margin: 0 0 1.5mm 0; font-size: 9pt;
         line-height: 1.25; }
 caption { text-align: left; font-weight: bold; margin-bottom: 1mm; }
@@ -300,17 +315,6 @@ def _front(
     return "\n".join(parts)
 
 
-def alt_text(fig: Figures, questionnaire: str, indicator: str, koploper_name: str) -> str:
-    """What a chart shows, for whoever cannot see it; the numbers are in the table below it."""
-    row = _row(fig.estimates, questionnaire=questionnaire, indicator=indicator)
-    label = row["label"] if row else indicator
-    waves = ", ".join(wave_name(w).removeprefix("de ") for w in fig.waves)
-    return (
-        f"Grafiek van {label}: {koploper_name} bij {waves}, elk met een 95%-interval, naast de "
-        "overige koplopers en het eigen cohort. De cijfers staan in de tabel onder de grafiek."
-    )
-
-
 def _estimate_cells(row: dict | None, prefix: str = "") -> tuple[str, str, str]:
     """(n, figure, interval) cells of one group at one wave."""
     if row is None:
@@ -356,7 +360,7 @@ def _indicator(
         parts.append(f"<p>{_text(change['sentence'])}</p>")
     if image is not None:
         source = "data:image/png;base64," + base64.b64encode(image).decode("ascii")
-        alt = alt_text(fig, questionnaire, indicator, koploper_name)
+        alt = chart_text(fig, questionnaire, indicator, koploper_name)
         parts.append(f'<img src="{source}" alt="{_text(alt)}">')
     parts += [
         "<table>",
@@ -609,7 +613,6 @@ def council_report(
 
 __all__ = [
     "ChartsUnavailable",
-    "alt_text",
     "browser_path",
     "council_report",
     "key_changes",

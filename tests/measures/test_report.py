@@ -20,8 +20,11 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
+from measures.charts import chart_text, indicator_chart
 from measures.dashboard import DOWN, OWN, UP
 from measures.report import (
+    CHART_SCALE,
+    CHART_WIDTH,
     ChartsUnavailable,
     browser_path,
     council_report,
@@ -64,17 +67,13 @@ def pdftotext(in_ci) -> str:
     return path
 
 
-def simple_charts(fig, questionnaires=BOTH) -> dict[tuple[str, str], go.Figure]:
-    """A plain Plotly chart per indicator of the view: the koploper's estimate per wave."""
+def dashboard_charts(fig, questionnaires=BOTH) -> dict[tuple[str, str], go.Figure]:
+    """The dashboard's own chart of every indicator of the view."""
     own = fig.estimates[
         (fig.estimates["group"] == OWN) & fig.estimates["questionnaire"].isin(questionnaires)
     ]
-    charts = {}
-    for (questionnaire, indicator), rows in own.groupby(["questionnaire", "indicator"], sort=False):
-        chart = go.Figure(go.Scatter(x=list(rows["wave"]), y=list(rows["estimate"])))
-        chart.update_layout(title=rows["label"].iloc[0])
-        charts[questionnaire, indicator] = chart
-    return charts
+    keys = dict.fromkeys(zip(own["questionnaire"], own["indicator"], strict=True))
+    return {key: indicator_chart(fig, *key, koploper_name=KOPLOPER_NAME) for key in keys}
 
 
 class Complaints(logging.Handler):
@@ -99,7 +98,7 @@ class Report:
 @pytest.fixture(scope="module")
 def report(chromium) -> Report:
     fig = view()
-    charts = simple_charts(fig)
+    charts = dashboard_charts(fig)
     steps: list[tuple[float, str]] = []
     complaints = Complaints()
     weasyprint_log = logging.getLogger("weasyprint")
@@ -219,8 +218,9 @@ def test_every_chart_is_a_figure_with_alt_text(reader, report) -> None:
     elements = structure_elements(reader)
     figures = [e for e in elements if e["/S"] == "/Figure"]
     assert len(figures) == report.charts
-    for figure in figures:
-        assert str(figure["/Alt"]).startswith("Grafiek van ")
+    alts = sorted(str(figure["/Alt"]) for figure in figures)
+    fig = view()
+    assert alts == sorted(chart_text(fig, *key, KOPLOPER_NAME) for key in dashboard_charts(fig))
     images = {
         xobject.idnum
         for page in reader.pages
@@ -252,13 +252,23 @@ def test_kaleido_draws_the_same_image_in_one_session_as_with_a_fresh_page(chromi
 
     import kaleido
 
-    charts = list(simple_charts(view(), ["professional"]).items())[:2]
+    charts = list(dashboard_charts(view(), ["client"]).items())[:2]
     ours = render_charts(dict(charts), chromium)
-    opts = {"format": "png", "width": 600, "height": 300, "scale": 1.5}
 
     async def plain() -> list[bytes]:
         async with kaleido.Kaleido(n=1, path=chromium, mathjax=False) as k:
-            return [await k.calc_fig(chart, opts=opts) for _, chart in charts]
+            return [
+                await k.calc_fig(
+                    chart,
+                    opts={
+                        "format": "png",
+                        "width": CHART_WIDTH,
+                        "height": chart.layout.height,
+                        "scale": CHART_SCALE,
+                    },
+                )
+                for _, chart in charts
+            ]
 
     assert [ours[key] for key, _ in charts] == asyncio.run(plain())
 
@@ -283,7 +293,7 @@ def test_without_chromium_there_is_no_report_and_a_dutch_reason(tmp_path, monkey
             fig,
             KOPLOPER_NAME,
             BOTH,
-            simple_charts(fig),
+            dashboard_charts(fig),
             EXPLANATION,
             METHODS,
             progress=lambda fraction, text: steps.append(fraction),
@@ -299,7 +309,7 @@ def test_a_browser_that_does_not_start_gives_the_same_dutch_reason(tmp_path) -> 
     fake.write_text("#!/bin/sh\nexit 1\n")
     fake.chmod(0o755)
     chart = go.Figure(go.Scatter(x=[1, 2], y=[1, 2]))
-    with pytest.raises(ChartsUnavailable, match="Het rapport is niet gemaakt"):
+    with pytest.raises(ChartsUnavailable, match="Het rapport is niet gemaakt.*start niet"):
         render_charts({("client", "aware_oco"): chart}, str(fake))
 
 
