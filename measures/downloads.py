@@ -99,7 +99,8 @@ def _number(value: object) -> float | int | None:
 
 
 def _reasons(*texts: object) -> str:
-    """The distinct reasons, in order, joined by '; '."""
+    """The distinct reasons (and a note that a question was asked differently), in order,
+    joined by '; '."""
     seen: list[str] = []
     for text in texts:
         if isinstance(text, str) and text and text not in seen:
@@ -244,6 +245,7 @@ def _overview(workbook, fig: Figures, title: str, changes: pd.DataFrame, benchma
                     row.reason,
                     None if others is None else others.reason,
                     None if cohort is None else cohort.reason,
+                    getattr(row, "wording", ""),
                 ),
             ],
             {
@@ -330,6 +332,7 @@ def _goal_sheet(
                         None if change is None else change.reason,
                         None if others is None else others.reason,
                         None if cohort is None else cohort.reason,
+                        None if change is None else getattr(change, "wording", ""),
                     ),
                     None if others is None else _number(others.estimate_reference),
                     None if cohort is None else _number(cohort.estimate_reference),

@@ -310,3 +310,16 @@ def test_csv_text_that_looks_like_a_formula_gets_a_leading_apostrophe() -> None:
     table = read_csv(figures_csv(replace(fig, changes=changes), "=evil", ["client"]))
     assert set(table["koploper"]) == {"'=evil"}
     assert table.loc[table["indicator"] == "aware_oco", "reason"].item() == "'=cmd|' /C calc'!A0"
+
+
+def test_a_question_asked_differently_is_noted_beside_its_change() -> None:
+    fig = view()
+    note = "Let op: de vraag is bij de eerste vervolgmeting anders gesteld dan bij de nulmeting."
+    changes = fig.changes.copy()
+    changes.loc[changes["indicator"] == "quick_help", "wording"] = note
+    book = workbook(replace(fig, changes=changes), questionnaires=["client"])
+    label = engine_row(fig.changes, questionnaire="client", indicator="quick_help")["label"]
+    assert find(book["Vindbaarheid"], label, "T1")["Reden"].value == note
+    assert find(book["Vindbaarheid"], label, "T0")["Reden"].value is None
+    overview = {row["Indicator"].value: row for row in rows_of(book["Overzicht"])}
+    assert overview[label]["Reden"].value == note

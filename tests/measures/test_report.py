@@ -208,6 +208,9 @@ def test_the_pdf_is_tagged_in_dutch_with_a_title(reader) -> None:
     assert root["/MarkInfo"]["/Marked"] in (True, "true")
     assert reader.metadata.title == f"Rapport voor de raad – {KOPLOPER_NAME}"
     assert root["/ViewerPreferences"]["/DisplayDocTitle"] in (True, "true")
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert 'pdfuaid:part="1"' in xmp  # declares PDF/UA-1
+    assert f"Rapport voor de raad – {KOPLOPER_NAME}</rdf:li>" in xmp
     assert len(reader.pages) > 5
     width, height = (float(v) for v in reader.pages[0].mediabox[2:])
     assert (round(width), round(height)) == (595, 842)  # A4 in points
@@ -230,6 +233,17 @@ def test_every_chart_is_a_figure_with_alt_text(reader, report) -> None:
     assert len(images) == report.charts  # no picture without its Figure tag and alt text
     tags = {str(e["/S"]) for e in elements}
     assert {"/H1", "/H2", "/Table", "/TH", "/TD"} <= tags
+
+
+@pytest.mark.browser
+def test_headings_never_skip_a_level(reader) -> None:
+    levels = [
+        int(str(e["/S"])[2:])
+        for e in structure_elements(reader)
+        if str(e["/S"]) in {"/H1", "/H2", "/H3", "/H4", "/H5", "/H6"}
+    ]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(after - before <= 1 for before, after in zip(levels, levels[1:], strict=False))
 
 
 @pytest.mark.browser
