@@ -304,7 +304,7 @@ def _front(
     if none:
         parts.append(
             f"<p>Over {_indicators(none)} zeggen we niets: daarvoor waren er te weinig "
-            "antwoorden. Cijfers op minder dan 10 antwoorden tonen we nooit.</p>"
+            "antwoorden. Cijfers op te weinig antwoorden tonen we nooit.</p>"
         )
     parts.append(
         "<p>Hierna volgt per doel van het programma elke indicator: een grafiek, de cijfers per "
@@ -510,16 +510,16 @@ def _goal_sections(
 
 def _paragraphs(text: str) -> str:
     """Plain text as HTML: blocks split by blank lines; a block's first line is its title when
-    more lines follow."""
+    more lines follow, and every further line a paragraph (a list of sources stays a list)."""
     parts = []
     for block in (b.strip() for b in text.replace("\r\n", "\n").split("\n\n")):
         if not block:
             continue
-        lines = block.split("\n")
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
         if len(lines) > 1:
             parts.append(f"<h3>{_text(lines[0])}</h3>")
             lines = lines[1:]
-        parts.append(f"<p>{_text(' '.join(line.strip() for line in lines))}</p>")
+        parts += [f"<p>{_text(line)}</p>" for line in lines]
     return "\n".join(parts)
 
 

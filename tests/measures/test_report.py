@@ -358,3 +358,11 @@ def test_clear_rises_come_before_clear_falls_on_the_first_page() -> None:
     assert clear == [*rises, "Daling een.", "Daling twee."]
     assert same + none + len(clear) == len(changes)
     assert none == (changes["direction"] == "–").sum()
+
+
+def test_the_methods_keep_their_titles_and_every_source_on_a_line_of_its_own() -> None:
+    methods = "Intervallen\nWilson.\n\nBronnen\nWilson EB (1927).\nNewcombe RG (1998)."
+    html = report_html(view(), KOPLOPER_NAME, BOTH, {}, [], methods, dt.date(2025, 3, 14))
+    appendix = html[html.index("Bijlage: werkwijze") :]
+    assert "<h3>Intervallen</h3>\n<p>Wilson.</p>\n<h3>Bronnen</h3>" in appendix
+    assert "<p>Wilson EB (1927).</p>\n<p>Newcombe RG (1998).</p>" in appendix
