@@ -1,0 +1,468 @@
+"""The figures of one dashboard view as files: Excel for the municipality, CSV for analysts.
+
+Both come from the same :class:`~measures.dashboard.Figures`, already suppressed, so a figure
+withheld on the page is an empty cell here, with the reason beside it. The CSV has the columns of
+``python -m measures compare`` (fractions, an empty cell for no figure, never "nan") plus
+``reason``. The Excel file has Dutch headers, percentages as numbers with a percent format, a sheet
+per goal and a sheet with the explanation. Text that a spreadsheet would run as a formula gets a
+leading apostrophe (``surveys.spreadsheet.formula_safe``). Bytes out; the page offers them for
+download and records that in the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from measures.cli import COMPARE_COLUMNS, write_table
+from measures.dashboard import (
+    COHORT,
+    DIRECTION_WORDS,
+    GOALS,
+    OTHERS,
+    OWN,
+    QUESTIONNAIRES,
+    Figures,
+)
+from measures.dutch import wave_name
+from measures.indicators import PROPORTION
+from surveys.spreadsheet import formula_safe
+
+CSV_COLUMNS = [*COMPARE_COLUMNS, "reason"]
+OVERVIEW_SHEET = "Overzicht"
+EXPLANATION_SHEET = "Uitleg"
+NOTHING_TO_SHOW = "Geen cijfers in deze weergave."
+PERCENT = "0.0%"
+NUMBER = "0.0"
+COUNT = "0"
+Q_VALUE = "0.000"
+EFFECT = "0.00"
+
+
+def download_name(koploper_slug: str, day: dt.date, extension: str) -> str:
+    """'koplopermonitor-tilburg-2025-03-14.xlsx'."""
+    return f"koplopermonitor-{koploper_slug}-{day.isoformat()}.{extension.lstrip('.')}"
+
+
+def _in_view(table: pd.DataFrame, questionnaires: Iterable[str]) -> pd.DataFrame:
+    if table.empty:
+        return table
+    return table[table["questionnaire"].isin(list(questionnaires))]
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def figures_csv(fig: Figures, koploper: str, questionnaires: Sequence[str]) -> bytes:
+    """The change table as ``python -m measures compare`` writes it, plus ``reason``.
+
+    ``koploper`` (the slug) fills the ``koploper`` column. UTF-8, comma-separated, fractions,
+    empty cells for no figure; text cells formula-safe.
+    """
+    changes = _in_view(fig.changes, questionnaires)
+    table = (
+        changes.reindex(columns=CSV_COLUMNS)
+        if not changes.empty
+        else pd.DataFrame(columns=CSV_COLUMNS)
+    )
+    table = table.assign(koploper=koploper)
+    for column in table.columns:
+        if table[column].dtype == object:
+            table[column] = table[column].map(formula_safe)
+    out = io.StringIO()
+    write_table(table, None, out)
+    return out.getvalue().encode("utf-8")
+
+
+# --- Excel --------------------------------------------------------------------------------------
+
+
+def wave_label(code: str) -> str:
+    """'T0 (nulmeting)'."""
+    name = wave_name(code)
+    return f"{code} ({name.removeprefix('de ')})" if name != f"meting {code}" else code
+
+
+def _number(value: object) -> float | int | None:
+    """A figure for a cell, or None (an empty cell) when there is none."""
+    if value is None or isinstance(value, (str, bool)):
+        return None
+    number = float(value)
+    if not math.isfinite(number):
+        return None
+    return int(value) if isinstance(value, (int, np.integer)) else number
+
+
+def _reasons(*texts: object) -> str:
+    """The distinct reasons (and a note that a question was asked differently), in order,
+    joined by '; '."""
+    seen: list[str] = []
+    for text in texts:
+        if isinstance(text, str) and text and text not in seen:
+            seen.append(text)
+    return "; ".join(seen)
+
+
+class _Symbol(str):
+    """A direction sign of our own (▲, ▼, =, –), written as text as it is."""
+
+
+class _Sheet:
+    """Writes one sheet: a title row, a frozen header row, rows with number formats."""
+
+    def __init__(self, workbook, name: str, title: str, headers: list[str]) -> None:
+        from openpyxl.styles import Font
+
+        self.sheet = workbook.create_sheet(name)
+        self.headers = headers
+        self.widths = [len(h) for h in headers]
+        self.sheet.append([formula_safe(title)])
+        self.sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
+        self.sheet.append(headers)
+        for cell in self.sheet[2]:
+            cell.font = Font(bold=True)
+        self.sheet.freeze_panes = "A3"
+        self.rows = 0
+
+    def add(self, values: list[object], formats: dict[int, str] | None = None) -> None:
+        """A row; ``formats`` maps a column position to its number format."""
+        formats = formats or {}
+        row = self.sheet.max_row + 1
+        for column, value in enumerate(values, start=1):
+            cell = self.sheet.cell(row=row, column=column)
+            if isinstance(value, _Symbol):
+                # Our own ▲ ▼ = (no one typed them): a text cell marked as text, so Excel shows
+                # '=' and never takes it for a formula, not even when the cell is edited.
+                cell.value = str(value)
+                cell.data_type = "s"
+                cell.quotePrefix = True
+            elif isinstance(value, str):
+                cell.value = formula_safe(value)
+            else:
+                cell.value = value
+                if value is not None and column - 1 in formats:
+                    cell.number_format = formats[column - 1]
+            if column <= len(self.widths) and value is not None:
+                length = len(value) if isinstance(value, str) else 8
+                self.widths[column - 1] = max(self.widths[column - 1], length)
+        self.rows += 1
+
+    def note(self, text: str, bold: bool = False) -> None:
+        from openpyxl.styles import Font
+
+        self.sheet.append([formula_safe(text)])
+        if bold:
+            self.sheet.cell(row=self.sheet.max_row, column=1).font = Font(bold=True)
+
+    def finish(self, wrap: set[int] | None = None) -> None:
+        from openpyxl.styles import Alignment
+        from openpyxl.utils import get_column_letter
+
+        if self.rows == 0:
+            self.note(NOTHING_TO_SHOW)
+        wrap = wrap or set()
+        for position, width in enumerate(self.widths):
+            letter = get_column_letter(position + 1)
+            limit = 80 if position in wrap else 45
+            self.sheet.column_dimensions[letter].width = min(max(width, 8), limit) + 2
+            if position in wrap:
+                for (cell,) in self.sheet.iter_rows(
+                    min_row=3, min_col=position + 1, max_col=position + 1
+                ):
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _value_format(kind: str) -> str:
+    return PERCENT if kind == PROPORTION else NUMBER
+
+
+def _benchmark_lookup(fig: Figures) -> dict[tuple[str, str, str, str], pd.Series]:
+    """(wave, reference, questionnaire, indicator) → the benchmark row."""
+    if fig.benchmarks.empty:
+        return {}
+    return {
+        (row.wave, row.reference, row.questionnaire, row.indicator): row
+        for row in fig.benchmarks.itertuples(index=False)
+    }
+
+
+def _overview(workbook, fig: Figures, title: str, changes: pd.DataFrame, benchmarks) -> None:
+    base, follow = wave_label(fig.baseline), wave_label(fig.followup)
+    headers = [
+        "Doel",
+        "Vragenlijst",
+        "Indicator",
+        f"n {base}",
+        f"Schatting {base}",
+        f"n {follow}",
+        f"Schatting {follow}",
+        "Verschil",
+        "95%-interval verschil ondergrens",
+        "95%-interval verschil bovengrens",
+        "q-waarde",
+        "Effectgrootte",
+        "Richting",
+        "Betekenis",
+        f"Overige koplopers {follow}",
+        f"Cohort {follow}",
+        "Teken",
+        "Reden",
+    ]
+    sheet = _Sheet(workbook, OVERVIEW_SHEET, f"{title}: {base} tegen {follow}", headers)
+    goal_order = {goal: position for position, goal in enumerate(GOALS)}
+    in_goal_order = changes.sort_values(
+        "goal", key=lambda goals: goals.map(goal_order), kind="stable"
+    )
+    for row in in_goal_order.itertuples(index=False):
+        value = _value_format(row.kind)
+        others = benchmarks.get((fig.followup, OTHERS, row.questionnaire, row.indicator))
+        cohort = benchmarks.get((fig.followup, COHORT, row.questionnaire, row.indicator))
+        sheet.add(
+            [
+                GOALS.get(row.goal, row.goal),
+                QUESTIONNAIRES.get(row.questionnaire, row.questionnaire),
+                row.label,
+                _number(row.n_baseline),
+                _number(row.estimate_baseline),
+                _number(row.n_followup),
+                _number(row.estimate_followup),
+                _number(row.difference),
+                _number(row.diff_ci_low),
+                _number(row.diff_ci_high),
+                _number(row.q_value),
+                _number(row.effect_size),
+                _Symbol(row.direction),
+                DIRECTION_WORDS.get(row.direction, ""),
+                None if others is None else _number(others.estimate_reference),
+                None if cohort is None else _number(cohort.estimate_reference),
+                row.flag,
+                _reasons(
+                    row.reason,
+                    None if others is None else others.reason,
+                    None if cohort is None else cohort.reason,
+                    getattr(row, "wording", ""),
+                ),
+            ],
+            {
+                3: COUNT,
+                4: value,
+                5: COUNT,
+                6: value,
+                7: value,
+                8: value,
+                9: value,
+                10: Q_VALUE,
+                11: EFFECT,
+                14: value,
+                15: value,
+            },
+        )
+    sheet.finish(wrap={2, 17})
+
+
+GOAL_HEADERS = [
+    "Vragenlijst",
+    "Indicator",
+    "Meting",
+    "n",
+    "Schatting",
+    "95%-interval ondergrens",
+    "95%-interval bovengrens",
+    "Verschil met de nulmeting",
+    "95%-interval verschil ondergrens",
+    "95%-interval verschil bovengrens",
+    "q-waarde",
+    "Effectgrootte",
+    "Richting",
+    "Teken",
+    "Reden",
+    "Overige koplopers",
+    "Cohort",
+]
+
+
+def _goal_sheet(
+    workbook,
+    fig: Figures,
+    goal: str,
+    name: str,
+    title: str,
+    estimates: pd.DataFrame,
+    changes: pd.DataFrame,
+    benchmarks,
+) -> _Sheet:
+    headers = list(GOAL_HEADERS)
+    headers[7] = f"Verschil met {wave_label(fig.baseline)}"
+    sheet = _Sheet(workbook, name, f"{title}: {name}", headers)
+    own = estimates[(estimates["group"] == OWN) & (estimates["goal"] == goal)]
+    change_of = {(r.questionnaire, r.indicator): r for r in changes.itertuples(index=False)}
+    order = list(dict.fromkeys(zip(own["questionnaire"], own["indicator"], strict=True)))
+    waves = {w: i for i, w in enumerate(fig.waves)}
+    for questionnaire, indicator in order:
+        rows = own[(own["questionnaire"] == questionnaire) & (own["indicator"] == indicator)]
+        rows = rows.sort_values("wave", key=lambda s: s.map(waves).fillna(len(waves)))
+        for row in rows.itertuples(index=False):
+            value = _value_format(row.kind)
+            change = change_of.get((questionnaire, indicator)) if row.wave == fig.followup else None
+            others = benchmarks.get((row.wave, OTHERS, questionnaire, indicator))
+            cohort = benchmarks.get((row.wave, COHORT, questionnaire, indicator))
+            sheet.add(
+                [
+                    QUESTIONNAIRES.get(questionnaire, questionnaire),
+                    row.label,
+                    wave_label(row.wave),
+                    _number(row.n),
+                    _number(row.estimate),
+                    _number(row.ci_low),
+                    _number(row.ci_high),
+                    None if change is None else _number(change.difference),
+                    None if change is None else _number(change.diff_ci_low),
+                    None if change is None else _number(change.diff_ci_high),
+                    None if change is None else _number(change.q_value),
+                    None if change is None else _number(change.effect_size),
+                    None if change is None else _Symbol(change.direction),
+                    row.flag,
+                    _reasons(
+                        row.reason,
+                        None if change is None else change.reason,
+                        None if others is None else others.reason,
+                        None if cohort is None else cohort.reason,
+                        None if change is None else getattr(change, "wording", ""),
+                    ),
+                    None if others is None else _number(others.estimate_reference),
+                    None if cohort is None else _number(cohort.estimate_reference),
+                ],
+                {
+                    3: COUNT,
+                    4: value,
+                    5: value,
+                    6: value,
+                    7: value,
+                    8: value,
+                    9: value,
+                    10: Q_VALUE,
+                    11: EFFECT,
+                    15: value,
+                    16: value,
+                },
+            )
+    return sheet
+
+
+PROFILE_HEADERS = [
+    "Vragenlijst",
+    "Vraag",
+    "Antwoord",
+    "Meting",
+    "Aantal",
+    "Beantwoord",
+    "Aandeel",
+    "Teken",
+    "Reden",
+]
+
+
+def _profile_rows(sheet: _Sheet, profile: pd.DataFrame) -> None:
+    """Who answered (under Inzicht): a second table below the indicators."""
+    from openpyxl.styles import Font
+
+    if profile.empty:
+        return
+    sheet.note("")
+    sheet.note("Wie vulden de vragenlijst in", bold=True)
+    sheet.sheet.append(PROFILE_HEADERS)
+    for cell in sheet.sheet[sheet.sheet.max_row]:
+        cell.font = Font(bold=True)
+    for row in profile.itertuples(index=False):
+        sheet.add(
+            [
+                QUESTIONNAIRES.get(row.questionnaire, row.questionnaire),
+                row.question,
+                row.category,
+                wave_label(row.wave),
+                _number(row.count),
+                _number(row.answered),
+                _number(row.share),
+                row.flag,
+                row.reason,
+            ],
+            {4: COUNT, 5: COUNT, 6: PERCENT},
+        )
+
+
+def _explanation(
+    workbook,
+    title: str,
+    fig: Figures,
+    koploper_name: str,
+    questionnaires: Sequence[str],
+    explanation: Sequence[tuple[str, str]],
+) -> None:
+    sheet = _Sheet(workbook, EXPLANATION_SHEET, f"{title}: uitleg", ["Onderwerp", "Uitleg"])
+    about = [
+        ("Koploper", koploper_name),
+        (
+            "Vragenlijst",
+            ", ".join(QUESTIONNAIRES.get(q, q) for q in questionnaires) or "geen",
+        ),
+        (
+            "Vergelijking",
+            f"{wave_name(fig.baseline)} ({fig.baseline}) tegen "
+            f"{wave_name(fig.followup)} ({fig.followup})",
+        ),
+        (
+            "Lege cel",
+            "Een lege cel betekent: hier staat geen cijfer. In de kolom Reden staat waarom, "
+            "bijvoorbeeld te weinig antwoorden.",
+        ),
+        (
+            "Percentages",
+            "Percentages staan als getal in de cel, met een procentopmaak. Verschillen tussen "
+            "percentages zijn procentpunten.",
+        ),
+    ]
+    for subject, text in [*about, *explanation]:
+        sheet.add([subject, text])
+    sheet.finish(wrap={1})
+
+
+def figures_xlsx(
+    fig: Figures,
+    koploper_name: str,
+    questionnaires: list[str],
+    explanation: Sequence[tuple[str, str]],
+) -> bytes:
+    """The figures of the view as an Excel workbook (.xlsx bytes).
+
+    Sheets: "Overzicht" (every indicator with ▲/▼/= and the numbers), one per goal, "Uitleg".
+    Proportions are fractions with a percent format, means and theme scores numbers with one
+    decimal; a withheld figure is an empty cell with the reason in "Reden".
+    """
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    title = f"Koplopermonitor {koploper_name}"
+    workbook.properties.title = title
+    workbook.properties.language = "nl-NL"
+    estimates = _in_view(fig.estimates, questionnaires)
+    changes = _in_view(fig.changes, questionnaires)
+    benchmarks = _benchmark_lookup(fig)
+    _overview(workbook, fig, title, changes, benchmarks)
+    for goal, name in GOALS.items():
+        sheet = _goal_sheet(workbook, fig, goal, name, title, estimates, changes, benchmarks)
+        if goal == "profile":
+            _profile_rows(sheet, _in_view(fig.profile, questionnaires))
+        sheet.finish(wrap={1, 14})
+    _explanation(workbook, title, fig, koploper_name, questionnaires, explanation)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+__all__ = ["CSV_COLUMNS", "download_name", "figures_csv", "figures_xlsx", "wave_label"]
