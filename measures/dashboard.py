@@ -16,6 +16,7 @@ koploper over all its indicators); a page shows the questionnaire it is asked fo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -536,7 +537,29 @@ def figures(
         wording or {},
     )
     profile = profile_table(counts.profile, indicators)
+    estimates = _hide_small_counts(estimates, ["n"], settings)
+    changes = _hide_small_counts(changes, ["n_baseline", "n_followup"], settings)
+    benchmarks = _hide_small_counts(benchmarks, ["n_reference", "n_koploper"], settings)
+    profile = _hide_small_counts(profile, ["answered"], settings)
     return Figures(baseline, followup, waves, estimates, changes, benchmarks, profile)
+
+
+SMALL_COUNT = re.compile(r"\(n = \d+, minimaal (\d+)\)")
+
+
+def _hide_small_counts(table: pd.DataFrame, columns: list[str], settings: Settings) -> pd.DataFrame:
+    """Nothing on fewer than ``min_n``: not even how many there were (empty, and the reason says
+    "minder dan 10" instead of "n = 8"); 0 stays 0."""
+    if table.empty:
+        return table
+    out = table.copy()
+    for column in columns:
+        values = out[column].astype(float)
+        out[column] = values.where(~((values > 0) & (values < settings.min_n)))
+    out["reason"] = (
+        out["reason"].astype(str).str.replace(SMALL_COUNT, r"(minder dan \1)", regex=True)
+    )
+    return out
 
 
 # --- words --------------------------------------------------------------------------------------

@@ -205,7 +205,7 @@ def test_no_figure_on_too_few_answers_leaks_into_any_sheet(book) -> None:
     secret = {round(v, 9) for v in secret if isinstance(v, float) and math.isfinite(v)}
     shown = {
         round(v, 9)
-        for table in (fig.estimates, fig.changes, fig.benchmarks)
+        for table in (fig.estimates, fig.changes, fig.benchmarks, fig.profile)
         for v in table.select_dtypes("number").to_numpy().ravel()
         if math.isfinite(v)
     }

@@ -18,12 +18,15 @@ from measures.synthetic import synthetic_responses
 KOPLOPER = "almere"
 KOPLOPER_NAME = "Almere"
 PROFESSIONALS_AT_T1 = 8
+KOPLOPERS = ("almere", "breda", "delft", "ede", "gouda", "hengelo", "leiden", "zwolle")
+COHORT = {"almere", "breda", "delft", "ede"}
+"""Enough koplopers that both reference groups pool at least three (``min_koplopers``)."""
 
 
 @cache
 def _counts():
     indicators = load_indicators()
-    wide = synthetic_responses(per_group=120, seed=7, improvement=1.2)
+    wide = synthetic_responses(KOPLOPERS, per_group=120, seed=7, improvement=1.2)
     late = (
         (wide["questionnaire"] == "professional")
         & (wide["koploper"] == KOPLOPER)
@@ -31,7 +34,7 @@ def _counts():
     )
     wide = wide.drop(wide[late].index[PROFESSIONALS_AT_T1:])
     scored = score(check_responses(wide, indicators), indicators)
-    return indicators, from_scored(scored, KOPLOPER, {KOPLOPER, "breda"}, indicators)
+    return indicators, from_scored(scored, KOPLOPER, COHORT, indicators)
 
 
 @cache
