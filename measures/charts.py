@@ -1,0 +1,311 @@
+"""One Plotly chart per indicator of the dashboard, and the same in one line of text.
+
+The koploper's waves are points with their 95 % interval as error bars; the other koplopers
+together are a band (their interval) with their estimate as a dashed line; the rest of the cohort
+is a second kind of point. Colours come from the Okabe–Ito palette, which people with a colour
+vision deficiency tell apart, and never carry the meaning alone: every series has its own marker
+symbol or line dash, a legend entry, and its values written beside the points. A withheld figure
+(too few answers) is simply not drawn: there is no point, no placeholder and no zero.
+
+Built from :class:`measures.dashboard.Figures` only, so a chart shows exactly the engine's
+figures; the page, the Excel file and the report can all use the same function.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from measures.dashboard import COHORT, OTHERS, OWN, Figures
+from measures.dutch import NO_FIGURE, decimal, value_text, wave_name
+from measures.indicators import PROPORTION
+from measures.suppression import INDICATIVE, SUPPRESSED
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour deficiency.
+BLUE, ORANGE, REDDISH_PURPLE = "#0072B2", "#E69F00", "#CC79A7"
+BAND_FILL = "rgba(230, 159, 0, 0.22)"
+TEXT_COLOUR = "#1f2937"
+SERIES = {
+    OWN: {"colour": BLUE, "symbol": "circle", "offset": -0.14},
+    COHORT: {"colour": REDDISH_PURPLE, "symbol": "diamond-open", "offset": 0.14},
+}
+BAND_HALF_WIDTH = 0.32
+OTHERS_NAME = "Overige koplopers"
+COHORT_NAME = "Eigen cohort"
+X_TITLE = "Meting"
+Y_TITLES = {
+    PROPORTION: "Percentage",
+    "1-10": "Gemiddeld rapportcijfer (1 tot 10)",
+    "0-100": "Score (0 tot 100)",
+}
+Y_RANGES = {PROPORTION: (0, 100), "1-10": (1, 10), "0-100": (0, 100)}
+
+
+def wave_title(code: str) -> str:
+    """'Nulmeting' for T0, 'Eerste vervolgmeting' for T1, … (as a label, without 'de')."""
+    name = wave_name(code).removeprefix("de ")
+    return name[:1].upper() + name[1:]
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _rows(fig: Figures, questionnaire: str, indicator: str, group: str) -> pd.DataFrame:
+    """The group's estimates of one indicator at the koploper's waves, in wave order."""
+    table = fig.estimates
+    if table.empty:
+        return table
+    rows = table[
+        (table["group"] == group)
+        & (table["questionnaire"] == questionnaire)
+        & (table["indicator"] == indicator)
+        & table["wave"].isin(fig.waves)
+    ]
+    order = {wave: i for i, wave in enumerate(fig.waves)}
+    return rows.sort_values("wave", key=lambda w: w.map(order))
+
+
+def _shown(rows: pd.DataFrame) -> pd.DataFrame:
+    """Only the figures that may be shown: a withheld one has no estimate and is left out."""
+    if rows.empty:
+        return rows
+    return rows[(rows["flag"] != SUPPRESSED) & rows["estimate"].notna()]
+
+
+def _kind_and_scale(fig: Figures, questionnaire: str, indicator: str) -> tuple[str, str]:
+    table = fig.estimates
+    row = table[(table["questionnaire"] == questionnaire) & (table["indicator"] == indicator)]
+    if row.empty:
+        raise KeyError(f"no figures for {questionnaire}/{indicator}")
+    return str(row["kind"].iloc[0]), str(row["scale"].iloc[0])
+
+
+def _label(fig: Figures, questionnaire: str, indicator: str) -> str:
+    table = fig.estimates
+    row = table[(table["questionnaire"] == questionnaire) & (table["indicator"] == indicator)]
+    return str(row["label"].iloc[0])
+
+
+def _plotted(values: pd.Series, kind: str) -> list[float]:
+    """Shares as percentages (0–100) on the axis; means as they are."""
+    factor = 100.0 if kind == PROPORTION else 1.0
+    return [factor * float(v) for v in values]
+
+
+def _interval(low: float, high: float, kind: str) -> str:
+    """'23–31 %' or '7,1–7,7': the short form for labels and the text alternative."""
+    if _missing(low) or _missing(high):
+        return NO_FIGURE
+    if kind == PROPORTION:
+        return f"{decimal(100 * low)}–{decimal(100 * high)} %"
+    return f"{decimal(low)}–{decimal(high)}"
+
+
+def _hover(rows: pd.DataFrame, kind: str, name: str) -> list[str]:
+    texts = []
+    for row in rows.to_dict("records"):
+        note = " (indicatief)" if row["flag"] == INDICATIVE else ""
+        texts.append(
+            f"{name}, {wave_name(row['wave']).removeprefix('de ')}: "
+            f"{value_text(row['estimate'], kind)}{note}<br>"
+            f"95 %-interval: {_interval(row['ci_low'], row['ci_high'], kind)}<br>"
+            f"n = {int(row['n'])}"
+        )
+    return texts
+
+
+def indicator_chart(
+    fig: Figures, questionnaire: str, indicator: str, koploper_name: str = "Deze koploper"
+) -> go.Figure:
+    """The chart of one indicator: the koploper per wave, the other koplopers, the cohort."""
+    kind, scale = _kind_and_scale(fig, questionnaire, indicator)
+    axis = kind if kind == PROPORTION else scale
+    position = {wave: i for i, wave in enumerate(fig.waves)}
+    chart = go.Figure()
+
+    others = _shown(_rows(fig, questionnaire, indicator, OTHERS))
+    if not others.empty:
+        xs = [position[w] for w in others["wave"]]
+        low, high = _plotted(others["ci_low"], kind), _plotted(others["ci_high"], kind)
+        band_x: list[float | None] = []
+        band_y: list[float | None] = []
+        line_x: list[float | None] = []
+        line_y: list[float | None] = []
+        for x, lo, hi, est in zip(xs, low, high, _plotted(others["estimate"], kind), strict=True):
+            left, right = x - BAND_HALF_WIDTH, x + BAND_HALF_WIDTH
+            band_x += [left, right, right, left, left, None]
+            band_y += [lo, lo, hi, hi, lo, None]
+            line_x += [left, right, None]
+            line_y += [est, est, None]
+        chart.add_trace(
+            go.Scatter(
+                x=band_x,
+                y=band_y,
+                mode="lines",
+                fill="toself",
+                fillcolor=BAND_FILL,
+                line={"width": 0},
+                name=f"{OTHERS_NAME}: 95 %-interval",
+                legendrank=3,
+                legendgroup=OTHERS,
+                hoverinfo="skip",
+                meta={"group": OTHERS, "role": "band"},
+            )
+        )
+        chart.add_trace(
+            go.Scatter(
+                x=line_x,
+                y=line_y,
+                mode="lines",
+                line={"color": ORANGE, "dash": "dash", "width": 2.5},
+                name=OTHERS_NAME,
+                legendgroup=OTHERS,
+                legendrank=2,
+                hoverinfo="skip",
+                meta={"group": OTHERS, "role": "estimate"},
+            )
+        )
+        # The benchmark's own value, written at the right end of its dashed line.
+        chart.add_trace(
+            go.Scatter(
+                x=[x + BAND_HALF_WIDTH for x in xs],
+                y=_plotted(others["estimate"], kind),
+                mode="markers+text",
+                marker={"symbol": "line-ns", "size": 1, "color": ORANGE},
+                text=["\u00a0" + value_text(v, kind) for v in others["estimate"]],
+                textposition="middle right",
+                textfont={"color": TEXT_COLOUR, "size": 12},
+                customdata=list(others["wave"]),
+                hovertext=_hover(others, kind, OTHERS_NAME),
+                hoverinfo="text",
+                showlegend=False,
+                legendgroup=OTHERS,
+                meta={"group": OTHERS, "role": "label"},
+            )
+        )
+
+    for group, name in ((COHORT, COHORT_NAME), (OWN, koploper_name)):
+        rows = _shown(_rows(fig, questionnaire, indicator, group))
+        if rows.empty:
+            continue
+        style = SERIES[group]
+        y = _plotted(rows["estimate"], kind)
+        error = None
+        if group == OWN:
+            error = {
+                "type": "data",
+                "symmetric": False,
+                "array": [h - v for h, v in zip(_plotted(rows["ci_high"], kind), y, strict=True)],
+                "arrayminus": [
+                    v - lo for lo, v in zip(_plotted(rows["ci_low"], kind), y, strict=True)
+                ],
+                "color": style["colour"],
+                "thickness": 2,
+                "width": 6,
+            }
+        chart.add_trace(
+            go.Scatter(
+                x=[position[w] + style["offset"] for w in rows["wave"]],
+                y=y,
+                mode="markers+text",
+                marker={
+                    "symbol": style["symbol"],
+                    "size": 12 if group == OWN else 11,
+                    "color": style["colour"],
+                    "line": {"width": 2, "color": style["colour"]},
+                },
+                error_y=error,
+                # The koploper's value left of its point (a space keeps it off the marker), the
+                # cohort's above its own: clear of the benchmark's value at the band's right end.
+                text=[
+                    value_text(v, kind) + ("\u00a0\u00a0" if group == OWN else "")
+                    for v in rows["estimate"]
+                ],
+                textposition="middle left" if group == OWN else "top center",
+                textfont={"color": TEXT_COLOUR, "size": 13 if group == OWN else 12},
+                name=f"{name} (met 95 %-interval)" if group == OWN else name,
+                customdata=list(rows["wave"]),
+                hovertext=_hover(rows, kind, name),
+                hoverinfo="text",
+                legendrank=1 if group == OWN else 4,
+                meta={"group": group, "role": "estimate"},
+            )
+        )
+
+    low, high = Y_RANGES.get(axis, (None, None))
+    pad = 0.06 * (high - low) if low is not None and high is not None else 0
+    chart.update_layout(
+        title={"text": _label(fig, questionnaire, indicator), "x": 0, "xanchor": "left"},
+        separators=",.",
+        height=380,
+        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        font={"color": TEXT_COLOUR, "size": 13},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "traceorder": "normal"},
+        hovermode="closest",
+        showlegend=True,
+    )
+    chart.update_xaxes(
+        title_text=X_TITLE,
+        tickmode="array",
+        tickvals=list(range(len(fig.waves))),
+        ticktext=[wave_title(w) for w in fig.waves],
+        range=[-0.7, len(fig.waves) - 0.3],
+        showgrid=False,
+        fixedrange=True,
+        linecolor="#6b7280",
+    )
+    chart.update_yaxes(
+        title_text=Y_TITLES.get(axis, "Score"),
+        range=[low - pad, high + pad] if low is not None else None,
+        ticksuffix=" %" if kind == PROPORTION else "",
+        gridcolor="#e5e7eb",
+        zeroline=False,
+        fixedrange=True,
+    )
+    return chart
+
+
+def _estimate_text(row: dict, kind: str) -> str:
+    if row["flag"] == SUPPRESSED or _missing(row["estimate"]):
+        return "geen cijfer (te weinig antwoorden)"
+    note = ", indicatief" if row["flag"] == INDICATIVE else ""
+    interval = _interval(row["ci_low"], row["ci_high"], kind)
+    return f"{value_text(row['estimate'], kind)} ({interval}{note})"
+
+
+def chart_text(
+    fig: Figures, questionnaire: str, indicator: str, koploper_name: str | None = None
+) -> str:
+    """The chart in one line, for screen readers and for whoever cannot read the picture.
+
+    'Bekendheid …: nulmeting 27 % (23–31 %), eerste vervolgmeting 41 % (36–46 %); bij de eerste
+    vervolgmeting overige koplopers 35 %, eigen cohort 33 %.'
+    """
+    kind, _ = _kind_and_scale(fig, questionnaire, indicator)
+    label = _label(fig, questionnaire, indicator)
+    own = _rows(fig, questionnaire, indicator, OWN).to_dict("records")
+    waves = ", ".join(
+        f"{wave_name(r['wave']).removeprefix('de ')} {_estimate_text(r, kind)}" for r in own
+    )
+    who = f"{koploper_name}, " if koploper_name else ""
+    text = f"{label}: {who}{waves or 'nog geen metingen'}"
+    references = []
+    for group, name in ((OTHERS, "overige koplopers"), (COHORT, "eigen cohort")):
+        rows = _rows(fig, questionnaire, indicator, group)
+        at = rows[rows["wave"] == fig.followup].to_dict("records")
+        if not at:
+            continue
+        row = at[0]
+        shown = row["flag"] != SUPPRESSED and not _missing(row["estimate"])
+        references.append(f"{name} {value_text(row['estimate'], kind) if shown else 'geen cijfer'}")
+    if references:
+        text += f"; bij {wave_name(fig.followup)} " + ", ".join(references)
+    return text + "."
+
+
+__all__ = ["chart_text", "indicator_chart", "wave_title"]
