@@ -106,7 +106,7 @@ def test_no_series_relies_on_colour_alone(fig):
     (cohort,) = traces(chart, COHORT)
     (line,) = traces(chart, OTHERS, "estimate")
     assert own.marker.symbol != cohort.marker.symbol
-    assert own.mode == cohort.mode == "markers+text" and line.mode == "lines"
+    assert own.mode == "markers+text" and cohort.mode == "markers" and line.mode == "lines"
     assert line.line.dash == "dash"
     named = [t.name for t in chart.data if t.showlegend is not False]
     assert named == [
@@ -116,7 +116,7 @@ def test_no_series_relies_on_colour_alone(fig):
         "Almere (met 95 %-interval)",
     ]
     colours = {own.marker.color, cohort.marker.color, line.line.color}
-    assert colours == {"#0072B2", "#CC79A7", "#E69F00"}  # Okabe–Ito
+    assert colours == {"#0072B2", "#009E73", "#D55E00"}  # Okabe–Ito, 3:1 or more on white
 
 
 def test_the_chart_speaks_dutch_labels_values_in_percent_with_a_decimal_comma(fig):
