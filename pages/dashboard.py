@@ -120,6 +120,7 @@ with maker() as session:
     scope = koplopers_in_scope(session, viewer)
 names = dict(zip(scope["slug"], scope["name"], strict=True))
 
+view.page_style()
 st.title("Mijn koploper")
 wanted = (st.query_params.get("koploper") or "").strip().lower()[:60]
 if wanted and wanted not in names:
@@ -176,7 +177,7 @@ if not waves:
 
 # --- filters ------------------------------------------------------------------------------------
 st.header("Wat wilt u zien?")
-left, middle, right = st.columns(3)
+left, right = st.columns(2)
 with left:
     _keep(QUESTIONNAIRE, [BOTH, *QUESTIONNAIRES], BOTH)
     chosen = st.selectbox(
@@ -185,7 +186,21 @@ with left:
         format_func=lambda key: "Beide vragenlijsten" if key == BOTH else QUESTIONNAIRES[key],
         key=QUESTIONNAIRE,
     )
-with middle:
+    _keep(SUBGROUP, [None, *choices], None)
+    subgroup = st.selectbox(
+        "Subgroep",
+        [None, *choices],
+        format_func=lambda key: "Iedereen" if key is None else choices[key].label,
+        key=SUBGROUP,
+    )
+    category = None
+    if subgroup is not None:
+        categories = choices[subgroup].categories
+        _keep(CATEGORY, list(categories), next(iter(categories)))
+        category = st.selectbox(
+            "Welke groep", list(categories), format_func=categories.get, key=CATEGORY
+        )
+with right:
     if len(waves) > 1:
         _keep(BASELINE, waves[:-1], "T0" if "T0" in waves[:-1] else waves[0])
         baseline = st.selectbox("Eerdere meting", waves[:-1], format_func=wave_title, key=BASELINE)
@@ -194,19 +209,6 @@ with middle:
         followup = st.selectbox("Latere meting", later, format_func=wave_title, key=FOLLOWUP)
     else:
         baseline = followup = waves[0]
-with right:
-    _keep(SUBGROUP, [None, *choices], None)
-    subgroup = st.selectbox(
-        "Subgroep",
-        [None, *choices],
-        format_func=lambda key: "Iedereen (geen subgroep)" if key is None else choices[key].label,
-        key=SUBGROUP,
-    )
-    category = None
-    if subgroup is not None:
-        categories = choices[subgroup].categories
-        _keep(CATEGORY, list(categories), next(iter(categories)))
-        category = st.selectbox("Groep", list(categories), format_func=categories.get, key=CATEGORY)
 
 if len(waves) == 1:
     st.info(
@@ -226,12 +228,23 @@ if subgroup is not None and choices[subgroup].questionnaire is not None:
     )
     shown = [q for q in shown if q == asked_in]
 
+explained = _explanation()
+if explained:
+    with st.expander("Hoe lees ik dit?", icon=":material/help:"):
+        for heading, text in explained:
+            st.markdown(f"**{plain(heading)}**")
+            for paragraph in text.split("\n\n"):
+                st.markdown(plain(paragraph))
+
 fig = _figures(url, version, viewer, slug, name, subgroup, category, baseline, followup)
 
 # --- the figures --------------------------------------------------------------------------------
 st.header("Overzicht")
 if not shown:
-    st.info("Met deze subgroep zijn er geen cijfers voor de gekozen vragenlijst.")
+    st.info(
+        "Met deze subgroep zijn er geen cijfers voor de gekozen vragenlijst.",
+        icon=":material/info:",
+    )
 else:
     view.draw_overview(fig, shown, GOALS, settings, name)
 
@@ -268,11 +281,3 @@ if viewer.reads_free_text:
         with maker() as session:
             answers = open_answers(session, viewer, slug, search)
         view.draw_open_answers(answers, MAX_OPEN_ANSWERS)
-
-# --- how to read this ---------------------------------------------------------------------------
-explained = _explanation()
-if explained:
-    with st.expander("Hoe lees ik dit?", icon=":material/help:"):
-        for heading, text in explained:
-            st.markdown(f"**{plain(heading)}**")
-            st.markdown(plain(text))

@@ -43,6 +43,11 @@ REFERENCES = {OTHERS: "Overige koplopers", COHORT: "Eigen cohort"}
 NO_ESTIMATE = "geen cijfer"
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 """No Plotly toolbar: its buttons are English, mouse-only, and add nothing the table lacks."""
+TOGETHER = (
+    (re.compile(r" %"), "\u00a0%"),
+    (re.compile(r"\bn = "), "n\u00a0=\u00a0"),
+)
+"""Spaces a table cell must not break at: '26,3 %', 'n = 156'."""
 TOO_FEW = re.compile(r"\(n = \d+, minimaal (\d+)\)")
 WAVE_CODE = re.compile(r"\bbij (T\d+)\b")
 
@@ -90,6 +95,30 @@ def effect_text(value: object, kind: str) -> str:
     return f"{decimal(float(value), 2)} ({name})"  # type: ignore[arg-type]
 
 
+PAGE_STYLE = """<style>
+/* Room for the tables beside the menu: less white space at the sides on a narrow screen. */
+.stMainBlockContainer { padding-left: 2.5rem; padding-right: 2.5rem; }
+[data-testid="stTable"] table { font-size: 0.92rem; }
+</style>"""
+
+
+def page_style() -> None:
+    st.html(PAGE_STYLE)
+
+
+def show_table(frame: pd.DataFrame, index: str) -> None:
+    """A table of figures, each figure kept on one line."""
+
+    def together(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        for pattern, replacement in TOGETHER:
+            value = pattern.sub(replacement, value)
+        return value
+
+    st.table(frame.map(together).set_index(index))
+
+
 def comparable(fig: Figures) -> bool:
     """Whether the view compares two different waves."""
     return fig.baseline != fig.followup
@@ -99,36 +128,35 @@ def comparable(fig: Figures) -> bool:
 
 
 def overview_frame(
-    fig: Figures, questionnaires: list[str], goals: dict[str, str], settings: Settings
+    fig: Figures, questionnaire: str, goals: dict[str, str], settings: Settings
 ) -> pd.DataFrame:
-    """One row per indicator: both waves, the change, its q-value and ▲ / ▼ / = in words."""
+    """One row per indicator of one questionnaire, in the order of the goals: both waves with n,
+    the change, its q-value, and ▲ / ▼ / = in words."""
     table = overview(fig)
-    table = table[table["questionnaire"].isin(questionnaires)]
+    table = table[table["questionnaire"] == questionnaire]
     order = {goal: i for i, goal in enumerate(goals)}
     table = table.sort_values("goal", key=lambda g: g.map(order), kind="stable")
     first, second = wave_title(fig.baseline), wave_title(fig.followup)
     rows = []
     for row in table.to_dict("records"):
-        kind = row["kind"]
-        line = {
-            "Doel": goals.get(row["goal"], row["goal"]),
-            "Indicator": row["label"],
-        }
-        if len(questionnaires) > 1:
-            line["Vragenlijst"] = QUESTIONNAIRES[row["questionnaire"]]
-        before = _own(fig, row, fig.baseline)
-        line[first] = estimate_text(before["estimate"], before["flag"], kind)
-        line[f"n {first.lower()}"] = n_text(before["n"], settings)
+        line = {"Indicator": row["label"]}
+        line[first] = _estimate_with_n(_own(fig, row, fig.baseline), row["kind"], settings)
         if comparable(fig):
-            after = _own(fig, row, fig.followup)
-            line[second] = estimate_text(after["estimate"], after["flag"], kind)
-            line[f"n {second.lower()}"] = n_text(after["n"], settings)
+            line[second] = _estimate_with_n(_own(fig, row, fig.followup), row["kind"], settings)
             suppressed = row["flag"] == SUPPRESSED
+            kind = row["kind"]
             line["Verschil"] = NO_FIGURE if suppressed else difference_text(row["difference"], kind)
             line["q-waarde"] = NO_FIGURE if suppressed else p_text(row["q_value"])
             line["Uitkomst"] = direction_text(row["direction"])
         rows.append(line)
     return pd.DataFrame(rows)
+
+
+def _estimate_with_n(row: dict, kind: str, settings: Settings) -> str:
+    """'41,2 % (n = 146)'; 'geen cijfer (minder dan 10 antwoorden)'."""
+    n = n_text(row["n"], settings)
+    count = "geen antwoorden" if n == "0" else f"{n} antwoorden" if n[0].isalpha() else f"n = {n}"
+    return f"{estimate_text(row['estimate'], row['flag'], kind)} ({count})"
 
 
 def _own(fig: Figures, row: dict, wave: str) -> dict:
@@ -149,18 +177,18 @@ def _own(fig: Figures, row: dict, wave: str) -> dict:
 def draw_overview(
     fig: Figures, questionnaires: list[str], goals: dict[str, str], settings: Settings, name: str
 ) -> None:
-    frame = overview_frame(fig, questionnaires, goals, settings)
-    if frame.empty:
-        st.info("Voor deze keuze zijn er geen cijfers.", icon=":material/info:")
-        return
-    st.table(frame.set_index("Indicator"))
+    for questionnaire in questionnaires:
+        frame = overview_frame(fig, questionnaire, goals, settings)
+        if frame.empty:
+            continue
+        st.subheader(QUESTIONNAIRES[questionnaire], anchor=False)
+        show_table(frame, "Indicator")
     if comparable(fig):
         st.caption(
-            f"{wave_title(fig.baseline)} tegenover {wave_name(fig.followup)} van {name}. "
-            "▲ duidelijk hoger en ▼ duidelijk lager: het verschil is groter dan toeval "
-            "(q-waarde kleiner dan "
-            f"{decimal(settings.significance, 2)}). = niet duidelijk anders: het verschil kan "
-            "toeval zijn. Verschillen in procenten zijn procentpunten."
+            f"{wave_title(fig.baseline)} tegenover {wave_name(fig.followup)} van {name}; n is het "
+            "aantal antwoorden. ▲ duidelijk hoger en ▼ duidelijk lager: het verschil is groter dan "
+            f"toeval (q-waarde kleiner dan {decimal(settings.significance, 2)}). = niet duidelijk "
+            "anders: het verschil kan toeval zijn. Verschillen in procenten zijn procentpunten."
         )
 
 
@@ -229,7 +257,7 @@ def comparisons_frame(fig: Figures, questionnaire: str, indicator: str, name: st
         ]
         for group, label in REFERENCES.items():
             for row in found[found["reference"] == group].to_dict("records"):
-                what = f"{name} tegenover {label.lower()} ({wave_name(fig.followup)})"
+                what = f"{name} tegenover {label.lower()} (bij {wave_name(fig.followup)})"
                 lines.append(_comparison_line(what, row))
     return pd.DataFrame(lines)
 
@@ -240,7 +268,7 @@ def _comparison_line(what: str, row: dict) -> dict[str, str]:
     return {
         "Vergelijking": what,
         "Verschil": NO_FIGURE if suppressed else difference_text(row["difference"], kind),
-        "95 %-interval van het verschil": NO_FIGURE
+        "95 %-interval": NO_FIGURE
         if suppressed
         else difference_interval_text(row["diff_ci_low"], row["diff_ci_high"], kind),
         "q-waarde": NO_FIGURE if suppressed else p_text(row["q_value"]),
@@ -273,6 +301,13 @@ def _sentences(fig: Figures, questionnaire: str, indicator: str) -> tuple[list[s
     return said, note
 
 
+def _without_empty_notes(frame: pd.DataFrame) -> pd.DataFrame:
+    """No column 'Opmerking' when nothing is remarked: a narrower table reads better."""
+    if "Opmerking" in frame and not frame["Opmerking"].astype(bool).any():
+        return frame.drop(columns="Opmerking")
+    return frame
+
+
 def draw_indicator(
     fig: Figures, questionnaire: str, indicator: str, name: str, settings: Settings
 ) -> None:
@@ -292,14 +327,16 @@ def draw_indicator(
         st.warning(plain(note), icon=":material/edit_note:")
     st.plotly_chart(
         indicator_chart(fig, questionnaire, indicator, koploper_name=name),
+        theme=None,  # the chart as measures.charts made it: the same in the page and the report
         config=CHART_CONFIG,
         key=f"chart-{questionnaire}-{indicator}",
     )
     st.caption(plain("Grafiek in woorden: " + chart_text(fig, questionnaire, indicator, name)))
-    st.table(figures_frame(fig, questionnaire, indicator, name, settings).set_index("Wie"))
+    figures_table = figures_frame(fig, questionnaire, indicator, name, settings)
+    show_table(_without_empty_notes(figures_table), "Wie")
     comparisons = comparisons_frame(fig, questionnaire, indicator, name)
     if not comparisons.empty:
-        st.table(comparisons.set_index("Vergelijking"))
+        show_table(_without_empty_notes(comparisons), "Vergelijking")
 
 
 # --- who answered (Inzicht) ---------------------------------------------------------------------
@@ -356,7 +393,7 @@ def draw_profile(fig: Figures, questionnaire: str, settings: Settings) -> None:
     )
     for question, frame, reasons in frames:
         st.markdown(f"**{plain(question)}**")
-        st.table(frame.set_index("Antwoord"))
+        show_table(frame, "Antwoord")
         if reasons:
             st.caption(plain("Geen cijfer: " + "; ".join(reasons) + "."))
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
+from google.protobuf import text_format
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
@@ -144,7 +147,7 @@ def everything(at: AppTest) -> str:
     def walk(node) -> None:
         proto = getattr(node, "proto", None)
         if proto is not None:
-            found.append(str(proto))
+            found.append(text_format.MessageToString(proto, as_utf8=True))
         for child in getattr(node, "children", {}).values():
             walk(child)
 
@@ -157,17 +160,42 @@ def unescaped(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown)
 
 
-def overview(at: AppTest) -> pd.DataFrame:
-    return next(t.value for t in at.table if "Doel" in t.value.columns)
+CLIENT, PROFESSIONAL = "Inwoners en cliënten", "Cliëntondersteuners en verwijzers"
+CELL = re.compile(
+    r"(?P<figure>.+) \((?:n = (?P<n>\d+)|(?P<few>minder dan 10 antwoorden|geen antwoorden))\)"
+)
+
+
+def normal(value: object) -> object:
+    """A table cell with its non-breaking spaces as plain ones."""
+    return value.replace("\u00a0", " ") if isinstance(value, str) else value
+
+
+def overview(at: AppTest, questionnaires=(CLIENT, PROFESSIONAL)) -> pd.DataFrame:
+    """The overview tables (one per questionnaire shown) as one, with a column Vragenlijst."""
+    tables = [t.value for t in at.table if t.value.index.name == "Indicator"]
+    assert len(tables) == len(questionnaires)
+    return pd.concat(
+        [t.map(normal).assign(Vragenlijst=q) for t, q in zip(tables, questionnaires, strict=True)]
+    )
+
+
+def split(cell: str) -> tuple[str, int | None, str]:
+    """'41,2 % (n = 146)' → ('41,2 %', 146, ''); 'geen cijfer (minder dan 10 antwoorden)' →
+    ('geen cijfer', None, 'minder dan 10 antwoorden')."""
+    found = CELL.fullmatch(cell)
+    assert found, cell
+    n = found["n"]
+    return found["figure"], int(n) if n else None, found["few"] or ""
 
 
 def charts(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
-def percent(text: str) -> float:
-    """'41,2 %' or '41,2 % (indicatief)' → 41.2."""
-    return float(text.split(" %")[0].replace(",", "."))
+def number(text: str) -> float:
+    """'41,2 %', '41,2 % (indicatief)' or '7,4' → 41.2 or 7.4."""
+    return float(text.split(" ")[0].replace(",", "."))
 
 
 def engine_changes(url: str, koploper: str, baseline: str, followup: str, indicators):
@@ -273,16 +301,11 @@ def _assert_overview_is_the_engine(table: pd.DataFrame, engine: pd.DataFrame, fi
         ]
         assert len(mine) == 1, row["indicator"]
         line = mine.iloc[0]
-        for column, value in (
-            (first, row["estimate_baseline"]),
-            (second, row["estimate_followup"]),
-        ):
-            if row["kind"] == "proportion":
-                assert percent(line[column]) == pytest.approx(100 * value, abs=0.05)
-            else:
-                assert float(line[column].split(" ")[0].replace(",", ".")) == pytest.approx(
-                    value, abs=0.05
-                )
+        for column, side in ((first, "baseline"), (second, "followup")):
+            figure, n, _ = split(line[column])
+            scale = 100 if row["kind"] == "proportion" else 1
+            assert number(figure) == pytest.approx(scale * row[f"estimate_{side}"], abs=0.05)
+            assert n == row[f"n_{side}"]
         assert line["q-waarde"] == (
             "< 0,001" if row["q_value"] < 0.001 else f"{row['q_value']:.3f}".replace(".", ",")
         )
@@ -337,17 +360,16 @@ def test_a_subgroup_shows_its_own_smaller_figures_for_its_questionnaire_only(url
     at.selectbox(key="mk_subgroep").set_value("filled_by").run()
     at.selectbox(key="mk_categorie").set_value(1).run()
     assert not at.exception, at.exception
-    part = overview(at)
-    assert "Vragenlijst" not in part.columns  # the question is asked to inwoners only
+    part = overview(at, [CLIENT])  # the question is asked to inwoners only
     assert any("alleen cijfers van die vragenlijst" in i.value for i in at.info)
-    client = whole[whole["Vragenlijst"] == "Inwoners en cliënten"]
+    client = whole[whole["Vragenlijst"] == CLIENT]
     assert list(part.index) == list(client.index)
-    shown = part["n nulmeting"].str.isdigit()
-    assert shown.any()
-    assert (
-        part.loc[shown, "n nulmeting"].astype(int).to_numpy()
-        <= client.loc[shown.to_numpy(), "n nulmeting"].astype(int).to_numpy()
-    ).all()
+    pairs = [
+        (split(mine)[1], split(theirs)[1])
+        for mine, theirs in zip(part["Nulmeting"], client["Nulmeting"], strict=True)
+    ]
+    assert [n for n, _ in pairs if n is not None]
+    assert all(n <= total for n, total in pairs if n is not None)
     assert list(part["Nulmeting"]) != list(client["Nulmeting"])
 
 
@@ -364,14 +386,14 @@ def test_each_chart_is_followed_by_its_figures_and_a_text_alternative(url):
     assert first["layout"]["separators"] == ",."
     assert first["layout"]["title"]["text"] == "Bekendheid van onafhankelijke cliëntondersteuning"
     assert "nulmeting" in captions[0] and "%" in captions[0] and "," in captions[0]
-    figures = [t.value for t in at.table if "95 %-interval" in t.value.columns]
+    figures = [t.value for t in at.table if t.value.index.name == "Wie"]
     assert len(figures) == len(specs)
     # Only Tilburg has a T2: the references say so instead of showing a number.
     references = figures[0].loc[["Overige koplopers", "Eigen cohort"]]
     assert set(references["Cijfer"]) == {"geen cijfer"}
     assert set(references["Opmerking"]) == {"nog geen antwoorden bij deze meting"}
     at.selectbox(key="mk_naar").set_value("T1").run()
-    figures = [t.value for t in at.table if "95 %-interval" in t.value.columns]
+    figures = [t.value for t in at.table if t.value.index.name == "Wie"]
     first = figures[0]
     assert list(first.index) == ["Tilburg"] * 3 + ["Overige koplopers", "Eigen cohort"]
     assert list(first["Meting"]) == [
@@ -382,11 +404,7 @@ def test_each_chart_is_followed_by_its_figures_and_a_text_alternative(url):
         "Eerste vervolgmeting",
     ]
     assert all(value.endswith("%") for value in first["Cijfer"])
-    comparisons = [
-        t.value
-        for t in at.table
-        if "q-waarde" in t.value.columns and "Effectgrootte" in t.value.columns
-    ]
+    comparisons = [t.value for t in at.table if t.value.index.name == "Vergelijking"]
     assert comparisons and "Cohen's h" in comparisons[0].iloc[0]["Effectgrootte"]
 
 
@@ -396,8 +414,37 @@ def test_inzicht_shows_who_answered_as_shares_with_n(url):
     assert shares
     total = shares[0].loc["Beantwoord door (n)"]
     assert all(value.isdigit() for value in total)
-    cells = [c for c in shares[0].drop(index="Beantwoord door (n)").to_numpy().ravel()]
+    cells = [normal(c) for c in shares[0].drop(index="Beantwoord door (n)").to_numpy().ravel()]
     assert all(re.fullmatch(r"\d+(,\d)? % \(\d+\)( \(indicatief\))?|geen cijfer", c) for c in cells)
+
+
+# --- how to read this --------------------------------------------------------------------------
+
+
+def test_hoe_lees_ik_dit_shows_the_explanation_of_measures_explain_as_plain_text(url, monkeypatch):
+    seen = []
+
+    def explanation(settings):
+        seen.append(settings.min_n)
+        return [("Wat is een interval?", "Een *marge*.\n\nMeer dan 10 antwoorden: [zie](x).")]
+
+    monkeypatch.setitem(sys.modules, "measures.explain", SimpleNamespace(explanation=explanation))
+    at = open_dashboard(url, "adviesraad", ["tilburg"])
+    (section,) = [e for e in at.expander if e.label == "Hoe lees ik dit?"]
+    texts = [unescaped(m.value) for m in section.markdown]
+    assert texts == [
+        "**Wat is een interval?**",
+        "Een *marge*.",
+        "Meer dan 10 antwoorden: [zie](x).",
+    ]
+    assert section.markdown[1].value == "Een \\*marge\\*\\."  # shown as typed, not as Markdown
+    assert seen == [10]
+
+
+def test_without_measures_explain_there_is_no_empty_hoe_lees_ik_dit(url, monkeypatch):
+    monkeypatch.setitem(sys.modules, "measures.explain", None)  # as if not installed
+    at = open_dashboard(url, "adviesraad", ["tilburg"])
+    assert not [e for e in at.expander if e.label == "Hoe lees ik dit?"]
 
 
 # --- small numbers ------------------------------------------------------------------------------
@@ -406,14 +453,14 @@ def test_inzicht_shows_who_answered_as_shares_with_n(url):
 def test_a_tiny_koploper_shows_no_figure_and_no_count_under_ten_anywhere(url):
     at = open_dashboard(url, "onderzoeker", koploper=TINY)
     table = overview(at)
-    assert set(table["Nulmeting"]) == {"geen cijfer"}
-    assert set(table["Eerste vervolgmeting"]) == {"geen cijfer"}
-    for column in ("n nulmeting", "n eerste vervolgmeting"):
-        assert set(table[column]) <= {"0", "minder dan 10"}
+    for column in ("Nulmeting", "Eerste vervolgmeting"):
+        cells = [split(cell) for cell in table[column]]
+        assert {figure for figure, _, _ in cells} == {"geen cijfer"}
+        assert {n for _, n, _ in cells} == {None}
     for spec in charts(at):
         assert not [t for t in spec["data"] if t.get("meta", {}).get("group") == "koploper"]
     text = everything(at)
-    assert not re.search(r"n = [1-9]\b", text)
+    assert not re.search(r"n[ \u00a0]=[ \u00a0][1-9]\b", text)
     shares = [t.value for t in at.table if t.value.index.name == "Antwoord"]
     for frame in shares:
         cells = frame.drop(index="Beantwoord door (n)").to_numpy().ravel()
@@ -427,7 +474,7 @@ def test_a_koploper_with_one_wave_gets_its_estimates_and_no_comparison(url):
     assert "mk_naar" not in [s.key for s in at.selectbox]
     table = overview(at)
     assert "Nulmeting" in table.columns and "Verschil" not in table.columns
-    assert any("%" in value for value in table["Nulmeting"])
+    assert any("%" in split(cell)[0] for cell in table["Nulmeting"])
 
 
 # --- the audit log ------------------------------------------------------------------------------
