@@ -477,6 +477,56 @@ def test_a_koploper_with_one_wave_gets_its_estimates_and_no_comparison(url):
     assert any("%" in split(cell)[0] for cell in table["Nulmeting"])
 
 
+# --- the cache ----------------------------------------------------------------------------------
+
+
+def test_counts_are_cached_per_viewer_and_data_version_never_shared(url, monkeypatch):
+    import db.dashboard
+
+    real = db.dashboard.dashboard_counts
+    calls: list[tuple[str, str, str | None]] = []
+
+    def counting(session, viewer, koploper, subgroup=None, **options):
+        calls.append((viewer.email, koploper, subgroup))
+        return real(session, viewer, koploper, subgroup, **options)
+
+    monkeypatch.setattr(db.dashboard, "dashboard_counts", counting)
+    first = AppTest.from_file(APP, default_timeout=120)
+    logged_in(first, url, "gemeente", ["tilburg"], email="cache-een@tilburg.example")
+    first.run()
+    first.switch_page(PAGE).run()
+    assert calls == [("cache-een@tilburg.example", "tilburg", None)]
+    rerun(first)
+    first.selectbox(key="mk_naar").set_value("T1").run()
+    assert len(calls) == 1  # the same counts, another view: nothing read again
+    second = AppTest.from_file(APP, default_timeout=120)
+    logged_in(second, url, "gemeente", ["tilburg"], email="cache-twee@tilburg.example")
+    second.run()
+    second.switch_page(PAGE).run()
+    assert calls[1:] == [("cache-twee@tilburg.example", "tilburg", None)]
+    with get_sessionmaker(url).begin() as session:
+        client = latest_version(session, "client")
+        tilburg = session.scalar(select(Koploper).where(Koploper.slug == "tilburg"))
+        insert_responses(
+            session,
+            from_stored(client.definition),
+            [
+                NewResponse(
+                    questionnaire_version_id=client.id,
+                    koploper_id=tilburg.id,
+                    wave_id=next(w.id for w in tilburg.waves if w.code == "T0"),
+                    channel="web",
+                    language="nl",
+                    idempotency_key=secrets.token_hex(16),
+                    submitted_at=utcnow(),
+                    answers={"used_oco": 0, "aware_oco": 1},
+                )
+            ],
+        )
+    rerun(first)
+    assert calls[2:] == [("cache-een@tilburg.example", "tilburg", None)]  # new data, read anew
+
+
 # --- the audit log ------------------------------------------------------------------------------
 
 
