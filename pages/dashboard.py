@@ -240,6 +240,12 @@ fig = _figures(url, version, viewer, slug, name, subgroup, category, baseline, f
 
 # --- the figures --------------------------------------------------------------------------------
 st.header("Overzicht")
+if subgroup is not None and category is not None:
+    st.markdown(
+        f"**Subgroep: {plain(choices[subgroup].label)}, "
+        f"{plain(choices[subgroup].categories[category])}.** Alle cijfers hieronder gaan over "
+        "deze groep, ook die van de overige koplopers en het eigen cohort."
+    )
 if not shown:
     st.info(
         "Met deze subgroep zijn er geen cijfers voor de gekozen vragenlijst.",

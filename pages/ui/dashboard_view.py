@@ -38,6 +38,7 @@ from measures.dutch import (
 from measures.indicators import PROPORTION, Settings
 from measures.suppression import INDICATIVE, SUPPRESSED
 from pages.ui.plain import plain, text_table
+from surveys.clock import dutch_date
 
 REFERENCES = {OTHERS: "Overige koplopers", COHORT: "Eigen cohort"}
 NO_ESTIMATE = "geen cijfer"
@@ -415,7 +416,7 @@ def draw_open_answers(frame: pd.DataFrame, limit: int) -> None:
         st.info("Geen open antwoorden gevonden.", icon=":material/info:")
         return
     shown = frame.assign(
-        day=[f"{d.day}-{d.month}-{d.year}" for d in frame["day"]],
+        day=[dutch_date(d) for d in frame["day"]],
         wave=[wave_title(w) for w in frame["wave"]],
         questionnaire=[QUESTIONNAIRES.get(q, q) for q in frame["questionnaire"]],
     )[list(OPEN_COLUMNS)].rename(columns=OPEN_COLUMNS)

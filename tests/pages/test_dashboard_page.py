@@ -362,6 +362,7 @@ def test_a_subgroup_shows_its_own_smaller_figures_for_its_questionnaire_only(url
     assert not at.exception, at.exception
     part = overview(at, [CLIENT])  # the question is asked to inwoners only
     assert any("alleen cijfers van die vragenlijst" in i.value for i in at.info)
+    assert any("**Subgroep: Wie vulde in, Ikzelf.**" in unescaped(m.value) for m in at.markdown)
     client = whole[whole["Vragenlijst"] == CLIENT]
     assert list(part.index) == list(client.index)
     pairs = [
