@@ -4,8 +4,8 @@ The koploper's waves are points with their 95 % interval as error bars; the othe
 together are a band (their interval) with their estimate as a dashed line; the rest of the cohort
 is a second kind of point. Colours come from the Okabe–Ito palette, which people with a colour
 vision deficiency tell apart, and never carry the meaning alone: every series has its own marker
-symbol or line dash, a legend entry, and its values written beside the points. A withheld figure
-(too few answers) is simply not drawn: there is no point, no placeholder and no zero.
+symbol or line dash and a legend entry, and the koploper's values are written beside its points.
+A withheld figure (too few answers) is simply not drawn: no point, no placeholder, no zero.
 
 Built from :class:`measures.dashboard.Figures` only, so a chart shows exactly the engine's
 figures; the page, the Excel file and the report can all use the same function.
@@ -24,14 +24,20 @@ from measures.indicators import PROPORTION
 from measures.suppression import INDICATIVE, SUPPRESSED
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour deficiency.
-BLUE, ORANGE, REDDISH_PURPLE = "#0072B2", "#E69F00", "#CC79A7"
-BAND_FILL = "rgba(230, 159, 0, 0.22)"
+# Of its eight colours these three have at least 3:1 contrast with white (WCAG 1.4.11); the band is
+# a light fill of the palette's orange, the line on it the palette's vermillion.
+BLUE, VERMILLION, BLUISH_GREEN = "#0072B2", "#D55E00", "#009E73"
+BAND_FILL = "rgba(230, 159, 0, 0.25)"
 TEXT_COLOUR = "#1f2937"
 SERIES = {
-    OWN: {"colour": BLUE, "symbol": "circle", "offset": -0.14},
-    COHORT: {"colour": REDDISH_PURPLE, "symbol": "diamond-open", "offset": 0.14},
+    OWN: {"colour": BLUE, "symbol": "circle", "offset": -0.22},
+    COHORT: {"colour": BLUISH_GREEN, "symbol": "diamond-open", "offset": 0.16},
 }
-BAND_HALF_WIDTH = 0.32
+BAND = (-0.08, 0.36)
+"""Where the benchmark's band lies around a wave: right of the koploper's point, so that the
+point and its value never sit on the band's line."""
+FONT = '"Source Sans", "Source Sans Pro", "Helvetica Neue", Arial, sans-serif'
+"""Streamlit's own letter where the browser has it, so a chart reads like the page around it."""
 OTHERS_NAME = "Overige koplopers"
 COHORT_NAME = "Eigen cohort"
 X_TITLE = "Meting"
@@ -134,12 +140,16 @@ def indicator_chart(
         band_y: list[float | None] = []
         line_x: list[float | None] = []
         line_y: list[float | None] = []
-        for x, lo, hi, est in zip(xs, low, high, _plotted(others["estimate"], kind), strict=True):
-            left, right = x - BAND_HALF_WIDTH, x + BAND_HALF_WIDTH
+        line_hover: list[str] = []
+        estimates = _plotted(others["estimate"], kind)
+        hovers = _hover(others, kind, OTHERS_NAME)
+        for x, lo, hi, est, hover in zip(xs, low, high, estimates, hovers, strict=True):
+            left, right = x + BAND[0], x + BAND[1]
             band_x += [left, right, right, left, left, None]
             band_y += [lo, lo, hi, hi, lo, None]
             line_x += [left, right, None]
             line_y += [est, est, None]
+            line_hover += [hover, hover, ""]
         chart.add_trace(
             go.Scatter(
                 x=band_x,
@@ -160,30 +170,13 @@ def indicator_chart(
                 x=line_x,
                 y=line_y,
                 mode="lines",
-                line={"color": ORANGE, "dash": "dash", "width": 2.5},
+                line={"color": VERMILLION, "dash": "dash", "width": 2.5},
                 name=OTHERS_NAME,
                 legendgroup=OTHERS,
                 legendrank=2,
-                hoverinfo="skip",
-                meta={"group": OTHERS, "role": "estimate"},
-            )
-        )
-        # The benchmark's own value, written at the right end of its dashed line.
-        chart.add_trace(
-            go.Scatter(
-                x=[x + BAND_HALF_WIDTH for x in xs],
-                y=_plotted(others["estimate"], kind),
-                mode="markers+text",
-                marker={"symbol": "line-ns", "size": 1, "color": ORANGE},
-                text=["\u00a0" + value_text(v, kind) for v in others["estimate"]],
-                textposition="middle right",
-                textfont={"color": TEXT_COLOUR, "size": 12},
-                customdata=list(others["wave"]),
-                hovertext=_hover(others, kind, OTHERS_NAME),
+                hovertext=line_hover,
                 hoverinfo="text",
-                showlegend=False,
-                legendgroup=OTHERS,
-                meta={"group": OTHERS, "role": "label"},
+                meta={"group": OTHERS, "role": "estimate"},
             )
         )
 
@@ -210,7 +203,7 @@ def indicator_chart(
             go.Scatter(
                 x=[position[w] + style["offset"] for w in rows["wave"]],
                 y=y,
-                mode="markers+text",
+                mode="markers+text" if group == OWN else "markers",
                 marker={
                     "symbol": style["symbol"],
                     "size": 12 if group == OWN else 11,
@@ -218,14 +211,15 @@ def indicator_chart(
                     "line": {"width": 2, "color": style["colour"]},
                 },
                 error_y=error,
-                # The koploper's value left of its point (a space keeps it off the marker), the
-                # cohort's above its own: clear of the benchmark's value at the band's right end.
-                text=[
-                    value_text(v, kind) + ("\u00a0\u00a0" if group == OWN else "")
-                    for v in rows["estimate"]
-                ],
-                textposition="middle left" if group == OWN else "top center",
-                textfont={"color": TEXT_COLOUR, "size": 13 if group == OWN else 12},
+                # Only the koploper's values are written in the chart, left of its points (a
+                # space keeps them off the marker), where nothing else is drawn: values of the
+                # references there would collide at similar heights. Theirs are in the table
+                # under the chart, in the text alternative and on hover.
+                text=[value_text(v, kind) + "\u00a0\u00a0" for v in rows["estimate"]]
+                if group == OWN
+                else None,
+                textposition="middle left",
+                textfont={"color": TEXT_COLOUR, "size": 14},
                 name=f"{name} (met 95 %-interval)" if group == OWN else name,
                 customdata=list(rows["wave"]),
                 hovertext=_hover(rows, kind, name),
@@ -240,12 +234,12 @@ def indicator_chart(
     chart.update_layout(
         title={"text": _label(fig, questionnaire, indicator), "x": 0, "xanchor": "left"},
         separators=",.",
-        height=380,
-        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+        height=420,
+        margin={"l": 60, "r": 20, "t": 50, "b": 100},
         paper_bgcolor="white",
         plot_bgcolor="white",
-        font={"color": TEXT_COLOUR, "size": 13},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "traceorder": "normal"},
+        font={"color": TEXT_COLOUR, "size": 14, "family": FONT},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.3, "x": 0, "traceorder": "normal"},
         hovermode="closest",
         showlegend=True,
     )
@@ -256,6 +250,7 @@ def indicator_chart(
         ticktext=[wave_title(w) for w in fig.waves],
         range=[-0.7, len(fig.waves) - 0.3],
         showgrid=False,
+        zeroline=False,
         fixedrange=True,
         linecolor="#6b7280",
     )

@@ -61,7 +61,8 @@ if submitted:
         st.error(str(refused), icon=":material/error:")
         st.stop()
     access.keep(login)
-    # The first page behind the login is Veldwerk (or the page asked for before logging in).
+    # The first page behind the login: Mijn koploper for a gemeente or adviesraad, Veldwerk for
+    # the others, or the page asked for before logging in.
     st.switch_page(access.landing(login.viewer))
 
 with get_sessionmaker()() as session:

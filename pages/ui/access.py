@@ -258,12 +258,17 @@ def sidebar(current: Viewer | None) -> None:
             st.switch_page(routing.START)
 
 
+LANDING = {"gemeente": "mijn-koploper", "adviesraad": "mijn-koploper"}
+"""A municipality and an adviesraad come for their figures; Movisie's roles for the fieldwork."""
+
+
 def landing(current: Viewer) -> str:
-    """Where a new login goes: the page asked for before, if the role may see it; else Veldwerk."""
+    """Where a new login goes: the page asked for before, if the role may see it; else Mijn
+    koploper (gemeente, adviesraad) or Veldwerk (the others)."""
     wanted = st.session_state.pop(NEXT, None)
     if wanted in routing.URL_PATHS and current.role in routing.page(wanted).roles:
         return routing.page(wanted).path
-    return routing.page("veldwerk").path
+    return routing.page(LANDING.get(current.role, "veldwerk")).path
 
 
 def require_page(url_path: str) -> Viewer:

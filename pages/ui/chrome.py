@@ -18,7 +18,10 @@ if (!window.kmDutch) {
     'Main menu': 'Menu', 'Close': 'Sluiten', 'Choose an option': 'Kies…',
     'Choose options': 'Kies…', 'No results': 'Niets gevonden', 'Show password': 'Toon wachtwoord',
     'Hide password': 'Verberg wachtwoord', 'Choose date': 'Kies een datum',
-    'Show/hide columns': 'Kolommen tonen of verbergen',
+    'Show/hide columns': 'Kolommen tonen of verbergen', 'Link to heading': 'Link naar dit kopje',
+    'Sidebar': 'Zijbalk', 'Collapse sidebar': 'Zijbalk inklappen',
+    'Expand sidebar': 'Zijbalk uitklappen', 'Open': 'Openen', 'Fullscreen': 'Volledig scherm',
+    'Close fullscreen': 'Volledig scherm sluiten',
   };
   const prefixes = [['Help for ', 'Uitleg bij '], ['day, ', 'dag, '], ['month, ', 'maand, '],
                     ['year, ', 'jaar, ']];
@@ -49,10 +52,37 @@ if (!window.kmDutch) {
       }
     }
   };
+  // A table wider than the page scrolls sideways: the keyboard must reach it too (WCAG 2.1.1),
+  // so a scrolling table gets a tab stop and a name; one that fits gets neither.
+  const scrollable = () => {
+    for (const box of document.querySelectorAll('[data-testid="stTable"] > div')) {
+      const wide = box.scrollWidth > box.clientWidth + 1;
+      if (wide && !box.hasAttribute('tabindex')) {
+        box.setAttribute('tabindex', '0');
+        box.setAttribute('role', 'region');
+        box.setAttribute('aria-label', 'Tabel: schuif opzij voor meer kolommen');
+        box.dataset.kmScroll = '1';
+      } else if (!wide && box.dataset.kmScroll) {
+        for (const name of ['tabindex', 'role', 'aria-label']) box.removeAttribute(name);
+        delete box.dataset.kmScroll;
+      }
+    }
+  };
+  let pending = false;
+  const later = () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; scrollable(); });
+  };
   translate();
   closeNotFound();
-  new MutationObserver(() => { translate(); closeNotFound(); })
+  scrollable();
+  new MutationObserver(() => { translate(); closeNotFound(); later(); })
     .observe(document.body, {childList: true, subtree: true});
+  window.addEventListener('resize', later);
+  // A tab that opens shows its tables without adding any: look again after a click or a key.
+  document.addEventListener('click', later, true);
+  document.addEventListener('keyup', later, true);
 }
 </script>"""
 

@@ -42,6 +42,14 @@ class StaffPage:
 
 STAFF_PAGES: tuple[StaffPage, ...] = (
     StaffPage(
+        "pages/dashboard.py",
+        "Mijn koploper",
+        ":material/monitoring:",
+        "mijn-koploper",
+        EVERYONE,
+        "Werk",
+    ),
+    StaffPage(
         "pages/fieldwork.py", "Veldwerk", ":material/fact_check:", "veldwerk", EVERYONE, "Werk"
     ),
     StaffPage(

@@ -61,9 +61,9 @@ def test_the_login_page_is_dutch_accessible_and_works_by_keyboard_across_a_reloa
     assert tab.evaluate("document.documentElement.lang") == "nl"
     assert axe_violations(tab) == []
     log_in_by_keyboard(tab, app_server, TILBURG.email, TILBURG.password)
-    expect(tab.get_by_role("heading", name="Veldwerk")).to_be_visible(timeout=15000)
+    expect(tab.get_by_role("heading", name="Mijn koploper")).to_be_visible(timeout=15000)
     tab.reload()  # a reload is a new Streamlit session: the session cookie keeps the login
-    tab.get_by_role("heading", name="Veldwerk").wait_for(timeout=20000)
+    tab.get_by_role("heading", name="Mijn koploper").wait_for(timeout=20000)
     settle(tab)
     expect(tab.get_by_role("button", name="Uitloggen")).to_be_visible()
     assert axe_violations(tab) == []
@@ -92,7 +92,7 @@ def test_the_tilburg_account_gets_geen_toegang_for_breda_by_every_address(
     tab, app_server, database
 ):
     log_in_by_keyboard(tab, app_server, TILBURG.email, TILBURG.password)
-    expect(tab.get_by_role("heading", name="Veldwerk")).to_be_visible(timeout=15000)
+    expect(tab.get_by_role("heading", name="Mijn koploper")).to_be_visible(timeout=15000)
     before = len(audit(database, "access_denied"))
     for page in STAFF_PAGES:
         for address in (f"/{page.url_path}?koploper=breda", f"/{page.url_path}?koploper=BREDA"):

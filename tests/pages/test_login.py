@@ -71,7 +71,7 @@ def test_empty_fields_get_a_message_and_write_nothing(url):
 def test_a_right_password_logs_in_shows_who_and_uitloggen_ends_it(url):
     app = attempt(login_page(), " PL@Tilburg.example", PASSWORD)
     assert not app.exception and not app.error
-    assert app.title[0].value == "Veldwerk"  # the first page behind the login
+    assert app.title[0].value == "Mijn koploper"  # a gemeente's first page behind the login
     assert EMAIL in app.sidebar.text[0].value
     next(b for b in app.sidebar.button if b.label == "Uitloggen").click()
     app.run()
@@ -80,6 +80,13 @@ def test_a_right_password_logs_in_shows_who_and_uitloggen_ends_it(url):
     with get_sessionmaker(url)() as session:
         assert all(row.ended_at is not None for row in session.scalars(select(LoginSession)))
     assert [action for _actor, action in audit(url)][-3:] == ["login_ok", "viewed", "logout"]
+
+
+def test_movisie_roles_land_on_veldwerk_after_logging_in(url):
+    with get_sessionmaker(url).begin() as session:
+        add_user(session, command_line(), "a@movisie.example", "onderzoeker", password=PASSWORD)
+    app = attempt(login_page(), "a@movisie.example", PASSWORD)
+    assert not app.exception and app.title[0].value == "Veldwerk"
 
 
 def test_a_wrong_password_and_an_unknown_address_get_the_same_message(url):

@@ -1,0 +1,289 @@
+"""Mijn koploper: the koploper's figures per goal of the programme, its baseline against a
+follow-up, beside the other koplopers (pooled, anonymous) and its own cohort."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from db.access import Viewer
+from db.audit import record
+from db.dashboard import (
+    MAX_OPEN_ANSWERS,
+    dashboard_counts,
+    data_version,
+    open_answers,
+    wording_changes,
+)
+from db.engine import database_url, get_sessionmaker
+from db.fieldwork_overview import koplopers_in_scope
+from measures.charts import wave_title
+from measures.dashboard import (
+    GOALS,
+    QUESTIONNAIRES,
+    Figures,
+    GroupCounts,
+    figures,
+    subgroup_choices,
+    wording_notes,
+)
+from measures.dutch import wave_name
+from measures.indicators import load_indicators
+from pages.ui import access
+from pages.ui import dashboard_view as view
+from pages.ui.plain import plain
+from pages.ui.routing import ensure_routed
+
+ensure_routed()
+PAGE = "mijn-koploper"
+viewer = access.require_page(PAGE)
+
+PICK, QUESTIONNAIRE, BASELINE, FOLLOWUP = "mk_koploper", "mk_vragenlijst", "mk_van", "mk_naar"
+SUBGROUP, CATEGORY, SEARCH, VIEWED = "mk_subgroep", "mk_categorie", "mk_zoek", "mk_viewed"
+BOTH = "beide"
+maker = get_sessionmaker()
+indicators = load_indicators()
+settings = indicators.settings
+choices = subgroup_choices(indicators)
+
+
+def _viewer_key(who: Viewer) -> tuple:
+    """The whole viewer in every cache key: figures are never shared across viewers."""
+    return (who.email, who.role, sorted(who.koploper_slugs), who.free_text, who.user_id)
+
+
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=200, hash_funcs={Viewer: _viewer_key})
+def _counts(
+    url: str, version: tuple[int, int], who: Viewer, koploper: str, subgroup: str | None
+) -> GroupCounts:
+    """Count tables per database, data version, viewer, koploper and subgroup."""
+    with get_sessionmaker(url)() as session:
+        return dashboard_counts(session, who, koploper, subgroup, indicators=indicators)
+
+
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=500, hash_funcs={Viewer: _viewer_key})
+def _figures(
+    url: str,
+    version: tuple[int, int],
+    who: Viewer,
+    koploper: str,
+    name: str,
+    subgroup: str | None,
+    category: int | None,
+    baseline: str,
+    followup: str,
+) -> Figures:
+    """The figures of one view, from the cached counts (and, for a multiple-choice subgroup, the
+    counts without it, which complementary suppression needs)."""
+    counts = _counts(url, version, who, koploper, subgroup)
+    whole = counts if subgroup is None else _counts(url, version, who, koploper, None)
+    multiple = subgroup is not None and choices[subgroup].multiple
+    with get_sessionmaker(url)() as session:
+        changed = wording_changes(session, who, koploper)
+    notes = wording_notes(whole.versions, changed, indicators, baseline, followup)
+    return figures(
+        counts,
+        indicators,
+        baseline,
+        followup,
+        category=category,
+        multiple=multiple,
+        total=whole if multiple else None,
+        koploper_name=name,
+        wording=notes,
+    )
+
+
+def _explanation() -> list[tuple[str, str]]:
+    """'Hoe lees ik dit?' from ``measures.explain``, written by another branch; until that module
+    is there, the page leaves the part out (and only then)."""
+    try:
+        from measures.explain import explanation
+    except ModuleNotFoundError as missing:
+        if missing.name != "measures.explain":
+            raise
+        return []
+    return explanation(settings)
+
+
+def _follow_picker() -> None:
+    st.query_params["koploper"] = st.session_state[PICK]
+
+
+def _keep(key: str, options: list, default: object) -> None:
+    """A choice that no longer fits (another koploper, fewer waves) goes back to its default."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+
+
+# --- which koploper ---------------------------------------------------------------------------
+with maker() as session:
+    scope = koplopers_in_scope(session, viewer)
+names = dict(zip(scope["slug"], scope["name"], strict=True))
+
+view.page_style()
+st.title("Mijn koploper")
+wanted = (st.query_params.get("koploper") or "").strip().lower()[:60]
+if wanted and wanted not in names:
+    # require_page refused a koploper out of scope already: this one does not exist.
+    st.error(
+        "De koploper uit het webadres bestaat niet. Kies hieronder een koploper.",
+        icon=":material/error:",
+    )
+    wanted = ""
+if scope.empty:
+    st.info(
+        "Uw account hoort nog bij geen enkele koploper. Vraag de beheerder om u toegang te geven.",
+        icon=":material/info:",
+    )
+    st.stop()
+if wanted:
+    st.session_state[PICK] = wanted
+_keep(PICK, list(names), next(iter(names)))
+if len(names) > 1:
+    slug = st.selectbox(
+        "Koploper",
+        list(names),
+        format_func=names.get,
+        key=PICK,
+        on_change=_follow_picker,
+        help=None if viewer.sees_all else "U ziet alleen de koplopers van uw account.",
+    )
+else:
+    slug = st.session_state[PICK]
+name = names[slug]
+
+url = database_url()
+with maker.begin() as session:
+    version = data_version(session)
+    viewed: set[str] = st.session_state.setdefault(VIEWED, set())
+    if slug not in viewed:
+        record(session, viewer, "viewed", koploper=slug, detail="Mijn koploper")
+        viewed.add(slug)
+
+st.write(
+    f"Hoe gaat het met de cliëntondersteuning in {name}? Per doel van het programma ziet u de "
+    f"cijfers van elke meting, de verandering sinds de nulmeting, en {name} naast de overige "
+    "koplopers samen en naast het eigen cohort. Namen van andere koplopers staan er niet bij."
+)
+
+total = _counts(url, version, viewer, slug, None)
+waves = total.waves
+if not waves:
+    st.info(
+        f"Er zijn nog geen antwoorden voor {name}. Zodra die er zijn, staan hier de cijfers.",
+        icon=":material/info:",
+    )
+    st.stop()
+
+# --- filters ------------------------------------------------------------------------------------
+st.header("Wat wilt u zien?")
+left, right = st.columns(2)
+with left:
+    _keep(QUESTIONNAIRE, [BOTH, *QUESTIONNAIRES], BOTH)
+    chosen = st.selectbox(
+        "Vragenlijst",
+        [BOTH, *QUESTIONNAIRES],
+        format_func=lambda key: "Beide vragenlijsten" if key == BOTH else QUESTIONNAIRES[key],
+        key=QUESTIONNAIRE,
+    )
+    _keep(SUBGROUP, [None, *choices], None)
+    subgroup = st.selectbox(
+        "Subgroep",
+        [None, *choices],
+        format_func=lambda key: "Iedereen" if key is None else choices[key].label,
+        key=SUBGROUP,
+    )
+    category = None
+    if subgroup is not None:
+        categories = choices[subgroup].categories
+        _keep(CATEGORY, list(categories), next(iter(categories)))
+        category = st.selectbox(
+            "Welke groep", list(categories), format_func=categories.get, key=CATEGORY
+        )
+with right:
+    if len(waves) > 1:
+        _keep(BASELINE, waves[:-1], "T0" if "T0" in waves[:-1] else waves[0])
+        baseline = st.selectbox("Eerdere meting", waves[:-1], format_func=wave_title, key=BASELINE)
+        later = [w for w in waves if waves.index(w) > waves.index(baseline)]
+        _keep(FOLLOWUP, later, later[-1])
+        followup = st.selectbox("Latere meting", later, format_func=wave_title, key=FOLLOWUP)
+    else:
+        baseline = followup = waves[0]
+
+if len(waves) == 1:
+    st.info(
+        f"Er is nog maar één meting: {wave_name(waves[0])}. Een vergelijking kan pas als er "
+        "een vervolgmeting is. U ziet hieronder de cijfers van deze meting, naast de overige "
+        "koplopers.",
+        icon=":material/info:",
+    )
+shown = list(QUESTIONNAIRES) if chosen == BOTH else [chosen]
+if subgroup is not None and choices[subgroup].questionnaire is not None:
+    asked_in = choices[subgroup].questionnaire
+    st.info(
+        f"{choices[subgroup].label} is een vraag uit de vragenlijst voor "
+        f"{QUESTIONNAIRES[asked_in].lower()}. Met deze subgroep ziet u daarom alleen cijfers van "
+        "die vragenlijst.",
+        icon=":material/info:",
+    )
+    shown = [q for q in shown if q == asked_in]
+
+explained = _explanation()
+if explained:
+    with st.expander("Hoe lees ik dit?", icon=":material/help:"):
+        for heading, text in explained:
+            st.markdown(f"**{plain(heading)}**")
+            for paragraph in text.split("\n\n"):
+                st.markdown(plain(paragraph))
+
+fig = _figures(url, version, viewer, slug, name, subgroup, category, baseline, followup)
+
+# --- the figures --------------------------------------------------------------------------------
+st.header("Overzicht")
+if subgroup is not None and category is not None:
+    st.markdown(
+        f"**Subgroep: {plain(choices[subgroup].label)}, "
+        f"{plain(choices[subgroup].categories[category])}.** Alle cijfers hieronder gaan over "
+        "deze groep, ook die van de overige koplopers en het eigen cohort."
+    )
+if not shown:
+    st.info(
+        "Met deze subgroep zijn er geen cijfers voor de gekozen vragenlijst.",
+        icon=":material/info:",
+    )
+else:
+    view.draw_overview(fig, shown, GOALS, settings, name)
+
+sections = st.tabs(list(GOALS.values()))
+for (goal, title), section in zip(GOALS.items(), sections, strict=True):
+    with section:
+        st.header(title)
+        for questionnaire in shown:
+            names_of = [
+                i.name
+                for i in indicators.questionnaires[questionnaire].indicators
+                if indicators.questionnaires[questionnaire].goal(i.name) == goal
+            ]
+            profile = goal == "profile"
+            if not names_of and not profile:
+                continue
+            st.subheader(QUESTIONNAIRES[questionnaire])
+            for indicator in names_of:
+                view.draw_indicator(fig, questionnaire, indicator, name, settings)
+            if profile:
+                if subgroup is not None:
+                    st.caption("Deze verdeling is van alle invullers, niet alleen van de subgroep.")
+                view.draw_profile(fig, questionnaire, settings)
+
+# --- open answers (only with that right) --------------------------------------------------------
+if viewer.reads_free_text:
+    with st.expander("Open antwoorden", icon=":material/chat:"):
+        st.warning(
+            "Open antwoorden kunnen laten zien wie iets schreef, ook zonder naam. Lees ze alleen "
+            "voor uw werk en geef ze niet door, ook niet als voorbeeld.",
+            icon=":material/privacy_tip:",
+        )
+        search = st.text_input("Zoek in de open antwoorden", key=SEARCH, max_chars=100)
+        with maker() as session:
+            answers = open_answers(session, viewer, slug, search)
+        view.draw_open_answers(answers, MAX_OPEN_ANSWERS)
