@@ -93,8 +93,9 @@ class SubgroupChoice:
     column: str | None = None
 
 
-CHANNELS = {"web": 1, "papier": 2, "telefoon": 3, "demo": 4}
-CHANNEL_LABELS = {0: "Anders", 1: "Online", 2: "Op papier", 3: "Telefonisch", 4: "Demo"}
+CHANNELS = {"web": 1, "paper": 2, "import": 3, "demo": 4}
+"""The stored channels (``responses.channel``), as the page Veldwerk names them too."""
+CHANNEL_LABELS = {0: "Anders", 1: "Online", 2: "Op papier", 3: "Ingelezen", 4: "Demo"}
 LANGUAGES = {"nl": 1, "nl-eenvoudig": 2}
 LANGUAGE_LABELS = {1: "Standaard (B1)", 2: "Makkelijk lezen"}
 SUBGROUP_ITEMS = {

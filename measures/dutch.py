@@ -79,4 +79,7 @@ def p_text(value: float) -> str:
         return NO_FIGURE
     if value < 0.001:
         return "< 0,001"
-    return f"{value:.3f}".replace(".", ",")
+    text = f"{value:.3f}"
+    if text == "0.050" and value < 0.05:
+        text = f"{value:.4f}"  # 0,0497 next to "duidelijk hoger", never a puzzling "0,050"
+    return text.replace(".", ",")

@@ -23,7 +23,7 @@ INDICATIVE_NOTE = "Let op: dit cijfer rust op weinig antwoorden (indicatief)."
 def _value(row: Mapping[str, Any], column: str) -> str:
     text = value_text(row[column], row["kind"])
     if row["kind"] != PROPORTION and str(row.get("scale", "")) == "0-100":
-        return f"{text} (op 100)"
+        return f"{text} op 100"
     return text
 
 
