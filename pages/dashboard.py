@@ -10,6 +10,7 @@ from db.audit import record
 from db.dashboard import (
     MAX_OPEN_ANSWERS,
     dashboard_counts,
+    dashboard_views,
     data_version,
     open_answers,
     wording_changes,
@@ -39,6 +40,7 @@ viewer = access.require_page(PAGE)
 
 PICK, QUESTIONNAIRE, BASELINE, FOLLOWUP = "mk_koploper", "mk_vragenlijst", "mk_van", "mk_naar"
 SUBGROUP, CATEGORY, SEARCH, VIEWED = "mk_subgroep", "mk_categorie", "mk_zoek", "mk_viewed"
+GOAL = "doel"  # also the address: ?doel=Inzicht opens that goal
 BOTH = "beide"
 maker = get_sessionmaker()
 indicators = load_indicators()
@@ -52,12 +54,30 @@ def _viewer_key(who: Viewer) -> tuple:
 
 
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=200, hash_funcs={Viewer: _viewer_key})
+def _whole(url: str, version: tuple[int, int], who: Viewer, koploper: str) -> GroupCounts:
+    """Count tables without subgroup, per database, data version, viewer and koploper: all a
+    first visit needs."""
+    with get_sessionmaker(url)() as session:
+        return dashboard_counts(session, who, koploper, None, indicators=indicators)
+
+
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=100, hash_funcs={Viewer: _viewer_key})
+def _by_subgroup(
+    url: str, version: tuple[int, int], who: Viewer, koploper: str
+) -> dict[str | None, GroupCounts]:
+    """The count tables of every subgroup from one read, the first time one is chosen; every
+    other subgroup is then at hand."""
+    with get_sessionmaker(url)() as session:
+        return dashboard_views(session, who, koploper, indicators=indicators)
+
+
 def _counts(
     url: str, version: tuple[int, int], who: Viewer, koploper: str, subgroup: str | None
 ) -> GroupCounts:
-    """Count tables per database, data version, viewer, koploper and subgroup."""
-    with get_sessionmaker(url)() as session:
-        return dashboard_counts(session, who, koploper, subgroup, indicators=indicators)
+    if subgroup is None:
+        return _whole(url, version, who, koploper)
+    with st.spinner("De cijfers per subgroep worden geteld…"):
+        return _by_subgroup(url, version, who, koploper)[subgroup]
 
 
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=500, hash_funcs={Viewer: _viewer_key})
@@ -254,8 +274,11 @@ if not shown:
 else:
     view.draw_overview(fig, shown, GOALS, settings, name)
 
-sections = st.tabs(list(GOALS.values()))
+# Only the open tab is drawn (each has its charts); choosing another reruns the page.
+sections = st.tabs(list(GOALS.values()), key=GOAL, on_change="rerun", bind="query-params")
 for (goal, title), section in zip(GOALS.items(), sections, strict=True):
+    if section.open is False:
+        continue
     with section:
         st.header(title)
         for questionnaire in shown:

@@ -58,9 +58,10 @@ def _missing(value: object) -> bool:
 
 
 def n_text(n: object, settings: Settings) -> str:
-    """A count as shown: 'minder dan 10' below the publication limit (never the count itself)."""
+    """A count as shown: 'minder dan 10' below the publication limit (never the count itself;
+    ``measures.dashboard.figures`` leaves such a count empty already)."""
     if _missing(n):
-        return NO_FIGURE
+        return f"minder dan {settings.min_n}"
     count = int(n)  # type: ignore[call-overload]
     if 0 < count < settings.min_n:
         return f"minder dan {settings.min_n}"
