@@ -28,8 +28,10 @@ from measures.dashboard import (
     wording_notes,
 )
 from measures.dutch import wave_name
+from measures.explain import explanation
 from measures.indicators import load_indicators
 from pages.ui import access
+from pages.ui import dashboard_downloads as downloads
 from pages.ui import dashboard_view as view
 from pages.ui.plain import plain
 from pages.ui.routing import ensure_routed
@@ -111,18 +113,6 @@ def _figures(
         koploper_name=name,
         wording=notes,
     )
-
-
-def _explanation() -> list[tuple[str, str]]:
-    """'Hoe lees ik dit?' from ``measures.explain``, written by another branch; until that module
-    is there, the page leaves the part out (and only then)."""
-    try:
-        from measures.explain import explanation
-    except ModuleNotFoundError as missing:
-        if missing.name != "measures.explain":
-            raise
-        return []
-    return explanation(settings)
 
 
 def _follow_picker() -> None:
@@ -248,7 +238,7 @@ if subgroup is not None and choices[subgroup].questionnaire is not None:
     )
     shown = [q for q in shown if q == asked_in]
 
-explained = _explanation()
+explained = explanation(settings)
 if explained:
     with st.expander("Hoe lees ik dit?", icon=":material/help:"):
         for heading, text in explained:
@@ -297,6 +287,17 @@ for (goal, title), section in zip(GOALS.items(), sections, strict=True):
                 if subgroup is not None:
                     st.caption("Deze verdeling is van alle invullers, niet alleen van de subgroep.")
                 view.draw_profile(fig, questionnaire, settings)
+
+# --- downloads: the figures of this view, and the report for the council ---------------------
+described = f"{wave_title(baseline)} tegen {wave_title(followup)}"
+title = name
+if subgroup is not None and category is not None:
+    group_words = f"{choices[subgroup].label}: {choices[subgroup].categories[category]}"
+    described += f", subgroep {group_words}"
+    title = f"{name} (subgroep {group_words})"
+if chosen != BOTH:
+    described += f", {QUESTIONNAIRES[chosen].lower()}"
+downloads.draw_downloads(fig, viewer, slug, title, described, shown, settings)
 
 # --- open answers (only with that right) --------------------------------------------------------
 if viewer.reads_free_text:

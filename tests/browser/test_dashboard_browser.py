@@ -8,14 +8,22 @@ Screenshots of what the test saw go to /tmp/dashboard.png (the top) and /tmp/das
 
 from __future__ import annotations
 
+import io
+import re
+
+import pandas as pd
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from db.access import command_line
+from db.audit import read_log
 from db.demo import DEMO_ACCOUNTS, seed_demo, seed_demo_accounts
 from db.engine import get_sessionmaker
 from db.fieldwork_overview import koplopers_in_scope
 from db.setup import init_database
+from surveys.clock import dutch_day
 from tests.browser.helpers import MAIN, axe_violations, settle
 from tests.browser.test_access_browser import log_in_by_keyboard
 
@@ -116,3 +124,40 @@ def test_a_filter_changes_the_figures_with_the_keyboard_alone(tab, app_server):
     assert tab.inner_text(OVERVIEW) not in (before, subgroup)
     assert tab.get_by_role("combobox", name="Welke groep").input_value() == "Ikzelf, met hulp"
     assert axe_violations(tab) == []
+
+
+def test_the_figures_and_the_report_download_and_each_download_is_logged(tab, app_server, database):
+    open_as_tilburg(tab, app_server)
+    today = dutch_day().isoformat()
+    settle(tab)
+    with tab.expect_download(timeout=90000) as excel:
+        tab.get_by_role("button", name="Cijfers als Excel-bestand").click()
+    assert excel.value.suggested_filename == f"koplopermonitor-tilburg-{today}.xlsx"
+    book = load_workbook(io.BytesIO(excel.value.path().read_bytes()))
+    assert {"Overzicht", "Bekendheid", "Inzicht", "Uitleg"} <= set(book.sheetnames)
+    settle(tab)
+    with tab.expect_download(timeout=90000) as csv_file:
+        tab.get_by_role("button", name="Cijfers als CSV (voor analisten)").click()
+    assert csv_file.value.suggested_filename == f"koplopermonitor-tilburg-{today}.csv"
+    table = pd.read_csv(csv_file.value.path())
+    assert set(table["koploper"]) == {"tilburg"} and "q_value" in table.columns
+    settle(tab)
+
+    tab.get_by_role("button", name="Rapport maken").click()
+    ready = tab.get_by_role("button", name="Rapport downloaden (PDF)")
+    ready.wait_for(timeout=60000)
+    settle(tab)
+    with tab.expect_download(timeout=90000) as report:
+        ready.click()
+    assert report.value.suggested_filename == f"koplopermonitor-tilburg-{today}.pdf"
+    text = "".join(page.extract_text() for page in PdfReader(report.value.path()).pages)
+    assert "Rapport voor de raad" in text and "Tilburg" in text
+    first = re.search(r"\d+(,\d)? %", tab.inner_text(OVERVIEW).replace("\u00a0", " "))
+    assert first and first.group(0) in text.replace("\u00a0", " ")  # the page's figure
+    settle(tab)
+
+    with get_sessionmaker(database)() as session:
+        log = read_log(session, command_line(), actions=["download"])
+    mine = log[(log["actor"] == TILBURG.email) & (log["koploper"] == "tilburg")]
+    details = " | ".join(mine["detail"])
+    assert "Excel" in details and "CSV" in details and "rapport voor de raad" in details

@@ -1,0 +1,138 @@
+"""The downloads of "Mijn koploper": the figures of the view as Excel and CSV, and the report for
+the council as PDF. Each download is a line in the audit log; the files come from
+``measures.downloads`` and ``measures.report``, from the same figures as the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import streamlit as st
+
+from db.access import Viewer
+from db.audit import record
+from db.engine import get_sessionmaker
+from measures.charts import indicator_chart
+from measures.dashboard import Figures
+from measures.downloads import download_name, figures_csv, figures_xlsx
+from measures.explain import explanation, methods_text
+from measures.indicators import Settings
+from measures.report import ChartsUnavailable, council_report
+from pages.ui.plain import plain
+from surveys.clock import dutch_day
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REPORT_KEY = "mk_rapport"
+
+
+def _recorder(viewer: Viewer, slug: str, what: str) -> Callable[[], None]:
+    def downloaded() -> None:
+        with get_sessionmaker().begin() as session:
+            record(session, viewer, "download", koploper=slug, detail=what)
+
+    return downloaded
+
+
+def draw_downloads(
+    fig: Figures,
+    viewer: Viewer,
+    slug: str,
+    title: str,
+    view: str,
+    questionnaires: list[str],
+    settings: Settings,
+) -> None:
+    """Buttons for the Excel file, the CSV and the report of this view.
+
+    ``title`` names the koploper (and the subgroup, when one is chosen) in the files; ``view``
+    describes the view for the audit log ("T0-T1, beide vragenlijsten, …").
+    """
+    st.header("Downloaden")
+    if not questionnaires:
+        st.info("Met deze keuze zijn er geen cijfers om te downloaden.", icon=":material/info:")
+        return
+    day = dutch_day()
+    st.write(
+        "De cijfers van deze weergave, met dezelfde onderdrukking van kleine aantallen als op "
+        "het scherm. Elke download wordt in het logboek vastgelegd."
+    )
+    excel, csv = st.columns(2)
+    excel.download_button(
+        "Cijfers als Excel-bestand",
+        data=lambda: figures_xlsx(fig, title, questionnaires, explanation(settings)),
+        file_name=download_name(slug, day, "xlsx"),
+        mime=XLSX,
+        icon=":material/table_view:",
+        key="mk_excel",
+        on_click=_recorder(viewer, slug, f"Mijn koploper, Excel: {view}"),
+    )
+    csv.download_button(
+        "Cijfers als CSV (voor analisten)",
+        data=lambda: figures_csv(fig, slug, questionnaires),
+        file_name=download_name(slug, day, "csv"),
+        mime="text/csv",
+        icon=":material/csv:",
+        key="mk_csv",
+        help="De kolommen van 'python -m measures compare': fracties met een punt, "
+        "gescheiden door komma's.",
+        on_click=_recorder(viewer, slug, f"Mijn koploper, CSV: {view}"),
+    )
+    _report(fig, viewer, slug, title, view, questionnaires, settings, day)
+
+
+def _report(
+    fig: Figures,
+    viewer: Viewer,
+    slug: str,
+    title: str,
+    view: str,
+    questionnaires: list[str],
+    settings: Settings,
+    day: dt.date,
+) -> None:
+    st.subheader("Rapport voor de raad")
+    st.write(
+        "Een PDF-bestand (A4) voor de gemeenteraad: eerst de belangrijkste veranderingen in "
+        "gewone taal, dan per doel de grafieken en tabellen, met uitleg en methoden in een "
+        "bijlage. Het maken duurt ongeveer tien seconden."
+    )
+    made = st.session_state.get(REPORT_KEY)
+    if made is not None and made[0] != (slug, view):
+        made = None  # another koploper or view: make it again
+    if st.button("Rapport maken", icon=":material/picture_as_pdf:", key="mk_rapport_maken"):
+        bar = st.progress(0.0, text="Rapport maken")
+        charts = {
+            (row.questionnaire, row.indicator): indicator_chart(
+                fig, row.questionnaire, row.indicator
+            )
+            for row in fig.changes.itertuples()
+            if row.questionnaire in questionnaires
+        }
+        try:
+            pdf = council_report(
+                fig,
+                title,
+                questionnaires,
+                charts,
+                explanation(settings),
+                methods_text(settings),
+                progress=lambda fraction, text: bar.progress(min(fraction, 1.0), text=text),
+            )
+        except ChartsUnavailable as problem:
+            bar.empty()
+            st.error(plain(str(problem)), icon=":material/error:")
+            return
+        bar.empty()
+        made = ((slug, view), pdf)
+        st.session_state[REPORT_KEY] = made
+    if made is not None:
+        st.download_button(
+            "Rapport downloaden (PDF)",
+            data=made[1],
+            file_name=download_name(slug, day, "pdf"),
+            mime="application/pdf",
+            icon=":material/download:",
+            key="mk_rapport_pdf",
+            type="primary",
+            on_click=_recorder(viewer, slug, f"Mijn koploper, rapport voor de raad: {view}"),
+        )
