@@ -6,11 +6,12 @@ two waves, two questionnaires), it times for one koploper:
 - ``database → figures``: the data version, the count tables of the koploper and its pooled
   benchmark groups (``db.dashboard.dashboard_counts``: one read of every response, packed per
   response by the database) and the figures (``measures.dashboard.figures``);
-- ``render``: what a first visit computes: the same read, made into the count tables of every
-  subgroup at once (``dashboard_views``, which the page caches per data version and viewer), the
-  figures and, when ``measures.charts`` is there, every chart;
-- ``filter: waves`` and ``filter: subgroup``: a changed filter, from the cached count tables (and,
-  for comparison, the subgroup read again from the database);
+- ``render``: what a first visit computes: the same, and the charts of the open goal (the page
+  draws only the open tab);
+- ``filter: first subgroup``: the first time a subgroup is chosen, the page counts every
+  subgroup from one read (``dashboard_views``, cached per data version and viewer);
+- ``filter: waves`` and ``filter: another subgroup``: a changed filter after that, from the
+  cached count tables (and, for comparison, the subgroup read again from the database);
 - ``report``: the council report (``measures.report``: every chart drawn by kaleido in the
   system Chromium, the PDF by WeasyPrint);
 - ``engine in memory``: the same figures from the same responses already in memory as the
@@ -73,10 +74,11 @@ def show(name: str, times: list[float], goal: str = "") -> float:
     return middle
 
 
-def charts_of(result, questionnaires: list[str]) -> int:
+def charts_of(result, questionnaires: list[str], goal: str | None = None) -> int:
+    """The charts the page draws: those of the open goal (the first tab), or all."""
     made = 0
     for row in result.changes.itertuples():
-        if row.questionnaire in questionnaires:
+        if row.questionnaire in questionnaires and goal in (None, row.goal):
             indicator_chart(result, row.questionnaire, row.indicator)
             made += 1
     return made
@@ -122,16 +124,19 @@ def main() -> int:
             return counts, figures(counts, indicators, "T0", "T1", koploper_name="Tilburg")
 
         def render():
+            counts, result = database_to_figures()
+            charts_of(result, ["client", "professional"], goal="awareness")
+            return counts, result
+
+        def first_subgroup():
             with factory() as session:
-                data_version(session)
                 views = dashboard_views(session, viewer, KOPLOPER)
-            result = figures(views[None], indicators, "T0", "T1", koploper_name="Tilburg")
-            charts_of(result, ["client", "professional"])
-            return views, result
+            figures(views[choice.key], indicators, "T0", "T1", category=3, total=views[None])
+            return views
 
         path_times, _ = timed(database_to_figures, args.rounds)
-        render_times, (views, result) = timed(render, args.rounds)
-        counts = views[None]
+        render_times, (counts, result) = timed(render, args.rounds)
+        first_subgroup_times, views = timed(first_subgroup, args.rounds)
         waves_times, _ = timed(
             lambda: figures(counts, indicators, "T1", "T0", koploper_name="Tilburg"), args.rounds
         )
@@ -179,9 +184,10 @@ def main() -> int:
 
         print()
         path = show("database → figures", path_times)
-        show("render (all views + every chart)", render_times, "goal ≤ 2 s")
+        show("render (+ the open goal's charts)", render_times, "goal ≤ 2 s")
         show("filter: other waves", waves_times, "goal ≤ 0.3 s")
-        show("filter: subgroup (age)", subgroup_times, "goal ≤ 0.3 s")
+        show("filter: first subgroup (all counted)", first_subgroup_times)
+        show("filter: another subgroup (age)", subgroup_times, "goal ≤ 0.3 s")
         show("  the same, read again", subgroup_read_times)
         show("report (PDF, every chart)", report_times, "goal ≤ 10 s")
         engine = show("engine in memory (same figures)", engine_times)
