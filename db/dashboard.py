@@ -42,6 +42,7 @@ from measures.dashboard import (
     from_scored,
     profile_items,
     subgroup_choices,
+    withhold_small_pools,
 )
 from measures.indicators import IndicatorSet, ItemIndicator, load_indicators
 from measures.responses import QuestionnaireResponses
@@ -51,13 +52,20 @@ OPEN_ANSWER_COLUMNS = ["wave", "questionnaire", "question", "answer", "day"]
 MAX_OPEN_ANSWERS = 500
 
 
-def data_version(session: Session) -> tuple[int, int]:
-    """A key that changes whenever responses are added or removed: (count, highest id).
+def data_version(session: Session) -> tuple[int, int, int]:
+    """A key that changes whenever responses are added or removed, or marked demo or not:
+    (count, highest id, demo count).
 
-    Only a cache key: never shown. Two numbers of the whole table, not of any koploper.
+    Only a cache key: never shown. Numbers of the whole table, not of any koploper.
     """
-    count, highest = session.execute(select(func.count(Response.id), func.max(Response.id))).one()
-    return int(count or 0), int(highest or 0)
+    count, highest, demo = session.execute(
+        select(
+            func.count(Response.id),
+            func.max(Response.id),
+            func.count(Response.id).filter(Response.is_demo.is_(True)),
+        )
+    ).one()
+    return int(count or 0), int(highest or 0), int(demo or 0)
 
 
 def _joined(query: Select) -> Select:
@@ -261,9 +269,12 @@ def dashboard_views(
         .group_by(wave, key, QuestionnaireVersion.version),
         ["wave", "questionnaire", "version", "responses"],
     )
+    # Koplopers the viewer sees by name do not make a pool anonymous.
+    known = set() if viewer.sees_all else set(viewer.koploper_slugs)
     views = {}
     for subgroup in wanted:
-        counts = from_scored(scored, own.slug, cohort, indicators, subgroup=subgroup)
+        counts = from_scored(scored, own.slug, cohort, indicators, subgroup=subgroup, known=known)
+        counts = withhold_small_pools(counts, indicators.settings)
         views[subgroup] = replace(counts, versions=versions)
     return views
 

@@ -4,11 +4,13 @@ rest of its cohort.
 
 Input is a :class:`GroupCounts`: count and base tables (``measures.tabulate``) of three groups,
 the koploper itself, all other koplopers together and the other koplopers of its cohort, per wave
-and (when a subgroup is chosen) per category. The database makes them with a few GROUP BY queries
-(``db.dashboard``); :func:`from_scored` makes the same tables from responses in memory with the
-engine's own ``tabulate``. Everything after that is the engine: ``summarise``, the intervals,
-``contrast`` and Benjamini–Hochberg, exactly as ``compare_waves``, ``benchmark`` and
-``wave_estimates`` compute them, so the dashboard's figures are the engine's figures.
+and (when a subgroup is chosen) per category. :func:`from_scored` makes them with the engine's own
+``tabulate`` from scored responses: ``db.dashboard`` reads the codes from the database, tests
+and ``bench/dashboard.py`` give it responses in memory. A reference group that pools fewer than
+``min_koplopers`` koplopers is withheld (:func:`withhold_small_pools`). Everything after that is
+the engine: ``summarise``, the intervals, ``contrast`` and Benjamini–Hochberg, exactly as
+``compare_waves``, ``benchmark`` and ``wave_estimates`` compute them, so the dashboard's figures
+are the engine's figures.
 
 Both questionnaires are always computed together, so the q-values are the engine's (one family per
 koploper over all its indicators); a page shows the questionnaire it is asked for.
@@ -17,7 +19,7 @@ koploper over all its indicators); a page shows the questionnaire it is asked fo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -27,7 +29,7 @@ from measures.contrast import add_q_values, contrast, order_rows, rename_sides
 from measures.dutch import wave_name
 from measures.estimates import _subgroup_rows, finish, interval_columns
 from measures.indicators import IndicatorSet, ItemIndicator, Settings, Subgroup
-from measures.scoring import Scored
+from measures.scoring import VALID, Scored
 from measures.suppression import (
     COMPLEMENT_REASON,
     SUPPRESSED,
@@ -37,7 +39,7 @@ from measures.suppression import (
     flags,
     reasons,
 )
-from measures.tabulate import summarise, tabulate
+from measures.tabulate import group_codes, summarise, tabulate
 
 OWN = "koploper"
 OTHERS = "overige koplopers"
@@ -46,7 +48,7 @@ GROUPS = (OWN, OTHERS, COHORT)
 ALL = -99
 """The category of every row when no subgroup is chosen."""
 KEYS = ["group", "category", "wave", "questionnaire"]
-MEMBER_COLUMNS = ["group", "category", "wave", "questionnaire", "koplopers"]
+MEMBER_COLUMNS = ["group", "category", "wave", "questionnaire", "indicator", "koplopers"]
 FEW_KOPLOPERS_REASON = (
     "niet getoond: te weinig andere koplopers om mee te vergelijken (minder dan {n}), "
     "hun cijfers zouden herkenbaar zijn"
@@ -157,8 +159,9 @@ class GroupCounts:
     )
     subgroup: str | None = None
     members: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MEMBER_COLUMNS))
-    """How many koplopers have respondents in each group: group, category, wave, questionnaire,
-    koplopers (a reference group of too few koplopers would give them away)."""
+    """How many koplopers a group pools: group, category, wave, questionnaire, indicator,
+    koplopers (those with at least one respondent in the base, not counting the koplopers the
+    viewer sees by name). A reference group of too few would give them away."""
 
     @property
     def waves(self) -> list[str]:
@@ -213,11 +216,14 @@ def from_scored(
     cohort: set[str] | frozenset[str],
     indicators: IndicatorSet,
     subgroup: str | None = None,
+    known: set[str] | frozenset[str] = frozenset(),
 ) -> GroupCounts:
-    """The same tables from responses in memory, with the engine's ``tabulate``.
+    """The count tables of ``koploper`` and its two reference groups, with the engine's
+    ``tabulate``.
 
-    ``cohort`` holds the koplopers of the koploper's cohort. ``subgroup`` is a subgroup item of
-    ``indicators.yaml`` (only its questionnaire is then counted).
+    ``cohort`` holds the koplopers of the koploper's cohort. ``subgroup`` is a key of
+    :func:`subgroup_choices` (a question counts only in its own questionnaire). ``known`` are the
+    koplopers the viewer sees by name anyway: they do not count toward a pool's size.
     """
     count_parts, base_parts, profile_parts, member_parts = [], [], [], []
     choice = subgroup_choices(indicators).get(subgroup) if subgroup else None
@@ -256,15 +262,10 @@ def from_scored(
                 "wave": part.meta["wave"].to_numpy()[all_rows],
             }
         )
-        groups["koploper"] = koplopers[all_rows]
         member_parts.append(
-            groups.groupby(["group", "category", "wave"])["koploper"]
-            .nunique()
-            .rename("koplopers")
-            .reset_index()
-            .assign(questionnaire=key)
+            _members(part, groups, koplopers[all_rows], all_rows, set(known) | {koploper}, key)
         )
-        tab = tabulate(part, groups.drop(columns="koploper"), all_rows)
+        tab = tabulate(part, groups, all_rows)
         tab.counts.insert(3, "questionnaire", key)
         tab.base.insert(3, "questionnaire", key)
         count_parts.append(tab.counts)
@@ -285,6 +286,35 @@ def from_scored(
         subgroup=subgroup,
         members=members[MEMBER_COLUMNS],
     )
+
+
+def _members(
+    part: Scored,
+    groups: pd.DataFrame,
+    koplopers: np.ndarray,
+    rows: np.ndarray,
+    known: set[str],
+    key: str,
+) -> pd.DataFrame:
+    """Per group, category, wave and indicator: how many koplopers outside ``known`` have a
+    respondent in the base."""
+    cells, keys = group_codes(groups)
+    pooled, names = pd.factorize(koplopers)
+    counted = ~np.isin(names, list(known))
+    width = max(len(names), 1)
+    parts = []
+    for indicator in part.indicators:
+        valid = (part.status[indicator][rows] == VALID) & counted[pooled]
+        present = np.zeros(len(keys) * width, dtype=bool)
+        present[cells[valid] * width + pooled[valid]] = True
+        parts.append(
+            keys.assign(
+                questionnaire=key,
+                indicator=indicator,
+                koplopers=present.reshape(len(keys), width).sum(axis=1),
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
 
 
 def _profile_of(part: Scored, own: np.ndarray, item_key: str, key: str) -> pd.DataFrame:
@@ -359,33 +389,82 @@ def _complement_keys(
         hit = own[extra & (own["n"].to_numpy() >= settings.min_n)]
     else:
         table = base.reset_index(drop=True)
+        # A cell hidden for a small pool counts as a small cell: it must not follow by subtraction.
+        pooled = small_pools(counts, settings)
+        keys = ["group", "category", "wave", "questionnaire", "indicator"]
+        hidden = np.asarray(
+            [tuple(row) in pooled for row in table[keys].itertuples(index=False)], dtype=bool
+        )
+        table["n"] = np.where(hidden & (table["n"].to_numpy() == 0), 1, table["n"].to_numpy())
         extra = complement_of_partition(
             table, ["group", "wave", "questionnaire", "indicator"], settings
         )
-        hit = table[extra & (table["category"].to_numpy() == category)]
+        hit = table[extra & ~hidden & (table["category"].to_numpy() == category)]
     return set(zip(hit["group"], hit["wave"], hit["questionnaire"], hit["indicator"], strict=True))
 
 
-def _too_few_koplopers(
-    counts: GroupCounts, category: int, wave: str, reference: str, settings: Settings
-) -> set[str]:
-    """Questionnaires in which ``reference`` pools too few koplopers to be shown: fewer than
-    ``min_koplopers`` in it, or (for the cohort) so few outside the cohort that the other
-    koplopers minus the cohort would give those away."""
+def small_pools(counts: GroupCounts, settings: Settings) -> set[tuple]:
+    """(group, category, wave, questionnaire, indicator) of the reference groups that pool too
+    few koplopers to be shown: the other koplopers fewer than ``min_koplopers``; the cohort
+    fewer, or so few koplopers outside it that "all others" minus "the cohort" would give those
+    away."""
     members = counts.members
-    here = members[(members["category"] == category) & (members["wave"] == wave)]
+    if members.empty:
+        return set()
+    keys = ["category", "wave", "questionnaire", "indicator"]
+    wide = members.pivot_table(
+        index=keys, columns="group", values="koplopers", aggfunc="sum", fill_value=0
+    )
+    others = wide[OTHERS] if OTHERS in wide else pd.Series(0, index=wide.index)
+    cohort = wide[COHORT] if COHORT in wide else pd.Series(0, index=wide.index)
+    rest = others - cohort
+    few = settings.min_koplopers
     found = set()
-    number = here.groupby(["questionnaire", "group"])["koplopers"].sum().to_dict()
-    for key in set(counts.base["questionnaire"]):
-        others, cohort = int(number.get((key, OTHERS), 0)), int(number.get((key, COHORT), 0))
-        rest = others - cohort
-        if reference == OTHERS and others < settings.min_koplopers:
-            found.add(key)
-        if reference == COHORT and (
-            cohort < settings.min_koplopers or 0 < rest < settings.min_koplopers
-        ):
-            found.add(key)
+    for group, hidden in (
+        (OTHERS, (others > 0) & (others < few)),
+        (COHORT, ((cohort > 0) & (cohort < few)) | ((cohort > 0) & (rest > 0) & (rest < few))),
+    ):
+        found |= {(group, *key) for key in wide.index[hidden.to_numpy()]}
     return found
+
+
+def withhold_small_pools(counts: GroupCounts, settings: Settings) -> GroupCounts:
+    """The count tables without the figures of reference groups that pool too few koplopers
+    (:func:`small_pools`): their counts gone and their base set to 0; ``members`` still says
+    why. The data layer applies this before anything leaves it; :func:`figures` again."""
+    hidden = small_pools(counts, settings)
+    if not hidden:
+        return counts
+    keys = ["group", "category", "wave", "questionnaire", "indicator"]
+
+    def hit(table: pd.DataFrame) -> np.ndarray:
+        return np.asarray([tuple(row) in hidden for row in table[keys].itertuples(index=False)])
+
+    base = counts.base.copy()
+    gone = hit(base)
+    base.loc[gone, ["n", "n_dont_know", "n_missing"]] = 0
+    kept = counts.counts[~hit(counts.counts)].reset_index(drop=True)
+    return replace(counts, counts=kept, base=base)
+
+
+def _in_small_pool(
+    table: pd.DataFrame,
+    group: pd.Series | str,
+    wave: pd.Series | str,
+    category: int,
+    pooled: set[tuple],
+) -> np.ndarray:
+    groups = np.broadcast_to(np.asarray(group, dtype=object), len(table))
+    waves = np.broadcast_to(np.asarray(wave, dtype=object), len(table))
+    return np.asarray(
+        [
+            (g, category, w, q, i) in pooled
+            for g, w, q, i in zip(
+                groups, waves, table["questionnaire"], table["indicator"], strict=True
+            )
+        ],
+        dtype=bool,
+    )
 
 
 def _withhold(table: pd.DataFrame, mask: np.ndarray, figures: list[str]) -> pd.DataFrame:
@@ -417,6 +496,8 @@ def figures(
     that the question was asked differently.
     """
     settings = indicators.settings
+    counts = withhold_small_pools(counts, settings)
+    pooled = small_pools(counts, settings)
     chosen = ALL if counts.subgroup is None else category
     if chosen is None:
         raise ValueError("kies een categorie van de subgroep")
@@ -444,6 +525,9 @@ def figures(
         )
 
     estimates = interval_columns(stats, settings)
+    few = _in_small_pool(estimates, estimates["group"], estimates["wave"], chosen, pooled)
+    estimates.loc[few, "flag"] = SUPPRESSED
+    estimates.loc[few, "reason"] = FEW_KOPLOPERS_REASON.format(n=settings.min_koplopers)
     mask = hidden(estimates, estimates["group"], estimates["wave"])
     estimates.loc[mask, "flag"] = SUPPRESSED
     estimates.loc[mask, "reason"] = COMPLEMENT_REASON
@@ -474,6 +558,8 @@ def figures(
     changes.insert(0, "koploper", OWN)
     changes.insert(2, "design", "onafhankelijk")
     changes = order_rows(changes, order, ["koploper"]) if len(changes) else changes
+    if baseline == followup:  # one wave: nothing to compare, not a change of 0 against itself
+        changes = changes.iloc[0:0]
     changes = add_q_values(changes, [])
     changes["significant"] = changes["q_value"] < settings.significance
     changes = rename_sides(changes, "baseline", "followup")
@@ -504,15 +590,7 @@ def figures(
         mask = hidden(table, reference, table["wave"]) | hidden(table, OWN, table["wave"])
         if mask.any():
             table = _withhold(table, mask, CONTRAST_FIGURES)
-        few = {
-            (wave, key)
-            for wave in waves
-            for key in _too_few_koplopers(counts, chosen, wave, reference, settings)
-        }
-        few_rows = np.asarray(
-            [(w, q) in few for w, q in zip(table["wave"], table["questionnaire"], strict=True)],
-            dtype=bool,
-        )
+        few_rows = _in_small_pool(table, reference, table["wave"], chosen, pooled)
         if few_rows.any():
             table = _withhold(table, few_rows, CONTRAST_FIGURES)
             table.loc[few_rows, "reason"] = FEW_KOPLOPERS_REASON.format(n=settings.min_koplopers)
@@ -589,8 +667,8 @@ def _describe(
     from measures.sentences import benchmark_sentence, change_sentence
 
     def annotate(table: pd.DataFrame) -> pd.DataFrame:
-        if table.empty:
-            return table
+        if table.empty:  # the same columns, no rows
+            return table.assign(goal=[], label=[], direction=[], wording=[], sentence=[])
         out = table.copy()
         specs = indicators.questionnaires
         out["goal"] = [

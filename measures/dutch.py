@@ -81,5 +81,6 @@ def p_text(value: float) -> str:
         return "< 0,001"
     text = f"{value:.3f}"
     if text == "0.050" and value < 0.05:
-        text = f"{value:.4f}"  # 0,0497 next to "duidelijk hoger", never a puzzling "0,050"
+        # 0,0499 next to "duidelijk hoger", never a puzzling "0,050": cut off, not rounded up
+        text = f"{math.floor(value * 10_000) / 10_000:.4f}"
     return text.replace(".", ",")

@@ -73,8 +73,8 @@ def explanation(settings: Settings | None = None) -> list[Section]:
             f"Waarschijnlijk betekent hier: in {out_of_100} van de 100 keer klopt dat. "
             "Een breed interval is geen slecht resultaat. "
             "Het betekent dat er weinig antwoorden zijn. "
-            "Liggen twee intervallen grotendeels over elkaar? "
-            "Noem de twee cijfers dan niet verschillend.",
+            "Of twee cijfers echt verschillen, ziet u niet aan de intervallen. "
+            "Dat zegt de toets: kijk naar de pijl en de q-waarde.",
         ),
         (
             "Wat is n?",

@@ -278,16 +278,29 @@ def _front(
     fig: Figures, koploper_name: str, questionnaires: Sequence[str], made_on: dt.date
 ) -> str:
     clear, same, none = key_changes(fig, questionnaires)
+    one_wave = fig.baseline == fig.followup
+    period = (
+        f"Dit rapport geeft de cijfers van {_text(wave_name(fig.baseline))} "
+        f"({_text(fig.baseline)}), voor {_text(_questionnaire_words(questionnaires))}. Er is "
+        "nog geen vervolgmeting, dus nog geen verandering om te laten zien."
+        if one_wave
+        else f"Dit rapport vergelijkt {_text(wave_name(fig.followup))} "
+        f"({_text(fig.followup)}) met {_text(wave_name(fig.baseline))} ({_text(fig.baseline)}), "
+        f"voor {_text(_questionnaire_words(questionnaires))}."
+    )
     parts = [
         '<section class="front">',
         f"<h1>Rapport voor de raad – {_text(koploper_name)}</h1>",
-        f'<p class="period">Dit rapport vergelijkt {_text(wave_name(fig.followup))} '
-        f"({_text(fig.followup)}) met {_text(wave_name(fig.baseline))} ({_text(fig.baseline)}), "
-        f"voor {_text(_questionnaire_words(questionnaires))}.</p>",
+        f'<p class="period">{period}</p>',
         f"<p>Gemaakt op {dutch_date(made_on)} met de Koplopermonitor.</p>",
         "<h2>De belangrijkste veranderingen</h2>",
     ]
-    if clear:
+    if one_wave:
+        parts.append(
+            "<p>Na de volgende meting staat hier wat er veranderd is. Hierna volgen de cijfers "
+            "van deze meting, naast de andere koplopers.</p>"
+        )
+    elif clear:
         parts.append("<ul>")
         parts += [f"<li>{_text(sentence)}</li>" for sentence in clear]
         parts.append("</ul>")
@@ -296,12 +309,12 @@ def _front(
             "<p>Geen enkele indicator is duidelijk gestegen of gedaald: de verschillen zijn "
             "niet groter dan toeval.</p>"
         )
-    if same:
+    if same and not one_wave:
         parts.append(
             f"<p>Bij {_indicators(same)} is de uitkomst niet duidelijk anders dan bij "
             f"{_text(wave_name(fig.baseline))}.</p>"
         )
-    if none:
+    if none and not one_wave:
         parts.append(
             f"<p>Over {_indicators(none)} zeggen we niets: daarvoor waren er te weinig "
             "antwoorden. Cijfers op te weinig antwoorden tonen we nooit.</p>"

@@ -56,7 +56,7 @@ def _viewer_key(who: Viewer) -> tuple:
 
 
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=200, hash_funcs={Viewer: _viewer_key})
-def _whole(url: str, version: tuple[int, int], who: Viewer, koploper: str) -> GroupCounts:
+def _whole(url: str, version: tuple[int, int, int], who: Viewer, koploper: str) -> GroupCounts:
     """Count tables without subgroup, per database, data version, viewer and koploper: all a
     first visit needs."""
     with get_sessionmaker(url)() as session:
@@ -65,7 +65,7 @@ def _whole(url: str, version: tuple[int, int], who: Viewer, koploper: str) -> Gr
 
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=100, hash_funcs={Viewer: _viewer_key})
 def _by_subgroup(
-    url: str, version: tuple[int, int], who: Viewer, koploper: str
+    url: str, version: tuple[int, int, int], who: Viewer, koploper: str
 ) -> dict[str | None, GroupCounts]:
     """The count tables of every subgroup from one read, the first time one is chosen; every
     other subgroup is then at hand."""
@@ -74,7 +74,7 @@ def _by_subgroup(
 
 
 def _counts(
-    url: str, version: tuple[int, int], who: Viewer, koploper: str, subgroup: str | None
+    url: str, version: tuple[int, int, int], who: Viewer, koploper: str, subgroup: str | None
 ) -> GroupCounts:
     if subgroup is None:
         return _whole(url, version, who, koploper)
@@ -85,7 +85,7 @@ def _counts(
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=500, hash_funcs={Viewer: _viewer_key})
 def _figures(
     url: str,
-    version: tuple[int, int],
+    version: tuple[int, int, int],
     who: Viewer,
     koploper: str,
     name: str,
@@ -297,7 +297,7 @@ if subgroup is not None and category is not None:
     title = f"{name} (subgroep {group_words})"
 if chosen != BOTH:
     described += f", {QUESTIONNAIRES[chosen].lower()}"
-downloads.draw_downloads(fig, viewer, slug, title, described, shown, settings)
+downloads.draw_downloads(fig, viewer, slug, name, title, described, shown, settings)
 
 # --- open answers (only with that right) --------------------------------------------------------
 if viewer.reads_free_text:

@@ -13,7 +13,7 @@ from db.access import Viewer
 from db.audit import record
 from db.engine import get_sessionmaker
 from measures.charts import indicator_chart
-from measures.dashboard import Figures
+from measures.dashboard import OWN, Figures
 from measures.downloads import download_name, figures_csv, figures_xlsx
 from measures.explain import explanation, methods_text
 from measures.indicators import Settings
@@ -37,6 +37,7 @@ def draw_downloads(
     fig: Figures,
     viewer: Viewer,
     slug: str,
+    name: str,
     title: str,
     view: str,
     questionnaires: list[str],
@@ -44,8 +45,9 @@ def draw_downloads(
 ) -> None:
     """Buttons for the Excel file, the CSV and the report of this view.
 
-    ``title`` names the koploper (and the subgroup, when one is chosen) in the files; ``view``
-    describes the view for the audit log ("T0-T1, beide vragenlijsten, …").
+    ``name`` is the koploper's name (in the charts' legends, as on the page); ``title`` names
+    the koploper (and the subgroup, when one is chosen) in the files; ``view`` describes the
+    view for the audit log ("Nulmeting tegen Eerste vervolgmeting, …").
     """
     st.header("Downloaden")
     if not questionnaires:
@@ -77,13 +79,14 @@ def draw_downloads(
         "gescheiden door komma's.",
         on_click=_recorder(viewer, slug, f"Mijn koploper, CSV: {view}"),
     )
-    _report(fig, viewer, slug, title, view, questionnaires, settings, day)
+    _report(fig, viewer, slug, name, title, view, questionnaires, settings, day)
 
 
 def _report(
     fig: Figures,
     viewer: Viewer,
     slug: str,
+    name: str,
     title: str,
     view: str,
     questionnaires: list[str],
@@ -101,12 +104,13 @@ def _report(
         made = None  # another koploper or view: make it again
     if st.button("Rapport maken", icon=":material/picture_as_pdf:", key="mk_rapport_maken"):
         bar = st.progress(0.0, text="Rapport maken")
+        own = fig.estimates[fig.estimates["group"] == OWN]
         charts = {
-            (row.questionnaire, row.indicator): indicator_chart(
-                fig, row.questionnaire, row.indicator
+            (questionnaire, indicator): indicator_chart(fig, questionnaire, indicator, name)
+            for questionnaire, indicator in dict.fromkeys(
+                zip(own["questionnaire"], own["indicator"], strict=True)
             )
-            for row in fig.changes.itertuples()
-            if row.questionnaire in questionnaires
+            if questionnaire in questionnaires
         }
         try:
             pdf = council_report(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from measures import benchmark, check_responses, compare_waves, score
+from measures.charts import chart_text, indicator_chart
 from measures.dashboard import (
     ALL,
     COHORT,
@@ -18,7 +21,9 @@ from measures.dashboard import (
     direction,
     figures,
     from_scored,
+    small_pools,
     subgroup_choices,
+    withhold_small_pools,
     wording_notes,
 )
 from measures.dutch import decimal, difference_text, p_text, value_text
@@ -228,6 +233,41 @@ def test_a_reference_of_too_few_koplopers_is_not_shown(indicators):
     assert bench["reason"].str.contains("te weinig andere koplopers").all()
     assert bench["sentence"].str.contains("te weinig koplopers").all()
     assert result.changes["estimate_followup"].notna().any()  # the koploper's own figures stay
+    references = result.estimates[result.estimates["group"] != OWN]
+    assert len(references) > 0 and references["estimate"].isna().all()
+    assert references["reason"].str.contains("te weinig andere koplopers").all()
+    assert (counts.counts["group"] == OWN).any()
+    pooled = withhold_small_pools(counts, indicators.settings)
+    assert set(pooled.counts["group"]) == {OWN}  # not even the counts leave the data layer
+    assert (pooled.base.loc[pooled.base["group"] != OWN, "n"] == 0).all()
+    for row in result.changes.itertuples():
+        chart = indicator_chart(result, row.questionnaire, row.indicator)
+        drawn = [trace for trace in chart.data if (trace.meta or {}).get("group") != OWN]
+        assert all(not [y for y in (trace.y or ()) if y is not None] for trace in drawn)
+        text = chart_text(result, row.questionnaire, row.indicator)
+        assert not re.search(r"(overige koplopers|eigen cohort) \d", text), text
+
+
+def test_the_pool_counts_koplopers_per_indicator_and_not_those_the_viewer_knows(wide, indicators):
+    scored = score(check_responses(wide, indicators), indicators)
+    counts = from_scored(scored, KOPLOPER, COHORT_MEMBERS, indicators)
+    assert not small_pools(counts, indicators.settings)  # eight koplopers: every pool is large
+    # Only two other koplopers answered 'quick_help': that pool is too small, the others not.
+    few = wide.copy()
+    few.loc[~few["koploper"].isin(["almere", "breda", "gouda"]), "quick_help"] = pd.NA
+    counts = from_scored(
+        score(check_responses(few, indicators), indicators), KOPLOPER, COHORT_MEMBERS, indicators
+    )
+    hidden = small_pools(counts, indicators.settings)
+    assert {(group, indicator) for group, _, _, _, indicator in hidden} == {
+        (OTHERS, "quick_help"),
+        (COHORT, "quick_help"),
+    }
+    # An account that also sees Breda and Delft by name: the rest of its cohort is Ede alone.
+    known = {"breda", "delft"}
+    counts = from_scored(scored, KOPLOPER, COHORT_MEMBERS, indicators, known=known)
+    groups = {group for group, *_ in small_pools(counts, indicators.settings)}
+    assert groups == {COHORT}
 
 
 def test_directions_follow_the_q_value():
@@ -266,6 +306,26 @@ def test_sentences_are_plain_dutch_with_a_decimal_comma():
     assert "indicatief" in indicative
 
 
+def test_every_label_makes_a_sentence(indicators):
+    for spec in indicators.questionnaires.values():
+        for indicator in spec.indicators:
+            label = spec.label(indicator.name)
+            assert label[0].isupper() and not label.endswith("."), label
+            assert label.split()[0] in {"Het", "De", "Bekendheid", "Cliëntondersteuning"}, label
+            row = {
+                "label": label,
+                "kind": indicator.kind,
+                "scale": indicator.scale,
+                "flag": "",
+                "difference": 0.1,
+                "estimate_baseline": 0.5,
+                "estimate_followup": 0.6,
+                "significant": True,
+                "wording": "",
+            }
+            assert change_sentence(row, "T0", "T1").startswith(f"{label} steeg van ")
+
+
 def test_dutch_formats():
     assert value_text(0.2734, "proportion") == "27,3 %"
     assert value_text(0.27, "proportion") == "27 %"
@@ -274,6 +334,7 @@ def test_dutch_formats():
     assert difference_text(-0.4, "mean") == "-0,4"
     assert decimal(float("nan")) == "–"
     assert p_text(0.0004) == "< 0,001" and p_text(0.0312) == "0,031"
+    assert p_text(0.04996) == "0,0499" and p_text(0.0503) == "0,050"  # never 0,050 beside ▲
 
 
 def test_a_question_worded_differently_between_the_waves_is_noted(indicators):
