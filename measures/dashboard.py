@@ -768,7 +768,8 @@ def profile_table(profile: pd.DataFrame, indicators: IndicatorSet) -> pd.DataFra
 
 
 def overview(result: Figures) -> pd.DataFrame:
-    """One row per indicator: the two waves, the change and ▲ / ▼ / =."""
+    """One row per indicator of the koploper: the two waves, the change and ▲ / ▼ / = (with one
+    wave only, the indicators without a change)."""
     columns = [
         "goal",
         "questionnaire",
@@ -784,9 +785,17 @@ def overview(result: Figures) -> pd.DataFrame:
         "direction",
         "flag",
     ]
-    if result.changes.empty:
+    own = result.estimates[result.estimates["group"] == OWN] if len(result.estimates) else None
+    if own is None or own.empty:
         return pd.DataFrame(columns=columns)
-    return result.changes[columns].copy()
+    rows = own.drop_duplicates(["questionnaire", "indicator"])[
+        ["goal", "questionnaire", "indicator", "label", "kind"]
+    ]
+    change = result.changes.drop(columns=["goal", "label", "kind"], errors="ignore")
+    table = rows.merge(change, on=["questionnaire", "indicator"], how="left")
+    table["direction"] = table["direction"].fillna(NONE)
+    table["flag"] = table["flag"].fillna("")
+    return table.reindex(columns=columns).reset_index(drop=True)
 
 
 __all__ = [

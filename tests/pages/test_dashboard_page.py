@@ -2,8 +2,8 @@
 figures, small numbers, open answers and the audit line.
 
 One database per backend for the module: Tilburg (T0, T1, T2, and an open answer), Breda, Gouda
-(T0 only) and Almere with a few dozen responses per wave and questionnaire, and Voorst with a
-handful (every figure of Voorst's own is withheld).
+(T0 only), Almere, Dordrecht, Roosendaal, Amsterdam and Meppel with a few dozen responses per
+wave and questionnaire, and Voorst with a handful (every figure of Voorst's own is withheld).
 """
 
 from __future__ import annotations
@@ -45,6 +45,11 @@ SIZES = {
     "gouda": (30, 40),
     "almere": (45, 60),
     "voorst": (3, 5),
+    # more of Tilburg's cohort and outside it: each reference group pools at least three
+    "dordrecht": (25, 30),
+    "roosendaal": (25, 30),
+    "amsterdam": (25, 30),
+    "meppel": (25, 30),
 }
 THIRD_WAVE = "tilburg"
 ONE_WAVE = "gouda"
