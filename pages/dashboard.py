@@ -171,16 +171,18 @@ with maker.begin() as session:
         viewed.add(slug)
 
 st.write(
-    f"Hoe gaat het met de cliëntondersteuning in {name}? Per doel van het programma ziet u de "
-    f"cijfers van elke meting, de verandering sinds de nulmeting, en {name} naast de overige "
-    "koplopers samen en naast het eigen cohort. Namen van andere koplopers staan er niet bij."
+    f"Hoe gaat het met de cliëntondersteuning in {plain(name)}? Per doel van het programma "
+    "ziet u de cijfers van elke meting, de verandering sinds de nulmeting, en "
+    f"{plain(name)} naast de overige koplopers samen en naast het eigen cohort. Namen van "
+    "andere koplopers staan er niet bij."
 )
 
 total = _counts(url, version, viewer, slug, None)
 waves = total.waves
 if not waves:
     st.info(
-        f"Er zijn nog geen antwoorden voor {name}. Zodra die er zijn, staan hier de cijfers.",
+        f"Er zijn nog geen antwoorden voor {plain(name)}. Zodra die er zijn, staan hier de "
+        "cijfers.",
         icon=":material/info:",
     )
     st.stop()
@@ -311,3 +313,9 @@ if viewer.reads_free_text:
         with maker() as session:
             answers = open_answers(session, viewer, slug, search)
         view.draw_open_answers(answers, MAX_OPEN_ANSWERS)
+
+# --- prefetch -------------------------------------------------------------------------------------
+# The page is drawn; now count every subgroup (one read, cached per data version and viewer), so
+# that choosing a subgroup later is at hand instead of a new read of every answer.
+if subgroup is None:
+    _by_subgroup(url, version, viewer, slug)

@@ -187,10 +187,11 @@ def draw_overview(
         show_table(frame, "Indicator")
     if comparable(fig):
         st.caption(
-            f"{wave_title(fig.baseline)} tegenover {wave_name(fig.followup)} van {name}; n is het "
-            "aantal antwoorden. ▲ duidelijk hoger en ▼ duidelijk lager: het verschil is groter dan "
-            f"toeval (q-waarde kleiner dan {decimal(settings.significance, 2)}). = niet duidelijk "
-            "anders: het verschil kan toeval zijn. Verschillen in procenten zijn procentpunten."
+            f"{wave_title(fig.baseline)} tegenover {wave_name(fig.followup)} van {plain(name)}; "
+            "n is het aantal antwoorden. ▲ duidelijk hoger en ▼ duidelijk lager: het verschil is "
+            f"groter dan toeval (q-waarde kleiner dan {decimal(settings.significance, 2)}). "
+            "= niet duidelijk anders: het verschil kan toeval zijn. Verschillen in procenten zijn "
+            "procentpunten."
         )
 
 

@@ -388,6 +388,30 @@ def test_a_subgroup_shows_its_own_smaller_figures_for_its_questionnaire_only(url
     assert list(part["Nulmeting"]) != list(client["Nulmeting"])
 
 
+def test_every_subgroup_is_counted_once_right_after_the_first_page(url, monkeypatch):
+    import db.dashboard
+
+    reads = []
+    real = db.dashboard.dashboard_views
+
+    def counted(*args, **kwargs):
+        reads.append(kwargs.get("subgroups"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(db.dashboard, "dashboard_views", counted)
+    at = AppTest.from_file(APP, default_timeout=120)
+    logged_in(at, url, "gemeente", ["tilburg"], email=f"prefetch-{secrets.token_hex(4)}@t.example")
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert len(reads) == 2  # the whole koploper, then every subgroup after the page was drawn
+    first = [t.value for t in at.table if t.value.index.name == "Indicator"][0]
+    at.selectbox(key="mk_subgroep").set_value("filled_by").run()
+    assert not at.exception, at.exception
+    assert len(reads) == 2  # the subgroup came from the cache: no new read
+    assert not [t.value for t in at.table if t.value.index.name == "Indicator"][0].equals(first)
+
+
 def test_only_the_open_goal_is_drawn_and_every_goal_can_be_opened(url):
     at = open_dashboard(url, "gemeente", ["tilburg"])
     first = [spec["layout"]["title"]["text"] for spec in charts(at)]
