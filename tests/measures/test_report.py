@@ -265,6 +265,7 @@ def test_progress_goes_from_zero_to_done(report) -> None:
 @pytest.mark.browser
 def test_kaleido_draws_the_same_image_in_one_session_as_with_a_fresh_page(chromium) -> None:
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     import kaleido
 
@@ -286,7 +287,10 @@ def test_kaleido_draws_the_same_image_in_one_session_as_with_a_fresh_page(chromi
                 for _, chart in charts
             ]
 
-    assert [ours[key] for key, _ in charts] == asyncio.run(plain())
+    # Its own thread: under the browser tests an event loop already runs in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        theirs = pool.submit(lambda: asyncio.run(plain())).result()
+    assert [ours[key] for key, _ in charts] == theirs
 
 
 def test_kaleido_still_has_the_hook_the_single_session_overrides() -> None:
