@@ -72,6 +72,10 @@ class ChartsUnavailable(RuntimeError):
     """The charts could not be drawn (no Chromium, or it would not start): no report."""
 
 
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint cannot run on this server (its system libraries, Pango, are missing)."""
+
+
 def browser_path() -> str:
     """The Chromium kaleido uses: ``CHROMIUM_PATH``, else ``chromium`` on the PATH."""
     return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -575,7 +579,13 @@ def report_html(
 
 def pdf_from_html(html: str) -> bytes:
     """A tagged PDF/UA-1 document from the report's HTML."""
-    from weasyprint import HTML
+    try:
+        from weasyprint import HTML
+    except (OSError, ImportError) as missing:  # WeasyPrint loads Pango when imported
+        raise PdfUnavailable(
+            "Het rapport kan op deze server niet als PDF worden gemaakt: de programma's voor "
+            "opmaak (Pango) ontbreken. Vraag de beheerder om ze te installeren (zie de README)."
+        ) from missing
 
     return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
 
@@ -626,6 +636,7 @@ def council_report(
 
 __all__ = [
     "ChartsUnavailable",
+    "PdfUnavailable",
     "browser_path",
     "council_report",
     "key_changes",

@@ -67,8 +67,8 @@ def _whole(url: str, version: tuple[int, int, int], who: Viewer, koploper: str) 
 def _by_subgroup(
     url: str, version: tuple[int, int, int], who: Viewer, koploper: str
 ) -> dict[str | None, GroupCounts]:
-    """The count tables of every subgroup from one read, the first time one is chosen; every
-    other subgroup is then at hand."""
+    """The count tables of every subgroup from one read; the page asks for them right after its
+    first view is drawn, so a subgroup chosen later is at hand."""
     with get_sessionmaker(url)() as session:
         return dashboard_views(session, who, koploper, indicators=indicators)
 

@@ -17,7 +17,7 @@ from measures.dashboard import OWN, Figures
 from measures.downloads import download_name, figures_csv, figures_xlsx
 from measures.explain import explanation, methods_text
 from measures.indicators import Settings
-from measures.report import ChartsUnavailable, council_report
+from measures.report import ChartsUnavailable, PdfUnavailable, council_report
 from pages.ui.plain import plain
 from surveys.clock import dutch_day
 
@@ -122,7 +122,7 @@ def _report(
                 methods_text(settings),
                 progress=lambda fraction, text: bar.progress(min(fraction, 1.0), text=text),
             )
-        except ChartsUnavailable as problem:
+        except (ChartsUnavailable, PdfUnavailable) as problem:
             bar.empty()
             st.error(plain(str(problem)), icon=":material/error:")
             return

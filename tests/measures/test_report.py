@@ -372,3 +372,13 @@ def test_the_methods_keep_their_titles_and_every_source_on_a_line_of_its_own() -
     appendix = html[html.index("Bijlage: werkwijze") :]
     assert "<h3>Intervallen</h3>\n<p>Wilson.</p>\n<h3>Bronnen</h3>" in appendix
     assert "<p>Wilson EB (1927).</p>\n<p>Newcombe RG (1998).</p>" in appendix
+
+
+def test_without_weasyprint_the_report_says_so_in_dutch(monkeypatch) -> None:
+    import sys
+
+    from measures.report import PdfUnavailable, pdf_from_html
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if Pango (or WeasyPrint) is missing
+    with pytest.raises(PdfUnavailable, match="Pango"):
+        pdf_from_html("<html lang='nl'><title>x</title><p>x</p></html>")
