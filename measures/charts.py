@@ -13,13 +13,11 @@ figures; the page, the Excel file and the report can all use the same function.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import plotly.graph_objects as go
 
 from measures.dashboard import COHORT, OTHERS, OWN, Figures
-from measures.dutch import NO_FIGURE, decimal, value_text, wave_name
+from measures.dutch import NO_FIGURE, decimal, missing, value_text, wave_name, wave_title
 from measures.indicators import PROPORTION
 from measures.suppression import INDICATIVE, SUPPRESSED
 
@@ -47,16 +45,6 @@ Y_TITLES = {
     "0-100": "Score (0 tot 100)",
 }
 Y_RANGES = {PROPORTION: (0, 100), "1-10": (1, 10), "0-100": (0, 100)}
-
-
-def wave_title(code: str) -> str:
-    """'Nulmeting' for T0, 'Eerste vervolgmeting' for T1, … (as a label, without 'de')."""
-    name = wave_name(code).removeprefix("de ")
-    return name[:1].upper() + name[1:]
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _rows(fig: Figures, questionnaire: str, indicator: str, group: str) -> pd.DataFrame:
@@ -103,7 +91,7 @@ def _plotted(values: pd.Series, kind: str) -> list[float]:
 
 def _interval(low: float, high: float, kind: str) -> str:
     """'23–31 %' or '7,1–7,7': the short form for labels and the text alternative."""
-    if _missing(low) or _missing(high):
+    if missing(low) or missing(high):
         return NO_FIGURE
     if kind == PROPORTION:
         return f"{decimal(100 * low)}–{decimal(100 * high)} %"
@@ -266,7 +254,7 @@ def indicator_chart(
 
 
 def _estimate_text(row: dict, kind: str) -> str:
-    if row["flag"] == SUPPRESSED or _missing(row["estimate"]):
+    if row["flag"] == SUPPRESSED or missing(row["estimate"]):
         return "geen cijfer (te weinig antwoorden)"
     note = ", indicatief" if row["flag"] == INDICATIVE else ""
     interval = _interval(row["ci_low"], row["ci_high"], kind)
@@ -296,11 +284,11 @@ def chart_text(
         if not at:
             continue
         row = at[0]
-        shown = row["flag"] != SUPPRESSED and not _missing(row["estimate"])
+        shown = row["flag"] != SUPPRESSED and not missing(row["estimate"])
         references.append(f"{name} {value_text(row['estimate'], kind) if shown else 'geen cijfer'}")
     if references:
         text += f"; bij {wave_name(fig.followup)} " + ", ".join(references)
     return text + "."
 
 
-__all__ = ["chart_text", "indicator_chart", "wave_title"]
+__all__ = ["chart_text", "indicator_chart"]

@@ -19,6 +19,7 @@ koploper over all its indicators); a page shows the questionnaire it is asked fo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -133,6 +134,13 @@ def subgroup_choices(indicators: IndicatorSet) -> dict[str, SubgroupChoice]:
         column="language",
     )
     return found
+
+
+def in_view(table: pd.DataFrame, questionnaires: Iterable[str]) -> pd.DataFrame:
+    """The rows of the questionnaires a view shows."""
+    if table.empty:
+        return table
+    return table[table["questionnaire"].isin(list(questionnaires))]
 
 
 def wave_order(waves: object) -> list[str]:
@@ -369,6 +377,7 @@ def _complement_keys(
     multiple: bool,
     total: GroupCounts | None,
     settings: Settings,
+    pooled: set[tuple],
 ) -> set[tuple[str, str, str, str]]:
     """(group, wave, questionnaire, indicator) whose figure for ``category`` is withheld because
     the other categories or the total would give a small group away."""
@@ -390,7 +399,6 @@ def _complement_keys(
     else:
         table = base.reset_index(drop=True)
         # A cell hidden for a small pool counts as a small cell: it must not follow by subtraction.
-        pooled = small_pools(counts, settings)
         keys = ["group", "category", "wave", "questionnaire", "indicator"]
         hidden = np.asarray(
             [tuple(row) in pooled for row in table[keys].itertuples(index=False)], dtype=bool
@@ -428,11 +436,14 @@ def small_pools(counts: GroupCounts, settings: Settings) -> set[tuple]:
     return found
 
 
-def withhold_small_pools(counts: GroupCounts, settings: Settings) -> GroupCounts:
+def withhold_small_pools(
+    counts: GroupCounts, settings: Settings, hidden: set[tuple] | None = None
+) -> GroupCounts:
     """The count tables without the figures of reference groups that pool too few koplopers
     (:func:`small_pools`): their counts gone and their base set to 0; ``members`` still says
-    why. The data layer applies this before anything leaves it; :func:`figures` again."""
-    hidden = small_pools(counts, settings)
+    why. The data layer applies this before anything leaves it; :func:`figures` again.
+    ``hidden`` is :func:`small_pools` when the caller has it already."""
+    hidden = small_pools(counts, settings) if hidden is None else hidden
     if not hidden:
         return counts
     keys = ["group", "category", "wave", "questionnaire", "indicator"]
@@ -496,15 +507,15 @@ def figures(
     that the question was asked differently.
     """
     settings = indicators.settings
-    counts = withhold_small_pools(counts, settings)
     pooled = small_pools(counts, settings)
+    counts = withhold_small_pools(counts, settings, pooled)
     chosen = ALL if counts.subgroup is None else category
     if chosen is None:
         raise ValueError("kies een categorie van de subgroep")
     withheld = (
         set()
         if counts.subgroup is None
-        else _complement_keys(counts, chosen, multiple, total, settings)
+        else _complement_keys(counts, chosen, multiple, total, settings, pooled)
     )
     sel_counts = counts.counts[counts.counts["category"] == chosen].drop(columns="category")
     sel_base = counts.base[counts.base["category"] == chosen].drop(columns="category")
@@ -811,6 +822,7 @@ __all__ = [
     "REFERENCE_NAMES",
     "figures",
     "from_scored",
+    "in_view",
     "overview",
     "profile_items",
     "subgroup_choices",

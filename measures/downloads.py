@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,7 @@ from measures.dashboard import (
     OWN,
     QUESTIONNAIRES,
     Figures,
+    in_view,
 )
 from measures.dutch import wave_name
 from measures.indicators import PROPORTION
@@ -49,12 +50,6 @@ def download_name(koploper_slug: str, day: dt.date, extension: str) -> str:
     return f"koplopermonitor-{koploper_slug}-{day.isoformat()}.{extension.lstrip('.')}"
 
 
-def _in_view(table: pd.DataFrame, questionnaires: Iterable[str]) -> pd.DataFrame:
-    if table.empty:
-        return table
-    return table[table["questionnaire"].isin(list(questionnaires))]
-
-
 # --- CSV ----------------------------------------------------------------------------------------
 
 
@@ -64,7 +59,7 @@ def figures_csv(fig: Figures, koploper: str, questionnaires: Sequence[str]) -> b
     ``koploper`` (the slug) fills the ``koploper`` column. UTF-8, comma-separated, fractions,
     empty cells for no figure; text cells formula-safe.
     """
-    changes = _in_view(fig.changes, questionnaires)
+    changes = in_view(fig.changes, questionnaires)
     table = (
         changes.reindex(columns=CSV_COLUMNS)
         if not changes.empty
@@ -450,14 +445,14 @@ def figures_xlsx(
     title = f"Koplopermonitor {koploper_name}"
     workbook.properties.title = title
     workbook.properties.language = "nl-NL"
-    estimates = _in_view(fig.estimates, questionnaires)
-    changes = _in_view(fig.changes, questionnaires)
+    estimates = in_view(fig.estimates, questionnaires)
+    changes = in_view(fig.changes, questionnaires)
     benchmarks = _benchmark_lookup(fig)
     _overview(workbook, fig, title, changes, benchmarks)
     for goal, name in GOALS.items():
         sheet = _goal_sheet(workbook, fig, goal, name, title, estimates, changes, benchmarks)
         if goal == "profile":
-            _profile_rows(sheet, _in_view(fig.profile, questionnaires))
+            _profile_rows(sheet, in_view(fig.profile, questionnaires))
         sheet.finish(wrap={1, 14})
     _explanation(workbook, title, fig, koploper_name, questionnaires, explanation)
     out = io.BytesIO()

@@ -21,14 +21,25 @@ WAVE_NAMES = {
 NO_FIGURE = "–"
 
 
+def missing(value: object) -> bool:
+    """No figure: None or NaN."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def wave_name(code: str) -> str:
     """'de nulmeting' for T0, 'de eerste vervolgmeting' for T1, …"""
     return WAVE_NAMES.get(code, f"meting {code}")
 
 
+def wave_title(code: str) -> str:
+    """'Nulmeting' for T0, 'Eerste vervolgmeting' for T1, … (as a label, without 'de')."""
+    name = wave_name(code).removeprefix("de ")
+    return name[:1].upper() + name[1:]
+
+
 def decimal(value: float, decimals: int = 1) -> str:
     """A number with at most ``decimals`` decimals and a decimal comma; '–' for no figure."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if missing(value):
         return NO_FIGURE
     text = f"{value:.{decimals}f}"
     if "." in text:
@@ -40,7 +51,7 @@ def decimal(value: float, decimals: int = 1) -> str:
 
 def value_text(value: float, kind: str) -> str:
     """An estimate as it is read: a share in percent, a mean as a number."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if missing(value):
         return NO_FIGURE
     if kind == PROPORTION:
         return f"{decimal(100 * value)} %"
@@ -49,7 +60,7 @@ def value_text(value: float, kind: str) -> str:
 
 def difference_text(value: float, kind: str) -> str:
     """A change with its sign: '+14 procentpunt', '-0,4'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if missing(value):
         return NO_FIGURE
     number = 100 * value if kind == PROPORTION else value
     text = decimal(number)
@@ -60,13 +71,13 @@ def difference_text(value: float, kind: str) -> str:
 
 def interval_text(low: float, high: float, kind: str) -> str:
     """'23,1 % tot 31,4 %'; '–' when there is no interval."""
-    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (low, high)):
+    if missing(low) or missing(high):
         return NO_FIGURE
     return f"{value_text(low, kind)} tot {value_text(high, kind)}"
 
 
 def difference_interval_text(low: float, high: float, kind: str) -> str:
-    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (low, high)):
+    if missing(low) or missing(high):
         return NO_FIGURE
     unit = " procentpunt" if kind == PROPORTION else ""
     scale = 100 if kind == PROPORTION else 1
@@ -75,7 +86,7 @@ def difference_interval_text(low: float, high: float, kind: str) -> str:
 
 def p_text(value: float) -> str:
     """A p- or q-value: '< 0,001' or three decimals."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if missing(value):
         return NO_FIGURE
     if value < 0.001:
         return "< 0,001"

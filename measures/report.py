@@ -28,10 +28,23 @@ from typing import Any
 
 import pandas as pd
 
+from measures import dutch
 from measures.charts import chart_text
-from measures.dashboard import COHORT, DOWN, GOALS, NONE, OTHERS, OWN, QUESTIONNAIRES, UP, Figures
+from measures.dashboard import (
+    COHORT,
+    DOWN,
+    GOALS,
+    NONE,
+    OTHERS,
+    OWN,
+    QUESTIONNAIRES,
+    UP,
+    Figures,
+    in_view,
+)
 from measures.dutch import (
     NO_FIGURE,
+    WAVE_NAMES,
     difference_interval_text,
     difference_text,
     interval_text,
@@ -88,8 +101,7 @@ def dutch_date(day: dt.date) -> str:
 
 def wave_title(code: str) -> str:
     """'Nulmeting (T0)'."""
-    name = wave_name(code).removeprefix("de ")
-    return f"{name[:1].upper()}{name[1:]} ({code})" if name != f"meting {code}" else code
+    return f"{dutch.wave_title(code)} ({code})" if code in WAVE_NAMES else code
 
 
 # --- charts -------------------------------------------------------------------------------------
@@ -233,12 +245,6 @@ def _count(value: object) -> str:
     return f"{int(value)}"
 
 
-def _in_view(table: pd.DataFrame, questionnaires: Sequence[str]) -> pd.DataFrame:
-    if table.empty:
-        return table
-    return table[table["questionnaire"].isin(list(questionnaires))]
-
-
 def _row(table: pd.DataFrame, **where: object) -> dict | None:
     if table.empty:
         return None
@@ -261,7 +267,7 @@ def _questionnaire_words(questionnaires: Sequence[str]) -> str:
 def key_changes(fig: Figures, questionnaires: Sequence[str]) -> tuple[list[str], int, int]:
     """The sentences of the clear changes (rises first), how many indicators stayed the same,
     and how many had too few answers to compare."""
-    changes = _in_view(fig.changes, questionnaires)
+    changes = in_view(fig.changes, questionnaires)
     if changes.empty:
         return [], 0, 0
     clear = [
@@ -449,7 +455,7 @@ def _indicator(
 
 def _profile(fig: Figures, questionnaires: Sequence[str]) -> str:
     """Who answered (under Inzicht): per question the share of each answer at both waves."""
-    profile = _in_view(fig.profile, questionnaires)
+    profile = in_view(fig.profile, questionnaires)
     if profile.empty:
         return ""
     waves = [w for w in (fig.baseline, fig.followup) if w in set(profile["wave"])]
@@ -501,7 +507,7 @@ def _goal_sections(
     questionnaires: Sequence[str],
     images: Mapping[ChartKey, bytes],
 ) -> str:
-    estimates = _in_view(fig.estimates, questionnaires)
+    estimates = in_view(fig.estimates, questionnaires)
     own = estimates[estimates["group"] == OWN] if not estimates.empty else estimates
     parts = []
     for goal, name in GOALS.items():

@@ -17,7 +17,6 @@ from db.dashboard import (
 )
 from db.engine import database_url, get_sessionmaker
 from db.fieldwork_overview import koplopers_in_scope
-from measures.charts import wave_title
 from measures.dashboard import (
     GOALS,
     QUESTIONNAIRES,
@@ -27,7 +26,7 @@ from measures.dashboard import (
     subgroup_choices,
     wording_notes,
 )
-from measures.dutch import wave_name
+from measures.dutch import wave_name, wave_title
 from measures.explain import explanation
 from measures.indicators import load_indicators
 from pages.ui import access
@@ -141,11 +140,7 @@ if wanted and wanted not in names:
     )
     wanted = ""
 if scope.empty:
-    st.info(
-        "Uw account hoort nog bij geen enkele koploper. Vraag de beheerder om u toegang te geven.",
-        icon=":material/info:",
-    )
-    st.stop()
+    access.without_koplopers()
 if wanted:
     st.session_state[PICK] = wanted
 _keep(PICK, list(names), next(iter(names)))

@@ -85,11 +85,7 @@ if unknown:
         icon=":material/error:",
     )
 if scope.empty:
-    st.info(
-        "Uw account hoort nog bij geen enkele koploper. Vraag de beheerder om u toegang te geven.",
-        icon=":material/info:",
-    )
-    st.stop()
+    access.without_koplopers()
 if wanted:
     st.session_state[PICK] = wanted
 elif st.session_state.get(PICK) not in names:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import dataclass
+from typing import NoReturn
 
 import streamlit as st
 
@@ -282,3 +283,12 @@ def require_page(url_path: str) -> Viewer:
     if asked:
         require_koploper(current, url_path, asked)
     return current
+
+
+def without_koplopers() -> NoReturn:
+    """What an account that belongs to no koploper yet sees on a koploper's page; stops it."""
+    st.info(
+        "Uw account hoort nog bij geen enkele koploper. Vraag de beheerder om u toegang te geven.",
+        icon=":material/info:",
+    )
+    st.stop()

@@ -8,13 +8,12 @@ are only ever "overige koplopers" and "eigen cohort".
 
 from __future__ import annotations
 
-import math
 import re
 
 import pandas as pd
 import streamlit as st
 
-from measures.charts import chart_text, indicator_chart, wave_title
+from measures.charts import chart_text, indicator_chart
 from measures.dashboard import (
     COHORT,
     DIRECTION_WORDS,
@@ -31,9 +30,11 @@ from measures.dutch import (
     difference_interval_text,
     difference_text,
     interval_text,
+    missing,
     p_text,
     value_text,
     wave_name,
+    wave_title,
 )
 from measures.indicators import PROPORTION, Settings
 from measures.suppression import INDICATIVE, SUPPRESSED
@@ -49,18 +50,13 @@ TOGETHER = (
     (re.compile(r"\bn = "), "n\u00a0=\u00a0"),
 )
 """Spaces a table cell must not break at: '26,3 %', 'n = 156'."""
-TOO_FEW = re.compile(r"\(n = \d+, minimaal (\d+)\)")
 WAVE_CODE = re.compile(r"\bbij (T\d+)\b")
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def n_text(n: object, settings: Settings) -> str:
     """A count as shown: 'minder dan 10' below the publication limit (never the count itself;
     ``measures.dashboard.figures`` leaves such a count empty already)."""
-    if _missing(n):
+    if missing(n):
         return f"minder dan {settings.min_n}"
     count = int(n)  # type: ignore[call-overload]
     if 0 < count < settings.min_n:
@@ -69,16 +65,15 @@ def n_text(n: object, settings: Settings) -> str:
 
 
 def reason_text(reason: object) -> str:
-    """The engine's reason, without the small count it names and with wave names for codes."""
-    if _missing(reason) or not str(reason):
+    """The reason, with wave names for codes (``figures`` already took out small counts)."""
+    if missing(reason) or not str(reason):
         return ""
-    text = TOO_FEW.sub(r"(minder dan \1)", str(reason))
-    return WAVE_CODE.sub(lambda m: "bij " + wave_name(m[1]), text)
+    return WAVE_CODE.sub(lambda m: "bij " + wave_name(m[1]), str(reason))
 
 
 def estimate_text(estimate: object, flag: object, kind: str) -> str:
     """'41,2 %', '41,2 % (indicatief)' or 'geen cijfer'."""
-    if flag == SUPPRESSED or _missing(estimate):
+    if flag == SUPPRESSED or missing(estimate):
         return NO_ESTIMATE
     text = value_text(float(estimate), kind)  # type: ignore[arg-type]
     return f"{text} (indicatief)" if flag == INDICATIVE else text
@@ -86,12 +81,12 @@ def estimate_text(estimate: object, flag: object, kind: str) -> str:
 
 def direction_text(symbol: object) -> str:
     """'▲ duidelijk hoger': the symbol never stands alone."""
-    symbol = str(symbol) if not _missing(symbol) else NONE
+    symbol = str(symbol) if not missing(symbol) else NONE
     return f"{symbol} {DIRECTION_WORDS.get(symbol, DIRECTION_WORDS[NONE])}"
 
 
 def effect_text(value: object, kind: str) -> str:
-    if _missing(value):
+    if missing(value):
         return NO_FIGURE
     name = "Cohen's h" if kind == PROPORTION else "Hedges' g"
     return f"{decimal(float(value), 2)} ({name})"  # type: ignore[arg-type]
@@ -229,7 +224,7 @@ def figures_frame(
 
 def _figure_line(who: str, wave: str, row: dict, settings: Settings) -> dict[str, str]:
     kind = row["kind"]
-    shown = row["flag"] != SUPPRESSED and not _missing(row["estimate"])
+    shown = row["flag"] != SUPPRESSED and not missing(row["estimate"])
     return {
         "Wie": who,
         "Meting": wave,
@@ -267,7 +262,7 @@ def comparisons_frame(fig: Figures, questionnaire: str, indicator: str, name: st
 
 def _comparison_line(what: str, row: dict) -> dict[str, str]:
     kind = row["kind"]
-    suppressed = row["flag"] == SUPPRESSED or _missing(row["difference"])
+    suppressed = row["flag"] == SUPPRESSED or missing(row["difference"])
     return {
         "Vergelijking": what,
         "Verschil": NO_FIGURE if suppressed else difference_text(row["difference"], kind),
@@ -367,7 +362,7 @@ def profile_frames(
             cells = []
             for category in categories:
                 row = at.loc[category]
-                if row["flag"] == SUPPRESSED or _missing(row["share"]):
+                if row["flag"] == SUPPRESSED or missing(row["share"]):
                     cells.append(NO_ESTIMATE)
                     text = reason_text(row["reason"])
                     if text and text not in reasons:
