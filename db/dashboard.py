@@ -216,6 +216,17 @@ def _scored(
     return scored
 
 
+def scored_responses(
+    session: Session, indicators: IndicatorSet, include_demo: bool = True
+) -> dict[str, Scored]:
+    """Every response of every koploper, scored by the engine (per questionnaire), from the
+    packed read. For modules of ``db`` that count them (this one, ``db.compare``): per-response
+    data never leaves ``db``, and callers check the viewer first."""
+    placed = slots(indicators)
+    meta, codes = _fetch(session, placed, include_demo)
+    return _scored(meta, codes, placed, indicators)
+
+
 def dashboard_counts(
     session: Session,
     viewer: Viewer,
@@ -256,9 +267,7 @@ def dashboard_views(
     if unknown:
         raise ValueError(f"onbekende subgroep '{unknown[0]}'")
     cohort = set(session.scalars(select(Koploper.slug).where(Koploper.cohort_id == own.cohort_id)))
-    placed = slots(indicators)
-    meta, codes = _fetch(session, placed, include_demo)
-    scored = _scored(meta, codes, placed, indicators)
+    scored = scored_responses(session, indicators, include_demo)
     wave = Wave.code.label("wave")
     key = QuestionnaireVersion.key.label("questionnaire")
     demo = [] if include_demo else [Response.is_demo.is_(False)]
