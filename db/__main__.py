@@ -32,6 +32,8 @@ def _init(_args: argparse.Namespace) -> int:
     print(f"Referentiegegevens toegevoegd: {report.reference_rows_added} (0 = stond er al)")
     for key, version, created in report.versions:
         print(f"Vragenlijst {key}: versie {version}" + (" (nieuw)" if created else ""))
+    if report.repacked:
+        print(f"Antwoorden verpakt voor het dashboard: {report.repacked}")
     return 0
 
 

@@ -1,10 +1,10 @@
 """What the page "Mijn koploper" reads: count tables of one koploper and its benchmark groups.
 
-One query reads every response once: the database groups the answers per response (in the order
-of the index on ``answers.response_id``) into a few 64-bit integers, one small bit field per
-question (:func:`slots`), so no text is moved or grouped in Python. Those integers decode into
-exactly the code columns the measures engine works with, and the engine counts them
-(``measures.dashboard.from_scored``) with its own rules: the dashboard's figures are the engine's.
+One query reads every response once, with its pack: its coded answers as a few 64-bit words,
+written with the response (``db.packs``), so no answer row is grouped and no text is moved. The
+packs decode into exactly the code columns the measures engine works with, and the engine counts
+them (``measures.dashboard.from_scored``) with its own rules: the dashboard's figures are the
+engine's.
 
 Access: the viewer must see the koploper (``require_koploper``). What comes back are count tables
 of the koploper itself and of the other koplopers only added together, never by name: the
@@ -14,26 +14,25 @@ Open answers only for a viewer with that right.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import threading
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import (
-    BigInteger,
-    ColumnElement,
     Select,
-    case,
-    cast,
     distinct,
     func,
-    literal,
     select,
 )
 from sqlalchemy.orm import Session
 
 from db.access import AccessDenied, Viewer, require_koploper
 from db.contacts import find_koploper
-from db.models import Answer, Koploper, QuestionnaireVersion, Response, Wave
+from db.models import Answer, Koploper, QuestionnaireVersion, Response, ResponsePack, Wave
+from db.packs import CHANNELS as PACKED_CHANNELS
+from db.packs import LANGUAGES as PACKED_LANGUAGES
+from db.packs import PACK_FORMAT, split_heads, unpack, unpacked_responses, version_layouts
 from db.questionnaires import wording_changes_of
 from measures.dashboard import (
     CHANNELS,
@@ -52,11 +51,15 @@ OPEN_ANSWER_COLUMNS = ["wave", "questionnaire", "question", "answer", "day"]
 MAX_OPEN_ANSWERS = 500
 
 
-def data_version(session: Session) -> tuple[int, int, int]:
-    """A key that changes whenever responses are added or removed, or marked demo or not:
-    (count, highest id, demo count).
+DataVersion = tuple[int, int, int, int, int]
 
-    Only a cache key: never shown. Numbers of the whole table, not of any koploper.
+
+def data_version(session: Session) -> DataVersion:
+    """A key that changes whenever responses are added or removed, or any answer differs:
+    (responses, highest id, demo responses, packs, sum of the packs' checksums).
+
+    Only a cache key: never shown. Numbers of the whole table, not of any koploper. Two
+    databases with the same key hold the same responses (up to a 31-bit hash per response).
     """
     count, highest, demo = session.execute(
         select(
@@ -65,7 +68,35 @@ def data_version(session: Session) -> tuple[int, int, int]:
             func.count(Response.id).filter(Response.is_demo.is_(True)),
         )
     ).one()
-    return int(count or 0), int(highest or 0), int(demo or 0)
+    packs, checksums = session.execute(
+        select(func.count(ResponsePack.response_id), func.sum(ResponsePack.checksum))
+    ).one()
+    return int(count or 0), int(highest or 0), int(demo or 0), int(packs), int(checksums or 0)
+
+
+_SCORED: dict[tuple, tuple[DataVersion, dict[str, Scored]]] = {}
+_SCORED_LOCK = threading.Lock()
+
+
+def _all_scored(
+    session: Session, indicators: IndicatorSet, include_demo: bool
+) -> dict[str, Scored]:
+    """Every response scored, kept in memory per database (its address), demo choice and
+    indicator set until the data version changes: a view of another koploper, subgroup or
+    viewer then needs no read. Only this module sees it; every caller checks the viewer."""
+    where = (str(session.get_bind().engine.url), include_demo, id(indicators))
+    version = data_version(session)
+    with _SCORED_LOCK:
+        kept = _SCORED.get(where)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    meta, codes = _fetch(session, indicators, include_demo)
+    scored = _scored(meta, codes, indicators)
+    with _SCORED_LOCK:
+        if len(_SCORED) >= 8:
+            _SCORED.clear()
+        _SCORED[where] = (version, scored)
+    return scored
 
 
 def _joined(query: Select) -> Select:
@@ -76,155 +107,123 @@ def _joined(query: Select) -> Select:
     )
 
 
-@dataclass(frozen=True)
-class Slot:
-    """Where one question's answer sits in a response's packed integers.
-
-    A single-choice code is stored as code + 1 in ``width`` bits (0: not answered); a
-    multiple-choice answer as a bit per chosen code, as the engine keeps it (bit ``code``).
-    """
-
-    questionnaire: str
-    item: str
-    word: int
-    shift: int
-    width: int
-    multiple: bool
-
-
-WORD_BITS = 62
-"""Bits used of each 64-bit integer (signed in both databases)."""
-
-
-def slots(indicators: IndicatorSet) -> list[Slot]:
-    """A slot for every coded question the dashboard needs: indicators, theme scores, subgroups
-    and the profile (who answered)."""
-    placed: list[Slot] = []
-    word, used = 0, 0
+def wanted_items(indicators: IndicatorSet) -> dict[str, list[str]]:
+    """Per questionnaire, the coded questions the dashboard needs: indicators, theme scores,
+    subgroups and the profile (who answered), in questionnaire order."""
+    wanted_by: dict[str, list[str]] = {}
     for key, spec in indicators.questionnaires.items():
         wanted = {i.item for i in spec.items if isinstance(i, ItemIndicator)}
         wanted |= {item for theme in spec.themes for item in theme.items}
         wanted |= {s.item for s in spec.subgroups}
         wanted |= set(profile_items(indicators).get(key, []))
         wanted |= {c.key for c in subgroup_choices(indicators).values() if c.questionnaire == key}
-        for item in spec.definition.items:
-            if item.key not in wanted or not item.qtype.coded:
-                continue
-            top = max(item.allowed_codes)
-            width = top + 1 if item.qtype.multiple else (top + 1).bit_length()
-            if used + width > WORD_BITS:
-                word, used = word + 1, 0
-            placed.append(Slot(key, item.key, word, used, width, item.qtype.multiple))
-            used += width
-    shared = {s.item for s in placed if sum(t.item == s.item for t in placed) > 1}
-    if shared:
-        raise ValueError(f"questions in more than one questionnaire: {sorted(shared)}")
-    return placed
-
-
-def _packed(slots_: list[Slot]) -> list[ColumnElement]:
-    """Per word, the sum over a response's answers of each answer's bits (distinct, so a sum is
-    a bitwise OR), computed while the database groups the answers by response. Item keys are
-    unique across the questionnaires (``slots`` checks), so the key alone finds the slot."""
-    words = []
-    for word in range(max(s.word for s in slots_) + 1):
-        parts = []
-        for slot in (s for s in slots_ if s.word == word):
-            if slot.multiple:
-                bits = literal(1 << slot.shift, BigInteger).op("<<")(Answer.code)
-            else:
-                bits = (Answer.code + 1) * literal(1 << slot.shift, BigInteger)
-            parts.append((slot.item, bits))
-        words.append(
-            cast(func.sum(case(dict(parts), value=Answer.item_key, else_=0)), BigInteger).label(
-                f"w{word}"
-            )
-        )
-    return words
+        wanted_by[key] = [
+            item.key for item in spec.definition.items if item.key in wanted and item.qtype.coded
+        ]
+    return wanted_by
 
 
 def _fetch(
-    session: Session, slots_: list[Slot], demo: bool
+    session: Session, indicators: IndicatorSet, demo: bool
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """Every response (id, koploper slug, wave, questionnaire, channel, language) with its packed
-    answers, decoded into code columns: the engine's codes (float, NaN unanswered; a bit mask
-    for multiple choice). Stays in this module: callers get only count tables."""
-    per_response = (
-        select(Answer.response_id.label("response"), *_packed(slots_))
-        .where(Answer.item_key.in_(sorted({s.item for s in slots_})))
-        .group_by(Answer.response_id)
-        .subquery()
+    """Every response (id, koploper slug, wave, questionnaire, channel, language) with its coded
+    answers decoded from its pack (``db.packs``) into the engine's code columns (float, NaN
+    unanswered; a bit mask for multiple choice). Stays in this module: callers get only count
+    tables. A response without a current pack is packed from its answers on the way (and for
+    good by ``db.setup.init_database``)."""
+    # Plain tuples from the driver's cursor: one integer head and one short blob per response.
+    result = session.connection().execute(
+        select(ResponsePack.response_id, ResponsePack.head, ResponsePack.words).where(
+            ResponsePack.format == PACK_FORMAT
+        )
     )
-    words = [c for c in per_response.c if c.name.startswith("w")]
-    query = select(
-        Response.id,
-        Response.koploper_id,
-        Response.wave_id,
-        Response.questionnaire_version_id,
-        Response.channel,
-        Response.language,
-        *words,
-    ).outerjoin(per_response, per_response.c.response == Response.id)
+    rows = result.cursor.fetchall()
+    result.close()
+    if session.scalar(select(func.count(Response.id))) != len(rows):
+        rows += unpacked_responses(session)  # stored before packs existed, or by hand
+    columns = list(zip(*rows, strict=True)) if rows else [(), (), ()]
+    ids = np.array(columns[0], dtype=np.int64)
+    fields = split_heads(np.array(columns[1], dtype=np.int64))
+    words = np.empty(len(rows), dtype=object)  # not np.array: bytes would lose trailing zeros
+    words[:] = columns[2]
     if not demo:
-        query = query.where(Response.is_demo.is_(False))
-    # Core, not the ORM: 80,000 plain tuples, no ORM rows.
-    rows = session.connection().execute(query).all()
-    names = [c.name for c in words]
-    columns = ["response_id", "koploper_id", "wave_id", "version_id", "channel", "language"]
-    frame = pd.DataFrame.from_records(rows, columns=[*columns, *names])
-    koplopers = dict(session.execute(select(Koploper.id, Koploper.slug)).all())
-    waves = dict(session.execute(select(Wave.id, Wave.code)).all())
-    versions = dict(
-        session.execute(select(QuestionnaireVersion.id, QuestionnaireVersion.key)).all()
-    )
+        keep = np.flatnonzero(~fields["demo"])
+        ids, words = ids[keep], words[keep]
+        fields = {name: values[keep] for name, values in fields.items()}
+    layouts = version_layouts(session)
+    waves = session.execute(
+        select(Wave.id, Koploper.slug, Wave.code).join(Koploper, Koploper.id == Wave.koploper_id)
+    ).all()
+    version_ids = fields["version"]
     meta = pd.DataFrame(
         {
-            "response_id": frame["response_id"].to_numpy(),
-            "koploper": frame["koploper_id"].map(koplopers).to_numpy(dtype=object),
-            "wave": frame["wave_id"].map(waves).to_numpy(dtype=object),
-            "questionnaire": frame["version_id"].map(versions).to_numpy(dtype=object),
-            "channel": frame["channel"].map(CHANNELS).fillna(0).to_numpy(dtype=np.int64),
-            "language": frame["language"].map(LANGUAGES).fillna(0).to_numpy(dtype=np.int64),
+            "response_id": ids,
+            "koploper": _looked_up(fields["wave"], {w: slug for w, slug, _ in waves}),
+            "wave": _looked_up(fields["wave"], {w: code for w, _, code in waves}),
+            "questionnaire": _looked_up(version_ids, {v: key for v, (key, _) in layouts.items()}),
+            "channel": _recoded(fields["channel"], PACKED_CHANNELS, CHANNELS),
+            "language": _recoded(fields["language"], PACKED_LANGUAGES, LANGUAGES),
         }
     )
-    packed = {name: frame[name].fillna(0).to_numpy(dtype=np.int64) for name in names}
     codes: dict[str, np.ndarray] = {}
-    for slot in slots_:
-        bits = (packed[f"w{slot.word}"] >> slot.shift) & ((1 << slot.width) - 1)
-        if slot.multiple:
-            codes[slot.item] = bits
-        else:
-            codes[slot.item] = np.where(bits == 0, np.nan, bits - 1.0)
+    for key, items in wanted_items(indicators).items():
+        for item in indicators.questionnaires[key].definition.items:
+            if item.key in items:
+                multiple = item.qtype.multiple
+                codes[item.key] = (
+                    np.zeros(ids.size, np.int64) if multiple else np.full(ids.size, np.nan)
+                )
+        for version_id in np.unique(version_ids):
+            version_key, shape = layouts[int(version_id)]
+            if version_key != key:
+                continue
+            rows_ = np.flatnonzero(version_ids == version_id)
+            decoded = unpack(shape, list(words[rows_]), items)
+            for item, column in decoded.items():
+                codes[item][rows_] = column
     return meta, codes
 
 
+def _recoded(codes: np.ndarray, packed: tuple[str, ...], engine: dict[str, int]) -> np.ndarray:
+    """Channel or language codes of the packs as the engine numbers them (0: another)."""
+    table = np.array([0, *(engine.get(name, 0) for name in packed)], dtype=np.int64)
+    return table[codes]
+
+
+def _looked_up(keys: np.ndarray, names: dict[int, str]) -> np.ndarray:
+    """``names[key]`` for every key, looked up once per distinct key."""
+    distinct_keys, where = np.unique(keys, return_inverse=True)
+    return np.array([names[int(k)] for k in distinct_keys], dtype=object)[where]
+
+
 def _scored(
-    meta: pd.DataFrame,
-    codes: dict[str, np.ndarray],
-    slots_: list[Slot],
-    indicators: IndicatorSet,
+    meta: pd.DataFrame, codes: dict[str, np.ndarray], indicators: IndicatorSet
 ) -> dict[str, Scored]:
     scored = {}
+    wanted = wanted_items(indicators)
     for key, spec in indicators.questionnaires.items():
         rows = np.flatnonzero(meta["questionnaire"].to_numpy() == key)
         if rows.size == 0:
             continue
         part = meta.iloc[rows].reset_index(drop=True).assign(panel_id="", line=0)
-        own = {s.item: codes[s.item][rows] for s in slots_ if s.questionnaire == key}
+        own = {item: codes[item][rows] for item in wanted[key]}
         responses = QuestionnaireResponses(key, part, pd.DataFrame(own))
         scored[key] = score_questionnaire(responses, spec)
     return scored
 
 
 def scored_responses(
-    session: Session, indicators: IndicatorSet, include_demo: bool = True
+    session: Session,
+    viewer: Viewer,
+    include_demo: bool = True,
+    indicators: IndicatorSet | None = None,
 ) -> dict[str, Scored]:
     """Every response of every koploper, scored by the engine (per questionnaire), from the
-    packed read. For modules of ``db`` that count them (this one, ``db.compare``): per-response
-    data never leaves ``db``, and callers check the viewer first."""
-    placed = slots(indicators)
-    meta, codes = _fetch(session, placed, include_demo)
-    return _scored(meta, codes, placed, indicators)
+    packs. Only for a viewer who sees every koploper (``db.compare`` counts them per koploper);
+    raises ``AccessDenied`` for anyone else."""
+    if not viewer.sees_all:
+        raise AccessDenied("Alleen onderzoekers en beheerders zien alle koplopers.", None)
+    return _all_scored(session, indicators or load_indicators(), include_demo)
 
 
 def dashboard_counts(
@@ -267,7 +266,7 @@ def dashboard_views(
     if unknown:
         raise ValueError(f"onbekende subgroep '{unknown[0]}'")
     cohort = set(session.scalars(select(Koploper.slug).where(Koploper.cohort_id == own.cohort_id)))
-    scored = scored_responses(session, indicators, include_demo)
+    scored = _all_scored(session, indicators, include_demo)
     wave = Wave.code.label("wave")
     key = QuestionnaireVersion.key.label("questionnaire")
     demo = [] if include_demo else [Response.is_demo.is_(False)]

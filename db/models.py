@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -19,7 +20,9 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -189,6 +192,31 @@ class Answer(Base):
     text: Mapped[str | None] = mapped_column(Text)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class ResponsePack(Base):
+    """A response's coded answers packed into 64-bit words (``db.packs``): a cache of
+    ``answers`` written with them, so the dashboard reads one short row per response."""
+
+    __tablename__ = "response_packs"
+
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    format: Mapped[int] = mapped_column(SmallInteger)
+    head: Mapped[int] = mapped_column(BigInteger)
+    """The response's wave, version, channel, language and demo mark (``db.packs.head``)."""
+    words: Mapped[bytes] = mapped_column(LargeBinary)
+    checksum: Mapped[int] = mapped_column(Integer)
+    """31 bits of a hash of head and words: their sum over all packs keys in-memory caches."""
+
+
+@event.listens_for(Response, "before_update")
+def _stale_pack(mapper, connection, target: Response) -> None:
+    """A changed response (the app changes none; a script or test might) loses its pack, which
+    the next read or ``db.setup.init_database`` makes again from the answers (``db.packs``)."""
+    table = ResponsePack.__table__
+    connection.execute(table.delete().where(table.c.response_id == target.id))
 
 
 class ImmutableError(RuntimeError):

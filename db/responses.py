@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from db.access import Viewer, koploper_filter
 from db.drafts import delete_draft
-from db.models import Answer, Response, Wave
+from db.models import Answer, Response, ResponsePack, Wave
+from db.packs import head as pack_head
+from db.packs import pack, pack_row, version_layouts
 from surveys.clock import dutch_day
 from surveys.definition import Questionnaire
 from surveys.types import QUESTION_TYPES
@@ -58,20 +60,42 @@ def answer_rows(questionnaire: Questionnaire, answers: dict[str, Any]) -> list[d
 def insert_responses(
     session: Session, questionnaire: Questionnaire, responses: list[NewResponse]
 ) -> list[int]:
-    """Insert responses and their answers in the caller's transaction; returns the new ids."""
+    """Insert responses, their answers and their packs (``db.packs``) in the caller's
+    transaction; returns the new ids."""
     if not responses:
         return []
     head = [{k: v for k, v in vars(r).items() if k != "answers"} for r in responses]
     ids = list(
         session.scalars(insert(Response).returning(Response.id, sort_by_parameter_order=True), head)
     )
+    stored = [answer_rows(questionnaire, response.answers) for response in responses]
     rows = [
         {"response_id": response_id, **row}
-        for response_id, response in zip(ids, responses, strict=True)
-        for row in answer_rows(questionnaire, response.answers)
+        for response_id, answers in zip(ids, stored, strict=True)
+        for row in answers
     ]
     if rows:
         session.execute(insert(Answer), rows)
+    # The packs follow the stored definition of each response's version, as the reads do.
+    layouts = version_layouts(session)
+    packs = [
+        pack_row(
+            response_id,
+            pack_head(
+                response.wave_id,
+                response.questionnaire_version_id,
+                response.channel,
+                response.language,
+                response.is_demo,
+            ),
+            pack(
+                layouts[response.questionnaire_version_id][1],
+                ((row["item_key"], row.get("code")) for row in answers),
+            ),
+        )
+        for response_id, response, answers in zip(ids, responses, stored, strict=True)
+    ]
+    session.execute(insert(ResponsePack), packs)
     return ids
 
 
@@ -154,5 +178,6 @@ def delete_demo(session: Session) -> int:
     )
     demo_ids = select(Response.id).where(Response.is_demo).scalar_subquery()
     session.execute(delete(Answer).where(Answer.response_id.in_(demo_ids)))
+    session.execute(delete(ResponsePack).where(ResponsePack.response_id.in_(demo_ids)))
     result = session.execute(delete(Response).where(Response.is_demo))
     return result.rowcount or 0

@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from db.engine import DatabaseUnavailable, describe, get_engine, get_sessionmaker
+from db.packs import repack
 from db.questionnaires import register_builtin_definitions
 from db.reference import load_reference
 from db.schema import upgrade
@@ -19,6 +20,8 @@ class InitReport:
     reference_rows_added: int = 0
     versions: list[tuple[str, int, bool]] = field(default_factory=list)
     """(questionnaire key, version number, newly created)"""
+    repacked: int = 0
+    """Responses packed again (``db.packs.repack``): stored before packs, or by older rules."""
 
 
 def check_connection(url: str | None = None) -> None:
@@ -51,4 +54,6 @@ def init_database(url: str | None = None) -> InitReport:
         report.versions = [
             (v.key, v.version, created) for v, created in register_builtin_definitions(session)
         ]
+        # Responses stored before their packs existed, or packed by older rules (db.packs).
+        report.repacked = repack(session)
     return report

@@ -9,8 +9,8 @@ from db.access import Viewer
 from db.audit import record
 from db.dashboard import (
     MAX_OPEN_ANSWERS,
+    DataVersion,
     dashboard_counts,
-    dashboard_views,
     data_version,
     open_answers,
     wording_changes,
@@ -55,36 +55,36 @@ def _viewer_key(who: Viewer) -> tuple:
 
 
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=200, hash_funcs={Viewer: _viewer_key})
-def _whole(url: str, version: tuple[int, int, int], who: Viewer, koploper: str) -> GroupCounts:
+def _whole(url: str, version: DataVersion, who: Viewer, koploper: str) -> GroupCounts:
     """Count tables without subgroup, per database, data version, viewer and koploper: all a
     first visit needs."""
     with get_sessionmaker(url)() as session:
         return dashboard_counts(session, who, koploper, None, indicators=indicators)
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=100, hash_funcs={Viewer: _viewer_key})
-def _by_subgroup(
-    url: str, version: tuple[int, int, int], who: Viewer, koploper: str
-) -> dict[str | None, GroupCounts]:
-    """The count tables of every subgroup from one read; the page asks for them right after its
-    first view is drawn, so a subgroup chosen later is at hand."""
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=500, hash_funcs={Viewer: _viewer_key})
+def _subgroup(
+    url: str, version: DataVersion, who: Viewer, koploper: str, subgroup: str
+) -> GroupCounts:
+    """The count tables of one subgroup: no new read of the responses (``db.dashboard`` keeps
+    them per data version), only counting."""
     with get_sessionmaker(url)() as session:
-        return dashboard_views(session, who, koploper, indicators=indicators)
+        return dashboard_counts(session, who, koploper, subgroup, indicators=indicators)
 
 
 def _counts(
-    url: str, version: tuple[int, int, int], who: Viewer, koploper: str, subgroup: str | None
+    url: str, version: DataVersion, who: Viewer, koploper: str, subgroup: str | None
 ) -> GroupCounts:
     if subgroup is None:
         return _whole(url, version, who, koploper)
     with st.spinner("De cijfers per subgroep worden geteld…"):
-        return _by_subgroup(url, version, who, koploper)[subgroup]
+        return _subgroup(url, version, who, koploper, subgroup)
 
 
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=500, hash_funcs={Viewer: _viewer_key})
 def _figures(
     url: str,
-    version: tuple[int, int, int],
+    version: DataVersion,
     who: Viewer,
     koploper: str,
     name: str,
@@ -308,9 +308,3 @@ if viewer.reads_free_text:
         with maker() as session:
             answers = open_answers(session, viewer, slug, search)
         view.draw_open_answers(answers, MAX_OPEN_ANSWERS)
-
-# --- prefetch -------------------------------------------------------------------------------------
-# The page is drawn; now count every subgroup (one read, cached per data version and viewer), so
-# that choosing a subgroup later is at hand instead of a new read of every answer.
-if subgroup is None:
-    _by_subgroup(url, version, viewer, slug)

@@ -153,7 +153,21 @@ NOT_DATA: dict[str, str] = {
     "db.export.write_export": "writes a frame that responses_wide scoped already",
     "db.export.is_free_text": "looks at an item definition; no database",
     "db.dashboard.data_version": "a cache key (count and highest id of all responses); never shown",
-    "db.dashboard.slots": "pure: where each question sits in the packed integers; no database",
+    "db.packs.layout": "pure: where each coded question sits in a pack; no database",
+    "db.packs.pack": "pure: packs one response's answers it is given; no database",
+    "db.packs.unpack": "pure: decodes packs it is given; no database",
+    "db.packs.head": "pure: one integer of a response's wave, version, channel, language, demo",
+    "db.packs.split_heads": "pure: the fields of heads it is given; no database",
+    "db.packs.checksum": "pure: a hash of a pack it is given; no database",
+    "db.packs.pack_row": "pure: a row to insert, from what it is given; no database",
+    "db.packs.unpacked_responses": "packs of responses without a current pack, for db.dashboard's "
+    "scoped read and repack",
+    "db.packs.version_layouts": "questionnaire definitions, public; no responses",
+    "db.packs.pack_stored": "packs the answers of response ids its callers (db.dashboard's "
+    "scoped read, repack) chose",
+    "db.packs.repack": "writes packs of every response, returns only how many; setup and "
+    "migrations",
+    "db.dashboard.wanted_items": "pure: which coded questions the dashboard reads; no database",
 }
 """Public functions of ``db`` that read no responses, answers, counts, figures or exports."""
 

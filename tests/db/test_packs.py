@@ -1,0 +1,165 @@
+"""Packs: each response's coded answers in a few 64-bit words, a cache of ``answers`` that the
+dashboard reads instead of grouping every answer; always equal to what the answers say."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import delete, func, select
+
+import db.dashboard
+from db.access import command_line
+from db.dashboard import dashboard_counts, data_version
+from db.demo import seed_demo
+from db.engine import get_sessionmaker
+from db.models import Answer, Response, ResponsePack
+from db.packs import (
+    CHANNELS,
+    LANGUAGES,
+    PACK_FORMAT,
+    head,
+    layout,
+    pack,
+    repack,
+    split_heads,
+    unpack,
+)
+from db.setup import init_database
+from measures import load_indicators
+from surveys.definition import load_builtin
+
+QUESTIONNAIRES = ("client", "professional")
+
+
+def coded_items(key: str):
+    return [item for item in load_builtin(key).items if item.qtype.coded]
+
+
+@st.composite
+def answers(draw, key: str):
+    """Random coded answers to a questionnaire, as (item, code) pairs the way ``answers``
+    stores them (one row per chosen code of a multiple-choice question)."""
+    pairs = []
+    for item in coded_items(key):
+        codes = sorted(item.allowed_codes)
+        if item.qtype.multiple:
+            pairs += [(item.key, c) for c in draw(st.sets(st.sampled_from(codes)))]
+        elif draw(st.booleans()):
+            pairs.append((item.key, draw(st.sampled_from(codes))))
+    return pairs
+
+
+@pytest.mark.parametrize("key", QUESTIONNAIRES)
+@given(data=st.data())
+def test_a_pack_decodes_to_exactly_the_answers(key, data):
+    shape = layout(load_builtin(key))
+    given_answers = [data.draw(answers(key)) for _ in range(3)]
+    packs = [pack(shape, pairs) for pairs in given_answers]
+    items = [item.key for item in coded_items(key)]
+    columns = unpack(shape, packs, items)
+    for row, pairs in enumerate(given_answers):
+        for item in coded_items(key):
+            chosen = [code for name, code in pairs if name == item.key]
+            value = columns[item.key][row]
+            if item.qtype.multiple:
+                assert value == sum(1 << code for code in chosen)
+            elif chosen:
+                assert value == chosen[0]
+            else:
+                assert np.isnan(value)
+
+
+def test_a_question_a_version_does_not_ask_is_unanswered():
+    shape = layout(load_builtin("professional"))
+    columns = unpack(shape, [pack(shape, [])], ["not_asked"])
+    assert np.isnan(columns["not_asked"][0])
+
+
+def test_a_code_that_does_not_fit_is_refused():
+    shape = layout(load_builtin("client"))
+    single = next(s for s in shape.slots if not s.multiple)
+    with pytest.raises(ValueError, match="past niet"):
+        pack(shape, [(single.item, 1 << single.width)])
+
+
+@given(
+    wave=st.integers(0, (1 << 31) - 1),
+    version=st.integers(0, (1 << 24) - 1),
+    channel=st.sampled_from([*CHANNELS, "fax"]),
+    language=st.sampled_from([*LANGUAGES, "en"]),
+    demo=st.booleans(),
+)
+def test_a_head_splits_into_what_went_in(wave, version, channel, language, demo):
+    fields = split_heads(np.array([head(wave, version, channel, language, demo)]))
+    assert fields["wave"][0] == wave and fields["version"][0] == version
+    assert fields["channel"][0] == (CHANNELS.index(channel) + 1 if channel in CHANNELS else 0)
+    assert fields["language"][0] == (LANGUAGES.index(language) + 1 if language in LANGUAGES else 0)
+    assert fields["demo"][0] == demo
+
+
+@pytest.fixture
+def seeded(database_url) -> str:
+    init_database(database_url)
+    with get_sessionmaker(database_url).begin() as session:
+        seed_demo(session, sizes=(4, 12))
+    return database_url
+
+
+def test_every_stored_response_has_its_pack_in_the_same_transaction(seeded):
+    with get_sessionmaker(seeded)() as session:
+        responses = session.scalar(select(func.count(Response.id)))
+        packs = session.scalar(
+            select(func.count()).select_from(ResponsePack).where(ResponsePack.format == PACK_FORMAT)
+        )
+    assert responses and packs == responses
+
+
+def counts_of(url: str):
+    with get_sessionmaker(url)() as session:
+        return dashboard_counts(session, command_line(), "tilburg").counts
+
+
+def test_without_packs_the_figures_are_the_same_and_setup_packs_them_again(seeded):
+    before = counts_of(seeded)
+    maker = get_sessionmaker(seeded)
+    with maker.begin() as session:
+        session.execute(delete(ResponsePack))  # as a database from before packs existed
+    db.dashboard._SCORED.clear()
+    without = counts_of(seeded)
+    assert without.equals(before)
+    with maker.begin() as session:
+        assert repack(session) > 0
+        assert repack(session) == 0  # nothing left to do
+    db.dashboard._SCORED.clear()
+    assert counts_of(seeded).equals(before)
+
+
+def test_the_data_version_changes_when_an_answer_changes(seeded):
+    maker = get_sessionmaker(seeded)
+    with maker() as session:
+        first = data_version(session)
+    with maker.begin() as session:
+        answer = session.scalar(select(Answer).where(Answer.code == 1).limit(1))
+        response_id = answer.response_id
+        answer.code = 2
+        session.execute(delete(ResponsePack).where(ResponsePack.response_id == response_id))
+        repack(session)
+    with maker() as session:
+        assert data_version(session) != first
+
+
+def test_a_changed_response_loses_its_pack_and_the_read_follows_the_change(seeded):
+    maker = get_sessionmaker(seeded)
+    with maker.begin() as session:
+        response = session.scalar(select(Response).where(Response.is_demo).limit(1))
+        response.is_demo = False
+        changed = response.id
+    with maker() as session:
+        assert session.get(ResponsePack, changed) is None
+        meta, _ = db.dashboard._fetch(session, load_indicators(), demo=False)
+    assert list(meta["response_id"]) == [changed]  # read from its answers, no longer demo
+    with maker.begin() as session:
+        assert repack(session) == 1
+        assert session.get(ResponsePack, changed).format == PACK_FORMAT
