@@ -24,6 +24,7 @@ from measures.estimates import finish, interval_columns, wave_estimates
 from measures.indicators import IndicatorSet, Settings
 from measures.meta import ALL_KOPLOPERS, change_standard_errors, pooled_changes
 from measures.scoring import Scored
+from measures.suppression import SUPPRESSED
 from measures.tabulate import summarise, tabulate
 
 SMALL_COUNT = re.compile(r"\(n = \d+, minimaal (\d+)\)")
@@ -108,10 +109,11 @@ def koploper_table(
             columns={"n": f"n_{side}", "estimate": f"estimate_{side}", "flag": f"flag_{side}"}
         )
         changes = changes.drop(columns=[f"n_{side}", f"estimate_{side}"]).merge(
-            own, on=by, how="left"
+            own, on=by, how="left", indicator=True
         )
-        changes[f"n_{side}"] = changes[f"n_{side}"].astype(float).fillna(0.0)
-        changes[f"flag_{side}"] = changes[f"flag_{side}"].fillna("onderdrukt")
+        absent = (changes.pop("_merge") == "left_only").to_numpy()
+        changes[f"n_{side}"] = changes[f"n_{side}"].astype(float).mask(absent, 0.0)
+        changes[f"flag_{side}"] = changes[f"flag_{side}"].fillna(SUPPRESSED)
     specs = indicators.questionnaires
     pairs = list(zip(changes["questionnaire"], changes["indicator"], strict=True))
     changes["goal"] = [specs[q].goal(i) for q, i in pairs]
