@@ -99,9 +99,7 @@ def test_without_demo_only_real_responses_count(seeded):
         fieldwork = fieldwork_across(session, ONDERZOEKER, include_demo=False)
         real = session.query(Response).where(Response.is_demo.is_(False)).count()
     assert set(found.estimates["koploper"]) == {"tilburg"}
-    assert set(fieldwork.responses.loc[fieldwork.responses["total"] > 0, "koploper"]) == {
-        "tilburg"
-    }
+    assert set(fieldwork.responses.loc[fieldwork.responses["total"] > 0, "koploper"]) == {"tilburg"}
     assert fieldwork.responses["total"].sum() == real > 0
 
 
@@ -116,3 +114,11 @@ def test_fieldwork_counts_every_response_once_and_lists_every_wave(seeded):
     assert len(found.responses) == 28 * 3 * 2
     assert found.responses.loc[found.responses["wave"] == "T2", "too_few"].all()
     assert {"cohort", "wave", "koplopers", "first_start", "last_end"} <= set(found.calendar.columns)
+
+
+def test_no_page_reads_responses_scored_one_by_one():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sources = [*sorted((root / "pages").rglob("*.py")), root / "streamlit_app.py"]
+    assert not [p.name for p in sources if "scored_responses" in p.read_text(encoding="utf-8")]

@@ -154,10 +154,17 @@ NOT_DATA: dict[str, str] = {
     "db.export.is_free_text": "looks at an item definition; no database",
     "db.dashboard.data_version": "a cache key (count and highest id of all responses); never shown",
     "db.dashboard.slots": "pure: where each question sits in the packed integers; no database",
+    "db.dashboard.scored_responses": (
+        "per-response scores for the db modules that check the viewer first (db.dashboard, "
+        "db.compare) and return only count tables; no page imports it (tests/db/test_compare.py)"
+    ),
 }
 """Public functions of ``db`` that read no responses, answers, counts, figures or exports."""
 
 RESPONSE_LEVEL = {"db.export.responses_wide"}
+ALL_KOPLOPERS_ONLY = {"db.compare.comparison", "db.compare.fieldwork_across"}
+"""Functions for viewers who see every koploper: a gemeente or adviesraad always gets
+AccessDenied."""
 ANONYMOUS_BENCHMARK = {"db.dashboard.dashboard_counts", "db.dashboard.dashboard_views"}
 """Functions that also return the other koplopers added together (the benchmark a ``gemeente``
 account may see, never by name): the koploper's own part must equal the Tilburg-only result, and
@@ -453,6 +460,8 @@ def test_a_tilburg_viewer_gets_nothing_of_breda_and_only_what_its_role_allows(wo
         role: check_nothing_of_breda(both, alone, name, role, viewer)
         for role, viewer in viewers.items()
     }
+    if name in ALL_KOPLOPERS_ONLY:
+        assert all(isinstance(r, AccessDenied) for rs in seen.values() for r in rs), name
     check_not_vacuous(name, seen["gemeente"])
     check_no_open_text(name, "a gemeente without the right to open text", seen["gemeente"])
     check_no_open_text(name, "an adviesraad", seen["adviesraad"])
