@@ -3,7 +3,8 @@ WCAG 2.1 A/AA violation in any part of the page, and a click on a koploper in th
 opens its dashboard.
 
 One server on its own SQLite database with the demo data and the demo accounts (README).
-Screenshots go to /tmp/compare.png (the top), /tmp/compare-table.png (the table) and /tmp/compare-forest.png (the forest plot).
+Screenshots go to /tmp/compare.png (the top), /tmp/compare-table.png (the table) and
+/tmp/compare-forest.png (the forest plot).
 """
 
 from __future__ import annotations
