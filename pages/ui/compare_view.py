@@ -94,18 +94,18 @@ def koploper_frame(table: pd.DataFrame, baseline: str, followup: str):
     frame = pd.DataFrame(
         {
             "Koploper": table["name"],
-            "Dashboard": [DASHBOARD_URL.format(slug=s) for s in table["koploper"]],
-            "Cohort": table["cohort"],
-            "Vragenlijst": table["questionnaire"].map(QUESTIONNAIRES),
             "Indicator": table["label"],
             first: _scaled(table, "estimate_baseline"),
             f"n {first.lower()}": table["n_baseline"].astype(float),
             later: _scaled(table, "estimate_followup"),
             f"n {later.lower()}": table["n_followup"].astype(float),
             "Verandering": _scaled(table, "difference"),
-            "q-waarde": table["q_value"].astype(float),
             "Richting": [direction_text(d) for d in table["direction"]],
+            "q-waarde": table["q_value"].astype(float),
             "Let op": notes,
+            "Vragenlijst": table["questionnaire"].map(QUESTIONNAIRES),
+            "Cohort": table["cohort"],
+            "Dashboard": [DASHBOARD_URL.format(slug=s) for s in table["koploper"]],
         }
     )
     styler = _styled(
@@ -139,7 +139,10 @@ def draw_koploper_table(table: pd.DataFrame, baseline: str, followup: str) -> No
     st.dataframe(
         koploper_frame(table, baseline, followup),
         hide_index=True,
-        column_config={"Dashboard": LINK},
+        column_config={
+            "Dashboard": LINK,
+            "Koploper": st.column_config.TextColumn("Koploper", pinned=True),
+        },
         height=min(38 + 35 * len(table), 560),
     )
 
