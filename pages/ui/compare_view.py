@@ -139,10 +139,7 @@ def draw_koploper_table(table: pd.DataFrame, baseline: str, followup: str) -> No
     st.dataframe(
         koploper_frame(table, baseline, followup),
         hide_index=True,
-        column_config={
-            "Dashboard": LINK,
-            "Koploper": st.column_config.TextColumn("Koploper", pinned=True),
-        },
+        column_config={"Dashboard": LINK},
         height=min(38 + 35 * len(table), 560),
     )
 

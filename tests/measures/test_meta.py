@@ -13,6 +13,9 @@ from measures.indicators import load_indicators
 from measures.meta import ALL_KOPLOPERS, change_standard_errors, dersimonian_laird, pooled_changes
 from measures.suppression import SUPPRESSED
 
+# statsmodels computes with its uncut (negative) τ² in homogeneous cases: sqrt of a negative, 1/0
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning:statsmodels.stats.meta_analysis")
+
 
 def reference(effects, ses):
     """statsmodels' DerSimonian–Laird. Its moment estimate of τ² is not cut off at 0 (it can
