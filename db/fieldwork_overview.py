@@ -113,12 +113,16 @@ def fieldwork_waves(
 
 
 def response_counts(
-    session: Session, viewer: Viewer, *, koploper: str | None = None
+    session: Session,
+    viewer: Viewer,
+    *,
+    koploper: str | None = None,
+    include_demo: bool = True,
 ) -> pd.DataFrame:
     """Responses per koploper, wave, questionnaire (key), channel and language, counted in SQL.
 
     ``language`` is the register: ``nl`` (standard, B1) or ``nl-eenvoudig`` (easy read). Only
-    combinations with at least one response appear.
+    combinations with at least one response appear; demo responses only with ``include_demo``.
     """
     one = _scope(session, viewer, koploper)
     group = (
@@ -141,6 +145,7 @@ def response_counts(
             viewer,
             one,
         )
+        .where(true() if include_demo else Response.is_demo.is_(False))
         .group_by(*group)
         .order_by(*group)
     ).all()

@@ -53,6 +53,14 @@ STAFF_PAGES: tuple[StaffPage, ...] = (
         "pages/fieldwork.py", "Veldwerk", ":material/fact_check:", "veldwerk", EVERYONE, "Werk"
     ),
     StaffPage(
+        "pages/compare.py",
+        "Vergelijken",
+        ":material/compare_arrows:",
+        "vergelijken",
+        ("onderzoeker", "beheerder"),
+        "Werk",
+    ),
+    StaffPage(
         "pages/users.py", "Gebruikers", ":material/group:", "gebruikers", ("beheerder",), "Beheer"
     ),
     StaffPage(

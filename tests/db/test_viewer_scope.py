@@ -172,6 +172,13 @@ NOT_DATA: dict[str, str] = {
 """Public functions of ``db`` that read no responses, answers, counts, figures or exports."""
 
 RESPONSE_LEVEL = {"db.export.responses_wide"}
+ALL_KOPLOPERS_ONLY = {
+    "db.compare.comparison",
+    "db.compare.fieldwork_across",
+    "db.dashboard.scored_responses",
+}
+"""Functions for viewers who see every koploper: a gemeente or adviesraad always gets
+AccessDenied."""
 ANONYMOUS_BENCHMARK = {"db.dashboard.dashboard_counts", "db.dashboard.dashboard_views"}
 """Functions that also return the other koplopers added together (the benchmark a ``gemeente``
 account may see, never by name): the koploper's own part must equal the Tilburg-only result, and
@@ -467,6 +474,8 @@ def test_a_tilburg_viewer_gets_nothing_of_breda_and_only_what_its_role_allows(wo
         role: check_nothing_of_breda(both, alone, name, role, viewer)
         for role, viewer in viewers.items()
     }
+    if name in ALL_KOPLOPERS_ONLY:
+        assert all(isinstance(r, AccessDenied) for rs in seen.values() for r in rs), name
     check_not_vacuous(name, seen["gemeente"])
     check_no_open_text(name, "a gemeente without the right to open text", seen["gemeente"])
     check_no_open_text(name, "an adviesraad", seen["adviesraad"])

@@ -1,0 +1,118 @@
+"""What the page "Vergelijken" reads: every koploper side by side, for Movisie.
+
+Only for a viewer who sees every koploper (``Viewer.sees_all``: onderzoeker, beheerder); anyone
+else gets :class:`~db.access.AccessDenied` before anything is read. Responses are read once with
+``db.dashboard.scored_responses`` (the packed read) and counted by the measures engine
+(``measures.side_by_side``, ``measures.meta``); what leaves this module are tables of figures and
+counts, never data per response. Fieldwork counts come from ``db.fieldwork_overview``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from db.access import AccessDenied, Viewer
+from db.dashboard import scored_responses
+from db.fieldwork_overview import fieldwork_waves, response_counts
+from db.queries import koplopers_by_cohort
+from measures.indicators import IndicatorSet, load_indicators
+from measures.side_by_side import (
+    all_estimates,
+    calendar,
+    cohort_trends,
+    fieldwork_table,
+    koploper_table,
+    pooled,
+    wave_pairs,
+)
+
+REFUSED = "Vergelijken is alleen voor onderzoekers en beheerders van Movisie."
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Every koploper's figures: the change for every pair of waves (``changes``, with the
+    pooled changes in ``pools``), the estimates per wave (``estimates``) and per cohort
+    (``cohorts``), and the koplopers (``koplopers``: slug, name, cohort)."""
+
+    koplopers: pd.DataFrame
+    waves: list[str]
+    estimates: pd.DataFrame
+    cohorts: pd.DataFrame
+    changes: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
+    pools: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FieldworkAcross:
+    """Responses per koploper × wave × questionnaire × channel (``responses``), each koploper's
+    waves (``waves``) and per cohort the calendar of its waves (``calendar``)."""
+
+    responses: pd.DataFrame
+    waves: pd.DataFrame
+    calendar: pd.DataFrame
+
+
+def _require_all(viewer: Viewer) -> None:
+    if not viewer.sees_all:
+        raise AccessDenied(REFUSED)
+
+
+def _koplopers(session: Session) -> tuple[pd.DataFrame, dict[str, str]]:
+    frame = koplopers_by_cohort(session)[["slug", "name", "cohort"]]
+    return frame.reset_index(drop=True), dict(zip(frame["slug"], frame["cohort"], strict=True))
+
+
+def comparison(
+    session: Session,
+    viewer: Viewer,
+    include_demo: bool = True,
+    indicators: IndicatorSet | None = None,
+) -> Comparison:
+    """Every koploper's figures for every pair of waves with answers, from one read."""
+    _require_all(viewer)
+    indicators = indicators or load_indicators()
+    koplopers, cohort_of = _koplopers(session)
+    names = dict(zip(koplopers["slug"], koplopers["name"], strict=True))
+    scored = scored_responses(session, viewer, include_demo, indicators)
+    settings = indicators.settings
+    estimates = all_estimates(scored, settings)
+    waves = sorted(set(estimates["wave"]) if len(estimates) else (), key=lambda w: int(w[1:]))
+    changes, pools = {}, {}
+    for pair in wave_pairs(scored):
+        table = koploper_table(scored, estimates, *pair, indicators, cohort_of, names)
+        changes[pair] = table
+        pools[pair] = pooled(table, cohort_of, settings)
+    return Comparison(
+        koplopers=koplopers,
+        waves=waves,
+        estimates=estimates,
+        cohorts=cohort_trends(scored, cohort_of, settings),
+        changes=changes,
+        pools=pools,
+    )
+
+
+def fieldwork_across(
+    session: Session,
+    viewer: Viewer,
+    include_demo: bool = True,
+    today: dt.date | None = None,
+    indicators: IndicatorSet | None = None,
+) -> FieldworkAcross:
+    """Fieldwork of every koploper: responses counted in SQL (``db.fieldwork_overview``)."""
+    _require_all(viewer)
+    settings = (indicators or load_indicators()).settings
+    _, cohort_of = _koplopers(session)
+    counts = response_counts(session, viewer, include_demo=include_demo)
+    waves = fieldwork_waves(session, viewer, today=today)
+    waves = waves.assign(cohort=waves["koploper"].map(cohort_of).fillna(""))
+    return FieldworkAcross(
+        responses=fieldwork_table(counts, waves, cohort_of, settings),
+        waves=waves,
+        calendar=calendar(waves, cohort_of),
+    )

@@ -1,0 +1,354 @@
+"""Vergelijken: every koploper side by side for Movisie: the change per indicator, the pooled
+change per cohort, the trend over the waves, and the fieldwork."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from db.access import Viewer
+from db.audit import record
+from db.compare import Comparison, comparison, fieldwork_across
+from db.dashboard import data_version
+from db.engine import database_url, get_sessionmaker
+from measures.compare_charts import (
+    calendar_chart,
+    forest_chart,
+    forest_text,
+    trend_chart,
+    trend_text,
+)
+from measures.dashboard import GOALS, QUESTIONNAIRES
+from measures.dutch import decimal, wave_name, wave_title
+from measures.indicators import PROPORTION, load_indicators
+from measures.meta import ALL_KOPLOPERS
+from pages.ui import access
+from pages.ui import compare_view as view
+from pages.ui.dashboard_view import page_style
+from pages.ui.plain import plain, text_table
+from pages.ui.routing import ensure_routed
+from surveys.clock import dutch_date
+
+ensure_routed()
+PAGE = "vergelijken"
+viewer = access.require_page(PAGE)
+view.open_clicked()
+
+COHORT, QUESTIONNAIRE, GOAL = "vg_cohort", "vg_vragenlijst", "vg_doel"
+BASELINE, FOLLOWUP, INDICATOR, TREND, PICKED = "vg_van", "vg_naar", "vg_ind", "vg_trend", "vg_kies"
+SHOWN, VIEWED = "vg_koplopers", "vg_viewed"
+PART = "onderdeel"  # also the address: ?onderdeel=Trends opens that part
+EVERY = "alle"
+PARTS = ["Alle koplopers", "Per indicator", "Trends", "Veldwerk"]
+maker = get_sessionmaker()
+indicators = load_indicators()
+settings = indicators.settings
+
+
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=20, hash_funcs={Viewer: view.viewer_key})
+def _comparison(url: str, version: tuple[int, int, int], who: Viewer) -> Comparison:
+    """Every koploper's figures, per database, data version and viewer: one read."""
+    with get_sessionmaker(url)() as session:
+        return comparison(session, who, indicators=indicators)
+
+
+def _keep(key: str, options: list, default: object) -> None:
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+
+
+page_style()
+st.title("Vergelijken")
+st.write(
+    "Alle koplopers naast elkaar: per indicator de verandering tussen twee metingen, de "
+    "verandering van alle koplopers samen en per cohort, de cijfers per meting en het veldwerk. "
+    "Klik op een koploper in een grafiek, of op de link in de tabel, om zijn dashboard te openen."
+)
+url = database_url()
+with maker.begin() as session:
+    version = data_version(session)
+    if not st.session_state.get(VIEWED):
+        record(session, viewer, "viewed", detail="Vergelijken")
+        st.session_state[VIEWED] = True
+
+with st.spinner("De cijfers van alle koplopers worden berekend…"):
+    data = _comparison(url, version, viewer)
+names = dict(zip(data.koplopers["slug"], data.koplopers["name"], strict=True))
+cohort_of = dict(zip(data.koplopers["slug"], data.koplopers["cohort"], strict=True))
+cohorts = list(dict.fromkeys(data.koplopers["cohort"]))
+
+# --- filters ------------------------------------------------------------------------------------
+st.header("Wat wilt u zien?")
+left, right = st.columns(2)
+with left:
+    _keep(COHORT, [EVERY, *cohorts], EVERY)
+    cohort = st.selectbox(
+        "Cohort",
+        [EVERY, *cohorts],
+        format_func=lambda c: "Alle cohorten" if c == EVERY else c,
+        key=COHORT,
+    )
+    _keep(QUESTIONNAIRE, [EVERY, *QUESTIONNAIRES], EVERY)
+    questionnaire = st.selectbox(
+        "Vragenlijst",
+        [EVERY, *QUESTIONNAIRES],
+        format_func=lambda q: "Beide vragenlijsten" if q == EVERY else QUESTIONNAIRES[q],
+        key=QUESTIONNAIRE,
+    )
+    _keep(GOAL, [EVERY, *GOALS], EVERY)
+    goal = st.selectbox(
+        "Doel",
+        [EVERY, *GOALS],
+        format_func=lambda g: "Alle doelen" if g == EVERY else GOALS[g],
+        key=GOAL,
+    )
+waves = data.waves
+with right:
+    if len(waves) > 1:
+        _keep(BASELINE, waves[:-1], "T0" if "T0" in waves[:-1] else waves[0])
+        baseline = st.selectbox("Eerdere meting", waves[:-1], format_func=wave_title, key=BASELINE)
+        later = waves[waves.index(baseline) + 1 :]
+        _keep(FOLLOWUP, later, later[-1])
+        followup = st.selectbox("Latere meting", later, format_func=wave_title, key=FOLLOWUP)
+    else:
+        baseline = followup = waves[0] if waves else ""
+
+in_cohort = [s for s in names if cohort == EVERY or cohort_of[s] == cohort]
+pairs = [
+    (q, i.name)
+    for q, spec in indicators.questionnaires.items()
+    for i in spec.indicators
+    if questionnaire in (EVERY, q) and goal in (EVERY, spec.goal(i.name))
+]
+
+
+def _label(pair: tuple[str, str]) -> str:
+    q, name = pair
+    return f"{QUESTIONNAIRES[q]}: {indicators.questionnaires[q].label(name)}"
+
+
+def _of(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the chosen cohort, questionnaire and goal."""
+    keep = table["koploper"].isin(in_cohort)
+    if questionnaire != EVERY:
+        keep &= table["questionnaire"] == questionnaire
+    wanted = set(pairs)
+    keep &= pd.Series(
+        [(q, i) in wanted for q, i in zip(table["questionnaire"], table["indicator"], strict=True)],
+        index=table.index,
+    )
+    return table[keep]
+
+
+def _indicator_picker(key: str) -> tuple[str, str] | None:
+    if not pairs:
+        st.info("Bij deze keuze hoort geen indicator.", icon=":material/info:")
+        return None
+    _keep(key, pairs, pairs[0])
+    return st.selectbox("Indicator", pairs, format_func=_label, key=key)
+
+
+sections = st.tabs(PARTS, key=PART, on_change="rerun", bind="query-params")
+changes = data.changes.get((baseline, followup))
+pools = data.pools.get((baseline, followup))
+
+# --- 1. all koplopers × indicators ---------------------------------------------------------------
+with sections[0]:
+    if sections[0].open is not False:
+        st.header("Alle koplopers")
+        if changes is None:
+            st.info(
+                "Er is nog maar één meting met antwoorden, of nog geen enkele. Een verandering "
+                "kan pas als er een vervolgmeting is.",
+                icon=":material/info:",
+            )
+        else:
+            shown = _of(changes)
+            st.write(
+                f"Per koploper en indicator: {wave_name(baseline)} en {wave_name(followup)}, "
+                "met het aantal antwoorden (n) en de verandering. ▲ duidelijk hoger en ▼ duidelijk "
+                f"lager betekent: groter dan toeval (q-waarde onder "
+                f"{decimal(settings.significance, 2)}); = niet duidelijk anders. Klik op een "
+                "kolomkop om te sorteren. Onder 10 antwoorden staat er geen cijfer; onder "
+                f"{settings.indicative_n} is het cijfer indicatief."
+            )
+            st.caption(f"{len(shown)} regels, {shown['koploper'].nunique()} koplopers.")
+            view.draw_koploper_table(shown, baseline, followup)
+        if in_cohort:
+            _keep(PICKED, in_cohort, in_cohort[0])
+            picked = st.selectbox(
+                "Dashboard van een koploper openen", in_cohort, format_func=names.get, key=PICKED
+            )
+            st.page_link(
+                view.DASHBOARD,
+                label=f"Mijn koploper: {plain(names[picked])}",
+                icon=":material/monitoring:",
+                query_params={"koploper": picked},
+            )
+
+# --- 2. forest plot per indicator ----------------------------------------------------------------
+with sections[1]:
+    if sections[1].open is not False:
+        st.header("Per indicator")
+        pair = _indicator_picker(INDICATOR)
+        if changes is None or pair is None:
+            if changes is None:
+                st.info("Een vergelijking kan pas als er twee metingen zijn.")
+        else:
+            q, name = pair
+            spec = indicators.questionnaires[q]
+            kind, label = spec.kind_of(name), spec.label(name)
+            rows = _of(changes)
+            rows = rows[(rows["questionnaire"] == q) & (rows["indicator"] == name)]
+            pool = pools[(pools["questionnaire"] == q) & (pools["indicator"] == name)]
+            if cohort != EVERY:
+                pool = pool[pool["pool"].isin([ALL_KOPLOPERS, cohort])]
+            st.write(
+                f"De verandering van {wave_name(baseline)} naar {wave_name(followup)} per "
+                "koploper, met het 95 %-interval, van groot naar klein. Onderaan de verandering "
+                "van alle koplopers samen en per cohort (meta-analyse met random effects, "
+                "DerSimonian–Laird). Koplopers met minder dan 10 antwoorden tellen niet mee."
+            )
+            text = forest_text(rows, pool, kind, label)
+            view.clickable_chart(forest_chart(rows, pool, kind, label), "vg_forest", names, text)
+            st.caption(f"Grafiek in woorden: {text}")
+            unit = " (procentpunt)" if kind == PROPORTION else ""
+            factor = 100.0 if kind == PROPORTION else 1.0
+            text_table(
+                pd.DataFrame(
+                    {
+                        "Groep": pool["pool"],
+                        "Koplopers": pool["k"].astype(int).astype(str),
+                        f"Verandering{unit}": [
+                            view.change_text(factor * v, kind) for v in pool["estimate"]
+                        ],
+                        "95 %-interval": [
+                            "–"
+                            if pd.isna(lo)
+                            else f"{decimal(factor * lo)} tot {decimal(factor * hi)}"
+                            for lo, hi in zip(pool["ci_low"], pool["ci_high"], strict=True)
+                        ],
+                        "τ²": [
+                            "–" if pd.isna(t) else decimal(factor**2 * t, 2) for t in pool["tau2"]
+                        ],
+                        "I²": ["–" if pd.isna(i) else f"{decimal(100 * i)} %" for i in pool["i2"]],
+                        "Opmerking": pool["reason"].fillna(""),
+                    }
+                ),
+                "Verandering van alle koplopers samen en per cohort",
+            )
+            st.caption(
+                "τ² is de spreiding tussen koplopers die toeval niet verklaart; I² het deel van "
+                "de verschillen tussen koplopers dat niet door toeval komt."
+            )
+
+# --- 3. trends ---------------------------------------------------------------------------------
+with sections[2]:
+    if sections[2].open is not False:
+        st.header("Trends")
+        pair = _indicator_picker(TREND)
+        if pair is not None and not data.estimates.empty:
+            q, name = pair
+            spec = indicators.questionnaires[q]
+            kind, label = spec.kind_of(name), spec.label(name)
+            estimates = data.estimates
+            mine = estimates[
+                (estimates["questionnaire"] == q)
+                & (estimates["indicator"] == name)
+                & estimates["koploper"].isin(in_cohort)
+            ]
+            trend = data.cohorts
+            trend = trend[(trend["questionnaire"] == q) & (trend["indicator"] == name)]
+            if cohort != EVERY:
+                trend = trend[trend["pool"].isin([ALL_KOPLOPERS, cohort])]
+            offered = [s for s in in_cohort if s in set(mine["koploper"])]
+            st.session_state[SHOWN] = [s for s in st.session_state.get(SHOWN, []) if s in offered]
+            chosen = st.multiselect(
+                "Koplopers in de grafiek",
+                offered,
+                format_func=names.get,
+                key=SHOWN,
+                max_selections=6,
+                placeholder="Kies koplopers (hooguit 6)",
+            )
+            st.write(
+                "Per cohort de cijfers van alle antwoorden van zijn koplopers samen, per meting "
+                "met het 95 %-interval; kies hierboven koplopers om ze erbij te zetten."
+            )
+            lines = mine[mine["koploper"].isin(chosen)].assign(
+                name=lambda f: f["koploper"].map(names)
+            )
+            scale_name = str(mine["scale"].iloc[0]) if len(mine) else ""
+            text = trend_text(trend, kind, label)
+            view.clickable_chart(
+                trend_chart(trend, lines, kind, scale_name, label), "vg_trend_chart", names, text
+            )
+            st.caption(f"Grafiek in woorden: {text}")
+            if len(mine):
+                st.dataframe(view.trend_frame(mine, names, cohort_of), hide_index=True)
+        with maker() as session:
+            fieldwork = fieldwork_across(session, viewer)
+        st.subheader("Wanneer zijn de metingen?")
+        cal = fieldwork.calendar
+        if cohort != EVERY:
+            cal = cal[cal["cohort"] == cohort]
+        text_table(
+            pd.DataFrame(
+                {
+                    "Cohort": cal["cohort"],
+                    "Meting": cal["wave"].map(wave_title),
+                    "Koplopers": cal["koplopers"].astype(str),
+                    "Eerste dag": cal["first_start"].map(dutch_date),
+                    "Laatste dag": cal["last_end"].map(dutch_date),
+                }
+            ),
+            "Metingen per cohort",
+        )
+        per_koploper = fieldwork.waves[fieldwork.waves["koploper"].isin(in_cohort)]
+        if not per_koploper.empty:
+            view.clickable_chart(
+                calendar_chart(per_koploper),
+                "vg_calendar",
+                names,
+                "De metingen van elke koploper in de tijd; de tabel hierboven geeft ze per cohort.",
+            )
+
+# --- 4. fieldwork ------------------------------------------------------------------------------
+with sections[3]:
+    if sections[3].open is not False:
+        st.header("Veldwerk")
+        with maker() as session:
+            fieldwork = fieldwork_across(session, viewer)
+        table = fieldwork.responses
+        table = table[table["koploper"].isin(in_cohort)]
+        if questionnaire != EVERY:
+            table = table[table["questionnaire"] == questionnaire]
+        few = table[table["too_few"]]
+        if few.empty:
+            st.success(
+                f"Geen koploper bleef na een afgelopen of gesloten meting onder "
+                f"{settings.indicative_n} antwoorden.",
+                icon=":material/check_circle:",
+            )
+        else:
+            st.warning(
+                f"{few['koploper'].nunique()} koplopers bleven bij een afgelopen of gesloten "
+                f"meting onder {settings.indicative_n} antwoorden (per vragenlijst):",
+                icon=":material/warning:",
+            )
+            text_table(
+                pd.DataFrame(
+                    {
+                        "Koploper": few["name"],
+                        "Meting": few["wave"].map(wave_title),
+                        "Vragenlijst": few["questionnaire"].map(QUESTIONNAIRES),
+                        "Antwoorden": few["total"].astype(str),
+                    }
+                ),
+                f"Koplopers onder {settings.indicative_n} antwoorden",
+            )
+        st.subheader("Antwoorden per koploper, meting, vragenlijst en kanaal")
+        channels = [
+            c for c in ("Online", "Op papier", "Ingelezen", "Demo", "Anders") if c in table.columns
+        ]
+        st.dataframe(view.fieldwork_frame(table, channels), hide_index=True)

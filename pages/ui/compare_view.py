@@ -1,0 +1,218 @@
+"""How the page "Vergelijken" draws its tables and charts.
+
+Rendering only: the figures come from ``db.compare`` (the engine's, already suppressed), written
+the Dutch way with ``measures.dutch``. Sortable tables are ``st.dataframe`` with the numbers kept
+as numbers (so a column sorts by value) and shown Dutch through a pandas Styler. Koploper and
+cohort names are set by the beheerder: they appear in table cells and chart labels (never
+Markdown) or through ``plain`` / ``text_table``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+from db.access import Viewer
+from measures.dashboard import DIRECTION_WORDS, DOWN, NONE, QUESTIONNAIRES, UP
+from measures.dutch import NO_FIGURE, decimal, p_text, wave_title
+from measures.indicators import PROPORTION
+from measures.suppression import INDICATIVE, SUPPRESSED
+from pages.ui.dashboard_view import CHART_CONFIG
+
+DASHBOARD = "pages/dashboard.py"
+DASHBOARD_URL = "mijn-koploper?koploper={slug}"
+OPEN = "vg_open"
+"""The koploper whose point was clicked in a chart; the next run opens its dashboard."""
+COLOURS = {UP: "#dbeafe", DOWN: "#fde4cf"}
+"""Light backgrounds (dark text stays readable) beside the words: ▲ blue, ▼ orange, as the
+forest plot's markers."""
+
+
+def viewer_key(who: Viewer) -> tuple:
+    """The whole viewer in every cache key: figures are never shared across viewers."""
+    return (who.email, who.role, sorted(who.koploper_slugs), who.free_text, who.user_id)
+
+
+def direction_text(symbol: object) -> str:
+    symbol = symbol if isinstance(symbol, str) and symbol in DIRECTION_WORDS else NONE
+    return f"{symbol} {DIRECTION_WORDS[symbol]}"
+
+
+def _number(value: float, kind: str) -> str:
+    if pd.isna(value):
+        return NO_FIGURE
+    return f"{decimal(value)} %" if kind == PROPORTION else decimal(value)
+
+
+def change_text(value: float, kind: str) -> str:
+    if pd.isna(value):
+        return NO_FIGURE
+    text = decimal(value)
+    text = text if text.startswith("-") or text == "0" else f"+{text}"
+    return f"{text} procentpunt" if kind == PROPORTION else text
+
+
+def _count(value: float) -> str:
+    return "minder dan 10" if pd.isna(value) else str(int(value))
+
+
+def _scaled(table: pd.DataFrame, column: str) -> pd.Series:
+    """Shares as percentages (41.2), so a column sorts as it reads."""
+    factor = table["kind"].map(lambda k: 100.0 if k == PROPORTION else 1.0)
+    return table[column].astype(float) * factor
+
+
+def _styled(frame: pd.DataFrame, kinds: pd.Series, formats: Mapping[str, str]):
+    """A Styler that writes each figure the Dutch way: ``formats`` says per column 'value',
+    'change', 'count' or 'p'."""
+    styler = frame.style
+    for column, how in formats.items():
+        for kind in kinds.unique():
+            rows = kinds.index[kinds == kind]
+            if how == "value":
+                formatter = lambda v, k=kind: _number(v, k)  # noqa: E731
+            elif how == "change":
+                formatter = lambda v, k=kind: change_text(v, k)  # noqa: E731
+            elif how == "count":
+                formatter = _count
+            else:
+                formatter = p_text
+            styler = styler.format(formatter, subset=pd.IndexSlice[rows, [column]])
+    return styler
+
+
+def koploper_frame(table: pd.DataFrame, baseline: str, followup: str):
+    """The table of every koploper × indicator, styled for ``st.dataframe``."""
+    table = table.reset_index(drop=True)
+    first, later = wave_title(baseline), wave_title(followup)
+    notes = [
+        "indicatief" if f == INDICATIVE else ("te weinig antwoorden" if f == SUPPRESSED else "")
+        for f in table["flag"]
+    ]
+    frame = pd.DataFrame(
+        {
+            "Koploper": table["name"],
+            "Indicator": table["label"],
+            first: _scaled(table, "estimate_baseline"),
+            f"n {first.lower()}": table["n_baseline"].astype(float),
+            later: _scaled(table, "estimate_followup"),
+            f"n {later.lower()}": table["n_followup"].astype(float),
+            "Verandering": _scaled(table, "difference"),
+            "Richting": [direction_text(d) for d in table["direction"]],
+            "q-waarde": table["q_value"].astype(float),
+            "Let op": notes,
+            "Vragenlijst": table["questionnaire"].map(QUESTIONNAIRES),
+            "Cohort": table["cohort"],
+            "Dashboard": [DASHBOARD_URL.format(slug=s) for s in table["koploper"]],
+        }
+    )
+    styler = _styled(
+        frame,
+        table["kind"],
+        {
+            first: "value",
+            later: "value",
+            "Verandering": "change",
+            f"n {first.lower()}": "count",
+            f"n {later.lower()}": "count",
+            "q-waarde": "p",
+        },
+    )
+
+    def colour(value: object) -> str:
+        symbol = str(value)[:1]
+        return f"background-color: {COLOURS[symbol]}" if symbol in COLOURS else ""
+
+    return styler.map(colour, subset=["Richting"])
+
+
+LINK = st.column_config.LinkColumn(
+    "Dashboard",
+    display_text="Mijn koploper openen",
+    help="Opent het dashboard van deze koploper in een nieuw tabblad",
+)
+
+
+def draw_koploper_table(table: pd.DataFrame, baseline: str, followup: str) -> None:
+    st.dataframe(
+        koploper_frame(table, baseline, followup),
+        hide_index=True,
+        column_config={"Dashboard": LINK},
+        height=min(38 + 35 * len(table), 560),
+    )
+
+
+def selected_slug(event: object, known: Mapping[str, str]) -> str | None:
+    """The slug of the koploper clicked in a chart (its point's ``customdata``), if any."""
+    points = getattr(getattr(event, "selection", None), "points", None) or []
+    for point in points:
+        data = point.get("customdata") if isinstance(point, Mapping) else None
+        if isinstance(data, list | tuple):
+            data = data[0] if data else None
+        if isinstance(data, str) and data in known:
+            return data
+    return None
+
+
+def remember_click(key: str, known: Mapping[str, str]) -> None:
+    """``on_select`` callback: keep the clicked koploper, opened at the top of the next run."""
+    slug = selected_slug(st.session_state.get(key), known)
+    if slug is not None:
+        st.session_state[OPEN] = slug
+
+
+def open_clicked() -> None:
+    """Open the dashboard of a koploper clicked in a chart in the run before."""
+    slug = st.session_state.pop(OPEN, None)
+    if slug:
+        st.switch_page(DASHBOARD, query_params={"koploper": slug})
+
+
+def clickable_chart(figure, key: str, known: Mapping[str, str], alt: str) -> None:
+    """A chart whose koploper points open that koploper's dashboard when clicked."""
+    st.plotly_chart(
+        figure,
+        key=key,
+        on_select=lambda: remember_click(key, known),
+        selection_mode="points",
+        config=CHART_CONFIG,
+        alt=alt,
+    )
+
+
+def trend_frame(estimates: pd.DataFrame, names: Mapping[str, str], cohorts: Mapping[str, str]):
+    """One indicator's estimate per koploper and wave, with n, styled for ``st.dataframe``."""
+    kind = estimates["kind"].iloc[0]
+    waves = sorted(set(estimates["wave"]), key=lambda w: int(w[1:]))
+    rows = []
+    for slug, part in estimates.groupby("koploper"):
+        row: dict[str, object] = {"Koploper": names.get(slug, slug), "Cohort": cohorts.get(slug)}
+        for wave in waves:
+            at = part[part["wave"] == wave]
+            shown = not at.empty and at["flag"].iloc[0] != SUPPRESSED
+            factor = 100.0 if kind == PROPORTION else 1.0
+            row[wave_title(wave)] = factor * float(at["estimate"].iloc[0]) if shown else None
+            row[f"n {wave}"] = float(at["n"].iloc[0]) if not at.empty else 0.0
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    kinds = pd.Series(kind, index=frame.index)
+    formats = {wave_title(w): "value" for w in waves} | {f"n {w}": "count" for w in waves}
+    return _styled(frame, kinds, formats)
+
+
+def fieldwork_frame(table: pd.DataFrame, channels: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "Koploper": table["name"],
+            "Cohort": table["cohort"],
+            "Meting": table["wave"].map(wave_title),
+            "Status": table["status"],
+            "Vragenlijst": table["questionnaire"].map(QUESTIONNAIRES),
+            **{c: table[c] for c in channels},
+            "Totaal": table["total"],
+            "Onder 30 na afloop": ["ja" if v else "" for v in table["too_few"]],
+        }
+    )
+    return frame

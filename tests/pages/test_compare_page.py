@@ -1,0 +1,152 @@
+"""The page Vergelijken through Streamlit's AppTest: only Movisie's roles, every koploper side by
+side with the engine's figures, the forest plot and its pooled change, trends, fieldwork, and a
+click on a koploper opening its dashboard.
+
+One database per backend for the module: the demo data of every koploper (T0 and T1), a few
+responses per wave and questionnaire.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from db.access import command_line
+from db.audit import read_log
+from db.demo import seed_demo
+from db.engine import get_sessionmaker
+from db.setup import init_database
+from pages.ui import compare_view
+from tests.conftest import BACKENDS, empty_database
+from tests.pages.accounts import logged_in
+
+APP = str(Path(__file__).parents[2] / "streamlit_app.py")
+PAGE = "pages/compare.py"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def database(request, tmp_path_factory) -> str:
+    with empty_database(request.param, tmp_path_factory.mktemp("compare")) as url:
+        init_database(url)
+        with get_sessionmaker(url).begin() as session:
+            seed_demo(session, sizes=(8, 40))
+        yield url
+
+
+@pytest.fixture
+def url(database, monkeypatch) -> str:
+    monkeypatch.setenv("DATABASE_URL", database)
+    return database
+
+
+def open_page(url: str, role: str, koplopers=(), **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    logged_in(at, url, role, koplopers)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def rerun(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def frames(at: AppTest):
+    return [d.value for d in at.dataframe]
+
+
+@pytest.mark.parametrize("role", ["onderzoeker", "beheerder"])
+def test_movisie_sees_every_koploper_side_by_side(url, role):
+    at = open_page(url, role)
+    assert at.title[0].value == "Vergelijken"
+    assert [t.label for t in at.tabs] == ["Alle koplopers", "Per indicator", "Trends", "Veldwerk"]
+    table = frames(at)[0]
+    assert table["Koploper"].nunique() == 28
+    assert {"Nulmeting", "Eerste vervolgmeting", "Verandering", "q-waarde", "Richting"} <= set(
+        table.columns
+    )
+    assert set(table["Richting"].str[:1]) <= {"▲", "▼", "=", "–"}
+    assert table["Dashboard"].str.fullmatch(r"mijn-koploper\?koploper=[a-z-]+").all()
+    # nothing on fewer than ten answers
+    counts = table["n nulmeting"].dropna()
+    assert not ((counts > 0) & (counts < 10)).any()
+    links = [p for p in at.get("page_link")]
+    assert any("Mijn koploper" in link.proto.label for link in links)
+
+
+@pytest.mark.parametrize("role", ["gemeente", "adviesraad"])
+def test_a_municipality_or_council_is_refused_and_it_is_logged(url, role):
+    at = open_page(url, role, ["tilburg"])
+    assert at.title[0].value == "Geen toegang"
+    assert not frames(at)
+    with get_sessionmaker(url)() as session:
+        log = read_log(session, command_line(), actions=["access_denied"])
+    assert (log["detail"] == "pagina vergelijken").any()
+
+
+def test_the_filters_narrow_the_table(url):
+    at = open_page(url, "onderzoeker")
+    everything = frames(at)[0]
+    first = at.selectbox(key="vg_cohort").options[1]
+    at.selectbox(key="vg_cohort").select_index(1)
+    at.selectbox(key="vg_vragenlijst").select_index(1)
+    at.selectbox(key="vg_doel").select_index(1)
+    rerun(at)
+    narrow = frames(at)[0]
+    assert 0 < len(narrow) < len(everything)
+    assert narrow["Cohort"].nunique() == 1 and narrow["Cohort"].iloc[0] == first
+    assert set(narrow["Vragenlijst"]) == {"Inwoners en cliënten"}
+
+
+def test_the_forest_plot_pools_the_koplopers(url):
+    at = open_page(url, "onderzoeker", onderdeel="Per indicator")
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert charts, "no forest plot"
+    names = [t.get("name") for t in charts[0]["data"]]
+    assert "Samen (random effects)" in names
+    pooled = next(t for t in charts[0]["data"] if t.get("name") == "Samen (random effects)")
+    assert "Alle koplopers (samen)" in pooled["y"]
+    koplopers = [t for t in charts[0]["data"] if t.get("name") != "Samen (random effects)"]
+    assert all(isinstance(s, str) and s for t in koplopers for s in t["customdata"])
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert "Alle koplopers" in html and "I²" in html
+
+
+def test_trends_and_fieldwork_are_drawn(url):
+    at = open_page(url, "onderzoeker", onderdeel="Trends")
+    assert len(at.get("plotly_chart")) == 2  # the trend and the calendar
+    assert "Wanneer zijn de metingen?" in [s.value for s in at.subheader]
+    at = open_page(url, "onderzoeker", onderdeel="Veldwerk")
+    table = frames(at)[0]
+    assert {"Koploper", "Meting", "Vragenlijst", "Totaal", "Onder 30 na afloop"} <= set(
+        table.columns
+    )
+    assert table["Totaal"].sum() > 0
+
+
+def test_a_koploper_clicked_in_a_chart_opens_its_dashboard(url):
+    at = open_page(url, "onderzoeker", onderdeel="Per indicator")
+    at.session_state[compare_view.OPEN] = "breda"
+    rerun(at)
+    assert at.title[0].value == "Mijn koploper"
+    assert at.query_params.get("koploper") in ("breda", ["breda"])
+
+
+def test_the_click_is_read_from_the_charts_selection():
+    class Event:
+        selection = {"points": [{"customdata": "breda", "x": 1}]}
+
+    class Wrapped:
+        selection = type("S", (), {"points": Event.selection["points"]})()
+
+    assert compare_view.selected_slug(Wrapped(), {"breda": "Breda"}) == "breda"
+    nothing = type("S", (), {"points": [{"customdata": ""}]})()
+    assert compare_view.selected_slug(type("E", (), {"selection": nothing})(), {"breda": 1}) is None
