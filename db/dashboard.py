@@ -56,22 +56,28 @@ DataVersion = tuple[int, int, int, int, int]
 
 def data_version(session: Session) -> DataVersion:
     """A key that changes whenever responses are added or removed, or any answer differs:
-    (responses, highest id, demo responses, packs, sum of the packs' checksums).
+    (responses, packs, highest packed id, demo packs, sum of the packs' checksums).
 
-    Only a cache key: never shown. Numbers of the whole table, not of any koploper. Two
+    Only a cache key: never shown. Numbers of the whole tables, not of any koploper. Two
     databases with the same key hold the same responses (up to a 31-bit hash per response).
+    One pass over the short packs (``db.packs``) and a count of the responses' index.
     """
-    count, highest, demo = session.execute(
+    responses = session.scalar(select(func.count(Response.id)))
+    packs, highest, demo, checksums = session.execute(
         select(
-            func.count(Response.id),
-            func.max(Response.id),
-            func.count(Response.id).filter(Response.is_demo.is_(True)),
+            func.count(ResponsePack.response_id),
+            func.max(ResponsePack.response_id),
+            func.sum(ResponsePack.head.op("&")(1)),
+            func.sum(ResponsePack.checksum),
         )
     ).one()
-    packs, checksums = session.execute(
-        select(func.count(ResponsePack.response_id), func.sum(ResponsePack.checksum))
-    ).one()
-    return int(count or 0), int(highest or 0), int(demo or 0), int(packs), int(checksums or 0)
+    return (
+        int(responses or 0),
+        int(packs or 0),
+        int(highest or 0),
+        int(demo or 0),
+        int(checksums or 0),
+    )
 
 
 _SCORED: dict[tuple, tuple[DataVersion, dict[str, Scored]]] = {}

@@ -152,7 +152,7 @@ NOT_DATA: dict[str, str] = {
     "db.export.codebook_entries": "the definitions of the versions a scoped frame names",
     "db.export.write_export": "writes a frame that responses_wide scoped already",
     "db.export.is_free_text": "looks at an item definition; no database",
-    "db.dashboard.data_version": "a cache key (count and highest id of all responses); never shown",
+    "db.dashboard.data_version": "a cache key (counts and checksums of all responses); never shown",
     "db.packs.layout": "pure: where each coded question sits in a pack; no database",
     "db.packs.pack": "pure: packs one response's answers it is given; no database",
     "db.packs.unpack": "pure: decodes packs it is given; no database",
