@@ -803,7 +803,19 @@ def overview(result: Figures) -> pd.DataFrame:
         ["goal", "questionnaire", "indicator", "label", "kind"]
     ]
     change = result.changes.drop(columns=["goal", "label", "kind"], errors="ignore")
-    table = rows.merge(change, on=["questionnaire", "indicator"], how="left")
+    table = rows.merge(change, on=["questionnaire", "indicator"], how="left").reset_index(drop=True)
+    table = table.reindex(columns=list(dict.fromkeys([*table.columns, *columns])))
+    keys = pd.MultiIndex.from_frame(table[["questionnaire", "indicator"]])
+    for side, wave in (("baseline", result.baseline), ("followup", result.followup)):
+        # Without a change (one wave, or a change withheld) the wave's own estimate still shows.
+        at = own[own["wave"] == wave].drop_duplicates(["questionnaire", "indicator"])
+        at = at.set_index(["questionnaire", "indicator"]).reindex(keys)
+        for column, source in ((f"n_{side}", "n"), (f"estimate_{side}", "estimate")):
+            table[column] = (
+                table[column]
+                .astype(float)
+                .fillna(pd.Series(at[source].to_numpy(dtype=float), index=table.index))
+            )
     table["direction"] = table["direction"].fillna(NONE)
     table["flag"] = table["flag"].fillna("")
     return table.reindex(columns=columns).reset_index(drop=True)

@@ -29,6 +29,7 @@ from measures.dashboard import (
     QUESTIONNAIRES,
     Figures,
     in_view,
+    overview,
 )
 from measures.dutch import wave_name
 from measures.indicators import PROPORTION
@@ -38,6 +39,8 @@ CSV_COLUMNS = [*COMPARE_COLUMNS, "reason"]
 OVERVIEW_SHEET = "Overzicht"
 EXPLANATION_SHEET = "Uitleg"
 NOTHING_TO_SHOW = "Geen cijfers in deze weergave."
+OVERVIEW_EXTRA = ["diff_ci_low", "diff_ci_high", "effect_size", "reason", "wording"]
+"""Columns of a change the overview sheet shows, empty when there is no change."""
 PERCENT = "0.0%"
 NUMBER = "0.0"
 COUNT = "0"
@@ -448,7 +451,12 @@ def figures_xlsx(
     estimates = in_view(fig.estimates, questionnaires)
     changes = in_view(fig.changes, questionnaires)
     benchmarks = _benchmark_lookup(fig)
-    _overview(workbook, fig, title, changes, benchmarks)
+    if changes.empty:  # one wave: the overview lists each indicator with that wave's estimate
+        rows = in_view(overview(fig), questionnaires)
+        changes_or_rows = rows.reindex(columns=[*rows.columns, *OVERVIEW_EXTRA])
+    else:
+        changes_or_rows = changes
+    _overview(workbook, fig, title, changes_or_rows, benchmarks)
     for goal, name in GOALS.items():
         sheet = _goal_sheet(workbook, fig, goal, name, title, estimates, changes, benchmarks)
         if goal == "profile":

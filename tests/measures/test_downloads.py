@@ -13,14 +13,22 @@ import pandas as pd
 import pytest
 
 from measures.cli import COMPARE_COLUMNS
-from measures.dashboard import GOALS, OWN, QUESTIONNAIRES
+from measures.dashboard import GOALS, OWN, QUESTIONNAIRES, figures
 from measures.downloads import (
     NOTHING_TO_SHOW,
+    OVERVIEW_SHEET,
     download_name,
     figures_csv,
     figures_xlsx,
 )
-from tests.measures.view_figures import KOPLOPER, KOPLOPER_NAME, unsuppressed, view, with_label
+from tests.measures.view_figures import (
+    KOPLOPER,
+    KOPLOPER_NAME,
+    _counts,
+    unsuppressed,
+    view,
+    with_label,
+)
 
 BOTH = ["client", "professional"]
 EXPLANATION = [
@@ -323,3 +331,23 @@ def test_a_question_asked_differently_is_noted_beside_its_change() -> None:
     assert find(book["Vindbaarheid"], label, "T0")["Reden"].value is None
     overview = {row["Indicator"].value: row for row in rows_of(book["Overzicht"])}
     assert overview[label]["Reden"].value == note
+
+
+def test_with_one_wave_the_overview_lists_each_indicator_with_that_waves_estimate() -> None:
+    indicators, counts = _counts()
+    one = figures(counts, indicators, "T0", "T0", koploper_name=KOPLOPER_NAME)
+    assert one.changes.empty
+    rows = rows_of(workbook(one)[OVERVIEW_SHEET])
+    own = one.estimates[(one.estimates["group"] == OWN) & (one.estimates["wave"] == "T0")]
+    shown = own.dropna(subset=["estimate"])
+    assert len(rows) == own.drop_duplicates(["questionnaire", "indicator"]).shape[0]
+    first = shown.iloc[0]
+    row = next(
+        r
+        for r in rows
+        if r["Indicator"].value == first["label"]
+        and r["Vragenlijst"].value == QUESTIONNAIRES[first["questionnaire"]]
+    )
+    estimate = next(cell for header, cell in row.items() if header.startswith("Schatting"))
+    assert estimate.value == pytest.approx(first["estimate"])
+    assert row["Verschil"].value is None  # no change with one wave
