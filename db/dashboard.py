@@ -55,12 +55,14 @@ DataVersion = tuple[int, int, int, int, int]
 
 
 def data_version(session: Session) -> DataVersion:
-    """A key that changes whenever responses are added or removed, or any answer differs:
+    """A key that changes whenever responses are added or removed, or packed again:
     (responses, packs, highest packed id, demo packs, sum of the packs' checksums).
 
     Only a cache key: never shown. Numbers of the whole tables, not of any koploper. Two
-    databases with the same key hold the same responses (up to a 31-bit hash per response).
-    One pass over the short packs (``db.packs``) and a count of the responses' index.
+    databases with the same key hold the same packed responses (up to a 31-bit hash per
+    response). The app never changes a stored answer; an ORM change drops the response's pack
+    (so the key changes), plain SQL needs ``python -m db repack`` (``db.packs``). One pass over
+    the short packs and a count of the responses' index.
     """
     responses = session.scalar(select(func.count(Response.id)))
     packs, highest, demo, checksums = session.execute(
@@ -260,9 +262,9 @@ def dashboard_views(
     include_demo: bool = True,
     indicators: IndicatorSet | None = None,
 ) -> dict[str | None, GroupCounts]:
-    """:func:`dashboard_counts` for several subgroups (default: none and every subgroup) from
-    one read: the database groups the answers per response into a few integers (one pass over
-    the answers, in index order), the engine counts them (``measures.dashboard.from_scored``)."""
+    """:func:`dashboard_counts` for several subgroups (default: none and every subgroup): the
+    engine (``measures.dashboard.from_scored``) counts the packed responses, read once per data
+    version and kept in memory (``_all_scored``)."""
     indicators = indicators or load_indicators()
     require_koploper(viewer, koploper)
     own = find_koploper(session, koploper)

@@ -211,12 +211,25 @@ class ResponsePack(Base):
     """31 bits of a hash of head and words: their sum over all packs keys in-memory caches."""
 
 
+def _drop_pack(connection, response_id: int | None) -> None:
+    table = ResponsePack.__table__
+    connection.execute(table.delete().where(table.c.response_id == response_id))
+
+
 @event.listens_for(Response, "before_update")
-def _stale_pack(mapper, connection, target: Response) -> None:
+def _stale_response(mapper, connection, target: Response) -> None:
     """A changed response (the app changes none; a script or test might) loses its pack, which
     the next read or ``db.setup.init_database`` makes again from the answers (``db.packs``)."""
-    table = ResponsePack.__table__
-    connection.execute(table.delete().where(table.c.response_id == target.id))
+    _drop_pack(connection, target.id)
+
+
+@event.listens_for(Answer, "after_insert")
+@event.listens_for(Answer, "after_update")
+@event.listens_for(Answer, "after_delete")
+def _stale_answer(mapper, connection, target: Answer) -> None:
+    """An answer added, changed or removed through the ORM: its response's pack goes too
+    (``db.responses`` stores answers with Core, and their packs with them)."""
+    _drop_pack(connection, target.response_id)
 
 
 class ImmutableError(RuntimeError):

@@ -7,10 +7,14 @@ transaction, as one ``response_packs`` row: a small bit field per coded question
 questionnaire version (:func:`layout`), little-endian unsigned 64-bit words. A read then fetches
 one short row per response and decodes every question with a shift and a mask (:func:`unpack`).
 
-The layout follows from the stored definition of the version alone (immutable, so a pack never
-goes stale) and from :data:`PACK_FORMAT`: a pack of another format, or a response without a pack
-(stored before packs existed, or by hand), is packed again from its answers on reading
-(:func:`pack_stored`), so the packs are a cache of ``answers`` and never the only copy.
+The layout follows from the stored definition of the version (immutable) and from the packing
+rules, which :data:`PACK_FORMAT` numbers (``tests/db/test_packs.py`` pins the layout of the
+built-in questionnaires, so a change of rules fails until the format is raised). A response
+without a current pack (stored before packs existed, or by hand), of another format, or of the
+wrong length is packed again from its answers on reading (:func:`pack_stored`), so the packs are
+a cache of ``answers`` and never the only copy. The app never changes a stored response or
+answer; an ORM change of either drops the pack (``db.models``), and after changing them with
+plain SQL run ``python -m db repack``.
 
 - single choice: code + 1 in the smallest width that holds the highest code + 1 (0: unanswered);
 - multiple choice: one bit per code (bit ``code``), as the measures engine keeps such answers.
@@ -19,6 +23,7 @@ goes stale) and from :data:`PACK_FORMAT`: a pack of another format, or a respons
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -32,6 +37,7 @@ from surveys.definition import DefinitionError, Questionnaire, from_stored
 
 PACK_FORMAT = 1
 """Raise when the packing rules change: packs of an older format are then packed again."""
+LOG = logging.getLogger(__name__)
 CHUNK = 5000
 """Response ids bound per statement."""
 WORD_BITS = 64
@@ -128,8 +134,8 @@ def _layout(coded: tuple[tuple[str, int, bool], ...]) -> Layout:
     word, used = 0, 0
     for key, top, multiple in coded:
         width = top + 1 if multiple else (top + 1).bit_length()
-        if width > WORD_BITS:
-            raise ValueError(f"vraag '{key}' heeft te veel antwoordcodes om te verpakken")
+        if width > WORD_BITS - 1:  # bit 63 would turn a bit mask negative in int64, as the
+            continue  # engine keeps multiple choice: such a question is not on the dashboard
         if used + width > WORD_BITS:
             word, used = word + 1, 0
         placed.append(PackSlot(key, word, used, width, multiple))
@@ -137,17 +143,27 @@ def _layout(coded: tuple[tuple[str, int, bool], ...]) -> Layout:
     return Layout(tuple(placed), word + 1 if placed else 0, {s.item: s for s in placed})
 
 
-def pack(shape: Layout, answers: Iterable[tuple[str, int | None]]) -> bytes:
+def pack(
+    shape: Layout,
+    answers: Iterable[tuple[str, int | None]],
+    left_out: list[tuple[str, int]] | None = None,
+) -> bytes:
     """The pack of one response from its stored answers as (item key, code) pairs; answers
-    without a code (numbers, texts) and items outside the layout are left out."""
+    without a code (numbers, texts) and items outside the layout are left out. A code the
+    question does not have raises ``ValueError``, or, given ``left_out``, is added to it and
+    left out (stored answers the app did not check: packing them must not stop the app)."""
     words = [0] * shape.words
     for item, code in answers:
         slot = shape.slot(item)
         if slot is None or code is None:
             continue
+        top = slot.width - 1 if slot.multiple else (1 << slot.width) - 2
+        if not 0 <= code <= top:
+            if left_out is None:
+                raise ValueError(f"code {code} past niet bij vraag '{item}'")
+            left_out.append((item, code))
+            continue
         value = (1 << code) if slot.multiple else code + 1
-        if code < 0 or value >= 1 << slot.width:
-            raise ValueError(f"code {code} past niet bij vraag '{item}'")
         words[slot.word] |= value << slot.shift
     return np.asarray(words, dtype=WORD).tobytes()
 
@@ -158,7 +174,10 @@ def unpack(shape: Layout, packs: Sequence[bytes], items: Iterable[str]) -> dict[
     does not ask is all unanswered."""
     count = len(packs)
     if shape.words:
-        words = np.frombuffer(b"".join(packs), dtype=WORD).reshape(count, shape.words)
+        joined = b"".join(packs)
+        if len(joined) != count * WORD.itemsize * shape.words:
+            raise ValueError("verpakkingen van een andere lengte dan de vragenlijstversie")
+        words = np.frombuffer(joined, dtype=WORD).reshape(count, shape.words)
     else:
         words = np.zeros((count, 0), dtype=WORD)
     columns: dict[str, np.ndarray] = {}
@@ -191,10 +210,21 @@ def pack_stored(
         )
         for response_id, item, code in session.execute(query):
             found[response_id].append((item, code))
-    return {
-        response_id: pack(shapes[version_of[response_id]], answers)
+    left_out: list[tuple[str, int]] = []
+    packs = {
+        response_id: pack(shapes[version_of[response_id]], answers, left_out)
         for response_id, answers in found.items()
     }
+    if left_out:
+        item, code = left_out[0]
+        LOG.warning(
+            "%d opgeslagen antwoorden met een code die de vraag niet kent (zoals %s bij '%s') "
+            "tellen niet mee op het dashboard.",
+            len(left_out),
+            code,
+            item,
+        )
+    return packs
 
 
 def unpacked_responses(session: Session) -> list[tuple[int, int, bytes]]:

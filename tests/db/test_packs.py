@@ -19,6 +19,7 @@ from db.packs import (
     CHANNELS,
     LANGUAGES,
     PACK_FORMAT,
+    _layout,
     head,
     layout,
     pack,
@@ -143,11 +144,15 @@ def test_the_data_version_changes_when_an_answer_changes(seeded):
     with maker.begin() as session:
         answer = session.scalar(select(Answer).where(Answer.code == 1).limit(1))
         response_id = answer.response_id
-        answer.code = 2
-        session.execute(delete(ResponsePack).where(ResponsePack.response_id == response_id))
-        repack(session)
+        answer.code = 2  # through the ORM: the response's pack goes with the change
     with maker() as session:
+        assert session.get(ResponsePack, response_id) is None
         assert data_version(session) != first
+    with maker.begin() as session:
+        assert repack(session) == 1
+    with maker() as session:
+        again = data_version(session)
+    assert again != first and again[0] == again[1]
 
 
 def test_a_changed_response_loses_its_pack_and_the_read_follows_the_change(seeded):
@@ -163,3 +168,45 @@ def test_a_changed_response_loses_its_pack_and_the_read_follows_the_change(seede
     with maker.begin() as session:
         assert repack(session) == 1
         assert session.get(ResponsePack, changed).format == PACK_FORMAT
+
+
+def test_the_packing_rules_are_pinned_so_a_change_raises_the_format():
+    """Changing how questions are laid out changes every stored pack's meaning: raise
+    PACK_FORMAT (packs of the old format are then packed again) and update these lines."""
+    shape = _layout((("a", 9, False), ("b", 5, True), ("c", 1, False), ("d", 62, True)))
+    placed = [(s.item, s.word, s.shift, s.width, s.multiple) for s in shape.slots]
+    assert PACK_FORMAT == 1
+    assert placed == [
+        ("a", 0, 0, 4, False),
+        ("b", 0, 4, 6, True),
+        ("c", 0, 10, 2, False),
+        ("d", 1, 0, 63, True),
+    ]
+    assert shape.words == 2
+    for key in QUESTIONNAIRES:
+        definition = load_builtin(key)
+        coded = tuple(
+            (item.key, max(item.allowed_codes), item.qtype.multiple)
+            for item in definition.items
+            if item.qtype.coded
+        )
+        assert layout(definition) == _layout(coded)
+
+
+def test_a_stored_code_the_question_lacks_is_left_out_not_fatal(seeded, caplog):
+    maker = get_sessionmaker(seeded)
+    shape = layout(load_builtin("client"))
+    single = next(s for s in shape.slots if not s.multiple)
+    with maker.begin() as session:
+        response_id = session.scalar(select(Response.id).limit(1))
+        session.execute(
+            Answer.__table__.update()
+            .where(Answer.response_id == response_id, Answer.item_key == single.item)
+            .values(code=(1 << single.width) + 3)
+        )
+        session.execute(delete(ResponsePack).where(ResponsePack.response_id == response_id))
+    with maker.begin() as session:
+        assert repack(session) == 1
+    assert "tellen niet mee" in caplog.text
+    with pytest.raises(ValueError, match="past niet"):
+        pack(shape, [(single.item, (1 << single.width) + 3)])
