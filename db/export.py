@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BigInteger, Connection, Select, case, cast, select
+from sqlalchemy import BigInteger, Connection, Select, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from db.access import Viewer, koploper_filter, require_koploper, require_responses
@@ -137,6 +137,21 @@ def _plain(connection: Connection, query: Select) -> list[tuple]:
     finally:
         cursor.close()
     return rows
+
+
+def count_responses(
+    session: Session,
+    viewer: Viewer,
+    koploper: str | None = None,
+    wave: str | None = None,
+    include_demo: bool = False,
+) -> int:
+    """How many responses :func:`read_export` would give for this choice (same checks)."""
+    require_responses(viewer)
+    if koploper is not None:
+        require_koploper(viewer, koploper)
+    query = _selection(select(func.count(Response.id)), viewer, koploper, wave, include_demo)
+    return int(session.scalar(query) or 0)
 
 
 def read_export(

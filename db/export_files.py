@@ -47,7 +47,14 @@ from sqlalchemy.orm import Session
 from db.access import Viewer
 from db.audit import record
 from db.contacts import find_koploper
-from db.export import EmptyExport, Export, interchange_cells, is_free_text, read_export
+from db.export import (
+    EmptyExport,
+    Export,
+    count_responses,
+    interchange_cells,
+    is_free_text,
+    read_export,
+)
 from db.models import Wave
 from measures.dutch import wave_title
 from measures.estimates import wave_estimates
@@ -479,6 +486,16 @@ def describe_choice(koploper: str | None, wave: str | None, include_demo: bool) 
     return ", ".join(parts)
 
 
+def _empty_message(
+    session: Session, viewer: Viewer, koploper: str | None, wave: str | None, include_demo: bool
+) -> str:
+    """Why there is nothing to export, in Dutch, with what would help."""
+    message = f"Er zijn geen antwoorden {describe_choice(koploper, wave, include_demo)}."
+    if not include_demo and count_responses(session, viewer, koploper, wave, include_demo=True):
+        message += " Er zijn wel demo-antwoorden: kies 'met demo-antwoorden' (--include-demo)."
+    return message + " Er is geen bestand gemaakt."
+
+
 def check_choice(session: Session, koploper: str | None, wave: str | None) -> None:
     """Refuse, in Dutch, a koploper or a wave that does not exist (``UnknownKoploper``,
     :class:`UnknownWave`)."""
@@ -516,10 +533,7 @@ def export_file(
     progress(0.05, "Antwoorden lezen")
     export = read_export(session, viewer, koploper, wave, include_demo)
     if not len(export):
-        raise EmptyExport(
-            f"Er zijn geen antwoorden {describe_choice(koploper, wave, include_demo)}. "
-            "Er is geen bestand gemaakt."
-        )
+        raise EmptyExport(_empty_message(session, viewer, koploper, wave, include_demo))
     progress(0.4, "Bestand schrijven")
     if fmt in CSV_FORMATS:
         write_csv(export, out, dutch=fmt == "csv-nl")

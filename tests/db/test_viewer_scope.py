@@ -19,6 +19,8 @@ import importlib
 import inspect
 import itertools
 import pkgutil
+import tempfile
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -152,12 +154,29 @@ NOT_DATA: dict[str, str] = {
     "db.export.codebook_entries": "the definitions of the versions a scoped frame names",
     "db.export.write_export": "writes a frame that responses_wide scoped already",
     "db.export.is_free_text": "looks at an item definition; no database",
+    "db.export.interchange": "pure: an Export that read_export scoped, as interchange texts",
+    "db.export.interchange_cells": "pure: one item's values as interchange texts",
+    "db.export_files.analysis_columns": "pure: an Export that read_export scoped, labelled",
+    "db.export_files.check_choice": "reference data: does the koploper or wave exist",
+    "db.export_files.describe_choice": "no database: the choice in words",
+    "db.export_files.figures": "pure: the engine's figures of an Export read_export scoped",
+    "db.export_files.replacing": "temporary files; no database",
+    "db.export_files.safe_text": "no database",
+    "db.export_files.write_csv": "writes an Export that read_export scoped",
+    "db.export_files.write_dta": "writes columns of an Export that read_export scoped",
+    "db.export_files.write_sav": "writes columns of an Export that read_export scoped",
+    "db.export_files.write_xlsx": "writes an Export that read_export scoped",
     "db.dashboard.data_version": "a cache key (count and highest id of all responses); never shown",
     "db.dashboard.slots": "pure: where each question sits in the packed integers; no database",
 }
 """Public functions of ``db`` that read no responses, answers, counts, figures or exports."""
 
-RESPONSE_LEVEL = {"db.export.responses_wide"}
+RESPONSE_LEVEL = {
+    "db.export.responses_wide",
+    "db.export.read_export",
+    "db.export.count_responses",
+    "db.export_files.export_file",
+}
 ANONYMOUS_BENCHMARK = {"db.dashboard.dashboard_counts", "db.dashboard.dashboard_views"}
 """Functions that also return the other koplopers added together (the benchmark a ``gemeente``
 account may see, never by name): the koploper's own part must equal the Tilburg-only result, and
@@ -167,6 +186,9 @@ the pooled part holds no name or text of Breda."""
 ARGUMENTS: dict[str, list[Any]] = {
     "koploper": [None, "tilburg", "breda"],
     "include_demo": [True, False],
+    "wave": [None, "T1"],
+    "fmt": ["xlsx"],
+    "out": [Path(tempfile.gettempdir()) / f"scope-{uuid.uuid4().hex}.xlsx"],
 }
 """Values tried for the parameters of the functions with a viewer, by parameter name."""
 
@@ -365,10 +387,16 @@ def assert_same(found: Any, expected: Any, what: str) -> None:
     elif isinstance(expected, pd.DataFrame):
         assert isinstance(found, pd.DataFrame), what
         pd.testing.assert_frame_equal(found, expected, obj=what)
-    elif isinstance(expected, dict) and any(isinstance(v, pd.DataFrame) for v in expected.values()):
-        assert isinstance(found, dict) and found.keys() == expected.keys(), what
-        for key, frame in expected.items():
-            pd.testing.assert_frame_equal(found[key], frame, obj=f"{what}[{key}]")
+    elif isinstance(expected, np.ndarray):
+        np.testing.assert_array_equal(found, expected, err_msg=what)
+    elif isinstance(expected, dict):
+        assert isinstance(found, dict) and list(found) == list(expected), what
+        for key, value in expected.items():
+            assert_same(found[key], value, f"{what}[{key}]")
+    elif dataclasses.is_dataclass(expected) and not isinstance(expected, type):
+        assert type(found) is type(expected), what
+        for field in dataclasses.fields(expected):
+            assert_same(getattr(found, field.name), getattr(expected, field.name), what)
     else:
         assert found == expected, what
 
