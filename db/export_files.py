@@ -28,6 +28,7 @@ engine's, counted from the exported rows.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -486,6 +487,12 @@ def describe_choice(koploper: str | None, wave: str | None, include_demo: bool) 
     return ", ".join(parts)
 
 
+def file_name(fmt: str, koploper: str | None, wave: str | None, day: dt.date) -> str:
+    """``koplopermonitor-antwoorden-tilburg-T1-2026-11-26.sav``; ``-nl`` for Dutch Excel's CSV."""
+    parts = ["koplopermonitor-antwoorden", koploper or "alle", wave or "alle-metingen", str(day)]
+    return "-".join(parts) + ("-nl" if fmt == "csv-nl" else "") + f".{EXTENSIONS[fmt]}"
+
+
 def _empty_message(
     session: Session, viewer: Viewer, koploper: str | None, wave: str | None, include_demo: bool
 ) -> str:
@@ -496,13 +503,18 @@ def _empty_message(
     return message + " Er is geen bestand gemaakt."
 
 
+def wave_codes(session: Session) -> list[str]:
+    """The codes of the waves any koploper has, in order: T0, T1, T2 (reference data)."""
+    return sorted(set(session.scalars(select(Wave.code))), key=lambda c: (len(c), c))
+
+
 def check_choice(session: Session, koploper: str | None, wave: str | None) -> None:
     """Refuse, in Dutch, a koploper or a wave that does not exist (``UnknownKoploper``,
     :class:`UnknownWave`)."""
     if koploper is not None:
         find_koploper(session, koploper)
     if wave is not None:
-        codes = sorted(set(session.scalars(select(Wave.code))), key=lambda c: (len(c), c))
+        codes = wave_codes(session)
         if wave not in codes:
             raise UnknownWave(f"Meting '{wave}' bestaat niet (wel: {', '.join(codes)}).")
 

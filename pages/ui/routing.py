@@ -53,6 +53,14 @@ STAFF_PAGES: tuple[StaffPage, ...] = (
         "pages/fieldwork.py", "Veldwerk", ":material/fact_check:", "veldwerk", EVERYONE, "Werk"
     ),
     StaffPage(
+        "pages/export.py",
+        "Exporteren",
+        ":material/file_export:",
+        "exporteren",
+        ("beheerder", "onderzoeker", "gemeente"),
+        "Werk",
+    ),
+    StaffPage(
         "pages/users.py", "Gebruikers", ":material/group:", "gebruikers", ("beheerder",), "Beheer"
     ),
     StaffPage(

@@ -159,6 +159,8 @@ NOT_DATA: dict[str, str] = {
     "db.export_files.analysis_columns": "pure: an Export that read_export scoped, labelled",
     "db.export_files.check_choice": "reference data: does the koploper or wave exist",
     "db.export_files.describe_choice": "no database: the choice in words",
+    "db.export_files.file_name": "no database: a file name",
+    "db.export_files.wave_codes": "reference data: the wave codes (T0, T1, T2)",
     "db.export_files.figures": "pure: the engine's figures of an Export read_export scoped",
     "db.export_files.replacing": "temporary files; no database",
     "db.export_files.safe_text": "no database",
