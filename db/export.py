@@ -242,6 +242,15 @@ def read_export(
     return Export(meta, items, values, versions, definitions)
 
 
+def _rows(ids: np.ndarray, responses: np.ndarray) -> np.ndarray:
+    """The row of each answer's response in ``ids`` (sorted), −1 for a response not among them:
+    one sent between the two reads (on PostgreSQL each statement sees what was committed)."""
+    row = np.searchsorted(ids, responses)
+    inside = row < ids.size
+    inside[inside] = ids[row[inside]] == responses[inside]
+    return np.where(inside, row, -1)
+
+
 def _answers(
     connection: Connection,
     viewer: Viewer,
@@ -281,7 +290,9 @@ def _answers(
         found = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
         code = found % CODES
         item = found // CODES % ITEMS
-        row = np.searchsorted(ids, found // CODES // ITEMS)
+        row = _rows(ids, found // CODES // ITEMS)
+        code, item = code[row >= 0], item[row >= 0]
+        row = row[row >= 0]
         for key in coded:
             here = item == position[key]
             if items[key].qtype.multiple:
@@ -290,38 +301,25 @@ def _answers(
             else:
                 values[key][row[here]] = code[here]
 
-    def read(column) -> tuple[np.ndarray, np.ndarray, list[Any]]:
-        query = _selection(
-            select(Answer.response_id, Answer.item_key, column)
-            .join(Response, Response.id == Answer.response_id)
-            .where(column.is_not(None)),
-            viewer,
-            koploper,
-            wave,
-            include_demo,
-        )
-        rows = connection.execute(query).all()
+    for column in ("number", FREE_TEXT_COLUMN):
+        # Numbers and texts are few: plain rows of (response, item key, value).
+        keyed = [key for key in keys if items[key].qtype.column == column]
+        if not keyed:
+            continue
+        stored = getattr(Answer, column)
+        query = select(Answer.response_id, Answer.item_key, stored)
+        query = query.join(Response, Response.id == Answer.response_id)
+        query = query.where(stored.is_not(None), Answer.item_key.in_(keyed))
+        rows = connection.execute(_selection(query, viewer, koploper, wave, include_demo)).all()
         if not rows:
-            return np.empty(0, np.int64), np.empty(0, np.int64), []
-        response, item_key, value = zip(*rows, strict=True)
-        known = np.asarray([position.get(name, -1) for name in item_key], dtype=np.int64)
-        row = np.searchsorted(ids, np.asarray(response, dtype=np.int64))
-        return row, known, list(value)
-
-    if any(item.qtype.column == "number" for item in items.values()):
-        row, item, number_ = read(Answer.number)
-        number_ = np.asarray(number_, dtype=float)
-        for number, key in enumerate(keys):
-            if items[key].qtype.column == "number":
-                here = item == number
-                values[key][row[here]] = number_[here]
-    if any(is_free_text(item) for item in items.values()):
-        row, item, text = read(getattr(Answer, FREE_TEXT_COLUMN))
-        text = np.asarray(text, dtype=object)
-        for number, key in enumerate(keys):
-            if is_free_text(items[key]):
-                here = item == number
-                values[key][row[here]] = text[here]
+            continue
+        response, item_key, given = (
+            np.asarray(part, dtype=object) for part in zip(*rows, strict=True)
+        )
+        row = _rows(ids, response.astype(np.int64))
+        for key in keyed:
+            here = (item_key == key) & (row >= 0)
+            values[key][row[here]] = given[here]
     return values
 
 
