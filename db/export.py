@@ -25,7 +25,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BigInteger, Connection, Select, case, cast, func, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Select,
+    Text,
+    case,
+    cast,
+    func,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from db.access import Viewer, koploper_filter, require_koploper, require_responses
@@ -242,6 +252,14 @@ def read_export(
     return Export(meta, items, values, versions, definitions)
 
 
+def _joined(connection: Connection, number: ColumnElement[int]) -> ColumnElement[str]:
+    """All values of ``number`` as one text, ``1,5,2``, in any order: one value to fetch instead of
+    a row per answer (a million Python objects fewer); numpy reads it back at once."""
+    if connection.dialect.name == "sqlite":
+        return func.group_concat(number, ",")
+    return func.string_agg(cast(number, Text), ",")
+
+
 def _rows(ids: np.ndarray, responses: np.ndarray) -> np.ndarray:
     """The row of each answer's response in ``ids`` (sorted), −1 for a response not among them:
     one sent between the two reads (on PostgreSQL each statement sees what was committed)."""
@@ -280,14 +298,17 @@ def _answers(
     if any(not 0 <= code < CODES for key in coded for code in items[key].allowed_codes):
         raise ValueError("an answer code outside 0–65535 does not fit the packed read")
     if coded:
-        # One integer per answer, (response id, item, code) packed by the database: a third
-        # of the objects to fetch, and no item key text in Python.
+        # One integer per answer, (response id, item, code) packed by the database, and all of
+        # them joined into one text: no row object per answer, and no item key text in Python.
         number = case({key: position[key] for key in coded}, value=Answer.item_key)
         packed = (cast(Answer.response_id, BigInteger) * ITEMS + number) * CODES + Answer.code
-        query = select(packed).join(Response, Response.id == Answer.response_id)
+        query = select(_joined(connection, packed)).select_from(Answer)
+        query = query.join(Response, Response.id == Answer.response_id)
         query = query.where(Answer.code.is_not(None), Answer.item_key.in_(coded))
-        rows = _plain(connection, _selection(query, viewer, koploper, wave, include_demo))
-        found = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        joined = connection.execute(
+            _selection(query, viewer, koploper, wave, include_demo)
+        ).scalar()
+        found = np.fromstring(joined or "", dtype=np.int64, sep=",")
         code = found % CODES
         item = found // CODES % ITEMS
         row = _rows(ids, found // CODES // ITEMS)

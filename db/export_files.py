@@ -187,6 +187,14 @@ def _frame(columns: list[Column]) -> pd.DataFrame:
     return pd.DataFrame({column.name: column.values for column in columns})
 
 
+def _readstat_frame(columns: list[Column]):
+    """The columns as a polars frame (empty cells null) for pyreadstat: it checks every cell of a
+    pandas frame with ``pd.isna``, which makes 80,000 rows take three to four times as long."""
+    import polars as pl
+
+    return pl.from_pandas(_frame(columns), nan_to_null=True)
+
+
 # --- CSV: the interchange format ----------------------------------------------------------------
 
 
@@ -247,7 +255,7 @@ def _spss_format(column: Column) -> str | None:
 def write_sav(columns: list[Column], path: Path) -> None:
     import pyreadstat  # heavy; only for this format
 
-    frame = _frame(columns)
+    frame = _readstat_frame(columns)
     pyreadstat.write_sav(
         frame,
         str(path),
@@ -262,7 +270,7 @@ def write_sav(columns: list[Column], path: Path) -> None:
 def write_dta(columns: list[Column], path: Path) -> None:
     import pyreadstat
 
-    frame = _frame(columns)
+    frame = _readstat_frame(columns)
     pyreadstat.write_dta(
         frame,
         str(path),
