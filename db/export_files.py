@@ -214,8 +214,8 @@ def write_csv(export: Export, path: Path, dutch: bool) -> None:
     separator = ";" if dutch else ","
     columns: list[np.ndarray] = []
     for name in export.meta.columns:
-        values = export.meta[name].to_numpy()
-        columns.append(np.asarray([str(v) for v in values], dtype=object))
+        index, uniques = pd.factorize(export.meta[name].to_numpy())
+        columns.append(np.asarray([str(v) for v in uniques], dtype=object)[index])
     for key, item in export.items.items():
         cells = interchange_cells(item, export.values[key])
         if is_free_text(item):
