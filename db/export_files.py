@@ -117,6 +117,8 @@ class Column:
     missing: tuple[int, ...]
     measure: str
     """SPSS's measure level: nominal, ordinal or scale."""
+    short: str = ""
+    """The label where only 80 characters fit (Stata): the answer before the question."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,7 @@ class Written:
 
 
 def _quiet(_fraction: float, _text: str) -> None:
-    """No progress to show (the command line prints its own lines)."""
+    """No progress to show."""
 
 
 def safe_text(value: object) -> object:
@@ -170,8 +172,18 @@ def analysis_columns(export: Export) -> list[Column]:
             for option in item.options:
                 chosen = ((values >> option.code) & 1).astype(float)
                 chosen[values == 0] = np.nan
-                label = f"{text}: {option.label['nl']}"
-                columns.append(Column(f"{key}_{option.code}", label, chosen, CHOSEN, (), "nominal"))
+                answer = option.label["nl"]
+                columns.append(
+                    Column(
+                        f"{key}_{option.code}",
+                        f"{text}: {answer}",
+                        chosen,
+                        CHOSEN,
+                        (),
+                        "nominal",
+                        f"{answer} ({text})",
+                    )
+                )
         elif qtype.coded:
             labels = {} if qtype.quantity else {o.code: o.label["nl"] for o in item.options}
             missing = tuple(sorted(item.missing_codes))
@@ -274,7 +286,7 @@ def write_dta(columns: list[Column], path: Path) -> None:
     pyreadstat.write_dta(
         frame,
         str(path),
-        column_labels={c.name: _cut(c.label, STATA_LABEL) for c in columns},
+        column_labels={c.name: _cut(c.short or c.label, STATA_LABEL) for c in columns},
         variable_value_labels={c.name: c.labels for c in columns if c.labels},
     )
 
@@ -310,16 +322,16 @@ def figures(export: Export, indicators: IndicatorSet) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _codebook_rows(export: Export, columns: list[Column]) -> list[list[object]]:
-    names: dict[str, list[str]] = {}
-    for column in columns:
-        names.setdefault(column.name.rsplit("_", 1)[0], []).append(column.name)
+def _codebook_rows(export: Export) -> list[list[object]]:
+    """A row per column of the response and per item: variables, key, texts, type, codes."""
     rows: list[list[object]] = [
-        [name, name, label, label, "gegevens van het antwoord", "", "", "alle"]
+        [name, name, label, "", "gegevens van het antwoord", "", "", "alle"]
         for name, label in META_LABELS.items()
     ]
     for key, item in export.items.items():
         codes = "; ".join(f"{o.code} = {o.label['nl']}" for o in item.options)
+        if item.qtype.multiple:
+            codes = f"per antwoord een kolom, 1 = gekozen, 0 = niet gekozen: {codes}"
         variables = (
             ", ".join(f"{key}_{o.code}" for o in item.options) if item.qtype.multiple else key
         )
@@ -403,7 +415,7 @@ def write_xlsx(export: Export, columns: list[Column], path: Path, indicators: In
             "Ontbrekend (weet niet)",
             "Versies van de vragenlijst",
         ],
-        _codebook_rows(export, columns),
+        _codebook_rows(export),
         [28, 20, 60, 60, 18, 60, 20, 24],
     )
     table = figures(export, indicators)
