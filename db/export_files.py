@@ -272,6 +272,7 @@ def write_sav(columns: list[Column], path: Path) -> None:
         frame,
         str(path),
         column_labels={c.name: _cut(c.label, SPSS_LABEL) for c in columns},
+        row_compress=True,  # SPSS's own bytecode compression, as SPSS writes by default
         variable_value_labels={c.name: c.labels for c in columns if c.labels},
         missing_ranges={c.name: list(c.missing) for c in columns if c.missing},
         variable_measure={c.name: c.measure for c in columns},
