@@ -185,12 +185,14 @@ account may see, never by name): the koploper's own part must equal the Tilburg-
 the pooled part holds no name or text of Breda."""
 """Functions giving data per response: an adviesraad gets AccessDenied from each."""
 
+EXPORT_FILE = Path(tempfile.gettempdir()) / f"koplopermonitor-scope-{uuid.uuid4().hex}.xlsx"
+"""Where ``db.export_files.export_file`` writes in these calls; removed after the module."""
 ARGUMENTS: dict[str, list[Any]] = {
     "koploper": [None, "tilburg", "breda"],
     "include_demo": [True, False],
     "wave": [None, "T1"],
     "fmt": ["xlsx"],
-    "out": [Path(tempfile.gettempdir()) / f"scope-{uuid.uuid4().hex}.xlsx"],
+    "out": [EXPORT_FILE],
 }
 """Values tried for the parameters of the functions with a viewer, by parameter name."""
 
@@ -303,6 +305,12 @@ def build(url: str, with_breda: bool) -> dict[str, Viewer]:
         users = session.scalars(select(User).options(selectinload(User.koplopers)))
         by_email = {user.email: viewer_of(user) for user in users}
     return {name: by_email[email] for name, (email, _, _) in VIEWERS.items()}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_export_file() -> Iterator[None]:
+    yield
+    EXPORT_FILE.unlink(missing_ok=True)
 
 
 @pytest.fixture
