@@ -25,6 +25,9 @@ from db.setup import init_database
 from db.user_commands import DutchParser, add_user_commands
 from surveys.definition import DefinitionError
 
+FORMAT_CHOICES = ("csv", "csv-nl", "xlsx", "sav", "dta")
+"""The formats of ``export`` (``db.export_files.FORMATS``; loaded only when exporting)."""
+
 
 def _init(_args: argparse.Namespace) -> int:
     report = init_database()
@@ -222,30 +225,58 @@ def _show_contact(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from db.access import command_line
-    from db.export import responses_wide, write_export
+    from db.export import EmptyExport
+    from db.export_files import CSV_FORMATS, EXTENSIONS, UnknownWave, export_file, replacing
+    from surveys.codebook import codebook_path
 
+    out = Path(args.out)
+    fmt = args.format or next(
+        (name for name, ext in EXTENSIONS.items() if out.suffix == f".{ext}"), "csv"
+    )
+    if not out.parent.is_dir():
+        print(
+            f"Fout: de map {out.parent} bestaat niet. Er is geen bestand gemaakt.", file=sys.stderr
+        )
+        return 2
     init_database()
-    with get_sessionmaker().begin() as session:
-        viewer = command_line()
-        frame = responses_wide(
-            session, viewer, koploper=args.koploper, include_demo=not args.no_demo
+    targets = [out, codebook_path(out)] if fmt in CSV_FORMATS else [out]
+    viewer = command_line()
+    try:
+        # The session commits (with the audit line) before the files take their names: no
+        # export without its line in the log, and never a half-written file under that name.
+        with replacing(*targets) as temporary, get_sessionmaker().begin() as session:
+            written = export_file(
+                session,
+                viewer,
+                fmt,
+                temporary[0],
+                temporary[1] if len(temporary) > 1 else None,
+                koploper=args.koploper,
+                wave=args.wave,
+                include_demo=args.include_demo,
+                progress=lambda done, text: done < 1 and print(f"  {text}…", flush=True),
+            )
+            demo = 0 if args.include_demo else count_demo(session, viewer)
+    except (EmptyExport, UnknownKoploper, UnknownWave) as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(
+            f"Fout: kan {out} niet schrijven ({exc.strerror or exc}). Er is geen bestand gemaakt.",
+            file=sys.stderr,
         )
-        demo = count_demo(session, viewer) if not args.no_demo else 0
-        # In the same transaction as the reading: no export without its line in the log.
-        record(
-            session,
-            viewer,
-            "export",
-            koploper=args.koploper,
-            detail=f"csv (opdrachtregel), {len(frame)} antwoorden"
-            + (", zonder demo" if args.no_demo else ""),
-        )
-        codebook = write_export(session, frame, Path(args.out))
-    print(f"{len(frame)} antwoorden geschreven naar {args.out}.")
-    print(f"Codeboek (de vragenlijstversies van deze antwoorden): {codebook}")
+        return 2
+    except KeyboardInterrupt:
+        print("Afgebroken: er is geen bestand gemaakt.", file=sys.stderr)
+        return 130
+    print(f"{written.responses} antwoorden geschreven naar {out} ({fmt}).")
+    if written.codebook:
+        print(f"Codeboek (de vragenlijstversies van deze antwoorden): {targets[1]}")
     if demo:
-        print(f"Let op: de database bevat {demo} demo-antwoorden (weglaten met --no-demo).")
+        print(
+            f"Let op: de database bevat {demo} demo-antwoorden; die staan niet in het bestand "
+            "(toevoegen met --include-demo)."
+        )
     return 0
 
 
@@ -303,11 +334,26 @@ def main(argv: list[str] | None = None) -> int:
     shower.add_argument("koploper", help="slug van de koploper")
     shower.set_defaults(run=_show_contact)
     exporter = commands.add_parser(
-        "export", help="antwoorden naar CSV (uitwisselformaat), met het codeboek ernaast"
+        "export",
+        help="antwoorden naar CSV, Excel, SPSS of Stata (bij CSV het codeboek ernaast)",
+        description="CSV is het uitwisselformaat (python -m measures leest het, met het codeboek "
+        "ernaast); xlsx, sav en dta hebben labels en per meerkeuzeantwoord een 0/1-kolom. "
+        "Demo-antwoorden alleen met --include-demo.",
     )
-    exporter.add_argument("--out", required=True, help="CSV-bestand om te schrijven")
+    exporter.add_argument("--out", required=True, help="bestand om te schrijven")
+    exporter.add_argument(
+        "--format",
+        choices=list(FORMAT_CHOICES),
+        help="csv (R, Python), csv-nl (Nederlandse Excel), xlsx, sav (SPSS) of dta (Stata); "
+        "standaard volgens de extensie van --out, anders csv",
+    )
     exporter.add_argument("--koploper", help="alleen deze koploper (slug)")
-    exporter.add_argument("--no-demo", action="store_true", help="demo-antwoorden weglaten")
+    exporter.add_argument("--wave", help="alleen deze meting, bijv. T0")
+    demo = exporter.add_mutually_exclusive_group()
+    demo.add_argument("--include-demo", action="store_true", help="ook demo-antwoorden")
+    demo.add_argument(
+        "--no-demo", action="store_true", help="demo-antwoorden weglaten (de standaard)"
+    )
     exporter.set_defaults(run=_export)
     add_user_commands(commands)
     args = parser.parse_args(argv)

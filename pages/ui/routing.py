@@ -61,6 +61,14 @@ STAFF_PAGES: tuple[StaffPage, ...] = (
         "Werk",
     ),
     StaffPage(
+        "pages/export.py",
+        "Exporteren",
+        ":material/file_export:",
+        "exporteren",
+        ("beheerder", "onderzoeker", "gemeente"),
+        "Werk",
+    ),
+    StaffPage(
         "pages/users.py", "Gebruikers", ":material/group:", "gebruikers", ("beheerder",), "Beheer"
     ),
     StaffPage(

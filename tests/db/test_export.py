@@ -99,7 +99,7 @@ def test_the_demo_export_feeds_the_measures_command_line(sqlite_url, tmp_path, m
         seed_demo(session, sizes=(40, 45))
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     export = tmp_path / "responses.csv"
-    assert db_main(["export", "--out", str(export)]) == 0
+    assert db_main(["export", "--out", str(export), "--include-demo"]) == 0
     out = tmp_path / "compare.csv"
     assert (
         measures_main(
@@ -221,8 +221,10 @@ def test_an_export_by_command_is_a_line_in_the_audit_log(sqlite_url, tmp_path, m
     with get_sessionmaker(sqlite_url).begin() as session:
         seed_demo(session, sizes=(10, 10))
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    assert db_main(["export", "--out", str(tmp_path / "r.csv"), "--koploper", "tilburg"]) == 0
+    out = str(tmp_path / "r.csv")
+    assert db_main(["export", "--out", out, "--koploper", "tilburg", "--include-demo"]) == 0
     with get_sessionmaker(sqlite_url)() as session:
         lines = read_log(session, command_line(), actions=["export"])
     assert list(lines["koploper"]) == ["tilburg"]
     assert lines["detail"][0].startswith("csv (opdrachtregel), ")
+    assert lines["detail"][0].endswith(", alle metingen, met demo-antwoorden")

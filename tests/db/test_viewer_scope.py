@@ -19,6 +19,8 @@ import importlib
 import inspect
 import itertools
 import pkgutil
+import tempfile
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -168,10 +170,29 @@ NOT_DATA: dict[str, str] = {
     "db.packs.repack": "writes packs of every response, returns only how many; setup and "
     "migrations",
     "db.dashboard.wanted_items": "pure: which coded questions the dashboard reads; no database",
+    "db.export.interchange": "pure: an Export that read_export scoped, as interchange texts",
+    "db.export.interchange_cells": "pure: one item's values as interchange texts",
+    "db.export_files.analysis_columns": "pure: an Export that read_export scoped, labelled",
+    "db.export_files.check_choice": "reference data: does the koploper or wave exist",
+    "db.export_files.describe_choice": "no database: the choice in words",
+    "db.export_files.file_name": "no database: a file name",
+    "db.export_files.wave_codes": "reference data: the wave codes (T0, T1, T2)",
+    "db.export_files.figures": "pure: the engine's figures of an Export read_export scoped",
+    "db.export_files.replacing": "temporary files; no database",
+    "db.export_files.safe_text": "no database",
+    "db.export_files.write_csv": "writes an Export that read_export scoped",
+    "db.export_files.write_dta": "writes columns of an Export that read_export scoped",
+    "db.export_files.write_sav": "writes columns of an Export that read_export scoped",
+    "db.export_files.write_xlsx": "writes an Export that read_export scoped",
 }
 """Public functions of ``db`` that read no responses, answers, counts, figures or exports."""
 
-RESPONSE_LEVEL = {"db.export.responses_wide"}
+RESPONSE_LEVEL = {
+    "db.export.responses_wide",
+    "db.export.read_export",
+    "db.export.count_responses",
+    "db.export_files.export_file",
+}
 ALL_KOPLOPERS_ONLY = {
     "db.compare.comparison",
     "db.compare.fieldwork_across",
@@ -185,9 +206,14 @@ account may see, never by name): the koploper's own part must equal the Tilburg-
 the pooled part holds no name or text of Breda."""
 """Functions giving data per response: an adviesraad gets AccessDenied from each."""
 
+EXPORT_FILE = Path(tempfile.gettempdir()) / f"koplopermonitor-scope-{uuid.uuid4().hex}.xlsx"
+"""Where ``db.export_files.export_file`` writes in these calls; removed after the module."""
 ARGUMENTS: dict[str, list[Any]] = {
     "koploper": [None, "tilburg", "breda"],
     "include_demo": [True, False],
+    "wave": [None, "T1"],
+    "fmt": ["xlsx"],
+    "out": [EXPORT_FILE],
 }
 """Values tried for the parameters of the functions with a viewer, by parameter name."""
 
@@ -302,6 +328,12 @@ def build(url: str, with_breda: bool) -> dict[str, Viewer]:
     return {name: by_email[email] for name, (email, _, _) in VIEWERS.items()}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _remove_export_file() -> Iterator[None]:
+    yield
+    EXPORT_FILE.unlink(missing_ok=True)
+
+
 @pytest.fixture
 def worlds(database_url, second_database_url):
     """(url with Tilburg and Breda, url with Tilburg only, their viewers of Tilburg)."""
@@ -386,10 +418,16 @@ def assert_same(found: Any, expected: Any, what: str) -> None:
     elif isinstance(expected, pd.DataFrame):
         assert isinstance(found, pd.DataFrame), what
         pd.testing.assert_frame_equal(found, expected, obj=what)
-    elif isinstance(expected, dict) and any(isinstance(v, pd.DataFrame) for v in expected.values()):
-        assert isinstance(found, dict) and found.keys() == expected.keys(), what
-        for key, frame in expected.items():
-            pd.testing.assert_frame_equal(found[key], frame, obj=f"{what}[{key}]")
+    elif isinstance(expected, np.ndarray):
+        np.testing.assert_array_equal(found, expected, err_msg=what)
+    elif isinstance(expected, dict):
+        assert isinstance(found, dict) and list(found) == list(expected), what
+        for key, value in expected.items():
+            assert_same(found[key], value, f"{what}[{key}]")
+    elif dataclasses.is_dataclass(expected) and not isinstance(expected, type):
+        assert type(found) is type(expected), what
+        for field in dataclasses.fields(expected):
+            assert_same(getattr(found, field.name), getattr(expected, field.name), what)
     else:
         assert found == expected, what
 

@@ -1,0 +1,128 @@
+"""The page Exporteren through Streamlit's AppTest: what each role may export, and the file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import secrets
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from db.access import command_line
+from db.audit import read_log
+from db.contacts import find_koploper
+from db.engine import get_sessionmaker
+from db.questionnaires import latest_version
+from db.responses import NewResponse, insert_responses
+from db.setup import init_database
+from surveys.definition import from_stored
+from tests.pages.accounts import logged_in
+
+APP = str(Path(__file__).parents[2] / "streamlit_app.py")
+PAGE = "pages/export.py"
+
+
+@pytest.fixture
+def url(sqlite_url, monkeypatch) -> str:
+    """Two T0 responses of Tilburg (one with an open answer) and one of Breda."""
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    init_database(sqlite_url)
+    with get_sessionmaker(sqlite_url).begin() as session:
+        version = latest_version(session, "client")
+        rows = []
+        for slug, answers in (
+            ("tilburg", {"aware_oco": 1, "used_oco": 0, "comments": "=1+1 geheim"}),
+            ("tilburg", {"aware_oco": 0, "used_oco": 0}),
+            ("breda", {"aware_oco": 1, "used_oco": 0}),
+        ):
+            koploper = find_koploper(session, slug)
+            rows.append(
+                NewResponse(
+                    questionnaire_version_id=version.id,
+                    koploper_id=koploper.id,
+                    wave_id=next(w.id for w in koploper.waves if w.code == "T0"),
+                    channel="web",
+                    language="nl",
+                    idempotency_key=secrets.token_hex(16),
+                    submitted_at=dt.datetime(2019, 3, 1, 10),
+                    answers=answers,
+                )
+            )
+        insert_responses(session, from_stored(version.definition), rows)
+    return sqlite_url
+
+
+@pytest.fixture
+def served(monkeypatch) -> dict[str, tuple[bytes, str]]:
+    """The files the page hands to Streamlit for downloading, by file name."""
+    files: dict[str, tuple[bytes, str]] = {}
+    load = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, data, mimetype, kind, filename=None):
+        files[filename] = (data, mimetype)
+        return load(self, data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    return files
+
+
+def open_export(url: str, role: str, koplopers=(), free_text: bool = False) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    email = f"{role}-{'open' if free_text else 'dicht'}@test.example"
+    logged_in(at, url, role, koplopers, free_text=free_text, email=email)
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_researcher_makes_an_excel_file_of_every_koploper_and_it_is_logged(url, served):
+    at = open_export(url, "onderzoeker")
+    assert at.title[0].value == "Exporteren"
+    assert at.selectbox(key="export_koploper").options[0] == "Alle koplopers"
+    at.radio(key="export_format").set_value("xlsx").run()
+    at.button(key="export_make").click().run()
+    assert not at.exception, at.exception
+    (name, (data, mimetype)), *_ = served.items()
+    assert name.startswith("koplopermonitor-antwoorden-alle-alle-metingen-")
+    assert name.endswith(".xlsx") and mimetype.endswith("spreadsheetml.sheet")
+    data_sheet = pd.read_excel(io.BytesIO(data), sheet_name="Gegevens")
+    assert sorted(data_sheet["koploper"]) == ["breda", "tilburg", "tilburg"]
+    with get_sessionmaker(url)() as session:
+        lines = read_log(session, command_line(), actions=["export"])
+    assert list(lines["detail"]) == [
+        "xlsx (app), 3 antwoorden, alle metingen, zonder demo-antwoorden"
+    ]
+
+
+def test_a_gemeente_exports_only_its_own_koploper_and_open_text_only_with_the_right(url, served):
+    at = open_export(url, "gemeente", ["tilburg"])
+    assert at.selectbox(key="export_koploper").options == ["Tilburg"]
+    at.button(key="export_make").click().run()
+    (name, (data, _)), *_ = served.items()
+    assert name.startswith("koplopermonitor-antwoorden-tilburg-") and name.endswith(".csv")
+    frame = pd.read_csv(io.BytesIO(data))
+    assert list(frame["koploper"]) == ["tilburg", "tilburg"] and "comments" not in frame
+    served.clear()
+    at = open_export(url, "gemeente", ["tilburg"], free_text=True)
+    at.radio(key="export_format").set_value("csv-nl").run()
+    at.button(key="export_make").click().run()
+    data = next(data for name, (data, _) in served.items() if name.endswith("-nl.csv"))
+    frame = pd.read_csv(io.BytesIO(data), sep=";", encoding="utf-8-sig")
+    assert "'=1+1 geheim" in set(frame["comments"])
+
+
+def test_an_empty_choice_gets_a_message_and_no_button(url, served):
+    at = open_export(url, "onderzoeker")
+    at.selectbox(key="export_wave").set_value("T1").run()
+    assert "geen antwoorden" in at.info[0].value
+    assert not [b for b in at.button if b.key == "export_make"] and not served
+
+
+def test_an_adviesraad_gets_no_access(url):
+    at = open_export(url, "adviesraad", ["tilburg"])
+    assert at.title[0].value == "Geen toegang"
