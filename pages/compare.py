@@ -9,7 +9,7 @@ import streamlit as st
 from db.access import Viewer
 from db.audit import record
 from db.compare import Comparison, comparison, fieldwork_across
-from db.dashboard import data_version
+from db.dashboard import DataVersion, data_version
 from db.engine import database_url, get_sessionmaker
 from measures.compare_charts import (
     calendar_chart,
@@ -27,6 +27,7 @@ from pages.ui import compare_view as view
 from pages.ui.dashboard_view import page_style
 from pages.ui.plain import plain, text_table
 from pages.ui.routing import ensure_routed
+from pages.ui.state import keep, viewer_key
 from surveys.clock import dutch_date
 
 ensure_routed()
@@ -45,16 +46,11 @@ indicators = load_indicators()
 settings = indicators.settings
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=20, hash_funcs={Viewer: view.viewer_key})
-def _comparison(url: str, version: tuple[int, int, int], who: Viewer) -> Comparison:
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=20, hash_funcs={Viewer: viewer_key})
+def _comparison(url: str, version: DataVersion, who: Viewer) -> Comparison:
     """Every koploper's figures, per database, data version and viewer: one read."""
     with get_sessionmaker(url)() as session:
         return comparison(session, who, indicators=indicators)
-
-
-def _keep(key: str, options: list, default: object) -> None:
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = default
 
 
 page_style()
@@ -81,21 +77,21 @@ cohorts = list(dict.fromkeys(data.koplopers["cohort"]))
 st.header("Wat wilt u zien?")
 left, right = st.columns(2)
 with left:
-    _keep(COHORT, [EVERY, *cohorts], EVERY)
+    keep(COHORT, [EVERY, *cohorts], EVERY)
     cohort = st.selectbox(
         "Cohort",
         [EVERY, *cohorts],
         format_func=lambda c: "Alle cohorten" if c == EVERY else c,
         key=COHORT,
     )
-    _keep(QUESTIONNAIRE, [EVERY, *QUESTIONNAIRES], EVERY)
+    keep(QUESTIONNAIRE, [EVERY, *QUESTIONNAIRES], EVERY)
     questionnaire = st.selectbox(
         "Vragenlijst",
         [EVERY, *QUESTIONNAIRES],
         format_func=lambda q: "Beide vragenlijsten" if q == EVERY else QUESTIONNAIRES[q],
         key=QUESTIONNAIRE,
     )
-    _keep(GOAL, [EVERY, *GOALS], EVERY)
+    keep(GOAL, [EVERY, *GOALS], EVERY)
     goal = st.selectbox(
         "Doel",
         [EVERY, *GOALS],
@@ -105,10 +101,10 @@ with left:
 waves = data.waves
 with right:
     if len(waves) > 1:
-        _keep(BASELINE, waves[:-1], "T0" if "T0" in waves[:-1] else waves[0])
+        keep(BASELINE, waves[:-1], "T0" if "T0" in waves[:-1] else waves[0])
         baseline = st.selectbox("Eerdere meting", waves[:-1], format_func=wave_title, key=BASELINE)
         later = waves[waves.index(baseline) + 1 :]
-        _keep(FOLLOWUP, later, later[-1])
+        keep(FOLLOWUP, later, later[-1])
         followup = st.selectbox("Latere meting", later, format_func=wave_title, key=FOLLOWUP)
     else:
         baseline = followup = waves[0] if waves else ""
@@ -144,7 +140,7 @@ def _indicator_picker(key: str) -> tuple[str, str] | None:
     if not pairs:
         st.info("Bij deze keuze hoort geen indicator.", icon=":material/info:")
         return None
-    _keep(key, pairs, pairs[0])
+    keep(key, pairs, pairs[0])
     return st.selectbox("Indicator", pairs, format_func=_label, key=key)
 
 
@@ -175,7 +171,7 @@ with sections[0]:
             st.caption(f"{len(shown)} regels, {shown['koploper'].nunique()} koplopers.")
             view.draw_koploper_table(shown, baseline, followup)
         if in_cohort:
-            _keep(PICKED, in_cohort, in_cohort[0])
+            keep(PICKED, in_cohort, in_cohort[0])
             picked = st.selectbox(
                 "Dashboard van een koploper openen", in_cohort, format_func=names.get, key=PICKED
             )

@@ -14,7 +14,6 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from db.access import Viewer
 from measures.dashboard import DIRECTION_WORDS, DOWN, NONE, QUESTIONNAIRES, UP
 from measures.dutch import NO_FIGURE, decimal, p_text, wave_title
 from measures.indicators import PROPORTION
@@ -28,11 +27,6 @@ OPEN = "vg_open"
 COLOURS = {UP: "#dbeafe", DOWN: "#fde4cf"}
 """Light backgrounds (dark text stays readable) beside the words: ▲ blue, ▼ orange, as the
 forest plot's markers."""
-
-
-def viewer_key(who: Viewer) -> tuple:
-    """The whole viewer in every cache key: figures are never shared across viewers."""
-    return (who.email, who.role, sorted(who.koploper_slugs), who.free_text, who.user_id)
 
 
 def direction_text(symbol: object) -> str:
