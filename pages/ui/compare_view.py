@@ -142,8 +142,9 @@ LINK = st.column_config.LinkColumn(
     help="Opent het dashboard van deze koploper in een nieuw tabblad",
     width=170,
 )
-WIDTHS = {"Koploper": 150, "Indicator": 260, "Richting": 160, "Verandering": 150, "q-waarde": 80}
-"""Pixels per column of the koploper table; the others get Streamlit's "small"."""
+WIDTHS = {"Koploper": 120, "Indicator": 200, "Richting": 150, "Verandering": 130, "q-waarde": 80}
+"""Pixels per column of the koploper table, so that the first four fit beside the menu at a
+width of 1000 pixels; the others get Streamlit's "small"."""
 
 
 def draw_koploper_table(table: pd.DataFrame, baseline: str, followup: str, min_n: int) -> None:
