@@ -4,7 +4,7 @@ the calendar of the waves, each with the same in one line of text.
 Built from the tables of ``measures.side_by_side`` and ``measures.meta`` only. As on the
 dashboard (``measures.charts``): Okabe–Ito colours, never colour alone (▲ / ▼ / = have their own
 marker symbol and are written in the hover text and the table beside the chart), no figure on
-fewer than ten answers (such a koploper is not drawn). A koploper's points carry its slug in
+fewer than ``min_n`` answers (such a koploper is not drawn). A koploper's points carry its slug in
 ``customdata``, so that the page can open the koploper that was clicked.
 """
 
@@ -48,15 +48,33 @@ def _change_interval(low: float, high: float, kind: str) -> str:
     return f"{decimal(scale * low)} tot {decimal(scale * high)}"
 
 
+def _error_x(
+    centres: pd.Series, lows: pd.Series, highs: pd.Series, scale: float, colour: str, bold: bool
+) -> dict:
+    """Plotly's asymmetric horizontal error bars from ``lows`` to ``highs`` around ``centres``."""
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": [scale * (h - c) for h, c in zip(highs, centres, strict=True)],
+        "arrayminus": [scale * (c - lo) for lo, c in zip(lows, centres, strict=True)],
+        "color": colour,
+        "thickness": 2.5 if bold else 1.5,
+        "width": 6 if bold else 4,
+    }
+
+
 def forest_rows(table: pd.DataFrame) -> pd.DataFrame:
     """The koplopers with a change to draw, from the largest change down."""
     rows = table[(table["flag"] != SUPPRESSED) & table["difference"].notna()]
     return rows.sort_values(["difference", "name"], ascending=[False, True])
 
 
-def forest_chart(table: pd.DataFrame, pools: pd.DataFrame, kind: str, label: str) -> go.Figure:
-    """Each koploper's change of one indicator with its 95 % interval, sorted, and below them
-    the pooled changes (all koplopers, each cohort) as diamonds."""
+def forest_chart(
+    table: pd.DataFrame, pools: pd.DataFrame, kind: str, label: str, min_n: int
+) -> go.Figure:
+    """Each koploper's change of one indicator with its interval, sorted, and below them the
+    pooled changes (all koplopers, each cohort) as diamonds. A count left empty (under
+    ``min_n``) reads 'minder dan 10' in the hover text."""
     rows = forest_rows(table)
     unit = " procentpunt" if kind == PROPORTION else ""
     scale = _scale(kind)
@@ -73,26 +91,20 @@ def forest_chart(table: pd.DataFrame, pools: pd.DataFrame, kind: str, label: str
                 y=list(part["name"]),
                 mode="markers",
                 marker={"symbol": marker, "size": 12, "color": colour},
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": [
-                        scale * (h - d)
-                        for h, d in zip(part["diff_ci_high"], part["difference"], strict=True)
-                    ],
-                    "arrayminus": [
-                        scale * (d - lo)
-                        for lo, d in zip(part["diff_ci_low"], part["difference"], strict=True)
-                    ],
-                    "color": colour,
-                    "thickness": 1.5,
-                    "width": 4,
-                },
+                error_x=_error_x(
+                    part["difference"],
+                    part["diff_ci_low"],
+                    part["diff_ci_high"],
+                    scale,
+                    colour,
+                    False,
+                ),
                 name=f"{symbol} {DIRECTION_WORDS[symbol]}",
                 customdata=list(part["koploper"]),
                 hovertext=[
                     f"{name}: {difference_text(d, kind)} "
-                    f"({_change_interval(lo, hi, kind)}{unit}), n = {_n(nb)} en {_n(nf)}"
+                    f"({_change_interval(lo, hi, kind)}{unit}), "
+                    f"n = {_n(nb, min_n)} en {_n(nf, min_n)}"
                     + (" (indicatief)" if flag == INDICATIVE else "")
                     for name, d, lo, hi, nb, nf, flag in zip(
                         part["name"],
@@ -115,21 +127,9 @@ def forest_chart(table: pd.DataFrame, pools: pd.DataFrame, kind: str, label: str
                 y=[f"{p} (samen)" for p in shown["pool"]],
                 mode="markers",
                 marker={"symbol": "diamond", "size": 15, "color": BLACK},
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": [
-                        scale * (h - e)
-                        for h, e in zip(shown["ci_high"], shown["estimate"], strict=True)
-                    ],
-                    "arrayminus": [
-                        scale * (e - lo)
-                        for lo, e in zip(shown["ci_low"], shown["estimate"], strict=True)
-                    ],
-                    "color": BLACK,
-                    "thickness": 2.5,
-                    "width": 6,
-                },
+                error_x=_error_x(
+                    shown["estimate"], shown["ci_low"], shown["ci_high"], scale, BLACK, True
+                ),
                 name="Samen (random effects)",
                 customdata=["" for _ in range(len(shown))],
                 hovertext=[
@@ -166,8 +166,8 @@ def forest_chart(table: pd.DataFrame, pools: pd.DataFrame, kind: str, label: str
     return chart
 
 
-def _n(value: object) -> str:
-    return "minder dan 10" if missing(value) else str(int(value))  # type: ignore[call-overload]
+def _n(value: object, min_n: int) -> str:
+    return f"minder dan {min_n}" if missing(value) else str(int(value))  # type: ignore[call-overload]
 
 
 def forest_text(table: pd.DataFrame, pools: pd.DataFrame, kind: str, label: str) -> str:
@@ -190,7 +190,7 @@ def trend_chart(
     pools: pd.DataFrame, koplopers: pd.DataFrame, kind: str, scale_name: str, label: str
 ) -> go.Figure:
     """One indicator over the waves: each cohort (respondents pooled) and the chosen koplopers,
-    every point with its 95 % interval. A withheld figure is not drawn."""
+    every point with its interval. A withheld figure is not drawn."""
     axis = kind if kind == PROPORTION else scale_name
     factor = _scale(kind)
     chart = go.Figure()

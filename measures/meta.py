@@ -9,7 +9,8 @@ between koplopers that chance does not explain. The interval is normal: estimate
 The standard error of a koploper's change is taken from the engine's own comparison
 (``measures.compare.compare_waves``), so that a pooled change rests on the same figures as the
 koploper's own interval: for a mean, Welch's standard error √(se₀² + se₁²), each wave's se read
-back from its t interval; for a share, the half width of Newcombe's interval divided by z.
+back from its t interval; for a share, the half width of Newcombe's interval divided by z (an
+approximation: Newcombe's interval is not symmetric around the change).
 Rows without a figure (fewer than ``min_n`` answers at either wave) are left out.
 """
 
@@ -41,7 +42,7 @@ POOL_COLUMNS = [
     "tau2",
     "i2",
     "q_statistic",
-    "p_value",
+    "heterogeneity_p",
     "reason",
 ]
 
@@ -58,7 +59,9 @@ class Pooled:
     tau2: float
     i2: float
     q_statistic: float
-    p_value: float
+    heterogeneity_p: float
+    """The p-value of Cochran's Q (do the koplopers differ more than chance?), not of the
+    pooled change."""
 
 
 def dersimonian_laird(

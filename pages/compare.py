@@ -9,7 +9,7 @@ import streamlit as st
 from db.access import Viewer
 from db.audit import record
 from db.compare import Comparison, comparison, fieldwork_across
-from db.dashboard import data_version
+from db.dashboard import DataVersion, data_version
 from db.engine import database_url, get_sessionmaker
 from measures.compare_charts import (
     calendar_chart,
@@ -18,8 +18,8 @@ from measures.compare_charts import (
     trend_chart,
     trend_text,
 )
-from measures.dashboard import GOALS, QUESTIONNAIRES
-from measures.dutch import decimal, wave_name, wave_title
+from measures.dashboard import CHANNEL_LABELS, GOALS, QUESTIONNAIRES
+from measures.dutch import decimal, p_text, wave_name, wave_title
 from measures.indicators import PROPORTION, load_indicators
 from measures.meta import ALL_KOPLOPERS
 from pages.ui import access
@@ -27,6 +27,7 @@ from pages.ui import compare_view as view
 from pages.ui.dashboard_view import page_style
 from pages.ui.plain import plain, text_table
 from pages.ui.routing import ensure_routed
+from pages.ui.state import keep, viewer_key
 from surveys.clock import dutch_date
 
 ensure_routed()
@@ -43,18 +44,15 @@ PARTS = ["Alle koplopers", "Per indicator", "Trends", "Veldwerk"]
 maker = get_sessionmaker()
 indicators = load_indicators()
 settings = indicators.settings
+LEVEL = f"{decimal(100 * settings.confidence)} %"
+"""The intervals' level as written: '95 %'."""
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=20, hash_funcs={Viewer: view.viewer_key})
-def _comparison(url: str, version: tuple[int, int, int], who: Viewer) -> Comparison:
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=20, hash_funcs={Viewer: viewer_key})
+def _comparison(url: str, version: DataVersion, who: Viewer) -> Comparison:
     """Every koploper's figures, per database, data version and viewer: one read."""
     with get_sessionmaker(url)() as session:
         return comparison(session, who, indicators=indicators)
-
-
-def _keep(key: str, options: list, default: object) -> None:
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = default
 
 
 page_style()
@@ -79,36 +77,28 @@ cohorts = list(dict.fromkeys(data.koplopers["cohort"]))
 
 # --- filters ------------------------------------------------------------------------------------
 st.header("Wat wilt u zien?")
+
+
+def _filter(label: str, key: str, choices: dict[str, str], every: str) -> str:
+    """A select box with 'every' first; a choice that no longer fits goes back to it."""
+    keep(key, [EVERY, *choices], EVERY)
+    return st.selectbox(
+        label, [EVERY, *choices], format_func=lambda c: every if c == EVERY else choices[c], key=key
+    )
+
+
 left, right = st.columns(2)
 with left:
-    _keep(COHORT, [EVERY, *cohorts], EVERY)
-    cohort = st.selectbox(
-        "Cohort",
-        [EVERY, *cohorts],
-        format_func=lambda c: "Alle cohorten" if c == EVERY else c,
-        key=COHORT,
-    )
-    _keep(QUESTIONNAIRE, [EVERY, *QUESTIONNAIRES], EVERY)
-    questionnaire = st.selectbox(
-        "Vragenlijst",
-        [EVERY, *QUESTIONNAIRES],
-        format_func=lambda q: "Beide vragenlijsten" if q == EVERY else QUESTIONNAIRES[q],
-        key=QUESTIONNAIRE,
-    )
-    _keep(GOAL, [EVERY, *GOALS], EVERY)
-    goal = st.selectbox(
-        "Doel",
-        [EVERY, *GOALS],
-        format_func=lambda g: "Alle doelen" if g == EVERY else GOALS[g],
-        key=GOAL,
-    )
+    cohort = _filter("Cohort", COHORT, {c: c for c in cohorts}, "Alle cohorten")
+    questionnaire = _filter("Vragenlijst", QUESTIONNAIRE, QUESTIONNAIRES, "Beide vragenlijsten")
+    goal = _filter("Doel", GOAL, GOALS, "Alle doelen")
 waves = data.waves
 with right:
     if len(waves) > 1:
-        _keep(BASELINE, waves[:-1], "T0" if "T0" in waves[:-1] else waves[0])
+        keep(BASELINE, waves[:-1], "T0" if "T0" in waves[:-1] else waves[0])
         baseline = st.selectbox("Eerdere meting", waves[:-1], format_func=wave_title, key=BASELINE)
         later = waves[waves.index(baseline) + 1 :]
-        _keep(FOLLOWUP, later, later[-1])
+        keep(FOLLOWUP, later, later[-1])
         followup = st.selectbox("Latere meting", later, format_func=wave_title, key=FOLLOWUP)
     else:
         baseline = followup = waves[0] if waves else ""
@@ -144,7 +134,7 @@ def _indicator_picker(key: str) -> tuple[str, str] | None:
     if not pairs:
         st.info("Bij deze keuze hoort geen indicator.", icon=":material/info:")
         return None
-    _keep(key, pairs, pairs[0])
+    keep(key, pairs, pairs[0])
     return st.selectbox("Indicator", pairs, format_func=_label, key=key)
 
 
@@ -169,13 +159,13 @@ with sections[0]:
                 "met het aantal antwoorden (n) en de verandering. ▲ duidelijk hoger en ▼ duidelijk "
                 f"lager betekent: groter dan toeval (q-waarde onder "
                 f"{decimal(settings.significance, 2)}); = niet duidelijk anders. Klik op een "
-                "kolomkop om te sorteren. Onder 10 antwoorden staat er geen cijfer; onder "
-                f"{settings.indicative_n} is het cijfer indicatief."
+                f"kolomkop om te sorteren. Onder {settings.min_n} antwoorden staat er geen "
+                f"cijfer; onder {settings.indicative_n} is het cijfer indicatief."
             )
             st.caption(f"{len(shown)} regels, {shown['koploper'].nunique()} koplopers.")
-            view.draw_koploper_table(shown, baseline, followup)
+            view.draw_koploper_table(shown, baseline, followup, settings.min_n)
         if in_cohort:
-            _keep(PICKED, in_cohort, in_cohort[0])
+            keep(PICKED, in_cohort, in_cohort[0])
             picked = st.selectbox(
                 "Dashboard van een koploper openen", in_cohort, format_func=names.get, key=PICKED
             )
@@ -205,13 +195,18 @@ with sections[1]:
                 pool = pool[pool["pool"].isin([ALL_KOPLOPERS, cohort])]
             st.write(
                 f"De verandering van {wave_name(baseline)} naar {wave_name(followup)} per "
-                "koploper, met het 95 %-interval, van groot naar klein. Onderaan de verandering "
-                "van alle koplopers samen en per cohort (meta-analyse met random effects, "
-                "DerSimonian–Laird). Koplopers met minder dan 10 antwoorden tellen niet mee."
+                f"koploper, met het {LEVEL}-interval, van groot naar klein. Onderaan de "
+                "verandering van alle koplopers samen en per cohort (meta-analyse met random "
+                "effects, DerSimonian–Laird). Koplopers met minder dan "
+                f"{settings.min_n} antwoorden tellen niet mee. Het interval hoort bij één "
+                "koploper; ▲/▼ houdt rekening met het aantal indicatoren (q-waarde), dus een "
+                "interval net naast 0 kan toch '=' zijn."
             )
             text = forest_text(rows, pool, kind, label)
-            view.clickable_chart(forest_chart(rows, pool, kind, label), "vg_forest", names, text)
-            st.caption(f"Grafiek in woorden: {text}")
+            view.clickable_chart(
+                forest_chart(rows, pool, kind, label, settings.min_n), "vg_forest", names, text
+            )
+            st.caption(f"Grafiek in woorden: {plain(text)}")
             unit = " (procentpunt)" if kind == PROPORTION else ""
             factor = 100.0 if kind == PROPORTION else 1.0
             text_table(
@@ -219,27 +214,28 @@ with sections[1]:
                     {
                         "Groep": pool["pool"],
                         "Koplopers": pool["k"].astype(int).astype(str),
-                        f"Verandering{unit}": [
-                            view.change_text(factor * v, kind) for v in pool["estimate"]
-                        ],
-                        "95 %-interval": [
+                        f"Verandering{unit}": [view.signed(factor * v) for v in pool["estimate"]],
+                        f"{LEVEL}-interval{unit}": [
                             "–"
                             if pd.isna(lo)
                             else f"{decimal(factor * lo)} tot {decimal(factor * hi)}"
                             for lo, hi in zip(pool["ci_low"], pool["ci_high"], strict=True)
                         ],
-                        "τ²": [
-                            "–" if pd.isna(t) else decimal(factor**2 * t, 2) for t in pool["tau2"]
+                        f"τ{unit}": [
+                            "–" if pd.isna(t) else decimal(factor * t**0.5) for t in pool["tau2"]
                         ],
                         "I²": ["–" if pd.isna(i) else f"{decimal(100 * i)} %" for i in pool["i2"]],
+                        "p (heterogeniteit)": [p_text(p) for p in pool["heterogeneity_p"]],
                         "Opmerking": pool["reason"].fillna(""),
                     }
                 ),
                 "Verandering van alle koplopers samen en per cohort",
             )
             st.caption(
-                "τ² is de spreiding tussen koplopers die toeval niet verklaart; I² het deel van "
-                "de verschillen tussen koplopers dat niet door toeval komt."
+                "τ is de spreiding tussen koplopers die toeval niet verklaart, in dezelfde eenheid "
+                "als de verandering. I² is het deel van de verschillen tussen koplopers dat niet "
+                "door toeval komt. Een kleine p (heterogeniteit) zegt: de koplopers verschillen "
+                "meer dan toeval verklaart. Die p hoort niet bij de verandering zelf."
             )
 
 # --- 3. trends ---------------------------------------------------------------------------------
@@ -273,7 +269,7 @@ with sections[2]:
             )
             st.write(
                 "Per cohort de cijfers van alle antwoorden van zijn koplopers samen, per meting "
-                "met het 95 %-interval; kies hierboven koplopers om ze erbij te zetten."
+                f"met het {LEVEL}-interval; kies hierboven koplopers om ze erbij te zetten."
             )
             lines = mine[mine["koploper"].isin(chosen)].assign(
                 name=lambda f: f["koploper"].map(names)
@@ -283,9 +279,11 @@ with sections[2]:
             view.clickable_chart(
                 trend_chart(trend, lines, kind, scale_name, label), "vg_trend_chart", names, text
             )
-            st.caption(f"Grafiek in woorden: {text}")
+            st.caption(f"Grafiek in woorden: {plain(text)}")
             if len(mine):
-                st.dataframe(view.trend_frame(mine, names, cohort_of), hide_index=True)
+                st.dataframe(
+                    view.trend_frame(mine, names, cohort_of, settings.min_n), hide_index=True
+                )
         with maker() as session:
             fieldwork = fieldwork_across(session, viewer)
         st.subheader("Wanneer zijn de metingen?")
@@ -331,9 +329,11 @@ with sections[3]:
                 icon=":material/check_circle:",
             )
         else:
+            many = few["koploper"].nunique()
+            who = "1 koploper bleef" if many == 1 else f"{many} koplopers bleven"
             st.warning(
-                f"{few['koploper'].nunique()} koplopers bleven bij een afgelopen of gesloten "
-                f"meting onder {settings.indicative_n} antwoorden (per vragenlijst):",
+                f"{who} bij een afgelopen of gesloten meting onder {settings.indicative_n} "
+                "antwoorden (per vragenlijst):",
                 icon=":material/warning:",
             )
             text_table(
@@ -348,7 +348,5 @@ with sections[3]:
                 f"Koplopers onder {settings.indicative_n} antwoorden",
             )
         st.subheader("Antwoorden per koploper, meting, vragenlijst en kanaal")
-        channels = [
-            c for c in ("Online", "Op papier", "Ingelezen", "Demo", "Anders") if c in table.columns
-        ]
+        channels = [c for c in CHANNEL_LABELS.values() if c in table.columns]
         st.dataframe(view.fieldwork_frame(table, channels), hide_index=True)

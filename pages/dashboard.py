@@ -34,6 +34,8 @@ from pages.ui import dashboard_downloads as downloads
 from pages.ui import dashboard_view as view
 from pages.ui.plain import plain
 from pages.ui.routing import ensure_routed
+from pages.ui.state import keep as _keep
+from pages.ui.state import viewer_key as _viewer_key
 
 ensure_routed()
 PAGE = "mijn-koploper"
@@ -47,11 +49,6 @@ maker = get_sessionmaker()
 indicators = load_indicators()
 settings = indicators.settings
 choices = subgroup_choices(indicators)
-
-
-def _viewer_key(who: Viewer) -> tuple:
-    """The whole viewer in every cache key: figures are never shared across viewers."""
-    return (who.email, who.role, sorted(who.koploper_slugs), who.free_text, who.user_id)
 
 
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=200, hash_funcs={Viewer: _viewer_key})
@@ -116,12 +113,6 @@ def _figures(
 
 def _follow_picker() -> None:
     st.query_params["koploper"] = st.session_state[PICK]
-
-
-def _keep(key: str, options: list, default: object) -> None:
-    """A choice that no longer fits (another koploper, fewer waves) goes back to its default."""
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = default
 
 
 # --- which koploper ---------------------------------------------------------------------------

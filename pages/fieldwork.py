@@ -20,6 +20,8 @@ from db.fieldwork_overview import (
     response_counts,
 )
 from db.waves import close_wave, open_wave, set_wave_dates
+from measures.dashboard import CHANNEL_LABELS
+from measures.dashboard import CHANNELS as STORED_CHANNELS
 from pages.ui import access
 from pages.ui.routing import ensure_routed
 from surveys.clock import dutch_date, dutch_day
@@ -42,7 +44,8 @@ NOTICE = "veldwerk_notice"
 DATE_FORMAT = "DD-MM-YYYY"
 KINDS = {"baseline": "Nulmeting", "follow_up": "Vervolgmeting"}
 QUESTIONNAIRES = {audience.survey: audience.name for audience in AUDIENCES}
-CHANNELS = {"web": "Online", "paper": "Papier", "import": "Ingelezen", "demo": "Demo"}
+CHANNELS = {stored: CHANNEL_LABELS[code] for stored, code in STORED_CHANNELS.items()}
+"""Online, Op papier, …: the words of the dashboard and Vergelijken."""
 REGISTERS = {"nl": "Standaard (B1)", "nl-eenvoudig": "Eenvoudig"}
 maker = get_sessionmaker()
 

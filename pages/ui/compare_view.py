@@ -14,7 +14,6 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from db.access import Viewer
 from measures.dashboard import DIRECTION_WORDS, DOWN, NONE, QUESTIONNAIRES, UP
 from measures.dutch import NO_FIGURE, decimal, p_text, wave_title
 from measures.indicators import PROPORTION
@@ -30,11 +29,6 @@ COLOURS = {UP: "#dbeafe", DOWN: "#fde4cf"}
 forest plot's markers."""
 
 
-def viewer_key(who: Viewer) -> tuple:
-    """The whole viewer in every cache key: figures are never shared across viewers."""
-    return (who.email, who.role, sorted(who.koploper_slugs), who.free_text, who.user_id)
-
-
 def direction_text(symbol: object) -> str:
     symbol = symbol if isinstance(symbol, str) and symbol in DIRECTION_WORDS else NONE
     return f"{symbol} {DIRECTION_WORDS[symbol]}"
@@ -46,16 +40,22 @@ def _number(value: float, kind: str) -> str:
     return f"{decimal(value)} %" if kind == PROPORTION else decimal(value)
 
 
-def change_text(value: float, kind: str) -> str:
+def signed(value: float) -> str:
+    """A change already in its unit, with its sign: '+4,2', '-0,4', '0'."""
     if pd.isna(value):
         return NO_FIGURE
     text = decimal(value)
-    text = text if text.startswith("-") or text == "0" else f"+{text}"
-    return f"{text} procentpunt" if kind == PROPORTION else text
+    return text if text.startswith("-") or text == "0" else f"+{text}"
 
 
-def _count(value: float) -> str:
-    return "minder dan 10" if pd.isna(value) else str(int(value))
+def change_text(value: float, kind: str) -> str:
+    text = signed(value)
+    return f"{text} procentpunt" if kind == PROPORTION and text != NO_FIGURE else text
+
+
+def _counter(min_n: int):
+    """A count as written in a table: empty (fewer than ``min_n``) reads 'minder dan 10'."""
+    return lambda value: f"minder dan {min_n}" if pd.isna(value) else str(int(value))
 
 
 def _scaled(table: pd.DataFrame, column: str) -> pd.Series:
@@ -64,9 +64,9 @@ def _scaled(table: pd.DataFrame, column: str) -> pd.Series:
     return table[column].astype(float) * factor
 
 
-def _styled(frame: pd.DataFrame, kinds: pd.Series, formats: Mapping[str, str]):
+def _styled(frame: pd.DataFrame, kinds: pd.Series, formats: Mapping[str, str], min_n: int):
     """A Styler that writes each figure the Dutch way: ``formats`` says per column 'value',
-    'change', 'count' or 'p'."""
+    'change', 'count' or 'p'; a count left empty (under ``min_n``) says so."""
     styler = frame.style
     for column, how in formats.items():
         for kind in kinds.unique():
@@ -76,17 +76,24 @@ def _styled(frame: pd.DataFrame, kinds: pd.Series, formats: Mapping[str, str]):
             elif how == "change":
                 formatter = lambda v, k=kind: change_text(v, k)  # noqa: E731
             elif how == "count":
-                formatter = _count
+                formatter = _counter(min_n)
             else:
                 formatter = p_text
             styler = styler.format(formatter, subset=pd.IndexSlice[rows, [column]])
     return styler
 
 
-def koploper_frame(table: pd.DataFrame, baseline: str, followup: str):
-    """The table of every koploper × indicator, styled for ``st.dataframe``."""
+def count_header(wave: str) -> str:
+    """The header of a wave's count, the same in every table: 'n nulmeting'."""
+    return f"n {wave_title(wave).lower()}"
+
+
+def koploper_frame(table: pd.DataFrame, baseline: str, followup: str, min_n: int):
+    """The table of every koploper × indicator, styled for ``st.dataframe``: who, what, which
+    way and how much first, the figures behind it after."""
     table = table.reset_index(drop=True)
     first, later = wave_title(baseline), wave_title(followup)
+    n_first, n_later = count_header(baseline), count_header(followup)
     notes = [
         "indicatief" if f == INDICATIVE else ("te weinig antwoorden" if f == SUPPRESSED else "")
         for f in table["flag"]
@@ -95,17 +102,17 @@ def koploper_frame(table: pd.DataFrame, baseline: str, followup: str):
         {
             "Koploper": table["name"],
             "Indicator": table["label"],
-            first: _scaled(table, "estimate_baseline"),
-            f"n {first.lower()}": table["n_baseline"].astype(float),
-            later: _scaled(table, "estimate_followup"),
-            f"n {later.lower()}": table["n_followup"].astype(float),
-            "Verandering": _scaled(table, "difference"),
             "Richting": [direction_text(d) for d in table["direction"]],
+            "Verandering": _scaled(table, "difference"),
+            first: _scaled(table, "estimate_baseline"),
+            n_first: table["n_baseline"].astype(float),
+            later: _scaled(table, "estimate_followup"),
+            n_later: table["n_followup"].astype(float),
             "q-waarde": table["q_value"].astype(float),
             "Let op": notes,
+            "Dashboard": [DASHBOARD_URL.format(slug=s) for s in table["koploper"]],
             "Vragenlijst": table["questionnaire"].map(QUESTIONNAIRES),
             "Cohort": table["cohort"],
-            "Dashboard": [DASHBOARD_URL.format(slug=s) for s in table["koploper"]],
         }
     )
     styler = _styled(
@@ -115,10 +122,11 @@ def koploper_frame(table: pd.DataFrame, baseline: str, followup: str):
             first: "value",
             later: "value",
             "Verandering": "change",
-            f"n {first.lower()}": "count",
-            f"n {later.lower()}": "count",
+            n_first: "count",
+            n_later: "count",
             "q-waarde": "p",
         },
+        min_n,
     )
 
     def colour(value: object) -> str:
@@ -132,14 +140,20 @@ LINK = st.column_config.LinkColumn(
     "Dashboard",
     display_text="Mijn koploper openen",
     help="Opent het dashboard van deze koploper in een nieuw tabblad",
+    width=170,
 )
+WIDTHS = {"Koploper": 120, "Indicator": 200, "Richting": 150, "Verandering": 130, "q-waarde": 80}
+"""Pixels per column of the koploper table, so that the first four fit beside the menu at a
+width of 1000 pixels; the others get Streamlit's "small"."""
 
 
-def draw_koploper_table(table: pd.DataFrame, baseline: str, followup: str) -> None:
+def draw_koploper_table(table: pd.DataFrame, baseline: str, followup: str, min_n: int) -> None:
+    frame = koploper_frame(table, baseline, followup, min_n)
+    config = {c: st.column_config.Column(width=WIDTHS.get(c, "small")) for c in frame.columns}
     st.dataframe(
-        koploper_frame(table, baseline, followup),
+        frame,
         hide_index=True,
-        column_config={"Dashboard": LINK},
+        column_config=config | {"Dashboard": LINK},
         height=min(38 + 35 * len(table), 560),
     )
 
@@ -182,7 +196,9 @@ def clickable_chart(figure, key: str, known: Mapping[str, str], alt: str) -> Non
     )
 
 
-def trend_frame(estimates: pd.DataFrame, names: Mapping[str, str], cohorts: Mapping[str, str]):
+def trend_frame(
+    estimates: pd.DataFrame, names: Mapping[str, str], cohorts: Mapping[str, str], min_n: int
+):
     """One indicator's estimate per koploper and wave, with n, styled for ``st.dataframe``."""
     kind = estimates["kind"].iloc[0]
     waves = sorted(set(estimates["wave"]), key=lambda w: int(w[1:]))
@@ -194,12 +210,12 @@ def trend_frame(estimates: pd.DataFrame, names: Mapping[str, str], cohorts: Mapp
             shown = not at.empty and at["flag"].iloc[0] != SUPPRESSED
             factor = 100.0 if kind == PROPORTION else 1.0
             row[wave_title(wave)] = factor * float(at["estimate"].iloc[0]) if shown else None
-            row[f"n {wave}"] = float(at["n"].iloc[0]) if not at.empty else 0.0
+            row[count_header(wave)] = float(at["n"].iloc[0]) if not at.empty else 0.0
         rows.append(row)
     frame = pd.DataFrame(rows)
     kinds = pd.Series(kind, index=frame.index)
-    formats = {wave_title(w): "value" for w in waves} | {f"n {w}": "count" for w in waves}
-    return _styled(frame, kinds, formats)
+    formats = {wave_title(w): "value" for w in waves} | {count_header(w): "count" for w in waves}
+    return _styled(frame, kinds, formats, min_n)
 
 
 def fieldwork_frame(table: pd.DataFrame, channels: list[str]) -> pd.DataFrame:

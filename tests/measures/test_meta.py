@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.stats import chi2
 from statsmodels.stats.meta_analysis import combine_effects
 
 from measures.indicators import load_indicators
@@ -55,6 +56,8 @@ def test_the_pooled_change_is_statsmodels_dersimonian_laird(effects, ses):
     assert found.tau2 == pytest.approx(tau2, abs=1e-10)
     assert found.i2 == pytest.approx(i2, abs=1e-10)
     assert found.q_statistic == pytest.approx(q, abs=1e-10)
+    # the p-value of Cochran's Q (heterogeneity), not of the pooled change
+    assert found.heterogeneity_p == pytest.approx(chi2.sf(q, len(effects) - 1), abs=1e-10)
 
 
 @settings(max_examples=60, deadline=None)

@@ -9,6 +9,7 @@ responses per wave and questionnaire.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,8 @@ def test_movisie_sees_every_koploper_side_by_side(url, role):
     assert {"Nulmeting", "Eerste vervolgmeting", "Verandering", "q-waarde", "Richting"} <= set(
         table.columns
     )
+    # who, what, which way and how much first: visible without scrolling to the right
+    assert list(table.columns[:4]) == ["Koploper", "Indicator", "Richting", "Verandering"]
     assert set(table["Richting"].str[:1]) <= {"▲", "▼", "=", "–"}
     assert table["Dashboard"].str.fullmatch(r"mijn-koploper\?koploper=[a-z-]+").all()
     # nothing on fewer than ten answers
@@ -118,12 +121,18 @@ def test_the_forest_plot_pools_the_koplopers(url):
     assert all(isinstance(s, str) and s for t in koplopers for s in t["customdata"])
     html = " ".join(h.proto.body for h in at.get("html"))
     assert "Alle koplopers" in html and "I²" in html
+    assert "p (heterogeniteit)" in html and "τ" in html and "τ²" not in html
+    assert not re.search(r"<td>[^<]*procentpunt", html)  # the unit only in the header
+    # the chart in words names cohorts, typed by the beheerder: shown as typed, not as Markdown
+    words = next(c.value for c in at.caption if c.value.startswith("Grafiek in woorden"))
+    assert "\\(" in words
 
 
 def test_trends_and_fieldwork_are_drawn(url):
     at = open_page(url, "onderzoeker", onderdeel="Trends")
     assert len(at.get("plotly_chart")) == 2  # the trend and the calendar
     assert "Wanneer zijn de metingen?" in [s.value for s in at.subheader]
+    assert "n nulmeting" in frames(at)[0].columns  # as in the table of all koplopers
     at = open_page(url, "onderzoeker", onderdeel="Veldwerk")
     table = frames(at)[0]
     assert {"Koploper", "Meting", "Vragenlijst", "Totaal", "Onder 30 na afloop"} <= set(
