@@ -1,4 +1,4 @@
-"""Command line: ``python -m db init | seed-demo | open-wave | wave-dates | koploper | user …``."""
+"""Command line: ``python -m db init | repack | seed-demo | open-wave | export | user …``."""
 
 from __future__ import annotations
 
@@ -37,6 +37,16 @@ def _init(_args: argparse.Namespace) -> int:
         print(f"Vragenlijst {key}: versie {version}" + (" (nieuw)" if created else ""))
     if report.repacked:
         print(f"Antwoorden verpakt voor het dashboard: {report.repacked}")
+    return 0
+
+
+def _repack(_args: argparse.Namespace) -> int:
+    from db.packs import repack
+
+    init_database()
+    with get_sessionmaker().begin() as session:
+        packed = repack(session, everything=True)
+    print(f"Antwoorden opnieuw verpakt voor het dashboard: {packed}")
     return 0
 
 
@@ -289,6 +299,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "init", help="maak of werk de database bij en laad referentiegegevens"
     ).set_defaults(run=_init)
+    commands.add_parser(
+        "repack",
+        help="verpak alle antwoorden opnieuw voor het dashboard (na wijzigingen met SQL)",
+    ).set_defaults(run=_repack)
     seed = commands.add_parser(
         "seed-demo", help="vul synthetische demo-antwoorden en maak demo-accounts"
     )

@@ -274,10 +274,13 @@ def version_layouts(session: Session) -> dict[int, tuple[str, Layout]]:
     return found
 
 
-def repack(session: Session) -> int:
+def repack(session: Session, everything: bool = False) -> int:
     """Pack every response whose pack is missing or of another format (in the caller's
     transaction); returns how many. For existing databases and after :data:`PACK_FORMAT`
-    changes: ``db.setup.init_database`` runs it."""
+    changes: ``db.setup.init_database`` runs it. ``everything``: first drop every pack, after
+    answers were changed with plain SQL (``python -m db repack``)."""
+    if everything:
+        session.execute(ResponsePack.__table__.delete())
     fresh = unpacked_responses(session)
     table = ResponsePack.__table__
     for start in range(0, len(fresh), CHUNK):

@@ -210,3 +210,23 @@ def test_a_stored_code_the_question_lacks_is_left_out_not_fatal(seeded, caplog):
     assert "tellen niet mee" in caplog.text
     with pytest.raises(ValueError, match="past niet"):
         pack(shape, [(single.item, (1 << single.width) + 3)])
+
+
+def test_the_repack_command_packs_every_response_again(seeded, monkeypatch, capsys):
+    from db.__main__ import main
+
+    maker = get_sessionmaker(seeded)
+    with maker.begin() as session:
+        response_id = session.scalar(select(Response.id).limit(1))
+        session.execute(  # a pack that no longer says what the answers say, as after plain SQL
+            ResponsePack.__table__.update()
+            .where(ResponsePack.response_id == response_id)
+            .values(words=b"\xff" * 16)
+        )
+        total = session.scalar(select(func.count(Response.id)))
+    monkeypatch.setenv("DATABASE_URL", seeded)
+    assert main(["repack"]) == 0
+    assert f"opnieuw verpakt voor het dashboard: {total}" in capsys.readouterr().out
+    with maker() as session:
+        words = session.get(ResponsePack, response_id).words
+    assert words != b"\xff" * 16
