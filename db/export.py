@@ -47,6 +47,8 @@ from surveys.interchange import META_COLUMNS
 META = list(META_COLUMNS)
 FREE_TEXT_COLUMN = "text"
 """The ``answers`` column of open-text answers (``surveys.types``: the ``text`` question type)."""
+NUMBER_COLUMN = Answer.number.key
+"""The ``answers`` column of numbers (a storage column, not a question type)."""
 DUTCH_ZONE = "Europe/Amsterdam"
 ITEMS = 1 << 8
 CODES = 1 << 16
@@ -287,7 +289,7 @@ def _answers(
     for key, item in items.items():
         if item.qtype.multiple:
             values[key] = np.zeros(n, dtype=np.int64)
-        elif item.qtype.coded or item.qtype.column == "number":
+        elif item.qtype.coded or item.qtype.column == NUMBER_COLUMN:
             values[key] = np.full(n, np.nan)
         else:
             values[key] = np.full(n, None, dtype=object)
@@ -322,7 +324,7 @@ def _answers(
             else:
                 values[key][row[here]] = code[here]
 
-    for column in ("number", FREE_TEXT_COLUMN):
+    for column in (NUMBER_COLUMN, FREE_TEXT_COLUMN):
         # Numbers and texts are few: plain rows of (response, item key, value).
         keyed = [key for key in keys if items[key].qtype.column == column]
         if not keyed:

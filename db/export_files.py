@@ -49,6 +49,7 @@ from db.access import Viewer
 from db.audit import record
 from db.contacts import find_koploper
 from db.export import (
+    NUMBER_COLUMN,
     EmptyExport,
     Export,
     count_responses,
@@ -188,7 +189,7 @@ def analysis_columns(export: Export) -> list[Column]:
             labels = {} if qtype.quantity else {o.code: o.label["nl"] for o in item.options}
             missing = tuple(sorted(item.missing_codes))
             columns.append(Column(key, text, values, labels, missing, _measure(item)))
-        elif qtype.column == "number":
+        elif qtype.column == NUMBER_COLUMN:
             columns.append(Column(key, text, values, {}, (), "scale"))
         else:
             columns.append(Column(key, text, _texts(values), {}, (), "nominal"))
@@ -232,7 +233,7 @@ def write_csv(export: Export, path: Path, dutch: bool) -> None:
         cells = interchange_cells(item, export.values[key])
         if is_free_text(item):
             cells = np.asarray([_UNPRINTABLE.sub("", c) for c in cells], dtype=object)
-        if dutch and item.qtype.column == "number":
+        if dutch and item.qtype.column == NUMBER_COLUMN:
             cells = np.asarray([c.replace(".", ",") for c in cells], dtype=object)
         columns.append(cells)
     header = separator.join([*export.meta.columns, *export.items])
