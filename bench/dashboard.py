@@ -32,7 +32,6 @@ the repository root:
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
@@ -42,16 +41,14 @@ from pathlib import Path
 
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 import db.dashboard  # noqa: E402
+from bench.common import arguments, filled  # noqa: E402
 from db.access import command_line  # noqa: E402
 from db.dashboard import dashboard_counts, data_version  # noqa: E402
-from db.demo import seed_demo  # noqa: E402
-from db.engine import get_sessionmaker  # noqa: E402
 from db.export import responses_wide  # noqa: E402
-from db.models import Answer, Koploper, Response  # noqa: E402
-from db.setup import init_database  # noqa: E402
+from db.models import Koploper  # noqa: E402
 from measures import check_responses, load_indicators, score  # noqa: E402
 from measures.charts import indicator_chart  # noqa: E402
 from measures.dashboard import figures, from_scored, subgroup_choices  # noqa: E402
@@ -88,35 +85,16 @@ def charts_of(result, questionnaires: list[str], goal: str | None = None) -> int
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="default: a fresh SQLite file")
-    parser.add_argument("--quick", action="store_true", help="a tenth of the data")
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
-    per_group = (68, 75) if args.quick else (700, 730)
+    args = arguments(__doc__.splitlines()[0])
     indicators = load_indicators()
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{folder}/bench.db"
-        init_database(url)
-        factory = get_sessionmaker(url)
-        start = time.perf_counter()
-        with factory.begin() as session:
-            if session.scalar(select(func.count(Response.id))):
-                print("the database already holds responses: use an empty scratch database")
-                return 2
-            seed_demo(session, sizes=per_group)
+        factory = filled(url, args.quick)
         with factory() as session:
-            responses = session.scalar(select(func.count(Response.id)))
-            answers = session.scalar(select(func.count(Answer.id)))
             own = session.scalar(select(Koploper).where(Koploper.slug == KOPLOPER))
             cohort = set(
                 session.scalars(select(Koploper.slug).where(Koploper.cohort_id == own.cohort_id))
             )
-        print(f"database: {url.split('@')[-1]}")
-        print(
-            f"filled with {responses:,} responses and {answers:,} answers "
-            f"in {time.perf_counter() - start:.0f} s"
-        )
         viewer = command_line()
         choice = subgroup_choices(indicators)["age_group"]
 

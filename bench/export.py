@@ -20,7 +20,6 @@ Goal (issue 10): each export of 80,000 responses within 10 s. Run from the repos
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
@@ -32,16 +31,14 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from bench.common import arguments, filled  # noqa: E402
 from db.access import command_line  # noqa: E402
-from db.demo import seed_demo  # noqa: E402
-from db.engine import get_sessionmaker  # noqa: E402
 from db.export import read_export  # noqa: E402
 from db.export_files import FORMATS, export_file  # noqa: E402
 from db.models import Answer, Koploper, QuestionnaireVersion, Response, Wave  # noqa: E402
-from db.setup import init_database  # noqa: E402
 from surveys.definition import from_stored  # noqa: E402
 from surveys.interchange import META_COLUMNS  # noqa: E402
 
@@ -116,31 +113,11 @@ def previous_read(session: Session) -> pd.DataFrame:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="default: a fresh SQLite file")
-    parser.add_argument("--quick", action="store_true", help="a tenth of the data")
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
-    per_group = (68, 75) if args.quick else (700, 730)
+    args = arguments(__doc__.splitlines()[0])
     viewer = command_line()
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{folder}/bench.db"
-        init_database(url)
-        factory = get_sessionmaker(url)
-        start = time.perf_counter()
-        with factory.begin() as session:
-            if session.scalar(select(func.count(Response.id))):
-                print("the database already holds responses: use an empty scratch database")
-                return 2
-            seed_demo(session, sizes=per_group)
-        with factory() as session:
-            responses = session.scalar(select(func.count(Response.id)))
-            answers = session.scalar(select(func.count(Answer.id)))
-        print(f"database: {url.split('@')[-1]}")
-        print(
-            f"filled with {responses:,} responses and {answers:,} answers "
-            f"in {time.perf_counter() - start:.0f} s"
-        )
+        factory = filled(url, args.quick)
 
         def read():
             with factory() as session:
