@@ -26,6 +26,7 @@ from surveys.codebook import read_codebook
 from surveys.definition import from_stored
 
 PSPP = shutil.which("pspp")
+SOFFICE = shutil.which("soffice")
 # 23:30 UTC on 1 March is 2 March in the Netherlands: the day written is the Dutch one.
 LATE = dt.datetime(2019, 3, 1, 23, 30)
 ANSWERS = [
@@ -177,6 +178,39 @@ def test_pspp_reads_the_spss_file_with_its_cases_and_labels(url, tmp_path):
     assert ",5,Helemaal mee eens" in lines and ",1,Gekozen" in lines
     assert ",9[a],Weet niet / niet van toepassing" in lines
     assert "Footnote: a. User-missing value" in lines
+
+
+@pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice is not installed (Debian: apt-get install libreoffice-calc-nogui)",
+)
+def test_libreoffice_calc_opens_every_sheet_of_the_excel_file(url, tmp_path):
+    """The data sheet is written as plain XML for speed: a spreadsheet program nobody here
+    wrote must read it, with every response, the codebook and the figures."""
+    export(url, "xlsx", tmp_path / "a.xlsx", include_demo=True)
+    out = tmp_path / "csv"
+    result = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            "--outdir",
+            str(out),
+            str(tmp_path / "a.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    data = pd.read_csv(out / "a-Gegevens.csv", dtype=str)
+    assert len(data) == 4 and "questionnaire_version" in data.columns
+    assert set(data["submitted_at"].str.len()) == {10}  # the day only
+    book = pd.read_csv(out / "a-Codeboek.csv", dtype=str)
+    assert "knew_where" in " ".join(book.fillna("").to_numpy().ravel())
+    assert (out / "a-Cijfers.csv").stat().st_size > 0
 
 
 def test_the_stata_file_has_variable_and_value_labels(url, tmp_path):
