@@ -44,8 +44,7 @@ PARTS = ["Alle koplopers", "Per indicator", "Trends", "Veldwerk"]
 maker = get_sessionmaker()
 indicators = load_indicators()
 settings = indicators.settings
-LEVEL = f"{decimal(100 * settings.confidence)} %"
-"""The intervals' level as written: '95 %'."""
+LEVEL = f"{decimal(100 * settings.confidence)} %"  # the intervals' level as written: '95 %'
 
 
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=20, hash_funcs={Viewer: viewer_key})

@@ -44,8 +44,8 @@ NOTICE = "veldwerk_notice"
 DATE_FORMAT = "DD-MM-YYYY"
 KINDS = {"baseline": "Nulmeting", "follow_up": "Vervolgmeting"}
 QUESTIONNAIRES = {audience.survey: audience.name for audience in AUDIENCES}
+# Online, Op papier, …: the words of the dashboard and Vergelijken.
 CHANNELS = {stored: CHANNEL_LABELS[code] for stored, code in STORED_CHANNELS.items()}
-"""Online, Op papier, …: the words of the dashboard and Vergelijken."""
 REGISTERS = {"nl": "Standaard (B1)", "nl-eenvoudig": "Eenvoudig"}
 maker = get_sessionmaker()
 
