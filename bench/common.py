@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
+from collections.abc import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
@@ -44,3 +46,21 @@ def filled(url: str, quick: bool) -> sessionmaker:
         f"in {time.perf_counter() - start:.0f} s"
     )
     return factory
+
+
+def timed(work: Callable[[], object], rounds: int) -> tuple[list[float], object]:
+    """The wall-clock time of each of ``rounds`` runs of ``work``, and its last result."""
+    times, result = [], None
+    for _ in range(rounds):
+        start = time.perf_counter()
+        result = work()
+        times.append(time.perf_counter() - start)
+    return times, result
+
+
+def show(name: str, times: list[float], goal: str = "", width: int = 34, places: int = 3) -> float:
+    """Print the median and every run; returns the median."""
+    middle = statistics.median(times)
+    runs = ", ".join(f"{t:.{places}f}" for t in times)
+    print(f"{name:<{width}} median {middle:{places + 4}.{places}f} s   (runs {runs})  {goal}")
+    return middle

@@ -32,11 +32,8 @@ the repository root:
 
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path[0] = str(Path(__file__).resolve().parents[1])
@@ -44,7 +41,7 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 from sqlalchemy import select  # noqa: E402
 
 import db.dashboard  # noqa: E402
-from bench.common import arguments, filled  # noqa: E402
+from bench.common import arguments, filled, show, timed  # noqa: E402
 from db.access import command_line  # noqa: E402
 from db.dashboard import dashboard_counts, data_version  # noqa: E402
 from db.export import responses_wide  # noqa: E402
@@ -56,22 +53,6 @@ from measures.explain import explanation, methods_text  # noqa: E402
 from measures.report import council_report  # noqa: E402
 
 KOPLOPER = "tilburg"
-
-
-def timed(work: Callable[[], object], rounds: int) -> tuple[list[float], object]:
-    times, result = [], None
-    for _ in range(rounds):
-        start = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - start)
-    return times, result
-
-
-def show(name: str, times: list[float], goal: str = "") -> float:
-    middle = statistics.median(times)
-    runs = ", ".join(f"{t:.3f}" for t in times)
-    print(f"{name:<34} median {middle:7.3f} s   (runs {runs})  {goal}")
-    return middle
 
 
 def charts_of(result, questionnaires: list[str], goal: str | None = None) -> int:

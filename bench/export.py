@@ -20,10 +20,8 @@ Goal (issue 10): each export of 80,000 responses within 10 s. Run from the repos
 
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,29 +32,14 @@ import pandas as pd  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from bench.common import arguments, filled  # noqa: E402
+from bench.common import arguments, filled, timed  # noqa: E402
+from bench.common import show as common_show  # noqa: E402
 from db.access import command_line  # noqa: E402
 from db.export import read_export  # noqa: E402
 from db.export_files import FORMATS, export_file  # noqa: E402
 from db.models import Answer, Koploper, QuestionnaireVersion, Response, Wave  # noqa: E402
 from surveys.definition import from_stored  # noqa: E402
 from surveys.interchange import META_COLUMNS  # noqa: E402
-
-
-def timed(work: Callable[[], object], rounds: int) -> tuple[list[float], object]:
-    times, result = [], None
-    for _ in range(rounds):
-        start = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - start)
-    return times, result
-
-
-def show(name: str, times: list[float], goal: str = "") -> float:
-    middle = statistics.median(times)
-    runs = ", ".join(f"{t:.2f}" for t in times)
-    print(f"{name:<28} median {middle:6.2f} s   (runs {runs})  {goal}")
-    return middle
 
 
 def previous_read(session: Session) -> pd.DataFrame:
@@ -110,6 +93,10 @@ def previous_read(session: Session) -> pd.DataFrame:
         encoded[key] = pd.Series(np.asarray(texts, dtype=object)[index], index=grouped.index)
     wide = pd.DataFrame(encoded, dtype=object)
     return meta.merge(wide, left_on="response_id", right_index=True, how="left")
+
+
+def show(name: str, times: list[float], goal: str = "") -> float:
+    return common_show(name, times, goal, width=28, places=2)
 
 
 def main() -> int:
