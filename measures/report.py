@@ -9,26 +9,24 @@ suppressed), so the report shows what the page shows.
 
 The PDF is tagged (PDF/UA-1, by WeasyPrint): language nl, the title in the metadata, headings,
 tables with header cells, and each chart a Figure with its alt text. The HTML is built here with
-every text escaped. The charts are drawn by kaleido in the system Chromium, all in one browser
-session; if Chromium cannot start, :class:`ChartsUnavailable` says so in Dutch and no report is
-made: a council report without its charts is not a finished report.
+every text escaped. The charts are drawn by kaleido in the system Chromium
+(``measures.chart_images``: one browser kept open between reports) while the HTML is written and
+read; WeasyPrint takes each image, by its ``chart:`` address, as it is done, and fetches nothing
+else. If Chromium cannot start, :class:`ChartsUnavailable` says so in Dutch and no report is made:
+a council report without its charts is not a finished report.
 """
 
 from __future__ import annotations
 
-import asyncio
-import base64
 import datetime as dt
-import os
-import shutil
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from typing import Any
 
 import pandas as pd
 
 from measures import dutch
+from measures.chart_images import ChartsUnavailable, browser_path, draw_charts
 from measures.charts import chart_text
 from measures.dashboard import (
     COHORT,
@@ -56,14 +54,10 @@ from measures.suppression import INDICATIVE, SUPPRESSED
 
 ChartKey = tuple[str, str]
 """(questionnaire, indicator)."""
+CHART_SCHEME = "chart:"
+"""Images in the report's HTML are ``chart:<number>``, fetched only from the drawn charts."""
 Progress = Callable[[float, str], None]
 
-CHART_WIDTH = 680
-CHART_HEIGHT = 380
-"""Pixels, for a chart that sets no height of its own (the dashboard's charts do)."""
-CHART_SCALE = 1.5
-CHART_TIMEOUT = 30
-"""Seconds one chart may take before the report gives up (kaleido's own default is 90)."""
 MONTHS = (
     "januari",
     "februari",
@@ -81,17 +75,8 @@ MONTHS = (
 WITHHELD = "onderdrukt"
 
 
-class ChartsUnavailable(RuntimeError):
-    """The charts could not be drawn (no Chromium, or it would not start): no report."""
-
-
 class PdfUnavailable(RuntimeError):
     """WeasyPrint cannot run on this server (its system libraries, Pango, are missing)."""
-
-
-def browser_path() -> str:
-    """The Chromium kaleido uses: ``CHROMIUM_PATH``, else ``chromium`` on the PATH."""
-    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def dutch_date(day: dt.date) -> str:
@@ -102,105 +87,6 @@ def dutch_date(day: dt.date) -> str:
 def wave_title(code: str) -> str:
     """'Nulmeting (T0)'."""
     return f"{dutch.wave_title(code)} ({code})" if code in WAVE_NAMES else code
-
-
-# --- charts -------------------------------------------------------------------------------------
-
-
-def _kaleido_class() -> type:
-    import kaleido
-
-    class OneSession(kaleido.Kaleido):
-        """Kaleido that keeps its page between charts.
-
-        After every image kaleido reloads its tab, plotly.js (some 4 MB) included: for 35 charts
-        that is about 5 of the 6 seconds. Plotly.toImage draws each figure in an element of its
-        own and removes it afterwards, so the next chart starts clean without a reload: the
-        images are byte for byte the same (tests/measures/test_report.py checks it). Should
-        kaleido rename this hook, the override is simply never called: slower, still correct.
-        """
-
-        async def _return_kaleido_tab(self, tab: Any) -> None:
-            await self.tabs_ready.put(tab)
-
-    return OneSession
-
-
-def _run(make_coroutine: Callable[[], Any]) -> Any:
-    """Run a coroutine to its end from synchronous code (Streamlit's script thread has no
-    event loop; where one already runs, a worker thread gets its own)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(make_coroutine())
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, make_coroutine()).result()
-
-
-def render_charts(
-    charts: Mapping[ChartKey, Any],
-    browser: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> dict[ChartKey, bytes]:
-    """Every chart as PNG bytes, drawn by kaleido in one Chromium session.
-
-    ``progress(done, total)`` is called after each chart. Raises :class:`ChartsUnavailable`
-    (in Dutch) when Chromium is missing or does not start, or a chart cannot be drawn.
-    """
-    if not charts:
-        return {}
-    path = browser or browser_path()
-    keys = list(charts)
-
-    def opts(chart: Any) -> dict:
-        height = getattr(getattr(chart, "layout", None), "height", None) or CHART_HEIGHT
-        return {"format": "png", "width": CHART_WIDTH, "height": height, "scale": CHART_SCALE}
-
-    started = False
-
-    async def draw() -> list[bytes]:
-        nonlocal started
-        session = _kaleido_class()(n=1, path=path, mathjax=False, timeout=CHART_TIMEOUT)
-        async with session as k:
-            started = True
-            done = 0
-
-            def count(_: asyncio.Future) -> None:
-                nonlocal done
-                done += 1
-                if progress is not None:
-                    progress(done, len(keys))
-
-            tasks = []
-            for key in keys:
-                task = asyncio.ensure_future(k.calc_fig(charts[key], opts=opts(charts[key])))
-                task.add_done_callback(count)
-                tasks.append(task)
-            return list(await asyncio.gather(*tasks))
-
-    if not os.path.isfile(path):
-        raise ChartsUnavailable(_no_charts(path, "het programma is niet gevonden", False))
-    try:
-        images = _run(draw)
-    except Exception as exc:  # whatever stops Chromium or kaleido: say so, make no report
-        text = str(exc).strip()
-        reason = text.splitlines()[0][:300] if text else type(exc).__name__
-        raise ChartsUnavailable(_no_charts(path, reason, started)) from exc
-    return dict(zip(keys, images, strict=True))
-
-
-def _no_charts(path: str, reason: str, started: bool) -> str:
-    if started:
-        return (
-            "Het rapport is niet gemaakt: de grafieken konden niet worden getekend. "
-            f"Chromium ({path}) startte wel, maar een grafiek lukte niet: {reason}."
-        )
-    return (
-        "Het rapport is niet gemaakt: de grafieken konden niet worden getekend. "
-        f"Daarvoor is de webbrowser Chromium nodig ({path}), maar die start niet: {reason}. "
-        "Vraag de beheerder van de Koplopermonitor om Chromium te installeren "
-        "(apt-get install chromium) of CHROMIUM_PATH goed te zetten."
-    )
 
 
 # --- the HTML -----------------------------------------------------------------------------------
@@ -369,7 +255,7 @@ def _indicator(
     questionnaire: str,
     indicator: str,
     koploper_name: str,
-    image: bytes | None,
+    source: str | None,
 ) -> str:
     own = fig.estimates[
         (fig.estimates["group"] == OWN)
@@ -381,8 +267,7 @@ def _indicator(
     parts = ['<section class="indicator">', f"<h4>{_text(label)}</h4>"]
     if change is not None:
         parts.append(f"<p>{_text(change['sentence'])}</p>")
-    if image is not None:
-        source = "data:image/png;base64," + base64.b64encode(image).decode("ascii")
+    if source is not None:
         alt = chart_text(fig, questionnaire, indicator, koploper_name)
         parts.append(f'<img src="{source}" alt="{_text(alt)}">')
     parts += [
@@ -505,7 +390,7 @@ def _goal_sections(
     fig: Figures,
     koploper_name: str,
     questionnaires: Sequence[str],
-    images: Mapping[ChartKey, bytes],
+    sources: Mapping[ChartKey, str],
 ) -> str:
     estimates = in_view(fig.estimates, questionnaires)
     own = estimates[estimates["group"] == OWN] if not estimates.empty else estimates
@@ -520,8 +405,8 @@ def _goal_sections(
                 continue
             section.append(f"<h3>{_text(QUESTIONNAIRES.get(questionnaire, questionnaire))}</h3>")
             for indicator in indicators:
-                image = images.get((questionnaire, indicator))
-                section.append(_indicator(fig, questionnaire, indicator, koploper_name, image))
+                source = sources.get((questionnaire, indicator))
+                section.append(_indicator(fig, questionnaire, indicator, koploper_name, source))
         if goal == "profile":
             section.append(_profile(fig, questionnaires))
         if len(section) == 2:
@@ -550,12 +435,15 @@ def report_html(
     fig: Figures,
     koploper_name: str,
     questionnaires: Sequence[str],
-    images: Mapping[ChartKey, bytes],
+    sources: Mapping[ChartKey, str],
     explanation: Sequence[tuple[str, str]],
     methods_text: str,
     made_on: dt.date,
 ) -> str:
-    """The report as one HTML document (every text escaped), ready for WeasyPrint."""
+    """The report as one HTML document (every text escaped), ready for WeasyPrint.
+
+    ``sources`` gives the image address of each chart (:func:`chart_sources`); a chart without
+    one is left out."""
     title = f"Rapport voor de raad – {koploper_name}"
     appendix = ['<section class="appendix">', "<h2>Bijlage: hoe leest u dit rapport?</h2>"]
     for subject, text in explanation:
@@ -575,7 +463,7 @@ def report_html(
             "</head>",
             "<body>",
             _front(fig, koploper_name, questionnaires, made_on),
-            _goal_sections(fig, koploper_name, questionnaires, images),
+            _goal_sections(fig, koploper_name, questionnaires, sources),
             "\n".join(appendix),
             "</body>",
             "</html>",
@@ -583,17 +471,66 @@ def report_html(
     )
 
 
-def pdf_from_html(html: str) -> bytes:
-    """A tagged PDF/UA-1 document from the report's HTML."""
+def chart_sources(keys: Sequence[ChartKey]) -> dict[ChartKey, str]:
+    """The image address of each chart in the report's HTML: ``chart:0``, ``chart:1``, …"""
+    return {key: f"{CHART_SCHEME}{number}" for number, key in enumerate(keys)}
+
+
+class _ChartsStopped(Exception):
+    """Raised inside WeasyPrint's fetcher (wrapped in its fatal error) to stop the layout."""
+
+
+def _weasyprint() -> Any:
     try:
-        from weasyprint import HTML
+        import weasyprint
+        from weasyprint import urls
     except (OSError, ImportError) as missing:  # WeasyPrint loads Pango when imported
         raise PdfUnavailable(
             "Het rapport kan op deze server niet als PDF worden gemaakt: de programma's voor "
             "opmaak (Pango) ontbreken. Vraag de beheerder om ze te installeren (zie de README)."
         ) from missing
+    return weasyprint, urls
 
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+
+def pdf_from_html(
+    html: str,
+    images: Callable[[str], bytes] | None = None,
+    laid_out: Callable[[], None] | None = None,
+) -> bytes:
+    """A tagged PDF/UA-1 document from the report's HTML.
+
+    ``images(address)`` gives the PNG of a ``chart:`` address (it may wait for the chart to be
+    drawn: WeasyPrint asks for each image while it builds the pages, after reading the HTML and
+    the styles). Nothing else is fetched: no file, no network. A :class:`ChartsUnavailable`
+    raised by ``images`` stops the PDF and comes out as it is. ``laid_out()`` is called when the
+    pages are laid out, before the PDF is written.
+    """
+    weasyprint, urls = _weasyprint()
+
+    class ChartFetcher(urls.URLFetcher):
+        """Only the report's own charts."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if images is None or not url.startswith(CHART_SCHEME):
+                raise ValueError(f"not one of the report's charts: {url[:80]}")
+            try:
+                data = images(url)
+            except ChartsUnavailable as problem:
+                raise urls.FatalURLFetchingError(str(problem)) from _ChartsStopped(problem)
+            return urls.URLFetcherResponse(url, data, {"Content-Type": "image/png"})
+
+    try:
+        document = weasyprint.HTML(string=html, url_fetcher=ChartFetcher()).render(
+            pdf_variant="pdf/ua-1"
+        )
+    except urls.FatalURLFetchingError as stopped:
+        cause = stopped.__cause__
+        if isinstance(cause, _ChartsStopped):
+            raise cause.args[0] from None
+        raise
+    if laid_out is not None:
+        laid_out()
+    return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
 def council_report(
@@ -608,45 +545,59 @@ def council_report(
     """The "Rapport voor de raad" as PDF bytes.
 
     ``charts`` maps (questionnaire, indicator) to the dashboard's Plotly figure of it; only the
-    charts of ``questionnaires`` are drawn. ``progress(fraction, text)`` is told how far it is.
-    Raises :class:`ChartsUnavailable` when the charts cannot be drawn.
+    charts of ``questionnaires`` are drawn. ``progress(fraction, text)`` is told how far it is
+    (in the calling thread). Raises :class:`ChartsUnavailable` when the charts cannot be drawn,
+    :class:`PdfUnavailable` when WeasyPrint cannot run.
+
+    The charts are drawn in Chromium (``measures.chart_images``) while this thread writes the
+    HTML and WeasyPrint reads it; WeasyPrint then takes each image as it is done.
     """
 
     def tell(fraction: float, text: str) -> None:
         if progress is not None:
             progress(fraction, text)
 
+    _weasyprint()  # no PDF possible: say so before Chromium starts
     wanted = {key: chart for key, chart in charts.items() if key[0] in set(questionnaires)}
     tell(0.0, "Grafieken tekenen")
-    images = render_charts(
-        wanted,
-        progress=lambda done, total: tell(
-            0.6 * done / total, f"Grafieken tekenen ({done} van {total})"
-        ),
-    )
-    tell(0.6, "Rapport opmaken")
-    html = report_html(
-        fig,
-        koploper_name,
-        questionnaires,
-        images,
-        explanation,
-        methods_text,
-        dt.date.today(),
-    )
-    tell(0.65, "PDF maken")
-    pdf = pdf_from_html(html)
+    drawing = draw_charts(wanted)
+    try:
+        sources = chart_sources(list(wanted))
+        keys = {source: key for key, source in sources.items()}
+        html = report_html(
+            fig, koploper_name, questionnaires, sources, explanation, methods_text, dt.date.today()
+        )
+        fetched: set[str] = set()
+
+        def image(address: str) -> bytes:
+            data = drawing.image(keys[address])
+            if address not in fetched:
+                fetched.add(address)
+                tell(
+                    round(0.05 + 0.55 * len(fetched) / len(keys), 4),
+                    f"Grafieken tekenen ({len(fetched)} van {len(keys)})",
+                )
+            if len(fetched) == len(keys):
+                tell(0.6, "Bladzijden opmaken")
+            return data
+
+        if not wanted:
+            tell(0.6, "Bladzijden opmaken")
+        pdf = pdf_from_html(html, image, laid_out=lambda: tell(0.9, "PDF maken"))
+    finally:
+        drawing.cancel()
     tell(1.0, "Klaar")
     return pdf
 
 
 __all__ = [
+    "CHART_SCHEME",
     "ChartsUnavailable",
     "PdfUnavailable",
     "browser_path",
+    "chart_sources",
     "council_report",
     "key_changes",
     "pdf_from_html",
-    "render_charts",
     "report_html",
 ]

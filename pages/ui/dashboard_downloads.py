@@ -12,6 +12,7 @@ import streamlit as st
 from db.access import Viewer
 from db.audit import record
 from db.engine import get_sessionmaker
+from measures.chart_images import warm_up
 from measures.charts import indicator_chart
 from measures.dashboard import OWN, Figures
 from measures.downloads import download_name, figures_csv, figures_xlsx
@@ -97,8 +98,9 @@ def _report(
     st.write(
         "Een PDF-bestand (A4) voor de gemeenteraad: eerst de belangrijkste veranderingen in "
         "gewone taal, dan per doel de grafieken en tabellen, met uitleg en methoden in een "
-        "bijlage. Het maken duurt ongeveer tien seconden."
+        "bijlage. Het maken duurt enkele seconden."
     )
+    warm_up()  # Chromium starts now, in the background, so the report need not wait for it
     made = st.session_state.get(REPORT_KEY)
     if made is not None and made[0] != (slug, view):
         made = None  # another koploper or view: make it again

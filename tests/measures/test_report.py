@@ -20,19 +20,14 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
+from measures.chart_images import (
+    ChartsUnavailable,
+    browser_path,
+)
 from measures.charts import chart_text, indicator_chart
 from measures.dashboard import DOWN, OWN, UP
 from measures.dutch import p_text
-from measures.report import (
-    CHART_SCALE,
-    CHART_WIDTH,
-    ChartsUnavailable,
-    browser_path,
-    council_report,
-    key_changes,
-    render_charts,
-    report_html,
-)
+from measures.report import chart_sources, council_report, key_changes, report_html
 from tests.measures.view_figures import KOPLOPER_NAME, view, with_label
 
 BOTH = ["client", "professional"]
@@ -262,47 +257,6 @@ def test_progress_goes_from_zero_to_done(report) -> None:
     assert sum("Grafieken tekenen (" in text for _, text in steps) == charts
 
 
-@pytest.mark.browser
-def test_kaleido_draws_the_same_image_in_one_session_as_with_a_fresh_page(chromium) -> None:
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    import kaleido
-
-    charts = list(dashboard_charts(view(), ["client"]).items())[:2]
-    ours = render_charts(dict(charts), chromium)
-
-    async def plain() -> list[bytes]:
-        async with kaleido.Kaleido(n=1, path=chromium, mathjax=False) as k:
-            return [
-                await k.calc_fig(
-                    chart,
-                    opts={
-                        "format": "png",
-                        "width": CHART_WIDTH,
-                        "height": chart.layout.height,
-                        "scale": CHART_SCALE,
-                    },
-                )
-                for _, chart in charts
-            ]
-
-    # Its own thread: under the browser tests an event loop already runs in this one.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        theirs = pool.submit(lambda: asyncio.run(plain())).result()
-    assert [ours[key] for key, _ in charts] == theirs
-
-
-def test_kaleido_still_has_the_hook_the_single_session_overrides() -> None:
-    import inspect
-
-    import kaleido
-
-    hook = kaleido.Kaleido._return_kaleido_tab
-    assert inspect.iscoroutinefunction(hook)
-    assert list(inspect.signature(hook).parameters) == ["self", "tab"]
-
-
 def test_without_chromium_there_is_no_report_and_a_dutch_reason(tmp_path, monkeypatch) -> None:
     missing = str(tmp_path / "chromium")
     monkeypatch.setenv("CHROMIUM_PATH", missing)
@@ -324,15 +278,6 @@ def test_without_chromium_there_is_no_report_and_a_dutch_reason(tmp_path, monkey
     assert 1.0 not in steps
 
 
-def test_a_browser_that_does_not_start_gives_the_same_dutch_reason(tmp_path) -> None:
-    fake = tmp_path / "chromium"
-    fake.write_text("#!/bin/sh\nexit 1\n")
-    fake.chmod(0o755)
-    chart = go.Figure(go.Scatter(x=[1, 2], y=[1, 2]))
-    with pytest.raises(ChartsUnavailable, match="Het rapport is niet gemaakt.*start niet"):
-        render_charts({("client", "aware_oco"): chart}, str(fake))
-
-
 def test_every_text_in_the_html_is_escaped() -> None:
     label = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
     fig = with_label(view(), "aware_oco", label)
@@ -340,7 +285,7 @@ def test_every_text_in_the_html_is_escaped() -> None:
         fig,
         "<b>Almere</b>",
         BOTH,
-        {("client", "aware_oco"): b"\x89PNG"},
+        chart_sources([("client", "aware_oco")]),
         [("<i>Titel</i>", "Tekst met <a href='x'>link</a>")],
         "<h1>Werkwijze</h1>\nTekst",
         dt.date(2025, 3, 14),
