@@ -13,6 +13,8 @@ figures; the page, the Excel file and the report can all use the same function.
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -77,6 +79,13 @@ def _kind_and_scale(fig: Figures, questionnaire: str, indicator: str) -> tuple[s
     return str(row["kind"].iloc[0]), str(row["scale"].iloc[0])
 
 
+def plotly_text(text: object) -> str:
+    """``text`` as Plotly shows it, literally: Plotly reads a few HTML tags (``<b>``,
+    ``<a href>``, ``<br>``) and entities in titles, trace names, tick labels and hover texts, so
+    names and labels go in escaped (``<`` as ``&lt;``, ``&`` as ``&amp;``)."""
+    return html.escape(str(text), quote=False)
+
+
 def _label(fig: Figures, questionnaire: str, indicator: str) -> str:
     table = fig.estimates
     row = table[(table["questionnaire"] == questionnaire) & (table["indicator"] == indicator)]
@@ -115,6 +124,7 @@ def indicator_chart(
     fig: Figures, questionnaire: str, indicator: str, koploper_name: str = "Deze koploper"
 ) -> go.Figure:
     """The chart of one indicator: the koploper per wave, the other koplopers, the cohort."""
+    koploper_name = plotly_text(koploper_name)
     kind, scale = _kind_and_scale(fig, questionnaire, indicator)
     axis = kind if kind == PROPORTION else scale
     position = {wave: i for i, wave in enumerate(fig.waves)}
@@ -220,7 +230,11 @@ def indicator_chart(
     low, high = Y_RANGES.get(axis, (None, None))
     pad = 0.06 * (high - low) if low is not None and high is not None else 0
     chart.update_layout(
-        title={"text": _label(fig, questionnaire, indicator), "x": 0, "xanchor": "left"},
+        title={
+            "text": plotly_text(_label(fig, questionnaire, indicator)),
+            "x": 0,
+            "xanchor": "left",
+        },
         separators=",.",
         height=420,
         margin={"l": 60, "r": 20, "t": 50, "b": 100},

@@ -13,7 +13,16 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from measures.charts import BLUE, BLUISH_GREEN, FONT, TEXT_COLOUR, VERMILLION, Y_RANGES, Y_TITLES
+from measures.charts import (
+    BLUE,
+    BLUISH_GREEN,
+    FONT,
+    TEXT_COLOUR,
+    VERMILLION,
+    Y_RANGES,
+    Y_TITLES,
+    plotly_text,
+)
 from measures.dashboard import DIRECTION_WORDS, DOWN, SAME, UP
 from measures.dutch import decimal, difference_text, missing, value_text, wave_title
 from measures.indicators import PROPORTION
@@ -25,9 +34,16 @@ DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 COHORT_COLOURS = [BLACK, BLUE, VERMILLION, BLUISH_GREEN, "#CC79A7", GREY]
 
 
+def _escaped(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """The names in ``columns`` as Plotly must get them (``measures.charts.plotly_text``)."""
+    return frame.assign(
+        **{column: frame[column].map(plotly_text) for column in columns if column in frame}
+    )
+
+
 def _layout(chart: go.Figure, title: str, height: int) -> None:
     chart.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
+        title={"text": plotly_text(title), "x": 0, "xanchor": "left"},
         separators=",.",
         height=height,
         margin={"l": 20, "r": 20, "t": 50, "b": 60},
@@ -75,7 +91,8 @@ def forest_chart(
     """Each koploper's change of one indicator with its interval, sorted, and below them the
     pooled changes (all koplopers, each cohort) as diamonds. A count left empty (under
     ``min_n``) reads 'minder dan 10' in the hover text."""
-    rows = forest_rows(table)
+    rows = _escaped(forest_rows(table), "name")
+    pools = _escaped(pools, "pool")
     unit = " procentpunt" if kind == PROPORTION else ""
     scale = _scale(kind)
     shown = pools[pools["estimate"].notna()]
@@ -191,6 +208,7 @@ def trend_chart(
 ) -> go.Figure:
     """One indicator over the waves: each cohort (respondents pooled) and the chosen koplopers,
     every point with its interval. A withheld figure is not drawn."""
+    pools, koplopers = _escaped(pools, "pool"), _escaped(koplopers, "name")
     axis = kind if kind == PROPORTION else scale_name
     factor = _scale(kind)
     chart = go.Figure()
@@ -266,7 +284,9 @@ def trend_text(pools: pd.DataFrame, kind: str, label: str) -> str:
 def calendar_chart(waves: pd.DataFrame) -> go.Figure:
     """Every koploper's waves as bars from the first to the last day of fieldwork, by cohort;
     each bar says its wave."""
-    frame = waves.sort_values(["cohort", "koploper_name", "code"])
+    frame = _escaped(waves, "cohort", "koploper_name", "status").sort_values(
+        ["cohort", "koploper_name", "code"]
+    )
     chart = go.Figure()
     for number, (code, rows) in enumerate(frame.groupby("code")):
         start = pd.to_datetime(rows["fieldwork_start"])

@@ -23,6 +23,7 @@ from db.waves import close_wave, open_wave, set_wave_dates
 from measures.dashboard import CHANNEL_LABELS
 from measures.dashboard import CHANNELS as STORED_CHANNELS
 from pages.ui import access
+from pages.ui.plain import plain_cells
 from pages.ui.routing import ensure_routed
 from surveys.clock import dutch_date, dutch_day
 from surveys.links import (
@@ -124,7 +125,9 @@ st.table(
             "Status": waves["status"],
             "Antwoorden": [int(per_wave.get(code, 0)) for code in waves["code"]],
         }
-    ).set_index("Meting"),
+    )
+    .set_index("Meting")
+    .pipe(plain_cells),
     alt=f"Metingen van {names[slug]}: data, status en aantal antwoorden",
 )
 st.caption(
@@ -147,7 +150,9 @@ else:
                 "Taalvorm": counts["language"].map(lambda r: REGISTERS.get(r, r)),
                 "Antwoorden": counts["responses"],
             }
-        ).set_index("Meting"),
+        )
+        .set_index("Meting")
+        .pipe(plain_cells),
         alt=f"Antwoorden van {names[slug]} per meting, vragenlijst, kanaal en taalvorm",
     )
     st.caption(

@@ -7,6 +7,7 @@ import streamlit as st
 from db.engine import get_sessionmaker
 from db.queries import cohorts, koplopers_by_cohort
 from pages.ui import access
+from pages.ui.plain import plain_cells
 from pages.ui.routing import ensure_routed
 
 ensure_routed()
@@ -59,4 +60,5 @@ for cohort in cohort_table.itertuples():
         members.assign(kind=members["kind"].map({"gemeente": "Gemeente", "regio": "Regio"}))
         .rename(columns=KOPLOPER_COLUMNS)[list(KOPLOPER_COLUMNS.values())]
         .set_index("Koploper")
+        .pipe(plain_cells)
     )

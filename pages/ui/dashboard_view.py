@@ -38,7 +38,7 @@ from measures.dutch import (
 )
 from measures.indicators import PROPORTION, Settings
 from measures.suppression import INDICATIVE, SUPPRESSED
-from pages.ui.plain import plain, text_table
+from pages.ui.plain import plain, plain_cells, text_table
 from surveys.clock import dutch_date
 
 REFERENCES = {OTHERS: "Overige koplopers", COHORT: "Eigen cohort"}
@@ -113,7 +113,7 @@ def show_table(frame: pd.DataFrame, index: str) -> None:
             value = pattern.sub(replacement, value)
         return value
 
-    st.table(frame.map(together).set_index(index))
+    st.table(plain_cells(frame.map(together).set_index(index)))
 
 
 def comparable(fig: Figures) -> bool:

@@ -9,11 +9,27 @@ import pandas as pd
 import streamlit as st
 
 MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
+MARKUP = re.compile(r"[\\`*_\[\]<>#|~$]|^\s*(?:[-+]|\d+[.)])\s")
+"""What can start Markdown, HTML or LaTeX in a table cell: those characters, or a list mark."""
 
 
 def plain(text: str) -> str:
     """``text`` with every Markdown character escaped, so it shows exactly as typed."""
     return MARKDOWN.sub(r"\\\1", text)
+
+
+def plain_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell (index included) that could be read as Markdown escaped
+    by :func:`plain`, for ``st.table``, which renders its cells as Markdown. Cells without such a
+    character stay as they are. A bare web address still becomes a link: for text someone typed
+    use :func:`text_table`."""
+
+    def cell(value: object) -> object:
+        return plain(value) if isinstance(value, str) and MARKUP.search(value) else value
+
+    out = frame.map(cell)
+    out.index = out.index.map(cell)
+    return out
 
 
 TABLE_STYLE = """<style>
