@@ -47,7 +47,8 @@ CHART_TIMEOUT = 30
 START_TIMEOUT = 60
 """Seconds Chromium may take to start and load plotly.js."""
 IDLE_SECONDS = 600
-"""The browser closes after this long without a chart to draw."""
+"""The browser closes after this long without a chart to draw (``KOPLOPERMONITOR_CHART_IDLE``)."""
+IDLE_SETTING = "KOPLOPERMONITOR_CHART_IDLE"
 CACHE_BYTES = 64 * 2**20
 """At most this many bytes of drawn images are kept (about 25 reports' worth)."""
 
@@ -59,6 +60,24 @@ class ChartsUnavailable(RuntimeError):
 def browser_path() -> str:
     """The Chromium kaleido uses: ``CHROMIUM_PATH``, else ``chromium`` on the PATH."""
     return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def idle_seconds() -> float:
+    """Seconds Chromium stays open without work: ``KOPLOPERMONITOR_CHART_IDLE`` (0: close it
+    after every drawing and start nothing ahead), else ``IDLE_SECONDS``."""
+    setting = os.environ.get(IDLE_SETTING, "").strip()
+    if not setting:
+        return IDLE_SECONDS
+    try:
+        seconds = float(setting)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        LOG.warning(
+            "%s=%r is not a number of seconds; using %s", IDLE_SETTING, setting, IDLE_SECONDS
+        )
+        return IDLE_SECONDS
+    return seconds
 
 
 def _kaleido_class() -> type:
@@ -137,9 +156,9 @@ class Painter:
     itself is only touched on the painter's loop.
     """
 
-    def __init__(self, path: str, idle_seconds: float = IDLE_SECONDS) -> None:
+    def __init__(self, path: str, idle: float | None = None) -> None:
         self.path = path
-        self.idle_seconds = idle_seconds
+        self.idle_seconds = idle_seconds() if idle is None else idle
         self.launches = 0
         """How many times Chromium was started (for tests and the benchmark)."""
         self._lock = threading.Lock()
@@ -320,10 +339,10 @@ def _keep(digest: str, image: bytes) -> None:
 def warm_up(browser: str | None = None) -> bool:
     """Start Chromium in the background for charts to come; never waits, never raises.
 
-    Returns whether a browser was found to start.
+    Returns whether it was started (not without a browser, nor when it is set to close at once).
     """
     path = browser or browser_path()
-    if not os.path.isfile(path):
+    if not os.path.isfile(path) or idle_seconds() == 0:
         return False
     future = painter(path).start()
     future.add_done_callback(_log_failed_start)

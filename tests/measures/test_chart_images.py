@@ -153,7 +153,7 @@ def test_a_browser_that_died_is_started_again(fresh) -> None:
 
 
 def test_the_browser_closes_itself_when_idle(chromium) -> None:
-    painter = Painter(chromium, idle_seconds=0.5)
+    painter = Painter(chromium, idle=0.5)
     try:
         painter.submit(next(iter(two_charts().values())), chart_images._options(go.Figure()))
         assert until(painter.is_open)
@@ -252,3 +252,20 @@ def test_names_and_labels_show_as_written_in_the_drawn_chart(uncached) -> None:
     styles = " ".join(element.get("style") or "" for element in root.iter())
     assert "font-weight:bold" not in styles.replace(" ", "")
     assert "font-style:italic" not in styles.replace(" ", "")
+
+
+def test_the_idle_time_is_a_setting(monkeypatch, tmp_path, caplog) -> None:
+    monkeypatch.delenv(chart_images.IDLE_SETTING, raising=False)
+    assert chart_images.idle_seconds() == chart_images.IDLE_SECONDS
+    monkeypatch.setenv(chart_images.IDLE_SETTING, "90")
+    assert chart_images.idle_seconds() == 90
+    assert Painter(str(tmp_path / "chromium")).idle_seconds == 90
+    for wrong in ("tien", "-5", "inf", "nan"):
+        monkeypatch.setenv(chart_images.IDLE_SETTING, wrong)
+        assert chart_images.idle_seconds() == chart_images.IDLE_SECONDS
+    assert "is not a number of seconds" in caplog.text
+
+
+def test_with_idle_time_zero_nothing_starts_ahead(monkeypatch, chromium) -> None:
+    monkeypatch.setenv(chart_images.IDLE_SETTING, "0")
+    assert chart_images.warm_up(chromium) is False
