@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from db.access import Viewer
+from db.access import Viewer, viewer_key
 from db.audit import record
 from db.dashboard import (
     MAX_OPEN_ANSWERS,
@@ -35,7 +35,6 @@ from pages.ui import dashboard_view as view
 from pages.ui.plain import plain
 from pages.ui.routing import ensure_routed
 from pages.ui.state import keep as _keep
-from pages.ui.state import viewer_key as _viewer_key
 
 ensure_routed()
 PAGE = "mijn-koploper"
@@ -51,7 +50,7 @@ settings = indicators.settings
 choices = subgroup_choices(indicators)
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=200, hash_funcs={Viewer: _viewer_key})
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=200, hash_funcs={Viewer: viewer_key})
 def _whole(url: str, version: DataVersion, who: Viewer, koploper: str) -> GroupCounts:
     """Count tables without subgroup, per database, data version, viewer and koploper: all a
     first visit needs."""
@@ -59,7 +58,7 @@ def _whole(url: str, version: DataVersion, who: Viewer, koploper: str) -> GroupC
         return dashboard_counts(session, who, koploper, None, indicators=indicators)
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=500, hash_funcs={Viewer: _viewer_key})
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=500, hash_funcs={Viewer: viewer_key})
 def _subgroup(
     url: str, version: DataVersion, who: Viewer, koploper: str, subgroup: str
 ) -> GroupCounts:
@@ -78,7 +77,7 @@ def _counts(
         return _subgroup(url, version, who, koploper, subgroup)
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=500, hash_funcs={Viewer: _viewer_key})
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=500, hash_funcs={Viewer: viewer_key})
 def _figures(
     url: str,
     version: DataVersion,

@@ -52,6 +52,7 @@ NOT_DATA: dict[str, str] = {
     "db.access.require_koploper": "an access check; reads nothing",
     "db.access.require_responses": "an access check; reads nothing",
     "db.access.visible": "filters slugs the caller already has by the viewer",
+    "db.access.viewer_key": "a cache key of the viewer it is given; reads nothing",
     # accounts, logins and the audit log: beheerder only (require_admin) or the person themselves
     "db.audit.record": "writes an audit line",
     "db.logins.current_viewer": "who is logged in: the person's own account",
