@@ -68,3 +68,4 @@ class Worker:
             finally:
                 with self._lock:
                     self._waiting.pop(key, None)
+                del work, future  # held no longer than the piece: it may hold much
