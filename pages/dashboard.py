@@ -10,6 +10,7 @@ from db.audit import record
 from db.dashboard import (
     MAX_OPEN_ANSWERS,
     DataVersion,
+    count_subgroups_later,
     dashboard_counts,
     data_version,
     open_answers,
@@ -62,8 +63,8 @@ def _whole(url: str, version: DataVersion, who: Viewer, koploper: str) -> GroupC
 def _subgroup(
     url: str, version: DataVersion, who: Viewer, koploper: str, subgroup: str
 ) -> GroupCounts:
-    """The count tables of one subgroup: no new read of the responses (``db.dashboard`` keeps
-    them per data version), only counting."""
+    """The count tables of one subgroup: counted in the background after the first view (see the
+    end of this page), or else now, from the responses ``db.dashboard`` keeps per data version."""
     with get_sessionmaker(url)() as session:
         return dashboard_counts(session, who, koploper, subgroup, indicators=indicators)
 
@@ -298,3 +299,8 @@ if viewer.reads_free_text:
         with maker() as session:
             answers = open_answers(session, viewer, slug, search)
         view.draw_open_answers(answers, MAX_OPEN_ANSWERS)
+
+# --- afterwards: every subgroup counted in the background, so that choosing one is quick -------
+if subgroup is None:
+    with maker() as session:
+        count_subgroups_later(session, viewer, slug, indicators=indicators, version=version)
