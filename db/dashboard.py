@@ -6,6 +6,14 @@ packs decode into exactly the code columns the measures engine works with, and t
 them (``measures.dashboard.from_scored``) with its own rules: the dashboard's figures are the
 engine's.
 
+Kept in memory, so that a view costs no more than it must: the scored responses per database,
+demo choice and indicator set, until the data version changes (``_all_scored``: any view of any
+koploper, subgroup or viewer reads nothing again); and the count tables of every subgroup of a
+koploper, counted in one background thread after the page's first view
+(``count_subgroups_later``) and kept per data version and viewer, never served across viewers
+(``_CountedViews``), so that a subgroup chosen later only needs its figures. ``dashboard_views``
+takes what is kept there and counts only the rest; what it returns is the same either way.
+
 Access: the viewer must see the koploper (``require_koploper``). What comes back are count tables
 of the koploper itself and of the other koplopers only added together, never by name: the
 anonymous benchmark a ``gemeente`` account may see. Nothing per response leaves this module.
