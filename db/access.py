@@ -80,6 +80,19 @@ class Viewer:
         return self.sees_all or koploper_id in self.koploper_ids
 
 
+def viewer_key(who: Viewer) -> tuple:
+    """The whole viewer as a cache key: what is counted or drawn for one viewer is never served
+    to another (``db.dashboard`` keeps counts by it, the pages' ``st.cache_data`` hashes it)."""
+    return (
+        who.email,
+        who.role,
+        tuple(sorted(who.koploper_slugs)),
+        tuple(sorted(who.koploper_ids)),
+        who.free_text,
+        who.user_id,
+    )
+
+
 def command_line() -> Viewer:
     """Whoever runs ``python -m db`` on the server: the database is theirs already."""
     return Viewer(email="opdrachtregel", role="beheerder")

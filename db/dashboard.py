@@ -6,6 +6,14 @@ packs decode into exactly the code columns the measures engine works with, and t
 them (``measures.dashboard.from_scored``) with its own rules: the dashboard's figures are the
 engine's.
 
+Kept in memory, so that a view costs no more than it must: the scored responses per database,
+demo choice and indicator set, until the data version changes (``_all_scored``: any view of any
+koploper, subgroup or viewer reads nothing again); and the count tables of every subgroup of a
+koploper, counted in one background thread after the page's first view
+(``count_subgroups_later``) and kept per data version and viewer, never served across viewers
+(``_CountedViews``), so that a subgroup chosen later only needs its figures. ``dashboard_views``
+takes what is kept there and counts only the rest; what it returns is the same either way.
+
 Access: the viewer must see the koploper (``require_koploper``). What comes back are count tables
 of the koploper itself and of the other koplopers only added together, never by name: the
 anonymous benchmark a ``gemeente`` account may see. Nothing per response leaves this module.
@@ -15,11 +23,16 @@ Open answers only for a viewer with that right.
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
+import time
+from collections import OrderedDict
+from concurrent.futures import Future
+from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import (
+    Engine,
     Select,
     distinct,
     func,
@@ -27,7 +40,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from db.access import AccessDenied, Viewer, require_koploper
+from db.access import AccessDenied, Viewer, require_koploper, viewer_key
+from db.background import Worker
 from db.contacts import find_koploper
 from db.models import Answer, Koploper, QuestionnaireVersion, Response, ResponsePack, Wave
 from db.packs import CHANNELS as PACKED_CHANNELS
@@ -82,28 +96,46 @@ def data_version(session: Session) -> DataVersion:
     )
 
 
-_SCORED: dict[tuple, tuple[DataVersion, dict[str, Scored]]] = {}
+Place = tuple[str, bool, int]
+"""Where counts come from: the database (its address), the demo choice and the indicator set.
+
+The indicator set is known by its identity (``id``), and whatever is kept under a place holds the
+set itself and is only served for that very set (``is``): while an entry lives, its set cannot be
+freed, so no other set can be handed the same ``id`` and be taken for it. Identity rather than a
+hash of the set's contents: hashing every definition on every view would cost more than the
+counting it spares, and ``load_indicators`` hands out one set per file anyway."""
+
+
+def _place(session: Session, include_demo: bool, indicators: IndicatorSet) -> Place:
+    return (str(session.get_bind().engine.url), include_demo, id(indicators))
+
+
+_SCORED: dict[Place, tuple[DataVersion, IndicatorSet, dict[str, Scored]]] = {}
 _SCORED_LOCK = threading.Lock()
 
 
 def _all_scored(
-    session: Session, indicators: IndicatorSet, include_demo: bool
+    session: Session,
+    indicators: IndicatorSet,
+    include_demo: bool,
+    version: DataVersion | None = None,
 ) -> dict[str, Scored]:
-    """Every response scored, kept in memory per database (its address), demo choice and
-    indicator set until the data version changes: a view of another koploper, subgroup or
-    viewer then needs no read. Only this module sees it; every caller checks the viewer."""
-    where = (str(session.get_bind().engine.url), include_demo, id(indicators))
-    version = data_version(session)
+    """Every response scored, kept in memory per place (``Place``) until the data version
+    changes: a view of another koploper, subgroup or viewer then needs no read. Only this module
+    sees it; every caller checks the viewer. ``version``: the data version the caller read in
+    this session already."""
+    where = _place(session, include_demo, indicators)
+    version = data_version(session) if version is None else version
     with _SCORED_LOCK:
         kept = _SCORED.get(where)
-    if kept is not None and kept[0] == version:
-        return kept[1]
+    if kept is not None and kept[0] == version and kept[1] is indicators:
+        return kept[2]
     meta, codes = _fetch(session, indicators, include_demo)
     scored = _scored(meta, codes, indicators)
     with _SCORED_LOCK:
         if len(_SCORED) >= 8:
             _SCORED.clear()
-        _SCORED[where] = (version, scored)
+        _SCORED[where] = (version, indicators, scored)
     return scored
 
 
@@ -264,17 +296,71 @@ def dashboard_views(
 ) -> dict[str | None, GroupCounts]:
     """:func:`dashboard_counts` for several subgroups (default: none and every subgroup): the
     engine (``measures.dashboard.from_scored``) counts the packed responses, read once per data
-    version and kept in memory (``_all_scored``)."""
+    version and kept in memory (``_all_scored``). A subgroup counted in the background for this
+    viewer, koploper and data version (:func:`count_subgroups_later`) is taken from there, not
+    counted again: the same tables (shared: do not change them)."""
     indicators = indicators or load_indicators()
     require_koploper(viewer, koploper)
-    own = find_koploper(session, koploper)
     choices = subgroup_choices(indicators)
     wanted = [None, *choices] if subgroups is None else subgroups
     unknown = [s for s in wanted if s is not None and s not in choices]
     if unknown:
         raise ValueError(f"onbekende subgroep '{unknown[0]}'")
+    views, counter = _prepare(session, viewer, koploper, wanted, include_demo, indicators)
+    for subgroup in wanted:
+        if subgroup not in views:
+            views[subgroup] = counter.count(subgroup)
+    return {subgroup: views[subgroup] for subgroup in wanted}
+
+
+@dataclass(frozen=True)
+class _Counter:
+    """What counting a subgroup of one koploper for one viewer needs, all read at once: the
+    counting itself then needs no session (on SQLite every transaction holds the write lock,
+    ``db.engine``)."""
+
+    place: Place
+    version: DataVersion
+    indicators: IndicatorSet
+    koploper: str
+    cohort: set[str]
+    known: set[str]
+    """Koplopers the viewer sees by name: they do not make a pool anonymous."""
+    scored: dict[str, Scored]
+    versions: pd.DataFrame
+
+    def count(self, subgroup: str | None) -> GroupCounts:
+        counts = from_scored(
+            self.scored,
+            self.koploper,
+            self.cohort,
+            self.indicators,
+            subgroup=subgroup,
+            known=self.known,
+        )
+        counts = withhold_small_pools(counts, self.indicators.settings)
+        return replace(counts, versions=self.versions)
+
+
+def _prepare(
+    session: Session,
+    viewer: Viewer,
+    koploper: str,
+    wanted: list[str | None],
+    include_demo: bool,
+    indicators: IndicatorSet,
+) -> tuple[dict[str | None, GroupCounts], _Counter | None]:
+    """The views of ``wanted`` counted in the background already, and a counter for the others
+    (None when there are none)."""
+    require_koploper(viewer, koploper)
+    own = find_koploper(session, koploper)
+    version = data_version(session)
+    place = _place(session, include_demo, indicators)
+    views = _COUNTED.found(place, version, indicators, viewer, own.slug, wanted)
+    if all(subgroup in views for subgroup in wanted):
+        return views, None
     cohort = set(session.scalars(select(Koploper.slug).where(Koploper.cohort_id == own.cohort_id)))
-    scored = _all_scored(session, indicators, include_demo)
+    scored = _all_scored(session, indicators, include_demo, version)
     wave = Wave.code.label("wave")
     key = QuestionnaireVersion.key.label("questionnaire")
     demo = [] if include_demo else [Response.is_demo.is_(False)]
@@ -285,14 +371,146 @@ def dashboard_views(
         .group_by(wave, key, QuestionnaireVersion.version),
         ["wave", "questionnaire", "version", "responses"],
     )
-    # Koplopers the viewer sees by name do not make a pool anonymous.
     known = set() if viewer.sees_all else set(viewer.koploper_slugs)
-    views = {}
+    counter = _Counter(place, version, indicators, own.slug, cohort, known, scored, versions)
+    return views, counter
+
+
+# --- every subgroup counted in the background ---------------------------------------------------
+
+
+class _CountedViews:
+    """Count tables of subgroups counted in the background, per place (``Place``), viewer (all
+    of it: ``viewer_key``; never served to another), koploper and subgroup, each with the data
+    version and the indicator set it was counted for: only served for that very version and set.
+    At most ``size`` tables, the least recently used go first; a new data version of a place
+    drops that place's older tables at once."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple, tuple[DataVersion, IndicatorSet, GroupCounts]] = (
+            OrderedDict()
+        )
+        self._lock = threading.Lock()
+
+    def found(
+        self,
+        place: Place,
+        version: DataVersion,
+        indicators: IndicatorSet,
+        viewer: Viewer,
+        koploper: str,
+        subgroups: list[str | None],
+    ) -> dict[str | None, GroupCounts]:
+        found = {}
+        who = viewer_key(viewer)
+        with self._lock:
+            for subgroup in subgroups:
+                key = (place, who, koploper, subgroup)
+                kept = self._kept.get(key)
+                if kept is not None and kept[0] == version and kept[1] is indicators:
+                    self._kept.move_to_end(key)
+                    found[subgroup] = kept[2]
+        return found
+
+    def keep(self, counter: _Counter, viewer: Viewer, subgroup: str, counts: GroupCounts) -> None:
+        key = (counter.place, viewer_key(viewer), counter.koploper, subgroup)
+        with self._lock:
+            older = [
+                k
+                for k, (version, _, _) in self._kept.items()
+                if k[0] == counter.place and version != counter.version
+            ]
+            for stale in older:
+                del self._kept[stale]
+            self._kept[key] = (counter.version, counter.indicators, counts)
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._kept)
+
+
+_COUNTED = _CountedViews(size=200)
+_WORKER = Worker("koplopermonitor-subgroups")
+PAUSE = 0.01
+"""Seconds the background thread rests between two subgroups: a page script that wants the
+interpreter (Python runs one thread at a time) gets it at once."""
+
+
+def count_subgroups_later(
+    session: Session,
+    viewer: Viewer,
+    koploper: str,
+    include_demo: bool = True,
+    indicators: IndicatorSet | None = None,
+    version: DataVersion | None = None,
+) -> Future[dict[str, GroupCounts]]:
+    """Count every subgroup of ``koploper`` for ``viewer`` in the background, so that choosing
+    one later takes its tables from memory (:func:`dashboard_views`) and leaves only the figures
+    to compute. Returns at once.
+
+    The viewer is checked now: ``AccessDenied`` (or ``UnknownKoploper``) before anything is
+    queued. Nothing is queued when every subgroup is counted for this data version already (the
+    future is done) or when the same request is still waiting (its future is returned). One
+    thread for the whole process does the requests one by one (``db.background``): with a
+    session of its own on the same engine, it reads what it needs (the responses only when the
+    data version is new: ``_all_scored``), closes it, and counts subgroup by subgroup, resting
+    ``PAUSE`` between them. A failure is logged and kept in the future; the caller never waits
+    for it, unless it wants to (tests, the benchmark: ``wait_for_counting``).
+
+    ``version``: the data version the caller read just now (the page has it), to spare a query.
+    An older one can only make this skip or repeat work: what is served is checked against the
+    data version of the moment.
+    """
+    indicators = indicators or load_indicators()
+    require_koploper(viewer, koploper)
+    own = find_koploper(session, koploper).slug
+    version = data_version(session) if version is None else version
+    place = _place(session, include_demo, indicators)
+    wanted: list[str | None] = list(subgroup_choices(indicators))
+    counted = _COUNTED.found(place, version, indicators, viewer, own, wanted)
+    if len(counted) == len(wanted):
+        done: Future[dict[str, GroupCounts]] = Future()
+        done.set_result(counted)
+        return done
+    engine = session.get_bind().engine
+    return _WORKER.submit(
+        (place, viewer_key(viewer), own, version),
+        partial(_count_subgroups, engine, viewer, own, wanted, include_demo, indicators),
+        label=f"counting the subgroups of {own}",
+    )
+
+
+def _count_subgroups(
+    engine: Engine,
+    viewer: Viewer,
+    koploper: str,
+    wanted: list[str | None],
+    include_demo: bool,
+    indicators: IndicatorSet,
+) -> dict[str | None, GroupCounts]:
+    """In the background thread: every subgroup in ``wanted`` counted and kept."""
+    with Session(engine) as session:
+        views, counter = _prepare(session, viewer, koploper, wanted, include_demo, indicators)
     for subgroup in wanted:
-        counts = from_scored(scored, own.slug, cohort, indicators, subgroup=subgroup, known=known)
-        counts = withhold_small_pools(counts, indicators.settings)
-        views[subgroup] = replace(counts, versions=versions)
+        if subgroup not in views:
+            time.sleep(PAUSE)
+            views[subgroup] = counter.count(subgroup)
+            _COUNTED.keep(counter, viewer, subgroup, views[subgroup])
     return views
+
+
+def wait_for_counting(timeout: float | None = None) -> bool:
+    """Wait until the background thread has done every request made so far; False when
+    ``timeout`` (seconds) ran out first. For tests and benchmarks: a page never waits."""
+    return _WORKER.wait(timeout)
 
 
 def _frame(session: Session, query: Select, columns: list[str]) -> pd.DataFrame:

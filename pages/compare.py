@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from db.access import Viewer
+from db.access import Viewer, viewer_key
 from db.audit import record
 from db.compare import Comparison, comparison, fieldwork_across
 from db.dashboard import DataVersion, data_version
@@ -27,7 +27,7 @@ from pages.ui import compare_view as view
 from pages.ui.dashboard_view import page_style
 from pages.ui.plain import plain, text_table
 from pages.ui.routing import ensure_routed
-from pages.ui.state import keep, viewer_key
+from pages.ui.state import keep
 from surveys.clock import dutch_date
 
 ensure_routed()

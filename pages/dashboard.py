@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from db.access import Viewer
+from db.access import Viewer, viewer_key
 from db.audit import record
 from db.dashboard import (
     MAX_OPEN_ANSWERS,
     DataVersion,
+    count_subgroups_later,
     dashboard_counts,
     data_version,
     open_answers,
@@ -35,7 +36,6 @@ from pages.ui import dashboard_view as view
 from pages.ui.plain import plain
 from pages.ui.routing import ensure_routed
 from pages.ui.state import keep as _keep
-from pages.ui.state import viewer_key as _viewer_key
 
 ensure_routed()
 PAGE = "mijn-koploper"
@@ -51,7 +51,7 @@ settings = indicators.settings
 choices = subgroup_choices(indicators)
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=200, hash_funcs={Viewer: _viewer_key})
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=200, hash_funcs={Viewer: viewer_key})
 def _whole(url: str, version: DataVersion, who: Viewer, koploper: str) -> GroupCounts:
     """Count tables without subgroup, per database, data version, viewer and koploper: all a
     first visit needs."""
@@ -59,12 +59,12 @@ def _whole(url: str, version: DataVersion, who: Viewer, koploper: str) -> GroupC
         return dashboard_counts(session, who, koploper, None, indicators=indicators)
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=500, hash_funcs={Viewer: _viewer_key})
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=500, hash_funcs={Viewer: viewer_key})
 def _subgroup(
     url: str, version: DataVersion, who: Viewer, koploper: str, subgroup: str
 ) -> GroupCounts:
-    """The count tables of one subgroup: no new read of the responses (``db.dashboard`` keeps
-    them per data version), only counting."""
+    """The count tables of one subgroup: counted in the background after the first view (see the
+    end of this page), or else now, from the responses ``db.dashboard`` keeps per data version."""
     with get_sessionmaker(url)() as session:
         return dashboard_counts(session, who, koploper, subgroup, indicators=indicators)
 
@@ -78,7 +78,7 @@ def _counts(
         return _subgroup(url, version, who, koploper, subgroup)
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=500, hash_funcs={Viewer: _viewer_key})
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=500, hash_funcs={Viewer: viewer_key})
 def _figures(
     url: str,
     version: DataVersion,
@@ -299,3 +299,8 @@ if viewer.reads_free_text:
         with maker() as session:
             answers = open_answers(session, viewer, slug, search)
         view.draw_open_answers(answers, MAX_OPEN_ANSWERS)
+
+# --- afterwards: every subgroup counted in the background, so that choosing one is quick -------
+if subgroup is None:
+    with maker() as session:
+        count_subgroups_later(session, viewer, slug, indicators=indicators, version=version)

@@ -1,15 +1,9 @@
-"""What the pages keep between runs: cache keys per viewer and choices that must still fit."""
+"""What the pages keep between runs: choices that must still fit. (The viewer's cache key is
+``db.access.viewer_key``, shared with ``db.dashboard``.)"""
 
 from __future__ import annotations
 
 import streamlit as st
-
-from db.access import Viewer
-
-
-def viewer_key(who: Viewer) -> tuple:
-    """The whole viewer in every cache key: figures are never shared across viewers."""
-    return (who.email, who.role, sorted(who.koploper_slugs), who.free_text, who.user_id)
 
 
 def keep(key: str, options: list, default: object) -> None:

@@ -22,6 +22,7 @@ import pkgutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ NOT_DATA: dict[str, str] = {
     "db.access.require_koploper": "an access check; reads nothing",
     "db.access.require_responses": "an access check; reads nothing",
     "db.access.visible": "filters slugs the caller already has by the viewer",
+    "db.access.viewer_key": "a cache key of the viewer it is given; reads nothing",
     # accounts, logins and the audit log: beheerder only (require_admin) or the person themselves
     "db.audit.record": "writes an audit line",
     "db.logins.current_viewer": "who is logged in: the person's own account",
@@ -155,6 +157,8 @@ NOT_DATA: dict[str, str] = {
     "db.export.write_export": "writes a frame that responses_wide scoped already",
     "db.export.is_free_text": "looks at an item definition; no database",
     "db.dashboard.data_version": "a cache key (counts and checksums of all responses); never shown",
+    "db.dashboard.wait_for_counting": "waits for the background counting; returns only whether "
+    "it finished",
     "db.packs.layout": "pure: where each coded question sits in a pack; no database",
     "db.packs.pack": "pure: packs one response's answers it is given; no database",
     "db.packs.unpack": "pure: decodes packs it is given; no database",
@@ -200,7 +204,11 @@ ALL_KOPLOPERS_ONLY = {
 }
 """Functions for viewers who see every koploper: a gemeente or adviesraad always gets
 AccessDenied."""
-ANONYMOUS_BENCHMARK = {"db.dashboard.dashboard_counts", "db.dashboard.dashboard_views"}
+ANONYMOUS_BENCHMARK = {
+    "db.dashboard.dashboard_counts",
+    "db.dashboard.dashboard_views",
+    "db.dashboard.count_subgroups_later",
+}
 """Functions that also return the other koplopers added together (the benchmark a ``gemeente``
 account may see, never by name): the koploper's own part must equal the Tilburg-only result, and
 the pooled part holds no name or text of Breda."""
@@ -360,14 +368,16 @@ def calls(name: str) -> Iterator[dict[str, Any]]:
 
 
 def call(url: str, name: str, viewer: Viewer, arguments: dict[str, Any]) -> Any:
-    """The function's result, or the AccessDenied it raised; nothing it does is kept."""
+    """The function's result, or the AccessDenied it raised; nothing it does is kept. Work handed
+    to a background thread (a ``Future``) is waited for: its result is the result."""
     with get_sessionmaker(url)() as session:
         try:
-            return FUNCTIONS[name](session, viewer, **arguments)
+            result = FUNCTIONS[name](session, viewer, **arguments)
         except AccessDenied as denied:
             return denied
         finally:
             session.rollback()
+    return result.result(timeout=300) if isinstance(result, Future) else result
 
 
 def texts(value: Any, seen: dict[int, Any] | None = None) -> Iterator[str]:

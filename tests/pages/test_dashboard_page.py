@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from db.access import command_line
 from db.audit import read_log
+from db.dashboard import wait_for_counting
 from db.demo import demo_responses
 from db.engine import get_sessionmaker
 from db.export import responses_wide
@@ -114,7 +115,9 @@ def database(request, tmp_path_factory) -> str:
 @pytest.fixture
 def url(database, monkeypatch) -> str:
     monkeypatch.setenv("DATABASE_URL", database)
-    return database
+    yield database
+    # What a view left counting in the background ends before the next test patches db.dashboard.
+    assert wait_for_counting(timeout=120)
 
 
 @pytest.fixture(scope="module")
@@ -411,6 +414,48 @@ def test_the_responses_are_read_once_per_data_version_whatever_the_view(url, mon
     assert not at.exception, at.exception
     assert len(reads) == 1  # a subgroup is counted from the responses read already
     assert not [t.value for t in at.table if t.value.index.name == "Indicator"][0].equals(first)
+
+
+def test_after_the_first_view_every_subgroup_is_counted_in_the_background(url, monkeypatch):
+    import db.dashboard
+
+    asked: list[tuple[str, str]] = []
+    real_later = db.dashboard.count_subgroups_later
+
+    def later(session, viewer, koploper, **options):
+        asked.append((viewer.email, koploper))
+        return real_later(session, viewer, koploper, **options)
+
+    monkeypatch.setattr(db.dashboard, "count_subgroups_later", later)
+    email = f"later-{secrets.token_hex(4)}@t.example"
+    at = AppTest.from_file(APP, default_timeout=120)
+    logged_in(at, url, "gemeente", ["tilburg"], email=email)
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert asked == [(email, "tilburg")]
+    assert wait_for_counting(timeout=120)
+    counted = []
+    real_count = db.dashboard.from_scored
+
+    def counting(*args, **kwargs):
+        counted.append(kwargs.get("subgroup"))
+        return real_count(*args, **kwargs)
+
+    monkeypatch.setattr(db.dashboard, "from_scored", counting)
+
+    def first_table():
+        return [t.value for t in at.table if t.value.index.name == "Indicator"][0]
+
+    whole = first_table()
+    for subgroup in ("age_group", "channel"):
+        at.selectbox(key="mk_subgroep").set_value(subgroup).run()
+        assert not at.exception, at.exception
+        assert not first_table().equals(whole)
+    assert counted == []  # both taken from what the background counted
+    assert asked == [(email, "tilburg")]  # with a subgroup chosen nothing more is asked
+    at.selectbox(key="mk_subgroep").set_value(None).run()
+    assert asked == [(email, "tilburg")] * 2  # asked again: all counted, so nothing is queued
 
 
 def test_only_the_open_goal_is_drawn_and_every_goal_can_be_opened(url):
