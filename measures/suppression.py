@@ -69,12 +69,13 @@ def reasons(
 
 def blank(table: pd.DataFrame, columns: list[str], mask: ArrayLike) -> pd.DataFrame:
     """Empty the figure columns where ``mask`` holds (a copy)."""
-    out = table.copy()
     mask = np.asarray(mask, dtype=bool)
-    for column in columns:
-        if column in out:
-            out[column] = out[column].astype(float).where(~mask)
-    return out
+    emptied = {
+        column: np.where(mask, np.nan, table[column].to_numpy(dtype=float))
+        for column in columns
+        if column in table
+    }
+    return table.assign(**emptied)
 
 
 def complement_of_partition(
