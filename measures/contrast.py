@@ -17,6 +17,7 @@ from measures.intervals import newcombe_interval, t_interval, wilson_interval
 from measures.ranktests import MANN_WHITNEY, mann_whitney_from_counts
 from measures.significance import WELCH, benjamini_hochberg, proportion_test, welch
 from measures.suppression import SUPPRESSED, flags, reasons
+from measures.tabulate import key_codes
 
 SIDE_FIGURES = ["estimate", "ci_low", "ci_high"]
 FIGURES = [
@@ -31,19 +32,6 @@ FIGURES = [
 ]
 NO_TEST_REASON = "geen toets mogelijk: er is geen spreiding in de antwoorden"
 STATS = ["n", "n_dont_know", "n_missing", "successes", "mean", "variance"]
-
-
-def _key_codes(
-    frames: list[pd.DataFrame], by: list[str]
-) -> tuple[list[np.ndarray], dict[str, np.ndarray]]:
-    """A number per row of each frame for its ``by`` key, numbered in sorted key order (as
-    ``merge(how="outer")`` sorts), and the frames' ``by`` columns stacked."""
-    stacked = {c: np.concatenate([frame[c].to_numpy() for frame in frames]) for c in by}
-    combined = np.zeros(sum(len(frame) for frame in frames), dtype=np.int64)
-    for values in stacked.values():
-        codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=False)
-        combined = combined * len(uniques) + codes
-    return np.split(combined, np.cumsum([len(frame) for frame in frames])[:-1]), stacked
 
 
 def _spread(values: np.ndarray, rows: np.ndarray, length: int) -> np.ndarray:
@@ -69,13 +57,16 @@ def align(
     scale.
     """
     by = [*keys, "indicator"]
-    (code_1, code_2, *count_codes), stacked = _key_codes([first, second, *counts], by)
+    code_1, code_2, *count_codes = key_codes([first, second, *counts], by)
     distinct, first_seen = np.unique(np.concatenate([code_1, code_2]), return_index=True)
     row_1, row_2 = np.searchsorted(distinct, code_1), np.searchsorted(distinct, code_2)
     if len(np.unique(row_1)) < len(row_1) or len(np.unique(row_2)) < len(row_2):
         raise ValueError(f"contrast needs one row per {', '.join(by)} in each group")
     length = len(distinct)
-    both = {column: stacked[column][first_seen] for column in by}
+    both = {
+        column: np.concatenate([first[column].to_numpy(), second[column].to_numpy()])[first_seen]
+        for column in by
+    }
     for side, frame, rows in ((1, first, row_1), (2, second, row_2)):
         for column in STATS:
             values = _spread(frame[column].to_numpy(), rows, length)
