@@ -675,20 +675,26 @@ def _describe(
     koploper_name: str,
     wording: dict[str, dict[str, str]],
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    from measures.sentences import benchmark_sentence, change_sentence
+    from measures.sentences import (
+        BENCHMARK_COLUMNS,
+        CHANGE_COLUMNS,
+        benchmark_sentence,
+        change_sentence,
+    )
+
+    specs = indicators.questionnaires
 
     def annotate(table: pd.DataFrame) -> pd.DataFrame:
         if table.empty:  # the same columns, no rows
             return table.assign(goal=[], label=[], direction=[], wording=[], sentence=[])
-        out = table.copy()
-        specs = indicators.questionnaires
-        out["goal"] = [
-            specs[q].goal(i) for q, i in zip(out["questionnaire"], out["indicator"], strict=True)
-        ]
-        out["label"] = [
-            specs[q].label(i) for q, i in zip(out["questionnaire"], out["indicator"], strict=True)
-        ]
-        return out
+        pairs = list(zip(table["questionnaire"], table["indicator"], strict=True))
+        words = {(q, i): (specs[q].goal(i), specs[q].label(i)) for q, i in set(pairs)}
+        return table.assign(
+            goal=[words[pair][0] for pair in pairs], label=[words[pair][1] for pair in pairs]
+        )
+
+    def rows(table: pd.DataFrame, columns: list[str]) -> list[dict]:
+        return table[[c for c in columns if c in table]].to_dict("records")
 
     estimates = annotate(estimates)
     changes = annotate(changes)
@@ -705,7 +711,7 @@ def _describe(
             for q, i in zip(changes["questionnaire"], changes["indicator"], strict=True)
         ]
         changes["sentence"] = [
-            change_sentence(row, baseline, followup) for row in changes.to_dict("records")
+            change_sentence(row, baseline, followup) for row in rows(changes, CHANGE_COLUMNS)
         ]
     if not benchmarks.empty:
         benchmarks["direction"] = [
@@ -715,7 +721,7 @@ def _describe(
             )
         ]
         benchmarks["sentence"] = [
-            benchmark_sentence(row, koploper_name) for row in benchmarks.to_dict("records")
+            benchmark_sentence(row, koploper_name) for row in rows(benchmarks, BENCHMARK_COLUMNS)
         ]
     return estimates, changes, benchmarks
 
