@@ -642,14 +642,13 @@ def _hide_small_counts(table: pd.DataFrame, columns: list[str], settings: Settin
     "minder dan 10" instead of "n = 8"); 0 stays 0."""
     if table.empty:
         return table
-    out = table.copy()
+    hidden = {}
     for column in columns:
-        values = out[column].astype(float)
-        out[column] = values.where(~((values > 0) & (values < settings.min_n)))
-    out["reason"] = (
-        out["reason"].astype(str).str.replace(SMALL_COUNT, r"(minder dan \1)", regex=True)
-    )
-    return out
+        values = table[column].to_numpy(dtype=float)
+        hidden[column] = np.where((values > 0) & (values < settings.min_n), np.nan, values)
+    said = table["reason"].astype(str).tolist()
+    worded = {r: SMALL_COUNT.sub(r"(minder dan \1)", r) for r in set(said)}
+    return table.assign(**hidden, reason=[worded[r] for r in said])
 
 
 # --- words --------------------------------------------------------------------------------------
