@@ -40,7 +40,7 @@ from measures.suppression import (
     flags,
     reasons,
 )
-from measures.tabulate import group_codes, summarise, tabulate
+from measures.tabulate import group_codes, key_codes, summarise, tabulate
 
 OWN = "koploper"
 OTHERS = "overige koplopers"
@@ -420,19 +420,23 @@ def small_pools(counts: GroupCounts, settings: Settings) -> set[tuple]:
     if members.empty:
         return set()
     keys = ["category", "wave", "questionnaire", "indicator"]
-    wide = members.pivot_table(
-        index=keys, columns="group", values="koplopers", aggfunc="sum", fill_value=0
+    (cell,) = key_codes([members], keys)
+    group = members["group"].to_numpy()
+    pooled = members["koplopers"].to_numpy()
+    others, cohort = (
+        np.bincount(cell, weights=np.where(group == name, pooled, 0), minlength=cell.max() + 1)
+        for name in (OTHERS, COHORT)
     )
-    others = wide[OTHERS] if OTHERS in wide else pd.Series(0, index=wide.index)
-    cohort = wide[COHORT] if COHORT in wide else pd.Series(0, index=wide.index)
     rest = others - cohort
     few = settings.min_koplopers
+    first = np.unique(cell, return_index=True)[1]
+    key_rows = list(zip(*(members[key].to_numpy()[first].tolist() for key in keys), strict=True))
     found = set()
-    for group, hidden in (
+    for group_name, hidden in (
         (OTHERS, (others > 0) & (others < few)),
         (COHORT, ((cohort > 0) & (cohort < few)) | ((cohort > 0) & (rest > 0) & (rest < few))),
     ):
-        found |= {(group, *key) for key in wide.index[hidden.to_numpy()]}
+        found |= {(group_name, *key_rows[c]) for c in np.flatnonzero(hidden)}
     return found
 
 
