@@ -213,10 +213,11 @@ def finish_contrast(
 
 def add_q_values(table: pd.DataFrame, family: list[str]) -> pd.DataFrame:
     """Benjamini–Hochberg q-values over the shown p-values within each family."""
-    out = table.copy()
-    keys = out[family].astype(str).agg("\x1f".join, axis=1) if family else None
-    out["q_value"] = benjamini_hochberg(out["p_value"].to_numpy(dtype=float), keys)
-    return out
+    keys = None
+    for column in family:  # the family's columns as one text, "\x1f" between them
+        text = table[column].astype(str).to_numpy(dtype=object)
+        keys = text if keys is None else keys + "\x1f" + text
+    return table.assign(q_value=benjamini_hochberg(table["p_value"].to_numpy(dtype=float), keys))
 
 
 def rename_sides(table: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
@@ -236,15 +237,15 @@ def order_rows(
     table: pd.DataFrame, scored_order: dict[str, list[str]], keys: list[str]
 ) -> pd.DataFrame:
     """Sort by keys, then questionnaire and indicator in the order the registry declares them."""
+    width = max((len(names) for names in scored_order.values()), default=0)
     position = {
-        (q, name): (qi, ii)
+        (q, name): qi * width + ii
         for qi, (q, names) in enumerate(scored_order.items())
         for ii, name in enumerate(names)
     }
     rank = [position[q, i] for q, i in zip(table["questionnaire"], table["indicator"], strict=True)]
-    out = table.assign(_rank=rank)
-    return (
-        out.sort_values([*keys, "_rank"], kind="stable")
-        .drop(columns="_rank")
-        .reset_index(drop=True)
-    )
+    # as sort_values(kind="stable") on the keys and the rank: each key by its sorted values
+    sort_keys = [pd.factorize(table[k], sort=True, use_na_sentinel=False)[0] for k in keys]
+    out = table.take(np.lexsort([np.asarray(rank, dtype=np.int64), *sort_keys[::-1]]))
+    out.index = pd.RangeIndex(len(out))
+    return out
