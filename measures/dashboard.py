@@ -469,6 +469,8 @@ def _in_small_pool(
     category: int,
     pooled: set[tuple],
 ) -> np.ndarray:
+    if not pooled:
+        return np.zeros(len(table), dtype=bool)
     groups = np.broadcast_to(np.asarray(group, dtype=object), len(table))
     waves = np.broadcast_to(np.asarray(wave, dtype=object), len(table))
     return np.asarray(
@@ -527,6 +529,8 @@ def figures(
     stats = summarise(sel_counts, sel_base, keys)
 
     def hidden(frame: pd.DataFrame, group: pd.Series | str, wave: pd.Series | str) -> np.ndarray:
+        if not withheld:
+            return np.zeros(len(frame), dtype=bool)
         groups = np.broadcast_to(np.asarray(group, dtype=object), len(frame))
         waves = np.broadcast_to(np.asarray(wave, dtype=object), len(frame))
         return np.asarray(
@@ -541,17 +545,19 @@ def figures(
 
     estimates = interval_columns(stats, settings)
     few = _in_small_pool(estimates, estimates["group"], estimates["wave"], chosen, pooled)
-    estimates.loc[few, "flag"] = SUPPRESSED
-    estimates.loc[few, "reason"] = FEW_KOPLOPERS_REASON.format(n=settings.min_koplopers)
     mask = hidden(estimates, estimates["group"], estimates["wave"])
-    estimates.loc[mask, "flag"] = SUPPRESSED
-    estimates.loc[mask, "reason"] = COMPLEMENT_REASON
+    for rows, reason in (
+        (few, FEW_KOPLOPERS_REASON.format(n=settings.min_koplopers)),
+        (mask, COMPLEMENT_REASON),
+    ):
+        if rows.any():
+            estimates.loc[rows, "flag"] = SUPPRESSED
+            estimates.loc[rows, "reason"] = reason
     estimates = finish(estimates)
 
-    def side(frame: pd.DataFrame, group: str, wave: str) -> pd.DataFrame:
-        return frame[(frame["group"] == group) & (frame["wave"] == wave)].drop(
-            columns=["group", "wave"]
-        )
+    def side(frame: pd.DataFrame, group: str, waves: list[str]) -> pd.DataFrame:
+        """The rows of ``group`` at ``waves`` (contrast reads only the columns it needs)."""
+        return frame[(frame["group"] == group) & frame["wave"].isin(waves)]
 
     order = {k: [i.name for i in s.indicators] for k, s in indicators.questionnaires.items()}
     present = set(sel_base["questionnaire"])
@@ -559,12 +565,12 @@ def figures(
 
     # Change from the baseline to the follow-up (as compare_waves, independent samples).
     changes = contrast(
-        side(stats, OWN, baseline),
-        side(stats, OWN, followup),
+        side(stats, OWN, [baseline]),
+        side(stats, OWN, [followup]),
         ["questionnaire"],
         settings,
-        side(sel_counts, OWN, baseline),
-        side(sel_counts, OWN, followup),
+        side(sel_counts, OWN, [baseline]),
+        side(sel_counts, OWN, [followup]),
         side_names=(f"bij {baseline}", f"bij {followup}"),
     )
     mask = hidden(changes, OWN, baseline) | hidden(changes, OWN, followup)
@@ -582,26 +588,20 @@ def figures(
     # The koploper beside the others, at every wave (as benchmark, leave-one-out).
     parts = []
     waves = counts.waves
-
-    def group_part(frame: pd.DataFrame, group: str) -> pd.DataFrame:
-        part = frame[(frame["group"] == group) & frame["wave"].isin(waves)]
-        return part.drop(columns="group")
-
+    own, own_counts = side(stats, OWN, waves), side(sel_counts, OWN, waves)
     for reference in (OTHERS, COHORT):
-        name = "bij de overige koplopers" if reference == OTHERS else "bij het cohort"
-        own = group_part(stats, OWN)
         if own.empty:
             continue
+        name = "bij de overige koplopers" if reference == OTHERS else "bij het cohort"
         table = contrast(
-            group_part(stats, reference),
+            side(stats, reference, waves),
             own,
             ["wave", "questionnaire"],
             settings,
-            group_part(sel_counts, reference),
-            group_part(sel_counts, OWN),
+            side(sel_counts, reference, waves),
+            own_counts,
             side_names=(name, "bij de koploper"),
         )
-        table = table[table["wave"].isin(waves)].reset_index(drop=True)
         mask = hidden(table, reference, table["wave"]) | hidden(table, OWN, table["wave"])
         if mask.any():
             table = _withhold(table, mask, CONTRAST_FIGURES)
