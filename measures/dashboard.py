@@ -752,39 +752,53 @@ def profile_table(profile: pd.DataFrame, indicators: IndicatorSet) -> pd.DataFra
     ]
     if profile.empty:
         return pd.DataFrame(columns=columns)
-    out = profile.copy().reset_index(drop=True)
-    out["count"] = out["count"].astype(np.int64)
-    out["answered"] = out["answered"].astype(np.int64)
-    labels, questions, multiple = [], [], []
-    for q, key, code in zip(out["questionnaire"], out["item"], out["code"], strict=True):
-        item = indicators.questionnaires[q].definition.item(key)
-        labels.append(next((o.label["nl"] for o in item.options if o.code == code), str(code)))
-        questions.append(item.text["nl"])
-        multiple.append(item.qtype.multiple)
-    out["category"] = labels
-    out["question"] = questions
-    multiple = np.asarray(multiple, dtype=bool)
+    wave, questionnaire = profile["wave"].to_numpy(), profile["questionnaire"].to_numpy()
+    key, code = profile["item"].to_numpy(), profile["code"].to_numpy()
+    items = {
+        (q, k): indicators.questionnaires[q].definition.item(k)
+        for q, k in set(zip(questionnaire.tolist(), key.tolist(), strict=True))
+    }
+
+    def label(q: str, k: str, c: int) -> str:
+        return next((o.label["nl"] for o in items[q, k].options if o.code == c), str(c))
+
+    rows = list(zip(questionnaire.tolist(), key.tolist(), code.tolist(), strict=True))
+    labels = {row: label(*row) for row in set(rows)}
+    n = profile["count"].to_numpy(dtype=np.int64)
+    answered = profile["answered"].to_numpy(dtype=np.int64)
+    multiple = np.asarray([items[q, k].qtype.multiple for q, k, _ in rows], dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["share"] = out["count"] / out["answered"]
-    n = out["count"].to_numpy()
-    answered = out["answered"].to_numpy()
+        share = n / answered
     small = (n > 0) & (n < settings.min_n)
     base_small = answered < settings.min_n
-    table = out.assign(n=n)
-    partition = complement_of_partition(table, ["wave", "questionnaire", "item"], settings)
+    parts = pd.DataFrame({"wave": wave, "questionnaire": questionnaire, "item": key, "n": n})
+    partition = complement_of_partition(parts, ["wave", "questionnaire", "item"], settings)
     overlapping = complement_of_overlapping(n, answered, settings) & (n >= settings.min_n)
     extra = np.where(multiple, overlapping, partition) & ~small
-    out["flag"] = flags(answered, settings)
-    out["reason"] = reasons(answered, np.zeros(len(out)), settings)
+    flag = flags(answered, settings)
+    reason = reasons(answered, np.zeros(len(n)), settings)
     cell_small = small & ~base_small
-    out.loc[cell_small, "flag"] = SUPPRESSED
-    out.loc[cell_small, "reason"] = f"te weinig mensen in deze groep (minder dan {settings.min_n})"
-    out.loc[extra & ~base_small, "flag"] = SUPPRESSED
-    out.loc[extra & ~base_small, "reason"] = COMPLEMENT_REASON
-    hide = (out["flag"] == SUPPRESSED).to_numpy()
-    out["share"] = out["share"].astype(float).where(~hide)
-    out["count"] = out["count"].astype(float).where(~hide)
-    return out[columns]
+    flag[cell_small] = SUPPRESSED
+    reason[cell_small] = f"te weinig mensen in deze groep (minder dan {settings.min_n})"
+    flag[extra & ~base_small] = SUPPRESSED
+    reason[extra & ~base_small] = COMPLEMENT_REASON
+    hide = flag == SUPPRESSED
+    return pd.DataFrame(
+        {
+            "wave": wave,
+            "questionnaire": questionnaire,
+            "item": key,
+            "question": [items[q, k].text["nl"] for q, k, _ in rows],
+            "code": code,
+            "category": [labels[row] for row in rows],
+            "count": np.where(hide, np.nan, n.astype(float)),
+            "answered": answered,
+            "share": np.where(hide, np.nan, share),
+            "flag": flag,
+            "reason": reason,
+        },
+        columns=columns,
+    )
 
 
 def overview(result: Figures) -> pd.DataFrame:
