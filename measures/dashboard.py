@@ -399,10 +399,7 @@ def _complement_keys(
     else:
         table = base.reset_index(drop=True)
         # A cell hidden for a small pool counts as a small cell: it must not follow by subtraction.
-        keys = ["group", "category", "wave", "questionnaire", "indicator"]
-        hidden = np.asarray(
-            [tuple(row) in pooled for row in table[keys].itertuples(index=False)], dtype=bool
-        )
+        hidden = _rows_in(table, POOL_KEYS, pooled)
         table["n"] = np.where(hidden & (table["n"].to_numpy() == 0), 1, table["n"].to_numpy())
         extra = complement_of_partition(
             table, ["group", "wave", "questionnaire", "indicator"], settings
@@ -450,16 +447,22 @@ def withhold_small_pools(
     hidden = small_pools(counts, settings) if hidden is None else hidden
     if not hidden:
         return counts
-    keys = ["group", "category", "wave", "questionnaire", "indicator"]
-
-    def hit(table: pd.DataFrame) -> np.ndarray:
-        return np.asarray([tuple(row) in hidden for row in table[keys].itertuples(index=False)])
-
     base = counts.base.copy()
-    gone = hit(base)
+    gone = _rows_in(base, POOL_KEYS, hidden)
     base.loc[gone, ["n", "n_dont_know", "n_missing"]] = 0
-    kept = counts.counts[~hit(counts.counts)].reset_index(drop=True)
+    kept = counts.counts[~_rows_in(counts.counts, POOL_KEYS, hidden)].reset_index(drop=True)
     return replace(counts, counts=kept, base=base)
+
+
+POOL_KEYS = ["group", "category", "wave", "questionnaire", "indicator"]
+
+
+def _rows_in(table: pd.DataFrame, keys: list[str], found: set[tuple]) -> np.ndarray:
+    """Whether the ``keys`` of each row of ``table`` are one of the tuples ``found``."""
+    if not found:
+        return np.zeros(len(table), dtype=bool)
+    rows = zip(*(table[key].tolist() for key in keys), strict=True)
+    return np.fromiter((row in found for row in rows), dtype=bool, count=len(table))
 
 
 def _in_small_pool(
