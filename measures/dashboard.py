@@ -488,13 +488,15 @@ def _in_small_pool(
 
 
 def _withhold(table: pd.DataFrame, mask: np.ndarray, figures: list[str]) -> pd.DataFrame:
+    said = {"flag": SUPPRESSED, "reason": COMPLEMENT_REASON, "test": "", "rank_test": ""}
     out = blank(table, figures, mask)
-    out.loc[mask, "flag"] = SUPPRESSED
-    out.loc[mask, "reason"] = COMPLEMENT_REASON
-    for column in ("test", "rank_test"):
-        if column in out:
-            out.loc[mask, column] = ""
-    return out
+    return out.assign(
+        **{
+            column: np.where(mask, text, out[column].to_numpy(dtype=object))
+            for column, text in said.items()
+            if column in out
+        }
+    )
 
 
 def figures(
