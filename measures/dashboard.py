@@ -50,6 +50,8 @@ ALL = -99
 """The category of every row when no subgroup is chosen."""
 KEYS = ["group", "category", "wave", "questionnaire"]
 MEMBER_COLUMNS = ["group", "category", "wave", "questionnaire", "indicator", "koplopers"]
+POOL_KEYS = ["group", "category", "wave", "questionnaire", "indicator"]
+"""The keys of :func:`small_pools`: a reference group's figure of one indicator."""
 FEW_KOPLOPERS_REASON = (
     "niet getoond: te weinig andere koplopers om mee te vergelijken (minder dan {n}), "
     "hun cijfers zouden herkenbaar zijn"
@@ -371,6 +373,14 @@ class Figures:
     share, flag, reason."""
 
 
+def _rows_in(table: pd.DataFrame, keys: list[str], found: set[tuple]) -> np.ndarray:
+    """Whether the ``keys`` of each row of ``table`` are one of the tuples ``found``."""
+    if not found:
+        return np.zeros(len(table), dtype=bool)
+    rows = zip(*(table[key].tolist() for key in keys), strict=True)
+    return np.fromiter((row in found for row in rows), dtype=bool, count=len(table))
+
+
 def _complement_keys(
     counts: GroupCounts,
     category: int,
@@ -452,17 +462,6 @@ def withhold_small_pools(
     base.loc[gone, ["n", "n_dont_know", "n_missing"]] = 0
     kept = counts.counts[~_rows_in(counts.counts, POOL_KEYS, hidden)].reset_index(drop=True)
     return replace(counts, counts=kept, base=base)
-
-
-POOL_KEYS = ["group", "category", "wave", "questionnaire", "indicator"]
-
-
-def _rows_in(table: pd.DataFrame, keys: list[str], found: set[tuple]) -> np.ndarray:
-    """Whether the ``keys`` of each row of ``table`` are one of the tuples ``found``."""
-    if not found:
-        return np.zeros(len(table), dtype=bool)
-    rows = zip(*(table[key].tolist() for key in keys), strict=True)
-    return np.fromiter((row in found for row in rows), dtype=bool, count=len(table))
 
 
 def _in_small_pool(

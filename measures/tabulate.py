@@ -135,8 +135,8 @@ def summarise(counts: pd.DataFrame, base: pd.DataFrame, keys: list[str]) -> pd.D
     with np.errstate(divide="ignore", invalid="ignore"):
         variance = np.where(n >= 2, ss / (n - 1), np.nan)
     proportion = (out["kind"] == PROPORTION).to_numpy()
-    successes = np.nan_to_num(sums["successes"][base_cell], nan=0.0)
-    out["successes"] = np.where(proportion, successes, np.nan)
+    successes = sums["successes"][base_cell]
+    out["successes"] = np.where(proportion, np.where(np.isnan(successes), 0.0, successes), np.nan)
     out["mean"] = np.where(n > 0, mean[base_cell], np.nan)
     out["variance"] = variance
     return out
