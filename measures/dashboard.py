@@ -40,7 +40,7 @@ from measures.suppression import (
     flags,
     reasons,
 )
-from measures.tabulate import group_codes, summarise, tabulate
+from measures.tabulate import group_codes, key_codes, summarise, tabulate
 
 OWN = "koploper"
 OTHERS = "overige koplopers"
@@ -50,6 +50,8 @@ ALL = -99
 """The category of every row when no subgroup is chosen."""
 KEYS = ["group", "category", "wave", "questionnaire"]
 MEMBER_COLUMNS = ["group", "category", "wave", "questionnaire", "indicator", "koplopers"]
+POOL_KEYS = ["group", "category", "wave", "questionnaire", "indicator"]
+"""The keys of :func:`small_pools`: a reference group's figure of one indicator."""
 FEW_KOPLOPERS_REASON = (
     "niet getoond: te weinig andere koplopers om mee te vergelijken (minder dan {n}), "
     "hun cijfers zouden herkenbaar zijn"
@@ -371,6 +373,14 @@ class Figures:
     share, flag, reason."""
 
 
+def _rows_in(table: pd.DataFrame, keys: list[str], found: set[tuple]) -> np.ndarray:
+    """Whether the ``keys`` of each row of ``table`` are one of the tuples ``found``."""
+    if not found:
+        return np.zeros(len(table), dtype=bool)
+    rows = zip(*(table[key].tolist() for key in keys), strict=True)
+    return np.fromiter((row in found for row in rows), dtype=bool, count=len(table))
+
+
 def _complement_keys(
     counts: GroupCounts,
     category: int,
@@ -399,10 +409,7 @@ def _complement_keys(
     else:
         table = base.reset_index(drop=True)
         # A cell hidden for a small pool counts as a small cell: it must not follow by subtraction.
-        keys = ["group", "category", "wave", "questionnaire", "indicator"]
-        hidden = np.asarray(
-            [tuple(row) in pooled for row in table[keys].itertuples(index=False)], dtype=bool
-        )
+        hidden = _rows_in(table, POOL_KEYS, pooled)
         table["n"] = np.where(hidden & (table["n"].to_numpy() == 0), 1, table["n"].to_numpy())
         extra = complement_of_partition(
             table, ["group", "wave", "questionnaire", "indicator"], settings
@@ -420,19 +427,23 @@ def small_pools(counts: GroupCounts, settings: Settings) -> set[tuple]:
     if members.empty:
         return set()
     keys = ["category", "wave", "questionnaire", "indicator"]
-    wide = members.pivot_table(
-        index=keys, columns="group", values="koplopers", aggfunc="sum", fill_value=0
+    (cell,) = key_codes([members], keys)
+    group = members["group"].to_numpy()
+    pooled = members["koplopers"].to_numpy()
+    others, cohort = (
+        np.bincount(cell, weights=np.where(group == name, pooled, 0), minlength=cell.max() + 1)
+        for name in (OTHERS, COHORT)
     )
-    others = wide[OTHERS] if OTHERS in wide else pd.Series(0, index=wide.index)
-    cohort = wide[COHORT] if COHORT in wide else pd.Series(0, index=wide.index)
     rest = others - cohort
     few = settings.min_koplopers
+    first = np.unique(cell, return_index=True)[1]
+    key_rows = list(zip(*(members[key].to_numpy()[first].tolist() for key in keys), strict=True))
     found = set()
-    for group, hidden in (
+    for group_name, hidden in (
         (OTHERS, (others > 0) & (others < few)),
         (COHORT, ((cohort > 0) & (cohort < few)) | ((cohort > 0) & (rest > 0) & (rest < few))),
     ):
-        found |= {(group, *key) for key in wide.index[hidden.to_numpy()]}
+        found |= {(group_name, *key_rows[c]) for c in np.flatnonzero(hidden)}
     return found
 
 
@@ -446,15 +457,10 @@ def withhold_small_pools(
     hidden = small_pools(counts, settings) if hidden is None else hidden
     if not hidden:
         return counts
-    keys = ["group", "category", "wave", "questionnaire", "indicator"]
-
-    def hit(table: pd.DataFrame) -> np.ndarray:
-        return np.asarray([tuple(row) in hidden for row in table[keys].itertuples(index=False)])
-
     base = counts.base.copy()
-    gone = hit(base)
+    gone = _rows_in(base, POOL_KEYS, hidden)
     base.loc[gone, ["n", "n_dont_know", "n_missing"]] = 0
-    kept = counts.counts[~hit(counts.counts)].reset_index(drop=True)
+    kept = counts.counts[~_rows_in(counts.counts, POOL_KEYS, hidden)].reset_index(drop=True)
     return replace(counts, counts=kept, base=base)
 
 
@@ -465,6 +471,8 @@ def _in_small_pool(
     category: int,
     pooled: set[tuple],
 ) -> np.ndarray:
+    if not pooled:
+        return np.zeros(len(table), dtype=bool)
     groups = np.broadcast_to(np.asarray(group, dtype=object), len(table))
     waves = np.broadcast_to(np.asarray(wave, dtype=object), len(table))
     return np.asarray(
@@ -479,13 +487,15 @@ def _in_small_pool(
 
 
 def _withhold(table: pd.DataFrame, mask: np.ndarray, figures: list[str]) -> pd.DataFrame:
+    said = {"flag": SUPPRESSED, "reason": COMPLEMENT_REASON, "test": "", "rank_test": ""}
     out = blank(table, figures, mask)
-    out.loc[mask, "flag"] = SUPPRESSED
-    out.loc[mask, "reason"] = COMPLEMENT_REASON
-    for column in ("test", "rank_test"):
-        if column in out:
-            out.loc[mask, column] = ""
-    return out
+    return out.assign(
+        **{
+            column: np.where(mask, text, out[column].to_numpy(dtype=object))
+            for column, text in said.items()
+            if column in out
+        }
+    )
 
 
 def figures(
@@ -523,6 +533,8 @@ def figures(
     stats = summarise(sel_counts, sel_base, keys)
 
     def hidden(frame: pd.DataFrame, group: pd.Series | str, wave: pd.Series | str) -> np.ndarray:
+        if not withheld:
+            return np.zeros(len(frame), dtype=bool)
         groups = np.broadcast_to(np.asarray(group, dtype=object), len(frame))
         waves = np.broadcast_to(np.asarray(wave, dtype=object), len(frame))
         return np.asarray(
@@ -537,17 +549,19 @@ def figures(
 
     estimates = interval_columns(stats, settings)
     few = _in_small_pool(estimates, estimates["group"], estimates["wave"], chosen, pooled)
-    estimates.loc[few, "flag"] = SUPPRESSED
-    estimates.loc[few, "reason"] = FEW_KOPLOPERS_REASON.format(n=settings.min_koplopers)
     mask = hidden(estimates, estimates["group"], estimates["wave"])
-    estimates.loc[mask, "flag"] = SUPPRESSED
-    estimates.loc[mask, "reason"] = COMPLEMENT_REASON
+    for rows, reason in (
+        (few, FEW_KOPLOPERS_REASON.format(n=settings.min_koplopers)),
+        (mask, COMPLEMENT_REASON),
+    ):
+        if rows.any():
+            estimates.loc[rows, "flag"] = SUPPRESSED
+            estimates.loc[rows, "reason"] = reason
     estimates = finish(estimates)
 
-    def side(frame: pd.DataFrame, group: str, wave: str) -> pd.DataFrame:
-        return frame[(frame["group"] == group) & (frame["wave"] == wave)].drop(
-            columns=["group", "wave"]
-        )
+    def side(frame: pd.DataFrame, group: str, waves: list[str]) -> pd.DataFrame:
+        """The rows of ``group`` at ``waves`` (contrast reads only the columns it needs)."""
+        return frame[(frame["group"] == group) & frame["wave"].isin(waves)]
 
     order = {k: [i.name for i in s.indicators] for k, s in indicators.questionnaires.items()}
     present = set(sel_base["questionnaire"])
@@ -555,12 +569,12 @@ def figures(
 
     # Change from the baseline to the follow-up (as compare_waves, independent samples).
     changes = contrast(
-        side(stats, OWN, baseline),
-        side(stats, OWN, followup),
+        side(stats, OWN, [baseline]),
+        side(stats, OWN, [followup]),
         ["questionnaire"],
         settings,
-        side(sel_counts, OWN, baseline),
-        side(sel_counts, OWN, followup),
+        side(sel_counts, OWN, [baseline]),
+        side(sel_counts, OWN, [followup]),
         side_names=(f"bij {baseline}", f"bij {followup}"),
     )
     mask = hidden(changes, OWN, baseline) | hidden(changes, OWN, followup)
@@ -578,26 +592,20 @@ def figures(
     # The koploper beside the others, at every wave (as benchmark, leave-one-out).
     parts = []
     waves = counts.waves
-
-    def group_part(frame: pd.DataFrame, group: str) -> pd.DataFrame:
-        part = frame[(frame["group"] == group) & frame["wave"].isin(waves)]
-        return part.drop(columns="group")
-
+    own, own_counts = side(stats, OWN, waves), side(sel_counts, OWN, waves)
     for reference in (OTHERS, COHORT):
-        name = "bij de overige koplopers" if reference == OTHERS else "bij het cohort"
-        own = group_part(stats, OWN)
         if own.empty:
             continue
+        name = "bij de overige koplopers" if reference == OTHERS else "bij het cohort"
         table = contrast(
-            group_part(stats, reference),
+            side(stats, reference, waves),
             own,
             ["wave", "questionnaire"],
             settings,
-            group_part(sel_counts, reference),
-            group_part(sel_counts, OWN),
+            side(sel_counts, reference, waves),
+            own_counts,
             side_names=(name, "bij de koploper"),
         )
-        table = table[table["wave"].isin(waves)].reset_index(drop=True)
         mask = hidden(table, reference, table["wave"]) | hidden(table, OWN, table["wave"])
         if mask.any():
             table = _withhold(table, mask, CONTRAST_FIGURES)
@@ -642,14 +650,13 @@ def _hide_small_counts(table: pd.DataFrame, columns: list[str], settings: Settin
     "minder dan 10" instead of "n = 8"); 0 stays 0."""
     if table.empty:
         return table
-    out = table.copy()
+    hidden = {}
     for column in columns:
-        values = out[column].astype(float)
-        out[column] = values.where(~((values > 0) & (values < settings.min_n)))
-    out["reason"] = (
-        out["reason"].astype(str).str.replace(SMALL_COUNT, r"(minder dan \1)", regex=True)
-    )
-    return out
+        values = table[column].to_numpy(dtype=float)
+        hidden[column] = np.where((values > 0) & (values < settings.min_n), np.nan, values)
+    said = table["reason"].astype(str).tolist()
+    worded = {r: SMALL_COUNT.sub(r"(minder dan \1)", r) for r in set(said)}
+    return table.assign(**hidden, reason=[worded[r] for r in said])
 
 
 # --- words --------------------------------------------------------------------------------------
@@ -675,20 +682,26 @@ def _describe(
     koploper_name: str,
     wording: dict[str, dict[str, str]],
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    from measures.sentences import benchmark_sentence, change_sentence
+    from measures.sentences import (
+        BENCHMARK_COLUMNS,
+        CHANGE_COLUMNS,
+        benchmark_sentence,
+        change_sentence,
+    )
+
+    specs = indicators.questionnaires
 
     def annotate(table: pd.DataFrame) -> pd.DataFrame:
         if table.empty:  # the same columns, no rows
             return table.assign(goal=[], label=[], direction=[], wording=[], sentence=[])
-        out = table.copy()
-        specs = indicators.questionnaires
-        out["goal"] = [
-            specs[q].goal(i) for q, i in zip(out["questionnaire"], out["indicator"], strict=True)
-        ]
-        out["label"] = [
-            specs[q].label(i) for q, i in zip(out["questionnaire"], out["indicator"], strict=True)
-        ]
-        return out
+        pairs = list(zip(table["questionnaire"], table["indicator"], strict=True))
+        words = {(q, i): (specs[q].goal(i), specs[q].label(i)) for q, i in set(pairs)}
+        return table.assign(
+            goal=[words[pair][0] for pair in pairs], label=[words[pair][1] for pair in pairs]
+        )
+
+    def rows(table: pd.DataFrame, columns: list[str]) -> list[dict]:
+        return table[[c for c in columns if c in table]].to_dict("records")
 
     estimates = annotate(estimates)
     changes = annotate(changes)
@@ -705,7 +718,7 @@ def _describe(
             for q, i in zip(changes["questionnaire"], changes["indicator"], strict=True)
         ]
         changes["sentence"] = [
-            change_sentence(row, baseline, followup) for row in changes.to_dict("records")
+            change_sentence(row, baseline, followup) for row in rows(changes, CHANGE_COLUMNS)
         ]
     if not benchmarks.empty:
         benchmarks["direction"] = [
@@ -715,7 +728,7 @@ def _describe(
             )
         ]
         benchmarks["sentence"] = [
-            benchmark_sentence(row, koploper_name) for row in benchmarks.to_dict("records")
+            benchmark_sentence(row, koploper_name) for row in rows(benchmarks, BENCHMARK_COLUMNS)
         ]
     return estimates, changes, benchmarks
 
@@ -743,39 +756,53 @@ def profile_table(profile: pd.DataFrame, indicators: IndicatorSet) -> pd.DataFra
     ]
     if profile.empty:
         return pd.DataFrame(columns=columns)
-    out = profile.copy().reset_index(drop=True)
-    out["count"] = out["count"].astype(np.int64)
-    out["answered"] = out["answered"].astype(np.int64)
-    labels, questions, multiple = [], [], []
-    for q, key, code in zip(out["questionnaire"], out["item"], out["code"], strict=True):
-        item = indicators.questionnaires[q].definition.item(key)
-        labels.append(next((o.label["nl"] for o in item.options if o.code == code), str(code)))
-        questions.append(item.text["nl"])
-        multiple.append(item.qtype.multiple)
-    out["category"] = labels
-    out["question"] = questions
-    multiple = np.asarray(multiple, dtype=bool)
+    wave, questionnaire = profile["wave"].to_numpy(), profile["questionnaire"].to_numpy()
+    key, code = profile["item"].to_numpy(), profile["code"].to_numpy()
+    items = {
+        (q, k): indicators.questionnaires[q].definition.item(k)
+        for q, k in set(zip(questionnaire.tolist(), key.tolist(), strict=True))
+    }
+
+    def label(q: str, k: str, c: int) -> str:
+        return next((o.label["nl"] for o in items[q, k].options if o.code == c), str(c))
+
+    rows = list(zip(questionnaire.tolist(), key.tolist(), code.tolist(), strict=True))
+    labels = {row: label(*row) for row in set(rows)}
+    n = profile["count"].to_numpy(dtype=np.int64)
+    answered = profile["answered"].to_numpy(dtype=np.int64)
+    multiple = np.asarray([items[q, k].qtype.multiple for q, k, _ in rows], dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["share"] = out["count"] / out["answered"]
-    n = out["count"].to_numpy()
-    answered = out["answered"].to_numpy()
+        share = n / answered
     small = (n > 0) & (n < settings.min_n)
     base_small = answered < settings.min_n
-    table = out.assign(n=n)
-    partition = complement_of_partition(table, ["wave", "questionnaire", "item"], settings)
+    parts = pd.DataFrame({"wave": wave, "questionnaire": questionnaire, "item": key, "n": n})
+    partition = complement_of_partition(parts, ["wave", "questionnaire", "item"], settings)
     overlapping = complement_of_overlapping(n, answered, settings) & (n >= settings.min_n)
     extra = np.where(multiple, overlapping, partition) & ~small
-    out["flag"] = flags(answered, settings)
-    out["reason"] = reasons(answered, np.zeros(len(out)), settings)
+    flag = flags(answered, settings)
+    reason = reasons(answered, np.zeros(len(n)), settings)
     cell_small = small & ~base_small
-    out.loc[cell_small, "flag"] = SUPPRESSED
-    out.loc[cell_small, "reason"] = f"te weinig mensen in deze groep (minder dan {settings.min_n})"
-    out.loc[extra & ~base_small, "flag"] = SUPPRESSED
-    out.loc[extra & ~base_small, "reason"] = COMPLEMENT_REASON
-    hide = (out["flag"] == SUPPRESSED).to_numpy()
-    out["share"] = out["share"].astype(float).where(~hide)
-    out["count"] = out["count"].astype(float).where(~hide)
-    return out[columns]
+    flag[cell_small] = SUPPRESSED
+    reason[cell_small] = f"te weinig mensen in deze groep (minder dan {settings.min_n})"
+    flag[extra & ~base_small] = SUPPRESSED
+    reason[extra & ~base_small] = COMPLEMENT_REASON
+    hide = flag == SUPPRESSED
+    return pd.DataFrame(
+        {
+            "wave": wave,
+            "questionnaire": questionnaire,
+            "item": key,
+            "question": [items[q, k].text["nl"] for q, k, _ in rows],
+            "code": code,
+            "category": [labels[row] for row in rows],
+            "count": np.where(hide, np.nan, n.astype(float)),
+            "answered": answered,
+            "share": np.where(hide, np.nan, share),
+            "flag": flag,
+            "reason": reason,
+        },
+        columns=columns,
+    )
 
 
 def overview(result: Figures) -> pd.DataFrame:

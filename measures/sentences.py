@@ -18,6 +18,11 @@ from measures.suppression import COMPLEMENT_REASON, INDICATIVE, SUPPRESSED
 
 MORE_THAN_CHANCE = "Dat verschil is groter dan toeval."
 INDICATIVE_NOTE = "Let op: dit cijfer rust op weinig antwoorden (indicatief)."
+READS = ["label", "kind", "scale", "flag", "reason", "difference", "significant"]
+CHANGE_COLUMNS = [*READS, "estimate_baseline", "estimate_followup", "wording"]
+"""The columns :func:`change_sentence` reads (a caller may pass rows of only these)."""
+BENCHMARK_COLUMNS = [*READS, "reference", "estimate_koploper", "estimate_reference"]
+"""The columns :func:`benchmark_sentence` reads."""
 
 
 def _value(row: Mapping[str, Any], column: str) -> str:

@@ -188,7 +188,8 @@ def benjamini_hochberg(p_values: ArrayLike, families: ArrayLike | None = None) -
     rank = np.arange(fam.size) - np.repeat(starts, sizes) + 1
     scaled = pv * size / rank
     # the running minimum from the largest p downwards, restarted per family
-    reversed_scaled = pd.Series(scaled[::-1])
-    running = reversed_scaled.groupby(fam[::-1]).cummin().to_numpy()[::-1]
+    running = np.empty_like(scaled)
+    for start, end in zip(starts, starts + sizes, strict=True):
+        running[start:end] = np.minimum.accumulate(scaled[start:end][::-1])[::-1]
     q[order] = np.minimum(running, 1.0)
     return q

@@ -13,6 +13,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from measures.indicators import Settings
+from measures.tabulate import key_codes
 
 SUPPRESSED = "onderdrukt"
 INDICATIVE = "indicatief"
@@ -69,12 +70,13 @@ def reasons(
 
 def blank(table: pd.DataFrame, columns: list[str], mask: ArrayLike) -> pd.DataFrame:
     """Empty the figure columns where ``mask`` holds (a copy)."""
-    out = table.copy()
     mask = np.asarray(mask, dtype=bool)
-    for column in columns:
-        if column in out:
-            out[column] = out[column].astype(float).where(~mask)
-    return out
+    emptied = {
+        column: np.where(mask, np.nan, table[column].to_numpy(dtype=float))
+        for column in columns
+        if column in table
+    }
+    return table.assign(**emptied)
 
 
 def complement_of_partition(
@@ -87,17 +89,15 @@ def complement_of_partition(
     """
     n = table["n"].to_numpy(dtype=float)
     small = (n > 0) & (n < settings.min_n)
-    frame = pd.DataFrame({"small": small, "n": n}, index=table.index)
-    for column in partition:
-        frame[column] = table[column].to_numpy()
-    lonely = frame.groupby(partition, observed=True)["small"].transform("sum") == 1
-    candidates = frame[lonely & ~small & (frame["n"] > 0)]
     extra = np.zeros(len(table), dtype=bool)
-    if not candidates.empty:
-        chosen = (
-            candidates.sort_values("n", kind="stable").groupby(partition, observed=True).head(1)
-        )
-        extra[table.index.get_indexer(chosen.index)] = True
+    if not len(table):
+        return extra
+    (cell,) = key_codes([table], partition)
+    lonely = np.bincount(cell, weights=small)[cell] == 1
+    candidates = np.flatnonzero(lonely & ~small & (n > 0))
+    # per partition the smallest candidate (the first of equals)
+    by_size = candidates[np.argsort(n[candidates], kind="stable")]
+    extra[by_size[np.unique(cell[by_size], return_index=True)[1]]] = True
     return extra
 
 

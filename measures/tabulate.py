@@ -88,26 +88,55 @@ def tabulate(scored: Scored, groups: pd.DataFrame, rows: np.ndarray | None = Non
     return Tabulation(keys, counts, base)
 
 
+def key_codes(frames: list[pd.DataFrame], by: list[str]) -> list[np.ndarray]:
+    """A number per row of each frame for its ``by`` key: 0 … K − 1 over the K distinct keys of
+    all frames together, in sorted key order (as ``merge(how="outer")`` sorts them)."""
+    combined = np.zeros(sum(len(frame) for frame in frames), dtype=np.int64)
+    for column in by:
+        values = np.concatenate([frame[column].to_numpy() for frame in frames])
+        codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=False)
+        combined = combined * len(uniques) + codes
+    dense = np.unique(combined, return_inverse=True)[1].ravel()
+    return np.split(dense, np.cumsum([len(frame) for frame in frames])[:-1])
+
+
+def _per_key(values: pd.DataFrame, cell: np.ndarray, keys: int) -> dict[str, np.ndarray]:
+    """The sums of ``values``' columns per key number (NaN for a key without rows)."""
+    sums = values.groupby(cell, sort=False).sum()
+    out = {}
+    for column in values.columns:
+        spread = np.full(keys, np.nan)
+        spread[sums.index.to_numpy()] = sums[column].to_numpy()
+        out[column] = spread
+    return out
+
+
 def summarise(counts: pd.DataFrame, base: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Group statistics: ``base`` plus successes (shares), mean and variance (n − 1)."""
     by = [*keys, "indicator"]
-    table = counts[by].copy()
+    cell, base_cell = key_codes([counts, base], by)
+    n_keys = int(max(cell.max(initial=-1), base_cell.max(initial=-1))) + 1
     weight = counts["count"].to_numpy(dtype=float)
     value = counts["value"].to_numpy(dtype=float)
-    table["weighted"] = weight * value
-    table["successes"] = np.where(value == 1, weight, 0.0)
-    table["count"] = weight
-    sums = table.groupby(by, sort=False, observed=True)[["count", "weighted", "successes"]].sum()
-    out = base.merge(sums, how="left", left_on=by, right_index=True)
+    table = pd.DataFrame(
+        {
+            "count": weight,
+            "weighted": weight * value,
+            "successes": np.where(value == 1, weight, 0.0),
+        }
+    )
+    sums = _per_key(table, cell, n_keys)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["mean"] = out["weighted"] / out["count"]
-    mean = counts[by].merge(out[[*by, "mean"]], how="left", on=by)["mean"].to_numpy()
-    table["squares"] = weight * (value - mean) ** 2
-    squares = table.groupby(by, sort=False, observed=True)["squares"].sum().rename("ss")
-    out = out.merge(squares, how="left", left_on=by, right_index=True)
+        mean = sums["weighted"] / sums["count"]
+    squares = pd.DataFrame({"ss": weight * (value - mean[cell]) ** 2})
+    ss = _per_key(squares, cell, n_keys)["ss"][base_cell]
+    out = base[[*by, "kind", "scale", "n", "n_dont_know", "n_missing"]].copy()  # base's index
+    n = out["n"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["variance"] = np.where(out["n"] >= 2, out["ss"] / (out["n"] - 1), np.nan)
-    proportion = out["kind"] == PROPORTION
-    out["successes"] = np.where(proportion, out["successes"].fillna(0.0), np.nan)
-    out["mean"] = np.where(out["n"] > 0, out["mean"], np.nan)
-    return out.drop(columns=["count", "weighted", "ss"])[[*by, *STAT_COLUMNS]]
+        variance = np.where(n >= 2, ss / (n - 1), np.nan)
+    proportion = (out["kind"] == PROPORTION).to_numpy()
+    successes = sums["successes"][base_cell]
+    out["successes"] = np.where(proportion, np.where(np.isnan(successes), 0.0, successes), np.nan)
+    out["mean"] = np.where(n > 0, mean[base_cell], np.nan)
+    out["variance"] = variance
+    return out
