@@ -200,10 +200,15 @@ def _front(
         parts.append("<ul>")
         parts += [f"<li>{_text(sentence)}</li>" for sentence in clear]
         parts.append("</ul>")
-    else:
+    elif same:
         parts.append(
             "<p>Geen enkele indicator is duidelijk gestegen of gedaald: de verschillen zijn "
             "niet groter dan toeval.</p>"
+        )
+    else:
+        parts.append(
+            "<p>Bij geen enkele indicator zijn er genoeg antwoorden om een verandering te laten "
+            "zien.</p>"
         )
     if same and not one_wave:
         parts.append(

@@ -327,3 +327,20 @@ def test_without_weasyprint_the_report_says_so_in_dutch(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if Pango (or WeasyPrint) is missing
     with pytest.raises(PdfUnavailable, match="Pango"):
         pdf_from_html("<html lang='nl'><title>x</title><p>x</p></html>")
+
+
+def test_with_too_few_answers_everywhere_the_first_page_claims_no_chance_result() -> None:
+    fig = view()
+    changes = fig.changes.assign(direction="–", sentence="Te weinig antwoorden.")
+    html = report_html(
+        replace(fig, changes=changes), KOPLOPER_NAME, BOTH, {}, [], "", dt.date(2025, 3, 14)
+    )
+    front = html[: html.index('<section class="goal">')]
+    assert "niet groter dan toeval" not in front
+    assert "Bij geen enkele indicator zijn er genoeg antwoorden" in front
+    assert f"Over {len(changes)} indicatoren zeggen we niets" in front
+    unclear = fig.changes.assign(direction="=")  # figures, none clearly different
+    html = report_html(
+        replace(fig, changes=unclear), KOPLOPER_NAME, BOTH, {}, [], "", dt.date(2025, 3, 14)
+    )
+    assert "niet groter dan toeval" in html[: html.index('<section class="goal">')]
