@@ -25,6 +25,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from functools import partial
@@ -110,7 +111,37 @@ def _place(session: Session, include_demo: bool, indicators: IndicatorSet) -> Pl
     return (str(session.get_bind().engine.url), include_demo, id(indicators))
 
 
-_SCORED: dict[Place, tuple[DataVersion, IndicatorSet, dict[str, Scored]]] = {}
+Packed = tuple[int, int, int, int]
+"""What the packs read for a place add up to: (packs, highest id, demo packs, sum of checksums),
+the packed part of the data version, demo packs included whatever the demo choice."""
+
+
+@dataclass(frozen=True)
+class _Read:
+    """The responses of one place as read and decoded (``_fetch``), in ascending response id:
+    the meta frame and the code columns, before scoring. Never changed once made: a refresh
+    makes new ones, so a thread still holding these is not disturbed."""
+
+    meta: pd.DataFrame
+    codes: dict[str, np.ndarray]
+    packed: Packed | None
+    """What the packs read add up to, when they are exactly every response (then the data
+    version of what was read is ``(packs, packs, highest, demo, checksums)``); None when some
+    responses were packed on the way from their answers: the next refresh reads everything."""
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """Everything kept for one place: the data version it is served for, the indicator set,
+    what was read and its scores."""
+
+    version: DataVersion
+    indicators: IndicatorSet
+    read: _Read
+    scored: dict[str, Scored]
+
+
+_SCORED: dict[Place, _Kept] = {}
 _SCORED_LOCK = threading.Lock()
 
 
@@ -123,20 +154,83 @@ def _all_scored(
     """Every response scored, kept in memory per place (``Place``) until the data version
     changes: a view of another koploper, subgroup or viewer then needs no read. Only this module
     sees it; every caller checks the viewer. ``version``: the data version the caller read in
-    this session already."""
+    this session already.
+
+    After a new data version only the responses added since are read, when nothing else changed
+    (``_added``); otherwise everything is read again. Every response is scored again either way.
+    Two threads may refresh one place at once: each reads on its own and puts a complete entry
+    in place (under ``_SCORED_LOCK``); the last one stays, both are right.
+    """
     where = _place(session, include_demo, indicators)
     version = data_version(session) if version is None else version
     with _SCORED_LOCK:
         kept = _SCORED.get(where)
-    if kept is not None and kept[0] == version and kept[1] is indicators:
-        return kept[2]
-    meta, codes = _fetch(session, indicators, include_demo)
-    scored = _scored(meta, codes, indicators)
+    if kept is not None and kept.indicators is not indicators:
+        kept = None
+    if kept is not None and kept.version == version:
+        return kept.scored
+    read = None if kept is None else _added(session, kept.read, version, indicators, include_demo)
+    if read is None:
+        read = _fetch(session, indicators, include_demo, version=version)
+    scored = _scored(read.meta, read.codes, indicators)
+    if read.packed is not None:  # the version of what was read, whatever the caller had
+        packs, highest, demo, checksums = read.packed
+        version = (packs, packs, highest, demo, checksums)
     with _SCORED_LOCK:
-        if len(_SCORED) >= 8:
+        if len(_SCORED) >= 8 and where not in _SCORED:
             _SCORED.clear()
-        _SCORED[where] = (version, indicators, scored)
+        _SCORED[where] = _Kept(version, indicators, read, scored)
     return scored
+
+
+def _added(
+    session: Session,
+    kept: _Read,
+    version: DataVersion,
+    indicators: IndicatorSet,
+    include_demo: bool,
+) -> _Read | None:
+    """What was kept with the responses added since, read alone; None when more changed (then
+    everything is read again).
+
+    Only when every response was packed at the kept read (``kept.packed``) and the new version
+    says every response is packed and one has a higher id than the highest kept. Then two checks
+    against the database itself, not against the version (which the caller may have read
+    earlier): the current packs up to the highest kept id add up to what was kept (count, demo
+    packs, sum of checksums: a deleted response, a pack dropped, changed or packed again shows;
+    the same guarantee as the data version's, up to a 31-bit hash per response), and the
+    responses number exactly the kept packs and the new ones read (a response without a current
+    pack shows). A change between the two reads shows in one of them, or in the data version of
+    the next view, which is then read again. Ids only grow, so the new responses come after the
+    kept ones and the order is that of a full read (ascending id)."""
+    if kept.packed is None or version[0] != version[1] or version[2] <= kept.packed[1]:
+        return None
+    count, highest, demo, checksums = kept.packed
+    responses = select(func.count(Response.id)).scalar_subquery()
+    old = session.execute(
+        select(
+            func.count(ResponsePack.response_id),
+            func.sum(ResponsePack.head.op("&")(1)),
+            func.sum(ResponsePack.checksum),
+            responses,
+        ).where(ResponsePack.response_id <= highest, ResponsePack.format == PACK_FORMAT)
+    ).one()
+    if (int(old[0] or 0), int(old[1] or 0), int(old[2] or 0)) != (count, demo, checksums):
+        return None
+    new = _fetch(session, indicators, include_demo, after=highest)
+    if new.packed is None or int(old[3] or 0) != count + new.packed[0]:
+        return None
+    if new.packed[0] == 0:
+        return kept
+    meta = pd.concat([kept.meta, new.meta], ignore_index=True)
+    codes = {item: np.concatenate([kept.codes[item], new.codes[item]]) for item in kept.codes}
+    packed = (
+        count + new.packed[0],
+        new.packed[1],
+        demo + new.packed[2],
+        checksums + new.packed[3],
+    )
+    return _Read(meta, codes, packed)
 
 
 def _joined(query: Select) -> Select:
@@ -164,28 +258,81 @@ def wanted_items(indicators: IndicatorSet) -> dict[str, list[str]]:
 
 
 def _fetch(
-    session: Session, indicators: IndicatorSet, demo: bool
-) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    session: Session,
+    indicators: IndicatorSet,
+    demo: bool,
+    after: int = 0,
+    version: DataVersion | None = None,
+) -> _Read:
     """Every response (id, koploper slug, wave, questionnaire, channel, language) with its coded
     answers decoded from its pack (``db.packs``) into the engine's code columns (float, NaN
-    unanswered; a bit mask for multiple choice). Stays in this module: callers get only count
-    tables. A response without a current pack is packed from its answers on the way (and for
-    good by ``db.setup.init_database``)."""
+    unanswered; a bit mask for multiple choice), in ascending response id. Stays in this module:
+    callers get only count tables.
+
+    ``after``: only the responses with a higher id (bound as a parameter), with what their packs
+    add up to; whether they are all the new responses is for the caller to check (``_added``).
+    Otherwise every response: a response without a current pack is packed from its answers on
+    the way (and for good by ``db.setup.init_database``). ``version``: the data version read
+    just before, which spares counting the responses when the packs read add up to it (every
+    response packed); when they do not (an older version, or a change since), the responses are
+    counted as ever."""
     # Plain tuples from the driver's cursor: one integer head and one short blob per response.
-    result = session.connection().execute(
-        select(ResponsePack.response_id, ResponsePack.head, ResponsePack.words).where(
-            ResponsePack.format == PACK_FORMAT
-        )
+    query = select(ResponsePack.response_id, ResponsePack.head, ResponsePack.words).where(
+        ResponsePack.format == PACK_FORMAT
     )
+    if after:  # few rows: their checksums too, to add up what is kept (a full read needs none)
+        query = (
+            query.add_columns(ResponsePack.checksum)
+            .where(ResponsePack.response_id > after)
+            .order_by(ResponsePack.response_id)
+        )
+    result = session.connection().execute(query)
     rows = result.cursor.fetchall()
     result.close()
-    if session.scalar(select(func.count(Response.id))) != len(rows):
-        rows += unpacked_responses(session)  # stored before packs existed, or by hand
-    columns = list(zip(*rows, strict=True)) if rows else [(), (), ()]
+    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
     ids = np.array(columns[0], dtype=np.int64)
-    fields = split_heads(np.array(columns[1], dtype=np.int64))
-    words = np.empty(len(rows), dtype=object)  # not np.array: bytes would lose trailing zeros
-    words[:] = columns[2]
+    heads = np.array(columns[1], dtype=np.int64)
+    words = _blobs(columns[2])
+    highest = int(ids.max()) if ids.size else after
+    demo_packs = int(np.count_nonzero(heads & 1))
+    packed: Packed | None
+    if after:
+        packed = (ids.size, highest, demo_packs, sum(columns[3]))
+    elif version is not None and version[:4] == (ids.size, ids.size, highest, demo_packs):
+        packed = (ids.size, highest, demo_packs, version[4])
+    else:  # the sum of their checksums is not known: the next refresh reads everything
+        packed = None
+        if session.scalar(select(func.count(Response.id))) != ids.size:
+            extra = unpacked_responses(session)  # stored before packs existed, or by hand
+            ids = np.concatenate([ids, np.array([row[0] for row in extra], dtype=np.int64)])
+            heads = np.concatenate([heads, np.array([row[1] for row in extra], dtype=np.int64)])
+            words = np.concatenate([words, _blobs([row[2] for row in extra])])
+    if ids.size > 1 and not np.all(ids[1:] > ids[:-1]):
+        order = np.argsort(ids, kind="stable")
+        ids, heads, words = ids[order], heads[order], words[order]
+    meta, codes = _decoded(session, indicators, demo, ids, heads, words)
+    return _Read(meta, codes, packed)
+
+
+def _blobs(values: Sequence[bytes]) -> np.ndarray:
+    """An object array of the packs' words; not np.array: bytes would lose trailing zeros."""
+    blobs = np.empty(len(values), dtype=object)
+    blobs[:] = values
+    return blobs
+
+
+def _decoded(
+    session: Session,
+    indicators: IndicatorSet,
+    demo: bool,
+    ids: np.ndarray,
+    heads: np.ndarray,
+    words: np.ndarray,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """The meta frame and code columns of these packs (without the demo ones unless ``demo``):
+    waves and questionnaire versions looked up as they are now, so a new wave or version that
+    came with new responses is known."""
+    fields = split_heads(heads)
     if not demo:
         keep = np.flatnonzero(~fields["demo"])
         ids, words = ids[keep], words[keep]
