@@ -420,17 +420,20 @@ def dashboard_counts(
     subgroup: str | None = None,
     include_demo: bool = True,
     indicators: IndicatorSet | None = None,
+    version: DataVersion | None = None,
 ) -> GroupCounts:
     """Count tables of ``koploper`` and, added together, the rest of its cohort and all others.
 
     ``subgroup`` is a key of ``measures.dashboard.subgroup_choices`` (a profile question,
     ``channel`` or ``language``); then every table is per category too, and only the
     questionnaire that asks the question is counted. Raises ``AccessDenied`` when the viewer may
-    not see the koploper, ``UnknownKoploper`` when there is none.
+    not see the koploper, ``UnknownKoploper`` when there is none. ``version``: see
+    :func:`dashboard_views`.
     """
-    return dashboard_views(session, viewer, koploper, [subgroup], include_demo, indicators)[
-        subgroup
-    ]
+    views = dashboard_views(
+        session, viewer, koploper, [subgroup], include_demo, indicators, version=version
+    )
+    return views[subgroup]
 
 
 def dashboard_views(
@@ -440,12 +443,21 @@ def dashboard_views(
     subgroups: list[str | None] | None = None,
     include_demo: bool = True,
     indicators: IndicatorSet | None = None,
+    version: DataVersion | None = None,
 ) -> dict[str | None, GroupCounts]:
     """:func:`dashboard_counts` for several subgroups (default: none and every subgroup): the
     engine (``measures.dashboard.from_scored``) counts the packed responses, read once per data
     version and kept in memory (``_all_scored``). A subgroup counted in the background for this
     viewer, koploper and data version (:func:`count_subgroups_later`) is taken from there, not
-    counted again: the same tables (shared: do not change them)."""
+    counted again: the same tables (shared: do not change them).
+
+    ``version``: the data version the caller read just now (the page has it), to spare reading
+    it again. It only chooses what is taken from memory: what was kept for that very version
+    (responses and tables as stored at that version, or at a read made for it). Whatever is read
+    is checked against the database itself, never against ``version`` (``_fetch``, ``_added``),
+    and the responses are kept under the data version of what was read whenever every response
+    is packed: an older or wrong version can cost a read that was not needed, never figures of
+    responses that were not stored."""
     indicators = indicators or load_indicators()
     require_koploper(viewer, koploper)
     choices = subgroup_choices(indicators)
@@ -453,7 +465,7 @@ def dashboard_views(
     unknown = [s for s in wanted if s is not None and s not in choices]
     if unknown:
         raise ValueError(f"onbekende subgroep '{unknown[0]}'")
-    views, counter = _prepare(session, viewer, koploper, wanted, include_demo, indicators)
+    views, counter = _prepare(session, viewer, koploper, wanted, include_demo, indicators, version)
     for subgroup in wanted:
         if subgroup not in views:
             views[subgroup] = counter.count(subgroup)
@@ -496,12 +508,13 @@ def _prepare(
     wanted: list[str | None],
     include_demo: bool,
     indicators: IndicatorSet,
+    version: DataVersion | None = None,
 ) -> tuple[dict[str | None, GroupCounts], _Counter | None]:
     """The views of ``wanted`` counted in the background already, and a counter for the others
-    (None when there are none)."""
+    (None when there are none). ``version``: the data version the caller read, if any."""
     require_koploper(viewer, koploper)
     own = find_koploper(session, koploper)
-    version = data_version(session)
+    version = data_version(session) if version is None else version
     place = _place(session, include_demo, indicators)
     views = _COUNTED.found(place, version, indicators, viewer, own.slug, wanted)
     if all(subgroup in views for subgroup in wanted):
