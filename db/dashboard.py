@@ -6,13 +6,23 @@ packs decode into exactly the code columns the measures engine works with, and t
 them (``measures.dashboard.from_scored``) with its own rules: the dashboard's figures are the
 engine's.
 
-Kept in memory, so that a view costs no more than it must: the scored responses per database,
-demo choice and indicator set, until the data version changes (``_all_scored``: any view of any
-koploper, subgroup or viewer reads nothing again); and the count tables of every subgroup of a
-koploper, counted in one background thread after the page's first view
-(``count_subgroups_later``) and kept per data version and viewer, never served across viewers
-(``_CountedViews``), so that a subgroup chosen later only needs its figures. ``dashboard_views``
-takes what is kept there and counts only the rest; what it returns is the same either way.
+Kept in memory, so that a view costs no more than it must: per database, demo choice and
+indicator set, the responses as read and decoded (meta frame and code columns, in ascending id)
+and their scores, under the data version of what was read (``_all_scored``: until the data
+version changes, any view of any koploper, subgroup or viewer reads nothing again). After a new
+data version only the responses added since are read, when nothing else changed: every response
+packed, and the current packs up to the highest kept id adding up (count, demo packs, sum of
+checksums) to what was kept, checked in the database (``_added``; the guarantee of the data
+version: up to a 31-bit hash per response). Everything is read again after any other change (a
+response deleted, a pack dropped or packed again with other content, a response without a
+current pack), and when what was read did not add up to a known version. Either way every
+response is scored again.
+
+Also kept: the count tables of every subgroup of a koploper, counted in one background thread
+after the page's first view (``count_subgroups_later``) and kept per data version and viewer,
+never served across viewers (``_CountedViews``), so that a subgroup chosen later only needs its
+figures. ``dashboard_views`` takes what is kept there and counts only the rest; what it returns
+is the same either way.
 
 Access: the viewer must see the koploper (``require_koploper``). What comes back are count tables
 of the koploper itself and of the other koplopers only added together, never by name: the
@@ -201,8 +211,8 @@ def _added(
     the same guarantee as the data version's, up to a 31-bit hash per response), and the
     responses number exactly the kept packs and the new ones read (a response without a current
     pack shows). A change between the two reads shows in one of them, or in the data version of
-    the next view, which is then read again. Ids only grow, so the new responses come after the
-    kept ones and the order is that of a full read (ascending id)."""
+    the next view, which is then read again. The new responses have higher ids than every kept
+    one, so the order is that of a full read (ascending id)."""
     if kept.packed is None or version[0] != version[1] or version[2] <= kept.packed[1]:
         return None
     count, highest, demo, checksums = kept.packed
