@@ -6,13 +6,23 @@ packs decode into exactly the code columns the measures engine works with, and t
 them (``measures.dashboard.from_scored``) with its own rules: the dashboard's figures are the
 engine's.
 
-Kept in memory, so that a view costs no more than it must: the scored responses per database,
-demo choice and indicator set, until the data version changes (``_all_scored``: any view of any
-koploper, subgroup or viewer reads nothing again); and the count tables of every subgroup of a
-koploper, counted in one background thread after the page's first view
-(``count_subgroups_later``) and kept per data version and viewer, never served across viewers
-(``_CountedViews``), so that a subgroup chosen later only needs its figures. ``dashboard_views``
-takes what is kept there and counts only the rest; what it returns is the same either way.
+Kept in memory, so that a view costs no more than it must: per database, demo choice and
+indicator set, the responses as read and decoded (meta frame and code columns, in ascending id)
+and their scores, under the data version of what was read (``_all_scored``: until the data
+version changes, any view of any koploper, subgroup or viewer reads nothing again). After a new
+data version only the responses added since are read, when nothing else changed: every response
+packed, and the current packs up to the highest kept id adding up (count, demo packs, sum of
+checksums) to what was kept, checked in the database (``_added``; the guarantee of the data
+version: up to a 31-bit hash per response). Everything is read again after any other change (a
+response deleted, a pack dropped or packed again with other content, a response without a
+current pack), and when what was read did not add up to a known version. Either way every
+response is scored again.
+
+Also kept: the count tables of every subgroup of a koploper, counted in one background thread
+after the page's first view (``count_subgroups_later``) and kept per data version and viewer,
+never served across viewers (``_CountedViews``), so that a subgroup chosen later only needs its
+figures. ``dashboard_views`` takes what is kept there and counts only the rest; what it returns
+is the same either way.
 
 Access: the viewer must see the koploper (``require_koploper``). What comes back are count tables
 of the koploper itself and of the other koplopers only added together, never by name: the
@@ -25,6 +35,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from functools import partial
@@ -110,7 +121,37 @@ def _place(session: Session, include_demo: bool, indicators: IndicatorSet) -> Pl
     return (str(session.get_bind().engine.url), include_demo, id(indicators))
 
 
-_SCORED: dict[Place, tuple[DataVersion, IndicatorSet, dict[str, Scored]]] = {}
+Packed = tuple[int, int, int, int]
+"""What the packs read for a place add up to: (packs, highest id, demo packs, sum of checksums),
+the packed part of the data version, demo packs included whatever the demo choice."""
+
+
+@dataclass(frozen=True)
+class _Read:
+    """The responses of one place as read and decoded (``_fetch``), in ascending response id:
+    the meta frame and the code columns, before scoring. Never changed once made: a refresh
+    makes new ones, so a thread still holding these is not disturbed."""
+
+    meta: pd.DataFrame
+    codes: dict[str, np.ndarray]
+    packed: Packed | None
+    """What the packs read add up to, when they are exactly every response (then the data
+    version of what was read is ``(packs, packs, highest, demo, checksums)``); None when some
+    responses were packed on the way from their answers: the next refresh reads everything."""
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """Everything kept for one place: the data version it is served for, the indicator set,
+    what was read and its scores."""
+
+    version: DataVersion
+    indicators: IndicatorSet
+    read: _Read
+    scored: dict[str, Scored]
+
+
+_SCORED: dict[Place, _Kept] = {}
 _SCORED_LOCK = threading.Lock()
 
 
@@ -123,20 +164,83 @@ def _all_scored(
     """Every response scored, kept in memory per place (``Place``) until the data version
     changes: a view of another koploper, subgroup or viewer then needs no read. Only this module
     sees it; every caller checks the viewer. ``version``: the data version the caller read in
-    this session already."""
+    this session already.
+
+    After a new data version only the responses added since are read, when nothing else changed
+    (``_added``); otherwise everything is read again. Every response is scored again either way.
+    Two threads may refresh one place at once: each reads on its own and puts a complete entry
+    in place (under ``_SCORED_LOCK``); the last one stays, both are right.
+    """
     where = _place(session, include_demo, indicators)
     version = data_version(session) if version is None else version
     with _SCORED_LOCK:
         kept = _SCORED.get(where)
-    if kept is not None and kept[0] == version and kept[1] is indicators:
-        return kept[2]
-    meta, codes = _fetch(session, indicators, include_demo)
-    scored = _scored(meta, codes, indicators)
+    if kept is not None and kept.indicators is not indicators:
+        kept = None
+    if kept is not None and kept.version == version:
+        return kept.scored
+    read = None if kept is None else _added(session, kept.read, version, indicators, include_demo)
+    if read is None:
+        read = _fetch(session, indicators, include_demo, version=version)
+    scored = _scored(read.meta, read.codes, indicators)
+    if read.packed is not None:  # the version of what was read, whatever the caller had
+        packs, highest, demo, checksums = read.packed
+        version = (packs, packs, highest, demo, checksums)
     with _SCORED_LOCK:
-        if len(_SCORED) >= 8:
+        if len(_SCORED) >= 8 and where not in _SCORED:
             _SCORED.clear()
-        _SCORED[where] = (version, indicators, scored)
+        _SCORED[where] = _Kept(version, indicators, read, scored)
     return scored
+
+
+def _added(
+    session: Session,
+    kept: _Read,
+    version: DataVersion,
+    indicators: IndicatorSet,
+    include_demo: bool,
+) -> _Read | None:
+    """What was kept with the responses added since, read alone; None when more changed (then
+    everything is read again).
+
+    Only when every response was packed at the kept read (``kept.packed``) and the new version
+    says every response is packed and one has a higher id than the highest kept. Then two checks
+    against the database itself, not against the version (which the caller may have read
+    earlier): the current packs up to the highest kept id add up to what was kept (count, demo
+    packs, sum of checksums: a deleted response, a pack dropped, changed or packed again shows;
+    the same guarantee as the data version's, up to a 31-bit hash per response), and the
+    responses number exactly the kept packs and the new ones read (a response without a current
+    pack shows). A change between the two reads shows in one of them, or in the data version of
+    the next view, which is then read again. The new responses have higher ids than every kept
+    one, so the order is that of a full read (ascending id)."""
+    if kept.packed is None or version[0] != version[1] or version[2] <= kept.packed[1]:
+        return None
+    count, highest, demo, checksums = kept.packed
+    responses = select(func.count(Response.id)).scalar_subquery()
+    old = session.execute(
+        select(
+            func.count(ResponsePack.response_id),
+            func.sum(ResponsePack.head.op("&")(1)),
+            func.sum(ResponsePack.checksum),
+            responses,
+        ).where(ResponsePack.response_id <= highest, ResponsePack.format == PACK_FORMAT)
+    ).one()
+    if (int(old[0] or 0), int(old[1] or 0), int(old[2] or 0)) != (count, demo, checksums):
+        return None
+    new = _fetch(session, indicators, include_demo, after=highest)
+    if new.packed is None or int(old[3] or 0) != count + new.packed[0]:
+        return None
+    if new.packed[0] == 0:
+        return kept
+    meta = pd.concat([kept.meta, new.meta], ignore_index=True)
+    codes = {item: np.concatenate([kept.codes[item], new.codes[item]]) for item in kept.codes}
+    packed = (
+        count + new.packed[0],
+        new.packed[1],
+        demo + new.packed[2],
+        checksums + new.packed[3],
+    )
+    return _Read(meta, codes, packed)
 
 
 def _joined(query: Select) -> Select:
@@ -164,28 +268,81 @@ def wanted_items(indicators: IndicatorSet) -> dict[str, list[str]]:
 
 
 def _fetch(
-    session: Session, indicators: IndicatorSet, demo: bool
-) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    session: Session,
+    indicators: IndicatorSet,
+    demo: bool,
+    after: int = 0,
+    version: DataVersion | None = None,
+) -> _Read:
     """Every response (id, koploper slug, wave, questionnaire, channel, language) with its coded
     answers decoded from its pack (``db.packs``) into the engine's code columns (float, NaN
-    unanswered; a bit mask for multiple choice). Stays in this module: callers get only count
-    tables. A response without a current pack is packed from its answers on the way (and for
-    good by ``db.setup.init_database``)."""
+    unanswered; a bit mask for multiple choice), in ascending response id. Stays in this module:
+    callers get only count tables.
+
+    ``after``: only the responses with a higher id (bound as a parameter), with what their packs
+    add up to; whether they are all the new responses is for the caller to check (``_added``).
+    Otherwise every response: a response without a current pack is packed from its answers on
+    the way (and for good by ``db.setup.init_database``). ``version``: the data version read
+    just before, which spares counting the responses when the packs read add up to it (every
+    response packed); when they do not (an older version, or a change since), the responses are
+    counted as ever."""
     # Plain tuples from the driver's cursor: one integer head and one short blob per response.
-    result = session.connection().execute(
-        select(ResponsePack.response_id, ResponsePack.head, ResponsePack.words).where(
-            ResponsePack.format == PACK_FORMAT
-        )
+    query = select(ResponsePack.response_id, ResponsePack.head, ResponsePack.words).where(
+        ResponsePack.format == PACK_FORMAT
     )
+    if after:  # few rows: their checksums too, to add up what is kept (a full read needs none)
+        query = (
+            query.add_columns(ResponsePack.checksum)
+            .where(ResponsePack.response_id > after)
+            .order_by(ResponsePack.response_id)
+        )
+    result = session.connection().execute(query)
     rows = result.cursor.fetchall()
     result.close()
-    if session.scalar(select(func.count(Response.id))) != len(rows):
-        rows += unpacked_responses(session)  # stored before packs existed, or by hand
-    columns = list(zip(*rows, strict=True)) if rows else [(), (), ()]
+    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
     ids = np.array(columns[0], dtype=np.int64)
-    fields = split_heads(np.array(columns[1], dtype=np.int64))
-    words = np.empty(len(rows), dtype=object)  # not np.array: bytes would lose trailing zeros
-    words[:] = columns[2]
+    heads = np.array(columns[1], dtype=np.int64)
+    words = _blobs(columns[2])
+    highest = int(ids.max()) if ids.size else after
+    demo_packs = int(np.count_nonzero(heads & 1))
+    packed: Packed | None
+    if after:
+        packed = (ids.size, highest, demo_packs, sum(columns[3]))
+    elif version is not None and version[:4] == (ids.size, ids.size, highest, demo_packs):
+        packed = (ids.size, highest, demo_packs, version[4])
+    else:  # the sum of their checksums is not known: the next refresh reads everything
+        packed = None
+        if session.scalar(select(func.count(Response.id))) != ids.size:
+            extra = unpacked_responses(session)  # stored before packs existed, or by hand
+            ids = np.concatenate([ids, np.array([row[0] for row in extra], dtype=np.int64)])
+            heads = np.concatenate([heads, np.array([row[1] for row in extra], dtype=np.int64)])
+            words = np.concatenate([words, _blobs([row[2] for row in extra])])
+    if ids.size > 1 and not np.all(ids[1:] > ids[:-1]):
+        order = np.argsort(ids, kind="stable")
+        ids, heads, words = ids[order], heads[order], words[order]
+    meta, codes = _decoded(session, indicators, demo, ids, heads, words)
+    return _Read(meta, codes, packed)
+
+
+def _blobs(values: Sequence[bytes]) -> np.ndarray:
+    """An object array of the packs' words; not np.array: bytes would lose trailing zeros."""
+    blobs = np.empty(len(values), dtype=object)
+    blobs[:] = values
+    return blobs
+
+
+def _decoded(
+    session: Session,
+    indicators: IndicatorSet,
+    demo: bool,
+    ids: np.ndarray,
+    heads: np.ndarray,
+    words: np.ndarray,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """The meta frame and code columns of these packs (without the demo ones unless ``demo``):
+    waves and questionnaire versions looked up as they are now, so a new wave or version that
+    came with new responses is known."""
+    fields = split_heads(heads)
     if not demo:
         keep = np.flatnonzero(~fields["demo"])
         ids, words = ids[keep], words[keep]
@@ -273,17 +430,20 @@ def dashboard_counts(
     subgroup: str | None = None,
     include_demo: bool = True,
     indicators: IndicatorSet | None = None,
+    version: DataVersion | None = None,
 ) -> GroupCounts:
     """Count tables of ``koploper`` and, added together, the rest of its cohort and all others.
 
     ``subgroup`` is a key of ``measures.dashboard.subgroup_choices`` (a profile question,
     ``channel`` or ``language``); then every table is per category too, and only the
     questionnaire that asks the question is counted. Raises ``AccessDenied`` when the viewer may
-    not see the koploper, ``UnknownKoploper`` when there is none.
+    not see the koploper, ``UnknownKoploper`` when there is none. ``version``: see
+    :func:`dashboard_views`.
     """
-    return dashboard_views(session, viewer, koploper, [subgroup], include_demo, indicators)[
-        subgroup
-    ]
+    views = dashboard_views(
+        session, viewer, koploper, [subgroup], include_demo, indicators, version=version
+    )
+    return views[subgroup]
 
 
 def dashboard_views(
@@ -293,12 +453,21 @@ def dashboard_views(
     subgroups: list[str | None] | None = None,
     include_demo: bool = True,
     indicators: IndicatorSet | None = None,
+    version: DataVersion | None = None,
 ) -> dict[str | None, GroupCounts]:
     """:func:`dashboard_counts` for several subgroups (default: none and every subgroup): the
     engine (``measures.dashboard.from_scored``) counts the packed responses, read once per data
     version and kept in memory (``_all_scored``). A subgroup counted in the background for this
     viewer, koploper and data version (:func:`count_subgroups_later`) is taken from there, not
-    counted again: the same tables (shared: do not change them)."""
+    counted again: the same tables (shared: do not change them).
+
+    ``version``: the data version the caller read just now (the page has it), to spare reading
+    it again. It only chooses what is taken from memory: what was kept for that very version
+    (responses and tables as stored at that version, or at a read made for it). Whatever is read
+    is checked against the database itself, never against ``version`` (``_fetch``, ``_added``),
+    and the responses are kept under the data version of what was read whenever every response
+    is packed: an older or wrong version can cost a read that was not needed, never figures of
+    responses that were not stored."""
     indicators = indicators or load_indicators()
     require_koploper(viewer, koploper)
     choices = subgroup_choices(indicators)
@@ -306,7 +475,7 @@ def dashboard_views(
     unknown = [s for s in wanted if s is not None and s not in choices]
     if unknown:
         raise ValueError(f"onbekende subgroep '{unknown[0]}'")
-    views, counter = _prepare(session, viewer, koploper, wanted, include_demo, indicators)
+    views, counter = _prepare(session, viewer, koploper, wanted, include_demo, indicators, version)
     for subgroup in wanted:
         if subgroup not in views:
             views[subgroup] = counter.count(subgroup)
@@ -349,12 +518,13 @@ def _prepare(
     wanted: list[str | None],
     include_demo: bool,
     indicators: IndicatorSet,
+    version: DataVersion | None = None,
 ) -> tuple[dict[str | None, GroupCounts], _Counter | None]:
     """The views of ``wanted`` counted in the background already, and a counter for the others
-    (None when there are none)."""
+    (None when there are none). ``version``: the data version the caller read, if any."""
     require_koploper(viewer, koploper)
     own = find_koploper(session, koploper)
-    version = data_version(session)
+    version = data_version(session) if version is None else version
     place = _place(session, include_demo, indicators)
     views = _COUNTED.found(place, version, indicators, viewer, own.slug, wanted)
     if all(subgroup in views for subgroup in wanted):

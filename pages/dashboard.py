@@ -56,7 +56,9 @@ def _whole(url: str, version: DataVersion, who: Viewer, koploper: str) -> GroupC
     """Count tables without subgroup, per database, data version, viewer and koploper: all a
     first visit needs."""
     with get_sessionmaker(url)() as session:
-        return dashboard_counts(session, who, koploper, None, indicators=indicators)
+        return dashboard_counts(
+            session, who, koploper, None, indicators=indicators, version=version
+        )
 
 
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=500, hash_funcs={Viewer: viewer_key})
@@ -66,7 +68,9 @@ def _subgroup(
     """The count tables of one subgroup: counted in the background after the first view (see the
     end of this page), or else now, from the responses ``db.dashboard`` keeps per data version."""
     with get_sessionmaker(url)() as session:
-        return dashboard_counts(session, who, koploper, subgroup, indicators=indicators)
+        return dashboard_counts(
+            session, who, koploper, subgroup, indicators=indicators, version=version
+        )
 
 
 def _counts(

@@ -163,8 +163,8 @@ def test_a_changed_response_loses_its_pack_and_the_read_follows_the_change(seede
         changed = response.id
     with maker() as session:
         assert session.get(ResponsePack, changed) is None
-        meta, _ = db.dashboard._fetch(session, load_indicators(), demo=False)
-    assert list(meta["response_id"]) == [changed]  # read from its answers, no longer demo
+        read = db.dashboard._fetch(session, load_indicators(), demo=False)
+    assert list(read.meta["response_id"]) == [changed]  # read from its answers, no longer demo
     with maker.begin() as session:
         assert repack(session) == 1
         assert session.get(ResponsePack, changed).format == PACK_FORMAT
