@@ -19,7 +19,7 @@ koploper over all its indicators); a page shows the questionnaire it is asked fo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -533,19 +533,7 @@ def figures(
     stats = summarise(sel_counts, sel_base, keys)
 
     def hidden(frame: pd.DataFrame, group: pd.Series | str, wave: pd.Series | str) -> np.ndarray:
-        if not withheld:
-            return np.zeros(len(frame), dtype=bool)
-        groups = np.broadcast_to(np.asarray(group, dtype=object), len(frame))
-        waves = np.broadcast_to(np.asarray(wave, dtype=object), len(frame))
-        return np.asarray(
-            [
-                (g, w, q, i) in withheld
-                for g, w, q, i in zip(
-                    groups, waves, frame["questionnaire"], frame["indicator"], strict=True
-                )
-            ],
-            dtype=bool,
-        )
+        return _hidden(withheld, frame, group, wave)
 
     estimates = interval_columns(stats, settings)
     few = _in_small_pool(estimates, estimates["group"], estimates["wave"], chosen, pooled)
@@ -559,70 +547,12 @@ def figures(
             estimates.loc[rows, "reason"] = reason
     estimates = finish(estimates)
 
-    def side(frame: pd.DataFrame, group: str, waves: list[str]) -> pd.DataFrame:
-        """The rows of ``group`` at ``waves`` (contrast reads only the columns it needs)."""
-        return frame[(frame["group"] == group) & frame["wave"].isin(waves)]
-
     order = {k: [i.name for i in s.indicators] for k, s in indicators.questionnaires.items()}
     present = set(sel_base["questionnaire"])
     order = {k: v for k, v in order.items() if k in present}
-
-    # Change from the baseline to the follow-up (as compare_waves, independent samples).
-    changes = contrast(
-        side(stats, OWN, [baseline]),
-        side(stats, OWN, [followup]),
-        ["questionnaire"],
-        settings,
-        side(sel_counts, OWN, [baseline]),
-        side(sel_counts, OWN, [followup]),
-        side_names=(f"bij {baseline}", f"bij {followup}"),
-    )
-    mask = hidden(changes, OWN, baseline) | hidden(changes, OWN, followup)
-    if mask.any():
-        changes = _withhold(changes, mask, CONTRAST_FIGURES)
-    changes.insert(0, "koploper", OWN)
-    changes.insert(2, "design", "onafhankelijk")
-    changes = order_rows(changes, order, ["koploper"]) if len(changes) else changes
-    if baseline == followup:  # one wave: nothing to compare, not a change of 0 against itself
-        changes = changes.iloc[0:0]
-    changes = add_q_values(changes, [])
-    changes["significant"] = changes["q_value"] < settings.significance
-    changes = rename_sides(changes, "baseline", "followup")
-
-    # The koploper beside the others, at every wave (as benchmark, leave-one-out).
-    parts = []
+    changes = _wave_change(stats, sel_counts, baseline, followup, settings, hidden, order)
     waves = counts.waves
-    own, own_counts = side(stats, OWN, waves), side(sel_counts, OWN, waves)
-    for reference in (OTHERS, COHORT):
-        if own.empty:
-            continue
-        name = "bij de overige koplopers" if reference == OTHERS else "bij het cohort"
-        table = contrast(
-            side(stats, reference, waves),
-            own,
-            ["wave", "questionnaire"],
-            settings,
-            side(sel_counts, reference, waves),
-            own_counts,
-            side_names=(name, "bij de koploper"),
-        )
-        mask = hidden(table, reference, table["wave"]) | hidden(table, OWN, table["wave"])
-        if mask.any():
-            table = _withhold(table, mask, CONTRAST_FIGURES)
-        few_rows = _in_small_pool(table, reference, table["wave"], chosen, pooled)
-        if few_rows.any():
-            table = _withhold(table, few_rows, CONTRAST_FIGURES)
-            table.loc[few_rows, "reason"] = FEW_KOPLOPERS_REASON.format(n=settings.min_koplopers)
-        table.insert(1, "reference", reference)
-        parts.append(table)
-    if parts:
-        benchmarks = pd.concat(parts, ignore_index=True)
-        benchmarks = order_rows(benchmarks, order, ["wave", "reference"])
-        benchmarks = add_q_values(benchmarks, ["wave", "reference"])
-        benchmarks["significant"] = benchmarks["q_value"] < settings.significance
-        benchmarks = rename_sides(benchmarks, "reference", "koploper")
-    else:
-        benchmarks = pd.DataFrame()
+    benchmarks = _benchmarks(stats, sel_counts, waves, settings, hidden, order, chosen, pooled)
 
     estimates, changes, benchmarks = _describe(
         indicators,
@@ -640,6 +570,113 @@ def figures(
     benchmarks = _hide_small_counts(benchmarks, ["n_reference", "n_koploper"], settings)
     profile = _hide_small_counts(profile, ["answered"], settings)
     return Figures(baseline, followup, waves, estimates, changes, benchmarks, profile)
+
+
+def _hidden(
+    withheld: set, frame: pd.DataFrame, group: pd.Series | str, wave: pd.Series | str
+) -> np.ndarray:
+    """Rows of ``frame`` (by group, wave, questionnaire, indicator) that complementary
+    suppression withholds."""
+    if not withheld:
+        return np.zeros(len(frame), dtype=bool)
+    groups = np.broadcast_to(np.asarray(group, dtype=object), len(frame))
+    waves = np.broadcast_to(np.asarray(wave, dtype=object), len(frame))
+    return np.asarray(
+        [
+            (g, w, q, i) in withheld
+            for g, w, q, i in zip(
+                groups, waves, frame["questionnaire"], frame["indicator"], strict=True
+            )
+        ],
+        dtype=bool,
+    )
+
+
+def _side(frame: pd.DataFrame, group: str, waves: list[str]) -> pd.DataFrame:
+    """The rows of ``group`` at ``waves`` (contrast reads only the columns it needs)."""
+    return frame[(frame["group"] == group) & frame["wave"].isin(waves)]
+
+
+Hidden = Callable[[pd.DataFrame, "pd.Series | str", "pd.Series | str"], np.ndarray]
+
+
+def _wave_change(
+    stats: pd.DataFrame,
+    counts: pd.DataFrame,
+    baseline: str,
+    followup: str,
+    settings: Settings,
+    hidden: Hidden,
+    order: dict[str, list[str]],
+) -> pd.DataFrame:
+    """The koploper's change from the baseline to the follow-up (as ``compare_waves``,
+    independent samples), with q-values; no rows for one wave (nothing to compare, not a change
+    of 0 against itself)."""
+    changes = contrast(
+        _side(stats, OWN, [baseline]),
+        _side(stats, OWN, [followup]),
+        ["questionnaire"],
+        settings,
+        _side(counts, OWN, [baseline]),
+        _side(counts, OWN, [followup]),
+        side_names=(f"bij {baseline}", f"bij {followup}"),
+    )
+    mask = hidden(changes, OWN, baseline) | hidden(changes, OWN, followup)
+    if mask.any():
+        changes = _withhold(changes, mask, CONTRAST_FIGURES)
+    changes.insert(0, "koploper", OWN)
+    changes.insert(2, "design", "onafhankelijk")
+    changes = order_rows(changes, order, ["koploper"]) if len(changes) else changes
+    if baseline == followup:
+        changes = changes.iloc[0:0]
+    changes = add_q_values(changes, [])
+    changes["significant"] = changes["q_value"] < settings.significance
+    return rename_sides(changes, "baseline", "followup")
+
+
+def _benchmarks(
+    stats: pd.DataFrame,
+    counts: pd.DataFrame,
+    waves: list[str],
+    settings: Settings,
+    hidden: Hidden,
+    order: dict[str, list[str]],
+    chosen: int,
+    pooled: set[tuple],
+) -> pd.DataFrame:
+    """The koploper beside the other koplopers and beside its cohort, at every wave (as
+    ``benchmark``, leave-one-out), with q-values per wave and reference."""
+    parts = []
+    own, own_counts = _side(stats, OWN, waves), _side(counts, OWN, waves)
+    for reference in (OTHERS, COHORT):
+        if own.empty:
+            continue
+        name = "bij de overige koplopers" if reference == OTHERS else "bij het cohort"
+        table = contrast(
+            _side(stats, reference, waves),
+            own,
+            ["wave", "questionnaire"],
+            settings,
+            _side(counts, reference, waves),
+            own_counts,
+            side_names=(name, "bij de koploper"),
+        )
+        mask = hidden(table, reference, table["wave"]) | hidden(table, OWN, table["wave"])
+        if mask.any():
+            table = _withhold(table, mask, CONTRAST_FIGURES)
+        few_rows = _in_small_pool(table, reference, table["wave"], chosen, pooled)
+        if few_rows.any():
+            table = _withhold(table, few_rows, CONTRAST_FIGURES)
+            table.loc[few_rows, "reason"] = FEW_KOPLOPERS_REASON.format(n=settings.min_koplopers)
+        table.insert(1, "reference", reference)
+        parts.append(table)
+    if not parts:
+        return pd.DataFrame()
+    benchmarks = pd.concat(parts, ignore_index=True)
+    benchmarks = order_rows(benchmarks, order, ["wave", "reference"])
+    benchmarks = add_q_values(benchmarks, ["wave", "reference"])
+    benchmarks["significant"] = benchmarks["q_value"] < settings.significance
+    return rename_sides(benchmarks, "reference", "koploper")
 
 
 SMALL_COUNT = re.compile(r"\(n = \d+, minimaal (\d+)\)")
