@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import secrets
 
 import numpy as np
 import pandas as pd
@@ -19,11 +18,11 @@ from db.demo import seed_demo
 from db.engine import get_sessionmaker
 from db.models import Answer, Koploper, Response, Wave
 from db.packs import repack
-from db.questionnaires import latest_version, register_definition
-from db.responses import NewResponse, delete_demo, insert_responses
+from db.questionnaires import register_definition
+from db.responses import delete_demo
 from db.setup import init_database
-from surveys.clock import utcnow
-from surveys.definition import DEFINITIONS_DIR, from_stored, parse_definition, read_definition
+from surveys.definition import DEFINITIONS_DIR, parse_definition, read_definition
+from tests.db.stored_responses import add_tilburg_responses as add_responses
 
 KEYS = ["group", "category", "wave", "questionnaire", "indicator"]
 TABLES = {"base": KEYS, "counts": [*KEYS, "value"]}
@@ -59,46 +58,6 @@ def reads(monkeypatch) -> list[tuple[int, int]]:
 
     monkeypatch.setattr(db.dashboard, "_fetch", fetch)
     return calls
-
-
-def add_responses(
-    url: str,
-    number: int,
-    demo: bool = False,
-    wave: str = "T1",
-    questionnaire_version: int | None = None,
-) -> list[int]:
-    """``number`` client responses of Tilburg stored as the app stores them (with their packs)."""
-    with get_sessionmaker(url).begin() as session:
-        version = latest_version(session, "client")
-        if questionnaire_version is not None:
-            version = session.get(type(version), questionnaire_version)
-        tilburg = session.scalar(select(Koploper).where(Koploper.slug == "tilburg"))
-        wave_id = session.scalar(
-            select(Wave.id).where(Wave.koploper_id == tilburg.id, Wave.code == wave)
-        )
-        return insert_responses(
-            session,
-            from_stored(version.definition),
-            [
-                NewResponse(
-                    questionnaire_version_id=version.id,
-                    koploper_id=tilburg.id,
-                    wave_id=wave_id,
-                    channel="demo" if demo else "web",
-                    language="nl",
-                    idempotency_key=secrets.token_hex(16),
-                    submitted_at=utcnow(),
-                    is_demo=demo,
-                    answers={
-                        "used_oco": number % 2,
-                        "aware_oco": (number + 1) % 2,
-                        "age_group": 1 + number % 3,
-                    },
-                )
-                for number in range(number)
-            ],
-        )
 
 
 def counted(url: str, include_demo: bool) -> dict[str | None, object]:

@@ -13,7 +13,6 @@ import weakref
 
 import pandas as pd
 import pytest
-from sqlalchemy import select
 
 import db.dashboard
 from db.access import AccessDenied, Viewer, command_line
@@ -27,14 +26,10 @@ from db.dashboard import (
 )
 from db.demo import seed_demo
 from db.engine import get_sessionmaker
-from db.models import Koploper
-from db.questionnaires import latest_version
-from db.responses import NewResponse, insert_responses
 from db.setup import init_database
 from measures import load_indicators
 from measures.dashboard import GroupCounts, subgroup_choices
-from surveys.clock import utcnow
-from surveys.definition import from_stored
+from tests.db.stored_responses import add_tilburg_responses
 
 TILBURG = Viewer(
     email="pl@tilburg.example",
@@ -106,25 +101,7 @@ def assert_same(found: GroupCounts, expected: GroupCounts) -> None:
 
 
 def add_response(url: str) -> None:
-    with get_sessionmaker(url).begin() as session:
-        client = latest_version(session, "client")
-        tilburg = session.scalar(select(Koploper).where(Koploper.slug == "tilburg"))
-        insert_responses(
-            session,
-            from_stored(client.definition),
-            [
-                NewResponse(
-                    questionnaire_version_id=client.id,
-                    koploper_id=tilburg.id,
-                    wave_id=next(w.id for w in tilburg.waves if w.code == "T1"),
-                    channel="web",
-                    language="nl",
-                    idempotency_key=secrets.token_hex(16),
-                    submitted_at=utcnow(),
-                    answers={"used_oco": 1, "aware_oco": 1, "age_group": 2},
-                )
-            ],
-        )
+    add_tilburg_responses(url, answers=lambda _: {"used_oco": 1, "aware_oco": 1, "age_group": 2})
 
 
 def test_a_subgroup_counted_in_the_background_is_served_as_counted_directly(seeded, counted):

@@ -36,6 +36,7 @@ from surveys.clock import utcnow
 from surveys.definition import from_stored
 from surveys.synthetic import draw_koplopers
 from tests.conftest import BACKENDS, empty_database
+from tests.db.stored_responses import add_tilburg_responses
 from tests.pages.accounts import logged_in
 
 APP = str(Path(__file__).parents[2] / "streamlit_app.py")
@@ -597,25 +598,7 @@ def test_counts_are_cached_per_viewer_and_data_version_never_shared(url, monkeyp
     second.run()
     second.switch_page(PAGE).run()
     assert calls[1:] == [("cache-twee@tilburg.example", "tilburg", None)]
-    with get_sessionmaker(url).begin() as session:
-        client = latest_version(session, "client")
-        tilburg = session.scalar(select(Koploper).where(Koploper.slug == "tilburg"))
-        insert_responses(
-            session,
-            from_stored(client.definition),
-            [
-                NewResponse(
-                    questionnaire_version_id=client.id,
-                    koploper_id=tilburg.id,
-                    wave_id=next(w.id for w in tilburg.waves if w.code == "T0"),
-                    channel="web",
-                    language="nl",
-                    idempotency_key=secrets.token_hex(16),
-                    submitted_at=utcnow(),
-                    answers={"used_oco": 0, "aware_oco": 1},
-                )
-            ],
-        )
+    add_tilburg_responses(url, wave="T0", answers=lambda _: {"used_oco": 0, "aware_oco": 1})
     rerun(first)
     assert calls[2:] == [("cache-een@tilburg.example", "tilburg", None)]  # new data, read anew
 
