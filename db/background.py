@@ -58,14 +58,23 @@ class Worker:
     def _run(self) -> None:
         while True:
             key, label, work, future = self._queue.get()
-            try:
-                if future.set_running_or_notify_cancel():
-                    try:
-                        future.set_result(work())
-                    except Exception as error:
-                        LOG.exception("%s: %s failed", self.name, label or "work")
-                        future.set_exception(error)
-            finally:
-                with self._lock:
-                    self._waiting.pop(key, None)
-                del work, future  # held no longer than the piece: it may hold much
+            result: object = None
+            error: Exception | None = None
+            running = future.set_running_or_notify_cancel()
+            if running:
+                try:
+                    result = work()
+                except Exception as failed:
+                    LOG.exception("%s: %s failed", self.name, label or "work")
+                    error = failed
+            # The key is free and the work let go before the future is settled: whoever sees
+            # the piece done can queue it again and gets a new future.
+            with self._lock:
+                self._waiting.pop(key, None)
+            del work
+            if running:
+                if error is None:
+                    future.set_result(result)
+                else:
+                    future.set_exception(error)
+            del future, result, error  # held no longer than the piece: it may hold much

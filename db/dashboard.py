@@ -610,8 +610,9 @@ class _CountedViews:
 _COUNTED = _CountedViews(size=200)
 _WORKER = Worker("koplopermonitor-subgroups")
 PAUSE = 0.01
-"""Seconds the background thread rests between two subgroups: a page script that wants the
-interpreter (Python runs one thread at a time) gets it at once."""
+"""Seconds the background thread rests between two subgroups, so that a page script that wants
+the interpreter (Python runs one thread at a time) gets it between two subgroups; a click within
+the first second after a view still shares it with the counting."""
 
 
 def count_subgroups_later(

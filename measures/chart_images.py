@@ -8,8 +8,9 @@ thread of its own, with its own event loop (:class:`Painter`):
   report asked for a moment later finds it ready;
 - :func:`draw_charts` hands every chart over at once and returns a :class:`Drawing` whose images
   can be taken one by one as they are done (the report writes its text meanwhile);
-- after ``IDLE_SECONDS`` without work the browser closes itself; a Chromium that died in between
-  (killed, out of memory) is started again once, for the chart that found it dead;
+- after ``IDLE_SECONDS`` without work the browser closes itself; when Chromium dies (killed, out
+  of memory), idle or while drawing, each chart it was drawing or about to draw is tried once
+  more in a new one; after any other failure of a chart the next one gets a fresh Chromium;
 - a chart drawn before (the same figure at the same size) comes from a small cache.
 
 Kaleido reloads its page after every image, plotly.js (some 4 MB) included; :func:`_kaleido_class`
@@ -46,6 +47,8 @@ CHART_TIMEOUT = 30
 """Seconds one chart may take before the report gives up (kaleido's own default is 90)."""
 START_TIMEOUT = 60
 """Seconds Chromium may take to start and load plotly.js."""
+CLOSE_TIMEOUT = 15
+"""Seconds Chromium may take to close before its process is killed."""
 IDLE_SECONDS = 600
 """The browser closes after this long without a chart to draw (``KOPLOPERMONITOR_CHART_IDLE``)."""
 IDLE_SETTING = "KOPLOPERMONITOR_CHART_IDLE"
@@ -102,18 +105,31 @@ def _options(chart: Any) -> dict:
     return {"format": "png", "width": CHART_WIDTH, "height": height, "scale": CHART_SCALE}
 
 
-def _digest(chart: Any, options: dict) -> str:
-    """What identifies an image: the figure as plotly serialises it, and its size."""
+def _serialised(chart: Any, options: dict) -> tuple[dict, str]:
+    """The figure as plotly serialises it, once: what kaleido draws, and the key of its image
+    (with the size), so the image kept is always that of the key."""
     import plotly.io as pio
 
     figure = pio.to_json(chart, validate=False, engine="json")
     text = figure + json.dumps(options, sort_keys=True)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
+    return json.loads(figure), digest
 
 
 def _alive(browser: Any) -> bool:
     process = getattr(browser, "subprocess", None)
     return process is not None and process.poll() is None
+
+
+async def _shut(browser: Any) -> None:
+    """Close ``browser``; kill its process when it does not close within ``CLOSE_TIMEOUT``."""
+    try:
+        await asyncio.wait_for(browser.close(), CLOSE_TIMEOUT)
+    except Exception:  # hung or half-open: make sure no Chromium is left running
+        process = getattr(browser, "subprocess", None)
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(Exception):
+                process.kill()
 
 
 async def _died(browser: Any, seconds: float = 2.0) -> bool:
@@ -170,6 +186,7 @@ class Painter:
         self._busy = 0
         self._last_used = 0.0
         self._idle_timer: asyncio.TimerHandle | None = None
+        self._closing: set[asyncio.Task] = set()
 
     # --- from any thread ---------------------------------------------------------------------
 
@@ -211,7 +228,9 @@ class Painter:
         if loop is None or thread is None or not thread.is_alive():
             return
         with contextlib.suppress(Exception):
-            asyncio.run_coroutine_threadsafe(self._close_browser(), loop).result(timeout=15)
+            asyncio.run_coroutine_threadsafe(self._close_browser(), loop).result(
+                timeout=2 * CLOSE_TIMEOUT + 5
+            )
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=5)
 
@@ -225,8 +244,7 @@ class Painter:
             if browser is not None and not _alive(browser):
                 LOG.warning("Chromium for the charts stopped; starting it again")
                 self._browser = None
-                with contextlib.suppress(Exception):
-                    await browser.close()
+                await _shut(browser)
             if self._browser is None:
                 browser = _kaleido_class()(
                     n=1, path=self.path, mathjax=False, timeout=CHART_TIMEOUT
@@ -234,8 +252,7 @@ class Painter:
                 try:
                     await asyncio.wait_for(browser.open(), START_TIMEOUT)
                 except BaseException:
-                    with contextlib.suppress(Exception):
-                        await browser.close()
+                    await _shut(browser)
                     raise
                 self._browser = browser
                 self.launches += 1
@@ -245,22 +262,38 @@ class Painter:
     async def _draw(self, chart: Any, options: dict) -> bytes:
         self._busy += 1
         try:
-            browser = await self._open_browser()
-            try:
-                return await browser.calc_fig(chart, opts=options)
-            except (Exception, asyncio.CancelledError):
-                # Kaleido's pending calls are cancelled when Chromium dies: only a cancel of
-                # this chart itself (the report gave up) is final; so is any failure of a
-                # Chromium that still runs.
-                task = asyncio.current_task()
-                if (task is not None and task.cancelling()) or not await _died(browser):
+            for attempt in (1, 2):
+                browser = await self._open_browser()
+                # A task of its own: when Chromium dies, kaleido cancels the tasks drawing in it
+                # (this inner one), not this chart's task, which may then try once more.
+                inner = asyncio.ensure_future(browser.calc_fig(chart, opts=options))
+                try:
+                    return await inner
+                except (Exception, asyncio.CancelledError):
+                    task = asyncio.current_task()
+                    if task is not None and task.cancelling():
+                        raise  # the caller gave up on this chart
+                    if attempt == 1 and await _died(browser):
+                        continue  # Chromium died (under this chart, or while idle)
+                    if _alive(browser):
+                        # Kaleido keeps its page between charts: after a failure the next
+                        # chart gets a fresh Chromium rather than a page left in doubt.
+                        self._discard(browser)
+                    if inner.cancelled():
+                        raise RuntimeError("Chromium stopte onverwacht") from None
                     raise
-            # Chromium died under this chart (or while idle): once more in a new one.
-            browser = await self._open_browser()
-            return await browser.calc_fig(chart, opts=options)
+            raise AssertionError("unreachable")  # pragma: no cover
         finally:
             self._busy -= 1
             self._touch()
+
+    def _discard(self, browser: Any) -> None:
+        """Stop using ``browser`` now and close it in the background."""
+        if self._browser is browser:
+            self._browser = None
+        task = asyncio.get_running_loop().create_task(_shut(browser))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
     def _touch(self) -> None:
         loop = asyncio.get_running_loop()
@@ -277,7 +310,7 @@ class Painter:
         if self._busy or left > 0:
             self._idle_timer = loop.call_later(max(left, 1.0), self._when_idle)
             return
-        loop.create_task(self._close_browser())
+        self._discard(self._browser)  # no chart can take it any more from here
 
     async def _close_browser(self) -> None:
         browser, self._browser = self._browser, None
@@ -285,8 +318,9 @@ class Painter:
             self._idle_timer.cancel()
             self._idle_timer = None
         if browser is not None:
-            with contextlib.suppress(Exception):
-                await browser.close()
+            await _shut(browser)
+        if self._closing:
+            await asyncio.wait(set(self._closing), timeout=CLOSE_TIMEOUT)
 
 
 _PAINTERS: dict[str, Painter] = {}
@@ -413,7 +447,7 @@ def draw_charts(charts: Mapping[Hashable, Any], browser: str | None = None) -> D
     started: Future | None = None
     for key, chart in charts.items():
         options = _options(chart)
-        digest = _digest(chart, options)
+        figure, digest = _serialised(chart, options)
         image = _cached(digest)
         if image is not None:
             futures[key] = Future()
@@ -421,7 +455,7 @@ def draw_charts(charts: Mapping[Hashable, Any], browser: str | None = None) -> D
             continue
         if started is None:
             started = painter(path).start()
-        future = painter(path).submit(chart, options)
+        future = painter(path).submit(figure, options)
         future.add_done_callback(
             lambda done, digest=digest: (
                 _keep(digest, done.result())

@@ -8,9 +8,10 @@ import re
 import pandas as pd
 import streamlit as st
 
-MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
-MARKUP = re.compile(r"[\\`*_\[\]<>#|~$]|^\s*(?:[-+]|\d+[.)])\s")
-"""What can start Markdown, HTML or LaTeX in a table cell: those characters, or a list mark."""
+MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
+MARKUP = re.compile(r"[\\`*_\[\]<>#|~:$&]|^\s*(?:[-+]|\d+[.)])\s")
+"""What can start Markdown, HTML, LaTeX, an entity or an icon (``:smile:``) in a table cell:
+those characters, or a list mark."""
 
 
 def plain(text: str) -> str:

@@ -152,6 +152,29 @@ def test_a_browser_that_died_is_started_again(fresh) -> None:
     assert painter.launches == 2
 
 
+def test_a_browser_that_dies_while_drawing_is_started_again_for_the_charts_left(fresh) -> None:
+    charts = dashboard_charts(view())  # every chart of the view: drawing takes a while
+    drawing = draw_charts(charts, fresh)
+    painter = chart_images.painter(fresh)
+    first = next(iter(charts))
+    assert drawing.image(first).startswith(b"\x89PNG")
+    painter._browser.subprocess.kill()  # in the middle of the drawing
+    images = drawing.all()
+    assert len(images) == len(charts)
+    assert all(image.startswith(b"\x89PNG") for image in images.values())
+    assert painter.launches == 2
+
+
+def test_after_a_chart_fails_the_next_one_gets_a_fresh_browser(uncached) -> None:
+    painter = chart_images.painter(uncached)
+    broken = {"layout": {"title": {"text": "geen data"}}}  # kaleido refuses a figure without data
+    with pytest.raises(ChartsUnavailable, match="startte wel"):
+        render_charts({"broken": broken}, uncached)
+    before = painter.launches
+    assert render_charts(two_charts(), uncached)
+    assert painter.launches == before + 1
+
+
 def test_the_browser_closes_itself_when_idle(chromium) -> None:
     painter = Painter(chromium, idle=0.5)
     try:

@@ -344,3 +344,39 @@ def test_with_too_few_answers_everywhere_the_first_page_claims_no_chance_result(
         replace(fig, changes=unclear), KOPLOPER_NAME, BOTH, {}, [], "", dt.date(2025, 3, 14)
     )
     assert "niet groter dan toeval" in html[: html.index('<section class="goal">')]
+
+
+def test_the_pdf_fetches_nothing_but_its_own_charts(tmp_path, caplog) -> None:
+    from PIL import Image
+
+    from measures.report import pdf_from_html
+
+    secret = tmp_path / "geheim.png"
+    Image.new("RGB", (4, 4), "red").save(secret)
+    html = (
+        "<html lang='nl'><head><title>x</title></head><body>"
+        f"<img src='file://{secret}' alt='bestand'>"
+        "<img src='http://127.0.0.1:9/x.png' alt='web'></body></html>"
+    )
+    asked: list[str] = []
+    pdf = pdf_from_html(html, images=lambda address: asked.append(address) or b"")
+    reader = PdfReader(io.BytesIO(pdf))
+    pictures = [
+        x
+        for page in reader.pages
+        for x in (page["/Resources"].get("/XObject") or {}).values()
+        if resolve(x)["/Subtype"] == "/Image"
+    ]
+    assert asked == [] and pictures == []
+    assert caplog.text.count("not one of the report's charts") == 2
+
+
+def test_a_chart_that_cannot_be_drawn_stops_the_pdf_with_its_dutch_reason() -> None:
+    from measures.report import pdf_from_html
+
+    def images(address: str) -> bytes:
+        raise ChartsUnavailable(f"Het rapport is niet gemaakt: {address} lukte niet.")
+
+    html = "<html lang='nl'><title>x</title><img src='chart:0' alt='grafiek'></html>"
+    with pytest.raises(ChartsUnavailable, match="niet gemaakt: chart:0 lukte niet"):
+        pdf_from_html(html, images)

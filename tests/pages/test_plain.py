@@ -11,7 +11,7 @@ def test_cells_that_could_be_markdown_are_escaped_and_others_left_alone() -> Non
     frame = pd.DataFrame(
         {
             "Wie": ["Gemeente [klik](https://x.nl)", "Tilburg", "- met streepje", "Breda"],
-            "Cijfer": ["41,2 %", "*vet*", "1. eerste", "$x$"],
+            "Cijfer": ["41,2 %", "*vet*", "1. eerste", "$x$ :smile: &amp;"],
             "n": [12, 30, 40, 50],
         },
         index=pd.Index(["a_b", "gewoon", "<b>", "3"], name="Indicator"),
@@ -24,7 +24,7 @@ def test_cells_that_could_be_markdown_are_escaped_and_others_left_alone() -> Non
     assert out["Wie"].iloc[2] == r"\- met streepje"
     assert out["Cijfer"].iloc[0] == "41,2 %"  # figures stay as they are
     assert out["Cijfer"].iloc[2] == r"1\. eerste"
-    assert out["Cijfer"].iloc[3] == r"\$x\$"
+    assert out["Cijfer"].iloc[3] == r"\$x\$ \:smile\: \&amp;"
     assert list(out.index) == [r"a\_b", "gewoon", r"\<b\>", "3"]
     assert out.index.name == "Indicator"
     assert out["n"].tolist() == [12, 30, 40, 50]
