@@ -90,12 +90,22 @@ def in_ci() -> bool:
     return IN_CI
 
 
+def _background_done() -> None:
+    from db.dashboard import wait_for_counting
+
+    assert wait_for_counting(timeout=120), "background counting did not end"
+
+
 @contextmanager
 def empty_database(backend: str, folder: Path) -> Iterator[str]:
-    """The URL of a new, empty database: a SQLite file in ``folder``, or a PostgreSQL schema."""
+    """The URL of a new, empty database: a SQLite file in ``folder``, or a PostgreSQL schema.
+
+    Before it goes, whatever a page left counting in the background (``db.dashboard``) ends: a
+    schema dropped under a reading thread would fail the test that happens to be last."""
     if backend == "sqlite":
         url = f"sqlite:///{folder / 'test.db'}"
         yield url
+        _background_done()
         get_engine(url).dispose()
         return
     schema = f"test_{uuid.uuid4().hex[:12]}"
@@ -107,6 +117,7 @@ def empty_database(backend: str, folder: Path) -> Iterator[str]:
     try:
         yield url
     finally:
+        _background_done()
         get_engine(url).dispose()
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
