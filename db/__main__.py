@@ -23,7 +23,9 @@ from db.engine import DatabaseUnavailable, describe, get_engine, get_sessionmake
 from db.responses import count_demo, delete_demo
 from db.setup import init_database
 from db.user_commands import DutchParser, add_user_commands
+from db.users import koploper_names
 from surveys.definition import DefinitionError
+from surveys.validation import dutch_number
 
 FORMAT_CHOICES = ("csv", "csv-nl", "xlsx", "sav", "dta")
 """The formats of ``export`` (``db.export_files.FORMATS``; loaded only when exporting)."""
@@ -74,15 +76,16 @@ def _seed_demo(args: argparse.Namespace) -> int:
         if filled:
             print(f"Voorbeeldcontactgegevens (demo) ingevuld bij {filled} koplopers.")
         accounts = seed_demo_accounts(session, command_line())
+        names = koploper_names(session)
         existing = count_demo(session, command_line())
         if existing and not args.replace:
             print(
-                f"Er staan al {existing} demo-antwoorden in de database; niets gedaan "
-                "(gebruik --replace om ze opnieuw te maken)."
+                f"Er staan al {dutch_number(existing)} demo-antwoorden in de database; "
+                "niets gedaan (gebruik --replace om ze opnieuw te maken)."
             )
         else:
             if existing:
-                print(f"{delete_demo(session)} oude demo-antwoorden verwijderd.")
+                print(f"{dutch_number(delete_demo(session))} oude demo-antwoorden verwijderd.")
             print("Demogegevens maken voor alle koplopers (T0 en T1)…")
             added = seed_demo(
                 session,
@@ -94,15 +97,19 @@ def _seed_demo(args: argparse.Namespace) -> int:
                 session,
                 command_line(),
                 "demo_seeded",
-                detail=f"{added} demo-antwoorden, {len(accounts)} demo-accounts",
+                detail=f"{dutch_number(added)} demo-antwoorden, {len(accounts)} demo-accounts",
             )
     if added:
-        print(f"Klaar: {added} demo-antwoorden toegevoegd. Meting T2 staat 30 dagen open.")
+        print(
+            f"Klaar: {dutch_number(added)} demo-antwoorden toegevoegd. "
+            "Meting T2 staat 30 dagen open."
+        )
     if accounts:
         # Printed once, when made; the same fixed passwords are in the README.
         print("Demo-accounts (alleen voor een demonstratie; remove-demo verwijdert ze):")
         for account in accounts:
-            where = f" ({', '.join(account.koplopers)})" if account.koplopers else ""
+            where = ", ".join(names.get(slug, slug) for slug in account.koplopers)
+            where = f" ({where})" if where else ""
             print(f"  {account.role}{where}: {account.email}  wachtwoord: {account.password}")
     return 0
 
@@ -120,9 +127,9 @@ def _remove_demo(_args: argparse.Namespace) -> int:
             session,
             command_line(),
             "demo_removed",
-            detail=f"{removed} demo-antwoorden, {accounts} demo-accounts",
+            detail=f"{dutch_number(removed)} demo-antwoorden, {accounts} demo-accounts",
         )
-    print(f"{removed} demo-antwoorden verwijderd.")
+    print(f"{dutch_number(removed)} demo-antwoorden verwijderd.")
     print(f"Voorbeeldcontactgegevens (demo) verwijderd bij {cleared} koplopers.")
     print(f"{accounts} demo-accounts verwijderd.")
     for slug, code in still_open:
@@ -279,7 +286,7 @@ def _export(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("Afgebroken: er is geen bestand gemaakt.", file=sys.stderr)
         return 130
-    print(f"{written.responses} antwoorden geschreven naar {out} ({fmt}).")
+    print(f"{dutch_number(written.responses)} antwoorden geschreven naar {out} ({fmt}).")
     if written.codebook:
         print(f"Codeboek (de vragenlijstversies van deze antwoorden): {targets[1]}")
     if demo:

@@ -7,6 +7,7 @@ only. Never pass a password or an answer as ``detail``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import pandas as pd
 from sqlalchemy import or_, select
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from db.access import ROLE_NAMES, Viewer, require_admin
 from db.models import AuditEvent
-from surveys.clock import dutch_time, utcnow
+from surveys.clock import dutch_clock, utcnow
 
 ACTIONS: dict[str, str] = {
     "login_ok": "Ingelogd",
@@ -133,15 +134,24 @@ LOG_HEADERS = {
 }
 
 
-def log_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """:func:`read_log`'s lines for people: Dutch headers and names, Dutch clock times."""
+def _koploper_names(listed: str | None, names: Mapping[str, str]) -> str:
+    """'tilburg,breda' as people write them: 'Tilburg, Breda' (an unknown slug as it is)."""
+    if not listed:
+        return ""
+    return ", ".join(names.get(slug, slug) for slug in listed.split(","))
+
+
+def log_table(frame: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """:func:`read_log`'s lines for people: Dutch headers and names, Dutch clock times
+    (5-12-2026 14:03). ``names`` maps koploper slugs to their names."""
+    names = names or {}
     table = pd.DataFrame(
         {
-            "at": [dutch_time(moment).strftime("%Y-%m-%d %H:%M:%S") for moment in frame["at"]],
+            "at": [dutch_clock(moment) for moment in frame["at"]],
             "actor": frame["actor"],
             "role": [ROLE_NAMES.get(role, role or "") for role in frame["role"]],
             "action": [ACTIONS.get(action, action) for action in frame["action"]],
-            "koploper": frame["koploper"].fillna(""),
+            "koploper": [_koploper_names(listed, names) for listed in frame["koploper"]],
             "outcome": [OUTCOMES.get(outcome, outcome) for outcome in frame["outcome"]],
             "detail": frame["detail"].fillna(""),
         },

@@ -151,8 +151,9 @@ def _listed(found: Sequence[Koploper]) -> str | None:
 
 def _described(email: str, role: str, found: Sequence[Koploper], free_text: bool) -> str:
     """An account's rights for the audit line's detail."""
-    listed = f", koplopers {', '.join(k.slug for k in found)}" if found else ""
-    return f"{email}: rol {role}{listed}" + (", open antwoorden" if free_text else "")
+    listed = f", koplopers {', '.join(k.name for k in found)}" if found else ""
+    rights = f"{email}: rol {ROLE_NAMES.get(role, role)}{listed}"
+    return rights + (", open antwoorden" if free_text else "")
 
 
 def _flush(session: Session, user: User) -> None:

@@ -75,7 +75,7 @@ with get_sessionmaker()() as session:
         outcome=outcome,
         limit=LIMIT,
     )
-table = log_table(lines)
+table = log_table(lines, names)
 
 if len(table) >= LIMIT:
     st.warning(

@@ -38,6 +38,12 @@ def dutch_time(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(AMSTERDAM)
 
 
+def dutch_clock(moment: dt.datetime) -> str:
+    """A moment as Dutch readers write it, on a Dutch clock: 5-12-2026 14:03."""
+    local = dutch_time(moment)
+    return f"{dutch_date(local.date())} {local:%H:%M}"
+
+
 def start_of_dutch_day(day: dt.date) -> dt.datetime:
     """Midnight at the start of ``day`` in the Netherlands, as the naive UTC time stored."""
     midnight = dt.datetime.combine(day, dt.time(0), tzinfo=AMSTERDAM)

@@ -127,7 +127,8 @@ def test_newest_first_in_dutch_with_dutch_clock_times_and_the_last_30_days(url):
         "Inloggen mislukt",
     ]
     failed = lines.iloc[-1]
-    assert failed["Tijd"] == dutch_time(RECENT).strftime("%Y-%m-%d %H:%M:%S")
+    local = dutch_time(RECENT)  # as the other pages write it: 5-12-2026 14:03
+    assert failed["Tijd"] == f"{local.day}-{local.month}-{local.year} {local:%H:%M}"
     assert failed["Wie"] == "pl@tilburg.example"
     assert failed["Rol"] == "Gemeente (projectleider of beleidsadviseur)"
     assert failed["Uitkomst"] == "mislukt"
@@ -152,6 +153,7 @@ def test_the_filters_narrow_the_lines(url):
 
     widget(app.selectbox, "Koploper").select("tilburg").run()
     assert table(app)["Gebeurtenis"].tolist() == ["Gebruiker aangemaakt"]  # breda,tilburg
+    assert table(app)["Koploper"].tolist() == ["Breda, Tilburg"]
     widget(app.selectbox, "Koploper").select("breda").run()
     assert table(app)["Gebeurtenis"].tolist() == ["Ingelogd", "Gebruiker aangemaakt"]
 
@@ -174,7 +176,7 @@ def test_the_csv_opens_in_dutch_excel_is_formula_safe_and_its_download_is_logged
     shown = table(app)
     assert back["Tijd"].tolist() == shown["Tijd"].tolist()
     assert back.drop(columns="Toelichting").fillna("").equals(shown.drop(columns="Toelichting"))
-    created = back[back["Koploper"] == "breda,tilburg"].iloc[0]
+    created = back[back["Koploper"] == "Breda, Tilburg"].iloc[0]  # names, as people write them
     assert created["Toelichting"] == '\'=HYPERLINK("http://x")'
 
     app.get("download_button")[0].click().run()
