@@ -14,6 +14,7 @@ from pages.ui.plain import text_table
 from pages.ui.routing import ensure_routed
 from surveys.clock import dutch_day, start_of_dutch_day
 from surveys.spreadsheet import dutch_csv
+from surveys.validation import dutch_number
 
 ensure_routed()
 viewer = access.require_page("logboek")
@@ -79,18 +80,18 @@ table = log_table(lines, names)
 
 if len(table) >= LIMIT:
     st.warning(
-        f"Alleen de nieuwste {LIMIT:,} regels staan hier (en in de download). Kies een kortere "
-        "periode of meer filters om de rest te zien.".replace(",", "."),
+        f"Alleen de nieuwste {dutch_number(LIMIT)} regels staan hier (en in de download). Kies "
+        "een kortere periode of meer filters om de rest te zien.",
         icon=":material/warning:",
     )
 SHOWN = 200
 if len(table) > SHOWN:
     st.caption(
-        f"{len(table)} regels, nieuwste eerst. Hier staan de nieuwste {SHOWN}; de download "
-        "bevat ze allemaal."
+        f"{dutch_number(len(table))} regels, nieuwste eerst. Hier staan de nieuwste {SHOWN}; "
+        "de download bevat ze allemaal."
     )
 else:
-    st.caption(f"{len(table)} regels, nieuwste eerst.")
+    st.caption(f"{dutch_number(len(table))} regels, nieuwste eerst.")
 # A plain HTML table that screen readers read (the canvas grid of st.dataframe is not), with every
 # cell escaped: a failed login's e-mail address is whatever someone typed.
 text_table(table.head(SHOWN), "Logboek, nieuwste regels eerst")
