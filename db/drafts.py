@@ -2,6 +2,8 @@
 
 The resume code is 128 random bits (``secrets``); only its SHA-256 hash is stored, so the database
 alone cannot be used to reopen someone's answers. Drafts expire after ``DRAFT_DAYS`` days.
+A draft never grows past the limit its caller derives from the questionnaire
+(``surveys.limits.draft_limit``): a larger one raises ``DraftTooLarge`` and nothing is written.
 """
 
 from __future__ import annotations
@@ -16,8 +18,17 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from db.models import Draft, Response, utcnow
+from surveys.limits import draft_size
 
 DRAFT_DAYS = int(os.environ.get("KOPLOPERMONITOR_DRAFT_DAYS", "14"))
+
+
+class DraftTooLarge(ValueError):
+    """The answers are larger than a draft of this questionnaire can be; the draft is unchanged."""
+
+    def __init__(self, size: int, limit: int):
+        self.size, self.limit = size, limit
+        super().__init__(f"draft of {size} characters, limit {limit}")
 
 
 def new_resume_code() -> str:
@@ -44,12 +55,19 @@ def save_draft(
     answers: dict[str, Any],
     position: int,
     started_at: dt.datetime | None,
+    limit: int,
 ) -> None:
     """Create or update the draft for ``code``; every save moves its expiry forward.
+
+    Raises ``DraftTooLarge`` when ``answers`` are over ``limit`` characters
+    (``surveys.limits.draft_size``), before anything is written.
 
     Nothing is saved for a code whose response was sent already (e.g. from a second tab). Expired
     drafts of anyone are deleted on the way: they hold answers and are kept no longer than needed.
     """
+    size = draft_size(answers)
+    if size > limit:
+        raise DraftTooLarge(size, limit)
     purge_expired(session)
     if session.scalar(
         select(Response.id).where(Response.idempotency_key == idempotency_key_for(code))

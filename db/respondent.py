@@ -15,8 +15,9 @@ from db.drafts import idempotency_key_for, load_draft, save_draft
 from db.fieldwork import Fieldwork, LinkProblem, resolve_draft, resolve_link
 from db.responses import response_exists
 from db.submit import submit_response
-from surveys.definition import Questionnaire
+from surveys.definition import Questionnaire, from_stored
 from surveys.journey import Journey
+from surveys.limits import draft_limit, storable
 from surveys.types import LANGUAGES
 
 Refusal = LinkProblem | Literal["already_sent", "draft_gone"]
@@ -67,7 +68,7 @@ def open_questionnaire(
         found,
         resume_code=resume,
         language=draft.language,
-        answers=dict(draft.answers),
+        answers=storable(from_stored(found.definition), draft.answers),
         position=draft.position,
         started_at=draft.started_at,
     )
@@ -80,15 +81,21 @@ def save_progress(
     journey: Journey,
     started_at: dt.datetime | None,
 ) -> None:
-    """Save the draft after a screen, in the caller's transaction."""
+    """Save the draft, in the caller's transaction: the answers that fit their questions only.
+
+    A text over its limit is left out (the page still shows it, with its message); the draft as a
+    whole is held to the questionnaire's ``draft_limit``.
+    """
+    questionnaire = from_stored(fieldwork.definition)
     save_draft(
         session,
         code,
         **fieldwork.ids,
         language=journey.language,
-        answers=journey.answers,
+        answers=storable(questionnaire, journey.answers),
         position=journey.screen,
         started_at=started_at,
+        limit=draft_limit(questionnaire),
     )
 
 

@@ -11,14 +11,14 @@ from dataclasses import replace
 
 import streamlit as st
 
-from db.drafts import DRAFT_DAYS, new_resume_code
+from db.drafts import DRAFT_DAYS, DraftTooLarge, new_resume_code
 from db.engine import get_sessionmaker
 from db.errors import SQLAlchemyError, trouble
 from db.respondent import Opened, open_questionnaire, save_progress, send
 from db.responses import FieldworkClosed
 from db.submit import InvalidResponse
 from pages.ui import chrome, widgets
-from pages.ui.intro import draw_intro
+from pages.ui.intro import ask_resume_code, draw_intro
 from pages.ui.routing import ensure_routed
 from surveys import journey as path
 from surveys.clock import utcnow
@@ -38,13 +38,25 @@ def stop_with(message: str) -> None:
     st.stop()
 
 
+def draft_state(journey: path.Journey) -> tuple:
+    """What a draft holds of a journey: compared to save only what changed."""
+    return journey.language, journey.screen, journey.answers
+
+
 # --- which questionnaire, for whom ----------------------------------------------------------------
+# The screen's position is in the address (``screen=``, see ``path.address``): every step sets it,
+# which Streamlit records as a new entry in the browser's history; the browser's Back and Forward
+# rerun this page with the address of then, and a reload opens the draft on that screen.
 link = (params.get("survey", ""), params.get("koploper", ""), params.get("wave", ""))
 resume = params.get("resume", "")
 state = st.session_state.setdefault("respond", {})
-if state.get("link") not in (None, link) or state.get("resume_param") not in (None, resume):
+# Another questionnaire, or another resume code, starts afresh. The same link without a code is
+# this respondent going Back to the address they started from: the code and answers stay.
+if state.get("link") not in (None, link) or resume not in ("", state.get("resume_code", "")):
     state.clear()
-state["link"], state["resume_param"] = link, resume
+state["link"] = link
+if "opened" not in state and not resume and not all(link):
+    stop_with(LINK_PROBLEMS["incomplete"])  # e.g. only '/respond', or the survey left off
 if "opened" not in state:
     try:
         with factory() as session:
@@ -55,12 +67,13 @@ if "opened" not in state:
         stop_with(LINK_PROBLEMS.get(opened) or TEXTS[opened]["nl"])
     state.update(opened=opened, resume_code=opened.resume_code, started_at=opened.started_at)
     state["journey"] = opened.journey(params.get("lang", ""))
+    if opened.resume_code:  # what the draft holds now: saved again only when it changes
+        state["saved"] = draft_state(state["journey"])
 
 opened: Opened = state["opened"]
 fieldwork = opened.fieldwork
 questionnaire = from_stored(fieldwork.definition)
-journey: path.Journey = state["journey"]
-language = journey.language
+language = state["journey"].language
 chrome.for_respondents(questionnaire.title[language], easy_read=language == EASY_READ)
 
 
@@ -68,17 +81,43 @@ def text(name: str) -> str:
     return TEXTS[name][language]
 
 
-def go(to: path.Journey, save: bool = False) -> None:
-    """Take a step: save the draft when asked (a failure must not stop anyone), then redraw."""
-    state["journey"] = to
-    if save:
-        try:
-            with factory.begin() as session:
-                save_progress(session, state["resume_code"], fieldwork, to, state["started_at"])
-            state.pop("draft_failed", None)
-        except SQLAlchemyError as error:
+def keep(journey: path.Journey) -> None:
+    """Save the draft when what it holds changed (a failure must not stop anyone)."""
+    if not state["resume_code"] or state.get("saved") == draft_state(journey):
+        return
+    try:
+        with factory.begin() as session:
+            save_progress(session, state["resume_code"], fieldwork, journey, state["started_at"])
+        state.pop("draft_failed", None)
+        state["saved"] = draft_state(journey)
+    except (SQLAlchemyError, DraftTooLarge) as error:
+        if isinstance(error, SQLAlchemyError):
             trouble(error, "draft_failed", "draft_failed")
-            state["draft_failed"] = True
+        state["draft_failed"] = True
+
+
+def show_in_address(journey: path.Journey) -> None:
+    """Put the screen (and, once started, the resume code) in the address, in one history entry."""
+    wanted = {"screen": path.address(journey)}
+    if state["resume_code"]:
+        wanted["resume"] = state["resume_code"]
+    if any(params.get(name) != value for name, value in wanted.items()):
+        st.query_params.update(wanted)
+
+
+def fresh_widgets() -> None:
+    """The next screen's widgets start from the answers given, not from what Streamlit kept."""
+    for item in questionnaire.items:
+        widgets.forget(item)
+
+
+def go(to: path.Journey) -> None:
+    """Take a step: a new address (a history entry), the draft saved, then redraw."""
+    state["journey"] = to
+    fresh_widgets()
+    if to.stage != "done":
+        show_in_address(to)
+        keep(to)
     st.rerun()
 
 
@@ -89,6 +128,20 @@ def place_focus() -> None:
         state["journey"] = replace(now, focus=None)
         chrome.focus_after_step(now.focus, next(iter(now.messages), None))
 
+
+# The browser's Back or Forward, or a reload: the address names the screen to show. Back to the
+# address the respondent started from (no code in it) is the intro, with the code and answers kept;
+# the address then gets the code, so a reload there finds them too (Streamlit replaces the history
+# entry while it follows the browser's history, so this adds no entry).
+journey: path.Journey = state["journey"]
+if state["resume_code"] and journey.stage != "done":
+    where = params.get("screen") or ("" if resume else path.INTRO)
+    if where and where != path.address(journey):
+        journey = state["journey"] = path.at_address(questionnaire, journey, where)
+        fresh_widgets()
+    if not resume:
+        show_in_address(journey)
+    keep(journey)
 
 # --- intro -------------------------------------------------------------------------------------
 if journey.stage == "intro":
@@ -101,27 +154,43 @@ if journey.stage == "intro":
         key="language_choice",
     )
     if choice != language:
-        go(path.choose_language(journey, choice))
+        state["journey"] = path.choose_language(journey, choice)
+        keep(state["journey"])
+        st.rerun()
     if st.button(text("start"), type="primary"):
         # Back on the intro after starting: keep the one code, draft and start time, so an
         # earlier resume link cannot lead to a second response under another idempotency key.
         if not state["resume_code"]:
             state.update(resume_code=new_resume_code(), started_at=utcnow())
-        st.query_params["resume"] = state["resume_param"] = state["resume_code"]
-        go(path.start(journey), save=True)
+        go(path.start(journey))
+    typed = ask_resume_code(language)
+    if typed and typed != state["resume_code"]:
+        # Open the draft of that code on the screen it was saved on: the address names the code.
+        names = ("survey", "koploper", "wave")
+        st.query_params.from_dict(
+            {
+                **{name: value for name, value in zip(names, link, strict=True) if value},
+                "resume": typed,
+            }
+        )
+        st.rerun()
     place_focus()
     st.stop()
 
 # --- question screens ---------------------------------------------------------------------------
 if journey.stage == "questions":
     answers = dict(journey.answers)
-    widgets.sync(questionnaire.items, answers)
+    # Only this screen's widgets: Streamlit keeps a seeded key of a screen left behind with the
+    # value it was seeded with, which would overwrite the answer given since.
+    widgets.sync(path.current(questionnaire, journey)[1].items, answers)
     journey, dropped = path.edit(questionnaire, journey, answers)
     state["journey"] = journey
     for key in dropped:
         widgets.forget(questionnaire.item(key))
     if dropped:  # a question was hidden by an answer above it: draw the screen without it
+        keep(journey)
         st.rerun()
+    keep(journey)  # an answer given is saved at once, not only on 'Volgende'; never over a limit
     index, screen = path.current(questionnaire, journey)
     progress = path.progress(questionnaire, screen, language)
     st.progress(progress.fraction, text=progress.text)
@@ -133,16 +202,19 @@ if journey.stage == "questions":
 
     back, forward = st.columns(2)
     if back.button(text("back"), width="stretch"):
-        go(path.back(questionnaire, journey), save=True)
+        go(path.back(questionnaire, journey))
     if forward.button(text("next"), type="primary", width="stretch"):
-        go(path.forward(questionnaire, journey), save=True)
+        go(path.forward(questionnaire, journey))
     if journey.from_overview and st.button(text("to_overview"), width="stretch"):
-        go(path.to_overview(questionnaire, journey), save=True)
+        go(path.to_overview(questionnaire, journey))
     if state.get("draft_failed"):
         st.warning(text("draft_failed"))
     with st.expander(text("later")):
+        # The whole address to keep, and the code alone to type on the intro (see draw_intro).
         st.write(text("later_explained").format(days=DRAFT_DAYS))
         st.code(f"{st.context.url or ''}?resume={state['resume_code']}", language=None)
+        st.write(text("later_code"))
+        st.code(state["resume_code"], language=None)
     place_focus()
     st.stop()
 

@@ -8,6 +8,7 @@ as it is given, a required question left open when the respondent wants to go on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -136,6 +137,42 @@ def change(questionnaire: Questionnaire, journey: Journey, item_key: str) -> Jou
     """'Wijzig' on the overview: to the screen with that question, and back to the overview."""
     index = screen_of(questionnaire, journey.answers, journey.language, item_key)
     return replace(journey, stage="questions", screen=index, from_overview=True, focus="heading")
+
+
+SCREEN_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
+INTRO, OVERVIEW = "intro", "overzicht"
+"""The address of the intro and of the overview (``screen=`` in the link); a question screen's
+address is its number, from 1."""
+
+
+def address(journey: Journey) -> str:
+    """Where the respondent is, as the address says it: ``intro``, ``1``, ``2``, …, ``overzicht``.
+
+    The page puts it in the link on every step, so the browser's Back and Forward buttons and a
+    reload come back to the same screen.
+    """
+    if journey.stage == "questions":
+        return str(journey.screen + 1)
+    return OVERVIEW if journey.stage in ("overview", "done") else INTRO
+
+
+def at_address(questionnaire: Questionnaire, journey: Journey, where: str) -> Journey:
+    """The screen an address names (Back, Forward, a reload), with every answer kept.
+
+    Unknown addresses and anything after sending change nothing; a screen number past the end
+    is the last screen (answers may have hidden screens since the address was made).
+    """
+    if journey.stage == "done" or where == address(journey):
+        return journey
+    moved = replace(journey, messages={}, focus="heading", from_overview=False)
+    if where == INTRO:
+        return replace(moved, stage="intro", screen=0)
+    if where == OVERVIEW:
+        return replace(moved, stage="overview")
+    if SCREEN_NUMBER.fullmatch(where):
+        count = len(screens(questionnaire, journey.answers, journey.language))
+        return replace(moved, stage="questions", screen=min(int(where), count) - 1)
+    return journey
 
 
 def sent(journey: Journey) -> Journey:

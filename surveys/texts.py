@@ -39,12 +39,19 @@ TEXTS: dict[str, dict] = {
     ),
     "later": both("Later verder gaan?", "Later verder?"),
     "later_explained": both(
-        "Uw antwoorden zijn bewaard. Zet de code hieronder achter het adres van deze pagina "
-        "(of bewaar het adres van deze pagina als bladwijzer) om later verder te gaan. "
-        "De code werkt {days} dagen.",
-        "Uw antwoorden zijn bewaard. Bewaar deze link. Dan kunt u later verder. "
-        "De link werkt {days} dagen.",
+        "Uw antwoorden worden bewaard. Wilt u later verder? Bewaar dan het adres hieronder, "
+        "bijvoorbeeld als bladwijzer, of schrijf het op. Het adres werkt {days} dagen.",
+        "Uw antwoorden worden bewaard. Wilt u later verder? Bewaar dan dit adres. "
+        "Het adres werkt {days} dagen.",
     ),
+    "later_code": both(
+        "Of schrijf alleen deze code op. Op de eerste pagina van de vragenlijst kunt u de code "
+        "intypen onder 'Eerder begonnen?'.",
+        "Of schrijf deze code op. U kunt de code later intypen. Dat doet u op de eerste pagina.",
+    ),
+    "resume_title": both("Eerder begonnen? Ga verder met uw code", "Eerder begonnen?"),
+    "resume_label": both("Uw code", "Typ hier uw code"),
+    "resume_go": both("Verder gaan met deze code", "Verder met mijn code"),
     "draft_failed": both(
         "Uw antwoorden konden nu niet tussentijds worden bewaard. U kunt gewoon verder gaan.",
         "Bewaren lukte nu niet. U kunt gewoon verder.",
@@ -86,6 +93,8 @@ TEXTS: dict[str, dict] = {
 }
 
 LINK_PROBLEMS: dict[str, str] = {
+    "incomplete": "Deze link is niet compleet. Er ontbreekt een stukje. Gebruik de link uit de "
+    "brief of van de poster, of neem het adres nog een keer precies over.",
     "survey": "Deze vragenlijst bestaat niet. Controleer de link uit de brief of van de poster.",
     "koploper": "Deze gemeente kennen wij niet. Controleer de link uit de brief of van de poster.",
     "wave": "Deze meting bestaat niet. Controleer de link uit de brief of van de poster.",

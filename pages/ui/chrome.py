@@ -128,13 +128,24 @@ def for_respondents(title: str, easy_read: bool = False) -> None:
     st.html(_RESPONDENT_STYLE + QUESTION_STYLE + (EASY_READ_STYLE if easy_read else ""))
 
 
-def focus(selector: str) -> None:
-    """Move keyboard focus to the first element matching ``selector`` (a constant of ours)."""
+def focus(selector: str, top: bool = False) -> None:
+    """Move keyboard focus to the first element matching ``selector`` (a constant of ours).
+
+    ``top``: show the new screen from its top first. Streamlit keeps the scroll position of the
+    screen before, so on a phone the progress line ("Vraag 1 van 20") sat under the top bar.
+    """
+    prevent = "true" if top else "false"
+    scroll = (
+        "const main = document.querySelector('[data-testid=\"stMain\"]');"
+        " if (main) main.scrollTop = 0; window.scrollTo(0, 0);"
+        if top
+        else ""
+    )
     st.html(
-        f"""<script>setTimeout(() => {{
+        f"""<script>setTimeout(() => {{ {scroll}
           const el = document.querySelector({selector!r});
           if (el) {{ if (!el.matches('input,textarea,button')) el.setAttribute('tabindex', '-1');
-                    el.focus(); }} }}, 150);</script>""",
+                    el.focus({{preventScroll: {prevent}}}); }} }}, 150);</script>""",
         unsafe_allow_javascript=True,
     )
 
@@ -144,4 +155,4 @@ def focus_after_step(where: str, question_key: str | None) -> None:
     if where == "message" and question_key:
         focus(f".st-key-item-{question_key} input, .st-key-item-{question_key} textarea")
     else:
-        focus("h1, h2")
+        focus("h1, h2", top=True)

@@ -22,3 +22,15 @@ def draw_intro(questionnaire: Questionnaire, fieldwork, language: str) -> None:
         st.text(line)
     notice = "privacy?" + urlencode({"koploper": fieldwork.koploper_slug, "lang": language})
     st.link_button(TEXTS["privacy"][language], notice, icon=":material/shield:")
+
+
+def ask_resume_code(language: str) -> str:
+    """'Eerder begonnen?': the code from 'Later verder gaan?' typed by hand; '' until sent."""
+    with (
+        st.expander(TEXTS["resume_title"][language]),
+        st.form("resume_form", border=False, enter_to_submit=True),
+    ):
+        typed = st.text_input(TEXTS["resume_label"][language], max_chars=100)
+        if st.form_submit_button(TEXTS["resume_go"][language]):
+            return "".join(typed.split())  # spaces or a line break copied along
+    return ""

@@ -22,6 +22,9 @@ from db.access import Viewer
 
 RESPONDENT_PARAMETERS = ("survey", "resume")
 """A link with one of these is a respondent's: the questionnaire only, no menu."""
+RESPONDENT_PATHS = ("respond", "privacy")
+"""An address ending in one of these (whatever case) is a respondent's too, however incomplete:
+'/respond', '/Respond?koploper=almere&wave=T2', '/privacy?koploper=almere'."""
 
 START, RESPOND, PRIVACY = "pages/start.py", "pages/respond.py", "pages/privacy.py"
 LOGIN = "pages/login.py"
@@ -128,7 +131,11 @@ def _pages(respondent: bool, viewer: Viewer | None = None) -> list:
 
 
 def is_respondent_link(params: Mapping[str, str]) -> bool:
-    return any(name in params for name in RESPONDENT_PARAMETERS)
+    """A respondent's address: no login, no staff menu, no sidebar, no demo banner."""
+    return (
+        any(name in params for name in RESPONDENT_PARAMETERS)
+        or _visited().lower() in RESPONDENT_PATHS
+    )
 
 
 def navigation(viewer: Viewer | None = None):

@@ -18,6 +18,9 @@ from db.responses import FieldworkClosed
 from db.setup import init_database
 from db.submit import submit_response
 from surveys.definition import load_builtin
+from surveys.limits import draft_limit
+
+CLIENT_LIMIT = draft_limit(load_builtin("client"))
 
 TODAY = dt.date.today()
 
@@ -173,6 +176,7 @@ def test_a_draft_is_saved_found_by_its_code_and_never_counted_as_a_response(url)
         wave_id=fieldwork.wave_id,
         language="nl",
         started_at=utcnow(),
+        limit=CLIENT_LIMIT,
     )
     with factory.begin() as session:
         save_draft(session, code, answers={"aware_oco": 1}, position=0, **context)
@@ -205,6 +209,7 @@ def test_an_expired_draft_cannot_be_resumed_and_is_purged(url):
             position=0,
             language="nl",
             started_at=None,
+            limit=CLIENT_LIMIT,
             questionnaire_version_id=fieldwork.questionnaire_version_id,
             koploper_id=fieldwork.koploper_id,
             wave_id=fieldwork.wave_id,
@@ -295,6 +300,7 @@ def test_no_draft_is_saved_again_once_its_response_was_sent(url):
             position=1,
             language="nl",
             started_at=None,
+            limit=CLIENT_LIMIT,
             **context,
         )
     with factory() as session:
@@ -319,6 +325,7 @@ def test_storing_a_response_stays_inside_the_callers_transaction(url):
             answers={"used_oco": 0},
             position=1,
             started_at=None,
+            limit=CLIENT_LIMIT,
         )
         session.commit()
     with pytest.raises(RuntimeError), factory.begin() as session:

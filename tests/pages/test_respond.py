@@ -200,7 +200,7 @@ def _open_wave_in_the_future(session) -> None:
         ({**LINK, "survey": "x" * 500}, None, "survey"),
         ({**LINK, "koploper": "nergenshuizen"}, None, "koploper"),
         ({**LINK, "koploper": "<script>alert(1)</script>"}, None, "koploper"),
-        ({"survey": "client"}, None, "koploper"),
+        ({"survey": "client"}, None, "incomplete"),
         ({**LINK, "wave": "T9"}, None, "wave"),
         ({**LINK, "wave": "' OR 1=1 --"}, None, "wave"),
         ({**LINK, "wave": "T1"}, None, "closed"),
@@ -266,7 +266,8 @@ def test_the_intro_names_the_koploper_the_minutes_anonymity_and_offers_both_vers
     assert choice.label == TEXTS["choose_version"]["nl"]
     assert choice.options == ["Standaard", "Makkelijk lezen (korte zinnen, één vraag per keer)"]
     assert choice.value == "nl"
-    assert [b.label for b in at.button] == [TEXTS["start"]["nl"]]
+    # 'Beginnen', and the code from 'Later verder gaan?' typed by hand
+    assert [b.label for b in at.button] == [TEXTS["start"]["nl"], TEXTS["resume_go"]["nl"]]
     assert count(url, Draft) == 0  # only reading the intro saves nothing
 
 

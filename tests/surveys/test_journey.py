@@ -105,3 +105,47 @@ def test_back_from_the_first_screen_returns_to_the_intro_and_sent_forgets_the_an
     assert path.back(client, journey).stage == "intro"
     done = path.sent(journey)
     assert (done.stage, done.answers) == ("done", {})
+
+
+# --- the address: Back, Forward and reload in the browser -----------------------------------------
+def test_every_stage_has_an_address_and_the_address_leads_back_to_it():
+    answers = {**HELPED, "heard_via": [1]}
+    intro = path.Journey(answers=answers)
+    first = path.start(intro)
+    second = replace(first, screen=1)
+    overview = replace(first, stage="overview", screen=6)
+    addresses = [path.address(j) for j in (intro, first, second, overview)]
+    assert addresses == ["intro", "1", "2", "overzicht"]
+    for journey, where in zip((intro, first, second, overview), addresses, strict=True):
+        for elsewhere in (intro, first, second, overview):
+            moved = path.at_address(client, elsewhere, where)
+            assert (moved.stage, moved.screen if where != "overzicht" else 6) == (
+                journey.stage,
+                journey.screen,
+            )
+            assert moved.answers == answers  # every answer kept, whichever way
+
+
+def test_an_address_moves_with_the_focus_on_the_heading_and_without_old_messages():
+    journey = path.forward(client, path.start(path.Journey(answers={"aware_oco": 1})))
+    assert journey.messages  # the required question left open
+    moved = path.at_address(client, journey, "intro")
+    assert (moved.stage, moved.messages, moved.focus) == ("intro", {}, "heading")
+
+
+@pytest.mark.parametrize("where", ["", "0", "-1", "abc", "9" * 50, "١"])
+def test_an_unknown_address_changes_nothing(where):
+    journey = replace(path.start(path.Journey(answers=HELPED)), screen=1)
+    assert path.at_address(client, journey, where) == journey
+
+
+def test_a_screen_number_past_the_end_is_the_last_screen():
+    journey = path.start(path.Journey(answers={"used_oco": 0}))
+    count = len(screens(client, journey.answers, "nl"))
+    assert path.at_address(client, journey, "99").screen == count - 1
+
+
+def test_after_sending_no_address_leads_back_into_the_answers():
+    done = path.sent(path.start(path.Journey(answers=HELPED)))
+    for where in ("intro", "1", "overzicht"):
+        assert path.at_address(client, done, where) == done
