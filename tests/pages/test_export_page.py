@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from db.access import command_line
@@ -21,6 +20,7 @@ from db.responses import NewResponse, insert_responses
 from db.setup import init_database
 from surveys.definition import from_stored
 from tests.pages.accounts import logged_in
+from tests.pages.downloads import Offered, offered
 
 APP = str(Path(__file__).parents[2] / "streamlit_app.py")
 PAGE = "pages/export.py"
@@ -57,17 +57,9 @@ def url(sqlite_url, monkeypatch) -> str:
 
 
 @pytest.fixture
-def served(monkeypatch) -> dict[str, tuple[bytes, str]]:
-    """The files the page hands to Streamlit for downloading, by file name."""
-    files: dict[str, tuple[bytes, str]] = {}
-    load = MemoryMediaFileStorage.load_and_get_id
-
-    def keep(self, data, mimetype, kind, filename=None):
-        files[filename] = (data, mimetype)
-        return load(self, data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    return files
+def served(monkeypatch) -> Offered:
+    """The files the page offers for downloading, by file name (made when read)."""
+    return offered(monkeypatch)
 
 
 def open_export(url: str, role: str, koplopers=(), free_text: bool = False) -> AppTest:
