@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import io
 import secrets
@@ -118,3 +119,36 @@ def test_an_empty_choice_gets_a_message_and_no_button(url, served):
 def test_an_adviesraad_gets_no_access(url):
     at = open_export(url, "adviesraad", ["tilburg"])
     assert at.title[0].value == "Geen toegang"
+
+
+def test_the_codebook_says_what_it_is_for_not_a_developers_command(url, served):
+    at = open_export(url, "onderzoeker")
+    at.button(key="export_make").click().run()
+    buttons = {b.proto.id.rsplit("-", 1)[-1]: b.proto for b in at.get("download_button")}
+    codebook = next(b for key, b in buttons.items() if "codebook" in key)
+    assert codebook.label == "Codeboek downloaden (JSON, voor analyseprogramma's)"
+    assert "python -m" not in codebook.help and "analyseprogramma" in codebook.help
+
+
+def test_no_text_a_user_reads_names_a_developers_command():
+    """Labels, help texts and messages of every page: docstrings and comments may name one."""
+    root = Path(APP).parent
+    shown = []
+    for path in [root / "streamlit_app.py", *sorted((root / "pages").rglob("*.py"))]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        shown += [
+            f"{path.name}: {node.value}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+            and "python -m" in node.value
+        ]
+    assert shown == []
