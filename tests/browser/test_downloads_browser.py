@@ -7,6 +7,7 @@ and gone after "Uitloggen"; each file is made, and logged, only when clicked. Th
 
 from __future__ import annotations
 
+import re
 import time
 import urllib.error
 import urllib.request
@@ -25,7 +26,8 @@ from tests.browser.test_access_browser import log_in_by_keyboard
 pytestmark = pytest.mark.browser
 
 TILBURG = next(a for a in DEMO_ACCOUNTS if a.role == "gemeente")
-SECONDS = 15
+RESEARCHER = next(a for a in DEMO_ACCOUNTS if a.role == "onderzoeker")
+SECONDS = 20
 EXCEL = "Cijfers als Excel-bestand"
 CSV = "Cijfers als CSV (voor analisten)"
 
@@ -100,6 +102,35 @@ def test_after_uitloggen_the_address_is_gone(tab, app_server, database):
     tab.get_by_role("button", name="Uitloggen").click()
     tab.get_by_text("U bent uitgelogd").wait_for(timeout=30000)
     assert status(made.url) == 404
+
+
+def test_an_export_is_gone_once_its_login_logs_out_in_another_tab(tab, app_server, database):
+    """Response-level data: a tab still showing the export must not keep its address alive."""
+    log_in_by_keyboard(tab, app_server, RESEARCHER.email, RESEARCHER.password)
+    tab.get_by_role("heading", name="Veldwerk").wait_for(timeout=60000)
+    tab.goto(app_server + "/exporteren?koploper=tilburg")
+    tab.get_by_role("heading", name="Exporteren").wait_for(timeout=60000)
+    settle(tab)
+    tab.get_by_text("Ook demo-antwoorden").click()
+    settle(tab)
+    tab.get_by_role("button", name="Bestand maken").click()
+    ready = tab.get_by_role("button", name=re.compile(r"^Downloaden \("))
+    ready.wait_for(timeout=60000)
+    settle(tab)
+    with tab.expect_download(timeout=60000) as made:
+        ready.click()
+    asked = time.monotonic()
+    url = made.value.url
+    other = tab.context.new_page()  # the same browser, so the same login
+    other.goto(app_server + "/inloggen")
+    other.get_by_role("heading", name="Mijn account").wait_for(timeout=60000)
+    settle(other)
+    assert status(url) == 200
+    other.get_by_role("button", name="Uitloggen").first.click()
+    other.get_by_text("U bent uitgelogd").wait_for(timeout=30000)
+    assert status(url) == 404
+    assert time.monotonic() - asked < SECONDS  # gone by the logout, not by the expiry
+    assert ready.is_visible()  # the first tab still shows it
 
 
 def test_two_quick_clicks_on_two_downloads_both_arrive_each_with_one_line(
