@@ -41,9 +41,10 @@ if not names:
 st.title("Exporteren")
 st.write(
     "De antwoorden per ingevulde vragenlijst, voor analyse in R, Python, Excel, SPSS of Stata. "
-    "Elk bestand heeft de versie van de vragenlijst en alleen de dag van insturen. Excel, SPSS "
-    "en Stata krijgen de vraagteksten en antwoorden als labels, en per antwoord op een "
-    "meerkeuzevraag een kolom met 1 (gekozen) of 0. Elke export komt in het logboek."
+    "Elk bestand heeft de versie van de vragenlijst en alleen de dag van insturen. Excel, SPSS, "
+    "Stata en de CSV voor Nederlandse Excel krijgen de vraagteksten en antwoorden als labels, "
+    "en per antwoord op een meerkeuzevraag een kolom met 1 (gekozen) of 0. Elke export komt in "
+    "het logboek."
 )
 if not viewer.reads_free_text:
     st.caption("Open antwoorden staan niet in het bestand: uw account mag ze niet lezen.")
