@@ -7,6 +7,8 @@ Every download of the app goes through ``download_button``, so that:
 - the audit line is written by the same callable, after the file was made and before its address
   exists: a file cannot be fetched without its line, and a download that failed logs nothing
   (an ``on_click`` callback logged at the click, and a direct fetch of the address skipped it);
+- the login is checked again at the click: a tab still showing the button after "Uitloggen" in
+  another tab, after 8 hours or after the account was disabled, gets no file;
 - a click does not rerun the page (``on_click="ignore"``): a rerun replaces the ids of every
   button on the page, so a second quick click on another button asked for an id that was gone
   (``MediaFileStorageError: Deferred file … not found``).
@@ -25,6 +27,7 @@ import streamlit as st
 from db.access import Viewer
 from db.audit import record
 from db.engine import get_sessionmaker
+from db.logins import current_viewer
 from pages.ui import media
 
 log = logging.getLogger("koplopermonitor")
@@ -65,8 +68,14 @@ def download_button(
         container.error(UNAVAILABLE, icon=":material/error:")
         return
     owner = media.Owner(media.session_id(), viewer.user_id)
+    from pages.ui.access import STATE  # here: access imports this module for "Uitloggen"
+
+    kept = st.session_state.get(STATE)
 
     def produce() -> bytes | str:
+        if kept is not None:  # SessionEnded: no file, no line (Streamlit logs the refusal)
+            with get_sessionmaker()() as session:
+                current_viewer(session, kept.user_id, kept.since, kept.token)
         data = make()
         if audit is not None:
             audit()

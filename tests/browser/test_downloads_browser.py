@@ -135,7 +135,12 @@ def test_an_export_is_gone_once_its_login_logs_out_in_another_tab(tab, app_serve
     other.get_by_text("U bent uitgelogd").wait_for(timeout=30000)
     assert status(url) == 404
     assert time.monotonic() - asked < SECONDS  # gone by the logout, not by the expiry
-    assert ready.is_visible()  # the first tab still shows it
+    assert ready.is_visible()  # the first tab still shows the button, but it gives nothing
+    late = []
+    tab.on("download", lambda made: late.append(made))
+    ready.click()
+    tab.wait_for_timeout(5000)
+    assert late == []
 
 
 def test_quick_clicks_on_two_downloads_all_arrive_each_with_one_line(

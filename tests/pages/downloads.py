@@ -7,6 +7,7 @@ file name; reading ``offered(...)[name]`` runs one, as the click would (audit li
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable, Iterator, Mapping
 
 from streamlit.runtime.media_file_manager import MediaFileManager
@@ -20,7 +21,9 @@ class Offered(Mapping[str, tuple[bytes, str]]):
 
     def __getitem__(self, name: str) -> tuple[bytes, str]:
         make, mimetype = self.makers[name]
-        data = make()
+        # In a context of its own, as Streamlit's worker runs it: its claim on the file's owner
+        # (pages.ui.media.claim) must not stay behind in the test's context.
+        data = contextvars.copy_context().run(make)
         return (data.encode() if isinstance(data, str) else data), mimetype
 
     def __iter__(self) -> Iterator[str]:

@@ -105,8 +105,9 @@ def test_a_gemeente_exports_only_its_own_koploper_and_open_text_only_with_the_ri
     at.radio(key="export_format").set_value("csv-nl").run()
     at.button(key="export_make").click().run()
     data = next(data for name, (data, _) in served.items() if name.endswith("-nl.csv"))
-    frame = pd.read_csv(io.BytesIO(data), sep=";", encoding="utf-8-sig")
-    assert "'=1+1 geheim" in set(frame["comments"])
+    frame = pd.read_csv(io.BytesIO(data), sep=";", encoding="utf-8-sig", dtype=str)
+    comments = "Wilt u nog iets vertellen over de cliëntondersteuning?"
+    assert "'=1+1 geheim" in set(frame[comments])
 
 
 def test_an_empty_choice_gets_a_message_and_no_button(url, served):
