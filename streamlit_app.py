@@ -9,7 +9,7 @@ import streamlit as st
 from db.engine import DatabaseUnavailable, database_url
 from db.errors import SQLAlchemyError, connection_lost
 from db.setup import init_database
-from pages.ui import access, chrome, routing
+from pages.ui import access, chrome, media, routing
 from surveys.definition import DefinitionError
 
 log = logging.getLogger("koplopermonitor")
@@ -22,6 +22,8 @@ FAULT = "Er ging bij ons iets mis. Wij hebben het gemeld. Probeer het later opni
 
 st.set_page_config(page_title="Koplopermonitor", page_icon=":material/assignment:", layout="wide")
 chrome.dutch_document()
+# Download addresses: random, short-lived, gone at logout (see pages/ui/media.py for why here).
+media.install()
 
 
 @st.cache_resource(show_spinner="Even geduld, de vragenlijst wordt klaargezet…")

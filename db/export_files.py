@@ -7,10 +7,11 @@ never a half-written file under the name asked for.
 
 Two layouts:
 
-- **CSV** (``csv``, ``csv-nl``) is the interchange format (``surveys.interchange``), so that
+- **CSV** (``csv``) is the interchange format (``surveys.interchange``), so that
   ``python -m measures`` and the import read it back: a code per question, multiple choice as the
-  chosen codes joined (``2;5``), with the codebook (JSON) beside it. ``csv-nl`` is for Dutch Excel:
-  semicolons, UTF-8 with BOM, a decimal comma.
+  chosen codes joined (``2;5``), with the codebook (JSON) beside it. ``csv-nl`` is for a Dutch
+  Excel user (``db.export_dutch``): Dutch headers, answers as labels, a 0/1 column per answer of a
+  multiple choice, semicolons, UTF-8 with BOM, a decimal comma.
 - **Excel, SPSS and Stata** (``xlsx``, ``sav``, ``dta``) get one numeric column per question with
   its codes, labelled, and for multiple choice one 0/1 column per answer (``heard_via_2``: 1 chosen,
   0 not, empty when the question was not asked), which every tool counts without splitting text.
@@ -57,6 +58,7 @@ from db.export import (
     is_free_text,
     read_export,
 )
+from db.export_dutch import write_dutch_csv
 from db.models import Wave
 from measures.dutch import wave_title
 from measures.estimates import wave_estimates
@@ -70,7 +72,7 @@ from surveys.types import DONT_KNOW_CODE, LANGUAGES
 
 FORMATS: dict[str, str] = {
     "csv": "CSV voor R en Python (komma's, UTF-8)",
-    "csv-nl": "CSV voor Nederlandse Excel (puntkomma's, decimale komma)",
+    "csv-nl": "CSV voor Nederlandse Excel (kolomnamen en antwoorden in het Nederlands)",
     "xlsx": "Excel (gegevens, codeboek en cijfers)",
     "sav": "SPSS (.sav, met labels)",
     "dta": "Stata (.dta, met labels)",
@@ -223,8 +225,9 @@ def _csv_cells(cells: np.ndarray, separator: str) -> np.ndarray:
     return np.asarray(quoted, dtype=object)[index]
 
 
-def write_csv(export: Export, path: Path, dutch: bool) -> None:
-    separator = ";" if dutch else ","
+def write_csv(export: Export, path: Path) -> None:
+    """The interchange format, exactly as ``python -m measures`` and the import read it."""
+    separator = ","
     columns: list[np.ndarray] = []
     for name in export.meta.columns:
         index, uniques = pd.factorize(export.meta[name].to_numpy())
@@ -233,13 +236,11 @@ def write_csv(export: Export, path: Path, dutch: bool) -> None:
         cells = interchange_cells(item, export.values[key])
         if is_free_text(item):
             cells = np.asarray([_UNPRINTABLE.sub("", c) for c in cells], dtype=object)
-        if dutch and item.qtype.column == NUMBER_COLUMN:
-            cells = np.asarray([c.replace(".", ",") for c in cells], dtype=object)
         columns.append(cells)
     header = separator.join([*export.meta.columns, *export.items])
     fields = [_csv_cells(column, separator) for column in columns]
     lines = map(separator.join, zip(*fields, strict=True)) if fields else iter(())
-    with path.open("w", encoding="utf-8-sig" if dutch else "utf-8", newline="") as handle:
+    with path.open("w", encoding="utf-8", newline="") as handle:
         handle.write(header + "\n")
         handle.write("\n".join(lines))
         if len(export):
@@ -570,7 +571,10 @@ def export_file(
         raise EmptyExport(_empty_message(session, viewer, koploper, wave, include_demo))
     progress(0.4, "Bestand schrijven")
     if fmt in CSV_FORMATS:
-        write_csv(export, out, dutch=fmt == "csv-nl")
+        if fmt == "csv":
+            write_csv(export, out)
+        else:
+            write_dutch_csv(session, export, out)
         if codebook is not None:
             write_codebook(codebook, export.definitions)
     else:

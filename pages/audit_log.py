@@ -6,10 +6,11 @@ import datetime as dt
 
 import streamlit as st
 
-from db.audit import ACTIONS, OUTCOMES, log_table, read_log, record
+from db.audit import ACTIONS, OUTCOMES, log_table, read_log
 from db.engine import get_sessionmaker
 from db.users import koploper_names
 from pages.ui import access
+from pages.ui.downloads import audited, download_button
 from pages.ui.plain import text_table
 from pages.ui.routing import ensure_routed
 from surveys.clock import dutch_day, start_of_dutch_day
@@ -97,16 +98,14 @@ else:
 text_table(table.head(SHOWN), "Logboek, nieuwste regels eerst")
 
 
-def downloaded() -> None:
-    with get_sessionmaker().begin() as session:
-        record(session, viewer, "download", detail="logboek csv")
-
-
-st.download_button(
+csv_text = dutch_csv(table)
+download_button(
     "Download als CSV (voor Excel)",
-    data=dutch_csv(table),
+    lambda: csv_text,
     file_name=f"koplopermonitor-logboek-{today.isoformat()}.csv",
     mime="text/csv",
+    key="logboek_csv",
+    viewer=viewer,
+    audit=audited(viewer, "logboek csv"),
     icon=":material/download:",
-    on_click=downloaded,
 )

@@ -19,6 +19,7 @@ from db.export_files import FORMATS, MEDIA_TYPES, export_file, file_name, wave_c
 from db.fieldwork_overview import koplopers_in_scope
 from measures.dutch import wave_title
 from pages.ui import access
+from pages.ui.downloads import download_button
 from pages.ui.routing import ensure_routed
 from surveys.clock import dutch_day
 
@@ -40,9 +41,10 @@ if not names:
 st.title("Exporteren")
 st.write(
     "De antwoorden per ingevulde vragenlijst, voor analyse in R, Python, Excel, SPSS of Stata. "
-    "Elk bestand heeft de versie van de vragenlijst en alleen de dag van insturen. Excel, SPSS "
-    "en Stata krijgen de vraagteksten en antwoorden als labels, en per antwoord op een "
-    "meerkeuzevraag een kolom met 1 (gekozen) of 0. Elke export komt in het logboek."
+    "Elk bestand heeft de versie van de vragenlijst en alleen de dag van insturen. Excel, SPSS, "
+    "Stata en de CSV voor Nederlandse Excel krijgen de vraagteksten en antwoorden als labels, "
+    "en per antwoord op een meerkeuzevraag een kolom met 1 (gekozen) of 0. Elke export komt in "
+    "het logboek."
 )
 if not viewer.reads_free_text:
     st.caption("Open antwoorden staan niet in het bestand: uw account mag ze niet lezen.")
@@ -117,20 +119,27 @@ if made is not None and made[0] == choice:
     day = dutch_day()
     st.success("Het bestand is klaar.", icon=":material/check_circle:")
     name = file_name(fmt, choice[1], choice[2], day)
-    st.download_button(
+    # The export line was written in the transaction that read the answers: the clicks below
+    # only hand out that file, each on an address of its own that soon expires.
+    data, codebook = made[1], made[2]
+    download_button(
         f"Downloaden ({name})",
-        data=made[1],
+        lambda: data,
         file_name=name,
         mime=MEDIA_TYPES[fmt],
-        icon=":material/download:",
         key="export_download",
+        viewer=viewer,
+        icon=":material/download:",
     )
-    if made[2] is not None:
-        st.download_button(
-            "Codeboek downloaden (JSON, voor python -m measures)",
-            data=made[2],
+    if codebook is not None:
+        download_button(
+            "Codeboek downloaden (JSON, voor analyseprogramma's)",
+            lambda: codebook,
             file_name=name.removesuffix(".csv") + ".codebook.json",
             mime="application/json",
-            icon=":material/data_object:",
             key="export_codebook",
+            viewer=viewer,
+            icon=":material/data_object:",
+            help="Welke vraag bij elke kolom hoort en wat elke antwoordcode betekent, in een "
+            "vorm die analyseprogramma's kunnen lezen.",
         )

@@ -23,6 +23,7 @@ from db.waves import close_wave, open_wave, set_wave_dates
 from measures.dashboard import CHANNEL_LABELS
 from measures.dashboard import CHANNELS as STORED_CHANNELS
 from pages.ui import access
+from pages.ui.downloads import download_button
 from pages.ui.plain import plain_cells
 from pages.ui.routing import ensure_routed
 from surveys.clock import dutch_date, dutch_day
@@ -182,23 +183,25 @@ for wave in open_waves.itertuples():
         st.code(link, language=None, wrap_lines=True)
         title = f"QR-code: vragenlijst {audience.name.lower()}, {names[slug]}, meting {wave.code}"
         png, svg = st.columns(2)
-        png.download_button(
+        download_button(
             "QR-code als PNG (om te printen)",
-            qr_png(link),
+            lambda link=link: qr_png(link),
             file_name=qr_file_name(slug, wave.code, audience, "png"),
             mime="image/png",
-            icon=":material/qr_code_2:",
             key=f"png-{wave.code}-{audience.survey}",
-            on_click="ignore",
+            viewer=viewer,
+            container=png,
+            icon=":material/qr_code_2:",
         )
-        svg.download_button(
+        download_button(
             "QR-code als SVG (voor een drukker)",
-            qr_svg(link, title),
+            lambda link=link, title=title: qr_svg(link, title),
             file_name=qr_file_name(slug, wave.code, audience, "svg"),
             mime="image/svg+xml",
-            icon=":material/qr_code_2:",
             key=f"svg-{wave.code}-{audience.survey}",
-            on_click="ignore",
+            viewer=viewer,
+            container=svg,
+            icon=":material/qr_code_2:",
         )
 if not open_waves.empty:
     st.caption(

@@ -68,11 +68,12 @@ def test_every_package_module_is_probed():
     assert {"surveys.validation", "measures.cli", "db.export", "db.respondent"} <= set(MODULES)
 
 
-MEASURES_IN_DB = {"db.dashboard", "db.compare", "db.export_files"}
+MEASURES_IN_DB = {"db.dashboard", "db.compare", "db.export_files", "db.export_dutch"}
 """The modules of ``db`` that may load ``measures``: ``db.dashboard`` counts one koploper's
 figures with the engine, ``db.compare`` every koploper's (the page Vergelijken), so that no
 data per response leaves ``db``; ``db.export_files`` puts the engine's figures of the exported
-rows in the Excel file."""
+rows in the Excel file, and ``db.export_dutch`` (its CSV for Dutch Excel) the engine's Dutch names
+of waves, channels and languages in the CSV."""
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -32,6 +32,7 @@ from db.logins import (
 from db.logins import single_sign_on as sso_viewer
 from db.responses import has_demo
 from pages.ui import routing, sso
+from pages.ui.downloads import end_downloads
 from surveys.clock import utcnow
 
 STATE = "km_login"
@@ -172,6 +173,7 @@ def log_out_here() -> None:
     if current is not None:
         with get_sessionmaker().begin() as session:
             log_out(session, current, kept.token if kept else None)
+    end_downloads(current)
     st.session_state[NOTICE] = "U bent uitgelogd."
     st.session_state.pop(SSO_REFUSED, None)
     if sso.identity() is not None:

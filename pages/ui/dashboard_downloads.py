@@ -1,17 +1,15 @@
 """The downloads of "Mijn koploper": the figures of the view as Excel and CSV, and the report for
-the council as PDF. Each download is a line in the audit log; the files come from
-``measures.downloads`` and ``measures.report``, from the same figures as the page."""
+the council as PDF. Each download is a line in the audit log, written when the file is made at
+the click (``pages.ui.downloads``); the files come from ``measures.downloads`` and
+``measures.report``, from the same figures as the page."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import streamlit as st
 
 from db.access import Viewer
-from db.audit import record
-from db.engine import get_sessionmaker
 from measures.chart_images import warm_up
 from measures.charts import indicator_chart
 from measures.dashboard import OWN, Figures
@@ -19,19 +17,12 @@ from measures.downloads import download_name, figures_csv, figures_xlsx
 from measures.explain import explanation, methods_text
 from measures.indicators import Settings
 from measures.report import ChartsUnavailable, PdfUnavailable, council_report
+from pages.ui.downloads import audited, download_button
 from pages.ui.plain import plain
 from surveys.clock import dutch_day
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT_KEY = "mk_rapport"
-
-
-def _recorder(viewer: Viewer, slug: str, what: str) -> Callable[[], None]:
-    def downloaded() -> None:
-        with get_sessionmaker().begin() as session:
-            record(session, viewer, "download", koploper=slug, detail=what)
-
-    return downloaded
 
 
 def draw_downloads(
@@ -60,25 +51,30 @@ def draw_downloads(
         "het scherm. Elke download wordt in het logboek vastgelegd."
     )
     excel, csv = st.columns(2)
-    excel.download_button(
+    download_button(
         "Cijfers als Excel-bestand",
-        data=lambda: figures_xlsx(fig, title, questionnaires, explanation(settings)),
+        lambda: figures_xlsx(fig, title, questionnaires, explanation(settings)),
         file_name=download_name(slug, day, "xlsx"),
         mime=XLSX,
-        icon=":material/table_view:",
         key="mk_excel",
-        on_click=_recorder(viewer, slug, f"Mijn koploper, Excel: {view}"),
+        viewer=viewer,
+        audit=audited(viewer, f"Mijn koploper, Excel: {view}", slug),
+        container=excel,
+        icon=":material/table_view:",
     )
-    csv.download_button(
+    download_button(
         "Cijfers als CSV (voor analisten)",
-        data=lambda: figures_csv(fig, slug, questionnaires),
+        lambda: figures_csv(fig, slug, questionnaires),
         file_name=download_name(slug, day, "csv"),
         mime="text/csv",
-        icon=":material/csv:",
         key="mk_csv",
-        help="De kolommen van 'python -m measures compare': fracties met een punt, "
-        "gescheiden door komma's.",
-        on_click=_recorder(viewer, slug, f"Mijn koploper, CSV: {view}"),
+        viewer=viewer,
+        audit=audited(viewer, f"Mijn koploper, CSV: {view}", slug),
+        container=csv,
+        icon=":material/csv:",
+        help="Voor analyseprogramma's zoals R, SPSS of Python: per cijfer een regel, getallen "
+        "met een punt en kolommen gescheiden door komma's. Voor Excel is het Excel-bestand "
+        "handiger.",
     )
     _report(fig, viewer, slug, name, title, view, questionnaires, settings, day)
 
@@ -132,13 +128,15 @@ def _report(
         made = ((slug, view), pdf)
         st.session_state[REPORT_KEY] = made
     if made is not None:
-        st.download_button(
+        pdf = made[1]
+        download_button(
             "Rapport downloaden (PDF)",
-            data=made[1],
+            lambda: pdf,
             file_name=download_name(slug, day, "pdf"),
             mime="application/pdf",
-            icon=":material/download:",
             key="mk_rapport_pdf",
+            viewer=viewer,
+            audit=audited(viewer, f"Mijn koploper, rapport voor de raad: {view}", slug),
+            icon=":material/download:",
             type="primary",
-            on_click=_recorder(viewer, slug, f"Mijn koploper, rapport voor de raad: {view}"),
         )

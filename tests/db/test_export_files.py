@@ -101,14 +101,43 @@ def test_the_csv_for_r_and_python_is_the_interchange_format_with_days_and_safe_t
     assert list(read_codebook(tmp_path / "a.codebook.json")) == [("client", 1)]
 
 
-def test_the_csv_for_dutch_excel_has_semicolons_a_bom_and_a_decimal_comma(url, tmp_path):
+def test_the_csv_for_dutch_excel_has_dutch_headers_labels_and_a_column_per_answer(url, tmp_path):
     export(url, "csv-nl", tmp_path / "nl.csv")
-    assert (tmp_path / "nl.csv").read_bytes().startswith(b"\xef\xbb\xbfresponse_id;koploper;")
-    frame = pd.read_csv(tmp_path / "nl.csv", sep=";", decimal=",", encoding="utf-8-sig")
-    assert list(frame["contacts"].iloc[[0, 2]]) == [2.5, 3.0]
-    assert frame["heard_via"].iloc[0] == "2;5"
-    assert frame["comments"].iloc[0] == "'=HYPERLINK(\"http://x\"); en 'meer'"
-    assert len(frame) == 3
+    raw = (tmp_path / "nl.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfNummer;Koploper;Meting;Vragenlijst;")
+    frame = pd.read_csv(
+        tmp_path / "nl.csv", sep=";", decimal=",", encoding="utf-8-sig", dtype=str
+    ).fillna("")
+    assert len(frame) == 3 and frame.columns.is_unique
+    first = frame.iloc[0]
+    assert (first["Koploper"], first["Meting"], first["Ingevuld op"]) == (
+        "Tilburg",
+        "Nulmeting (T0)",
+        "2-3-2019",
+    )
+    assert (first["Vragenlijst"], first["Kanaal"]) == ("Inwoners en cliënten", "Online")
+    heard = "Hoe heeft u over cliëntondersteuning gehoord?"
+    chosen = [c for c in frame.columns if c.startswith(heard)]
+    assert len(chosen) == 7  # not "2;5": a column per answer, named "question: answer"
+    assert chosen[0].endswith(": Huisarts of praktijkondersteuner")
+    assert [frame[c].iloc[0] for c in chosen] == ["0", "1", "0", "0", "1", "0", "0"]
+    assert {frame[c].iloc[1] for c in chosen} == {""}  # not asked: empty, not 0
+    knew = "Ik wist waar ik moest zijn met mijn hulpvraag."
+    assert list(frame[knew]) == ["Weet niet / niet van toepassing", "", "Mee eens"]
+    assert "Wist u dat u gebruik kon maken van een onafhankelijke cliëntondersteuner?" in frame
+    number = next(c for c in frame.columns if frame[c].iloc[0] == "2,5")
+    assert frame[number].iloc[2] == "3"  # a decimal comma, no ",0"
+    comments = next(c for c in frame.columns if frame[c].iloc[2] == "prima")
+    assert frame[comments].iloc[0] == "'=HYPERLINK(\"http://x\"); en 'meer'"
+    assert not any(cell[:1] in "=+-@" for cell in frame.to_numpy().ravel() if cell)
+    assert not any(column[:1] in "=+-@" for column in frame.columns)
+
+
+def test_the_plain_csv_stays_the_machine_format_beside_the_dutch_one(url, tmp_path):
+    export(url, "csv", tmp_path / "a.csv")
+    header = (tmp_path / "a.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("response_id,koploper,wave,questionnaire,questionnaire_version,")
+    assert ",heard_via," in header and ",knew_where," in header
 
 
 def test_the_excel_file_has_the_data_a_codebook_and_the_figures_without_small_numbers(

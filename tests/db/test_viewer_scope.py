@@ -185,6 +185,7 @@ NOT_DATA: dict[str, str] = {
     "db.export_files.replacing": "temporary files; no database",
     "db.export_files.safe_text": "no database",
     "db.export_files.write_csv": "writes an Export that read_export scoped",
+    "db.export_dutch.write_dutch_csv": "writes an Export that read_export scoped; koploper names",
     "db.export_files.write_dta": "writes columns of an Export that read_export scoped",
     "db.export_files.write_sav": "writes columns of an Export that read_export scoped",
     "db.export_files.write_xlsx": "writes an Export that read_export scoped",

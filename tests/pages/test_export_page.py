@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import io
 import secrets
@@ -9,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from db.access import command_line
@@ -21,6 +21,7 @@ from db.responses import NewResponse, insert_responses
 from db.setup import init_database
 from surveys.definition import from_stored
 from tests.pages.accounts import logged_in
+from tests.pages.downloads import Offered, offered
 
 APP = str(Path(__file__).parents[2] / "streamlit_app.py")
 PAGE = "pages/export.py"
@@ -57,17 +58,9 @@ def url(sqlite_url, monkeypatch) -> str:
 
 
 @pytest.fixture
-def served(monkeypatch) -> dict[str, tuple[bytes, str]]:
-    """The files the page hands to Streamlit for downloading, by file name."""
-    files: dict[str, tuple[bytes, str]] = {}
-    load = MemoryMediaFileStorage.load_and_get_id
-
-    def keep(self, data, mimetype, kind, filename=None):
-        files[filename] = (data, mimetype)
-        return load(self, data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    return files
+def served(monkeypatch) -> Offered:
+    """The files the page offers for downloading, by file name (made when read)."""
+    return offered(monkeypatch)
 
 
 def open_export(url: str, role: str, koplopers=(), free_text: bool = False) -> AppTest:
@@ -112,8 +105,9 @@ def test_a_gemeente_exports_only_its_own_koploper_and_open_text_only_with_the_ri
     at.radio(key="export_format").set_value("csv-nl").run()
     at.button(key="export_make").click().run()
     data = next(data for name, (data, _) in served.items() if name.endswith("-nl.csv"))
-    frame = pd.read_csv(io.BytesIO(data), sep=";", encoding="utf-8-sig")
-    assert "'=1+1 geheim" in set(frame["comments"])
+    frame = pd.read_csv(io.BytesIO(data), sep=";", encoding="utf-8-sig", dtype=str)
+    comments = "Wilt u nog iets vertellen over de cliëntondersteuning?"
+    assert "'=1+1 geheim" in set(frame[comments])
 
 
 def test_an_empty_choice_gets_a_message_and_no_button(url, served):
@@ -126,3 +120,36 @@ def test_an_empty_choice_gets_a_message_and_no_button(url, served):
 def test_an_adviesraad_gets_no_access(url):
     at = open_export(url, "adviesraad", ["tilburg"])
     assert at.title[0].value == "Geen toegang"
+
+
+def test_the_codebook_says_what_it_is_for_not_a_developers_command(url, served):
+    at = open_export(url, "onderzoeker")
+    at.button(key="export_make").click().run()
+    buttons = {b.proto.id.rsplit("-", 1)[-1]: b.proto for b in at.get("download_button")}
+    codebook = next(b for key, b in buttons.items() if "codebook" in key)
+    assert codebook.label == "Codeboek downloaden (JSON, voor analyseprogramma's)"
+    assert "python -m" not in codebook.help and "analyseprogramma" in codebook.help
+
+
+def test_no_text_a_user_reads_names_a_developers_command():
+    """Labels, help texts and messages of every page: docstrings and comments may name one."""
+    root = Path(APP).parent
+    shown = []
+    for path in [root / "streamlit_app.py", *sorted((root / "pages").rglob("*.py"))]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        shown += [
+            f"{path.name}: {node.value}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+            and "python -m" in node.value
+        ]
+    assert shown == []

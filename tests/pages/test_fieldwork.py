@@ -9,7 +9,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from sqlalchemy import select
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from db.access import command_line
@@ -24,6 +23,7 @@ from db.setup import init_database
 from surveys.clock import dutch_date, dutch_day, utcnow
 from surveys.definition import load_builtin
 from tests.pages.accounts import logged_in
+from tests.pages.downloads import offered
 
 APP = str(Path(__file__).parents[2] / "streamlit_app.py")
 PAGE = "pages/fieldwork.py"
@@ -177,14 +177,7 @@ def test_the_onderzoeker_picks_any_koploper_and_the_url_follows(url):
 
 # --- QR codes -------------------------------------------------------------------------------------
 def test_each_open_link_has_a_qr_code_as_png_and_svg(url, monkeypatch):
-    served: dict[str, tuple[bytes, str]] = {}
-    load = MemoryMediaFileStorage.load_and_get_id
-
-    def keep(self, data, mimetype, kind, filename=None):
-        served[filename] = (data, mimetype)
-        return load(self, data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    served = offered(monkeypatch)
     open_fieldwork(url, "gemeente", ["tilburg"])
     assert set(served) == {
         f"qr-tilburg-T2-{who}.{kind}"
