@@ -28,6 +28,7 @@ from pages.ui.routing import ensure_routed
 from surveys.clock import dutch_date, dutch_day
 from surveys.links import (
     AUDIENCES,
+    Audience,
     public_base,
     qr_file_name,
     qr_png,
@@ -48,6 +49,8 @@ QUESTIONNAIRES = {audience.survey: audience.name for audience in AUDIENCES}
 # Online, Op papier, …: the words of the dashboard and Vergelijken.
 CHANNELS = {stored: CHANNEL_LABELS[code] for stored, code in STORED_CHANNELS.items()}
 REGISTERS = {"nl": "Standaard (B1)", "nl-eenvoudig": "Eenvoudig"}
+VERSIONS = {"nl": "Standaard (taalniveau B1)", "nl-eenvoudig": "Eenvoudig (makkelijk lezen)"}
+"""The versions of a questionnaire (``lang=`` in the link), as the links name them."""
 maker = get_sessionmaker()
 
 
@@ -160,6 +163,35 @@ else:
         "B1, eenvoudig is de makkelijk-lezen-versie. Kanaal demo: voorbeeldgegevens."
     )
 
+
+def _link_with_qr(column, base: str, audience: Audience, code: str, language: str) -> None:
+    """One version's link and its QR code (PNG and SVG) in ``column``."""
+    easy = language != "nl"
+    link = respondent_link(base, audience.survey, slug, code, language if easy else None)
+    register = "eenvoudig" if easy else "standaard"
+    suffix = "-eenvoudig" if easy else ""
+    title = (
+        f"QR-code: vragenlijst {audience.name.lower()}, {register}, {names[slug]}, meting {code}"
+    )
+    with column:
+        st.markdown(f"*{VERSIONS[language]}*")
+        st.code(link, language=None, wrap_lines=True)
+        files = {
+            "png": ("QR-code als PNG (om te printen)", "image/png", qr_png),
+            "svg": ("QR-code als SVG (voor een drukker)", "image/svg+xml", qr_svg),
+        }
+        for extension, (label, mime, make) in files.items():
+            st.download_button(
+                label,
+                make(link) if extension == "png" else make(link, title),
+                file_name=qr_file_name(slug, code, audience, extension, language if easy else None),
+                mime=mime,
+                icon=":material/qr_code_2:",
+                key=f"{extension}-{code}-{audience.survey}{suffix}",
+                on_click="ignore",
+            )
+
+
 # --- links and QR codes ---------------------------------------------------------------------------
 st.header("Links en QR-codes")
 open_waves = waves[waves["is_open"] & (waves["status"] != "afgelopen")]
@@ -177,33 +209,14 @@ for wave in open_waves.itertuples():
     else:
         st.caption(f"De links werken tot en met {dutch_date(wave.fieldwork_end)}.")
     for audience in AUDIENCES:
-        link = respondent_link(base, audience.survey, slug, wave.code)
         st.markdown(f"**{audience.name}**")
-        st.code(link, language=None, wrap_lines=True)
-        title = f"QR-code: vragenlijst {audience.name.lower()}, {names[slug]}, meting {wave.code}"
-        png, svg = st.columns(2)
-        png.download_button(
-            "QR-code als PNG (om te printen)",
-            qr_png(link),
-            file_name=qr_file_name(slug, wave.code, audience, "png"),
-            mime="image/png",
-            icon=":material/qr_code_2:",
-            key=f"png-{wave.code}-{audience.survey}",
-            on_click="ignore",
-        )
-        svg.download_button(
-            "QR-code als SVG (voor een drukker)",
-            qr_svg(link, title),
-            file_name=qr_file_name(slug, wave.code, audience, "svg"),
-            mime="image/svg+xml",
-            icon=":material/qr_code_2:",
-            key=f"svg-{wave.code}-{audience.survey}",
-            on_click="ignore",
-        )
+        for language, column in zip(VERSIONS, st.columns(2), strict=True):
+            _link_with_qr(column, base, audience, wave.code, language)
 if not open_waves.empty:
     st.caption(
-        "Voor de makkelijk-lezen-versie zet u &lang=nl-eenvoudig achter een link. Iedereen met "
-        "de link kan de vragenlijst invullen; er is geen inlog nodig."
+        "Eenvoudig is de makkelijk-lezen-versie: korte zinnen en één vraag per scherm. De "
+        "antwoorden tellen mee met die van de standaardversie. Iedereen met de link kan de "
+        "vragenlijst invullen; er is geen inlog nodig."
     )
 
 # --- the beheerder's forms ----------------------------------------------------------------------

@@ -23,6 +23,7 @@ from db.responses import NewResponse, insert_responses
 from db.setup import init_database
 from surveys.clock import dutch_date, dutch_day, utcnow
 from surveys.definition import load_builtin
+from surveys.links import qr_png
 from tests.pages.accounts import logged_in
 
 APP = str(Path(__file__).parents[2] / "streamlit_app.py")
@@ -127,7 +128,11 @@ def test_a_tilburg_account_sees_tilburg_only_with_its_links(url):
     assert set(counts.index) == {"T0"} and set(counts["Vragenlijst"]) == {"Inwoners en cliënten"}
     assert [code.value for code in at.code] == [
         "https://monitor.example.nl/respond?survey=client&koploper=tilburg&wave=T2",
+        "https://monitor.example.nl/respond?survey=client&koploper=tilburg&wave=T2"
+        "&lang=nl-eenvoudig",
         "https://monitor.example.nl/respond?survey=professional&koploper=tilburg&wave=T2",
+        "https://monitor.example.nl/respond?survey=professional&koploper=tilburg&wave=T2"
+        "&lang=nl-eenvoudig",
     ]
     assert "Metingen beheren" not in [h.value for h in at.header]
     assert not [b for b in at.button if b.key.startswith(("open-", "close-", "dates-"))]
@@ -171,12 +176,12 @@ def test_the_onderzoeker_picks_any_koploper_and_the_url_follows(url):
     assert not at.code  # no open wave in Breda: no links
     at.selectbox(key="veldwerk_koploper").set_value("tilburg").run()
     assert at.query_params["koploper"] == "tilburg"
-    assert len(at.code) == 2
+    assert len(at.code) == 4  # standard and easy read, for both questionnaires
     assert [line[:2] for line in audit_lines(url)] == [("viewed", "breda"), ("viewed", "tilburg")]
 
 
 # --- QR codes -------------------------------------------------------------------------------------
-def test_each_open_link_has_a_qr_code_as_png_and_svg(url, monkeypatch):
+def test_each_open_link_standard_and_easy_read_has_a_qr_code_as_png_and_svg(url, monkeypatch):
     served: dict[str, tuple[bytes, str]] = {}
     load = MemoryMediaFileStorage.load_and_get_id
 
@@ -187,10 +192,15 @@ def test_each_open_link_has_a_qr_code_as_png_and_svg(url, monkeypatch):
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
     open_fieldwork(url, "gemeente", ["tilburg"])
     assert set(served) == {
-        f"qr-tilburg-T2-{who}.{kind}"
+        f"qr-tilburg-T2-{who}{version}.{kind}"
         for who in ("inwoners", "professionals")
+        for version in ("", "-eenvoudig")
         for kind in ("png", "svg")
     }
+    # The easy-read code is the easy-read link's (segno draws the same bytes for the same link).
+    easy = "https://monitor.example.nl/respond?survey=client&koploper=tilburg&wave=T2"
+    assert served["qr-tilburg-T2-inwoners-eenvoudig.png"][0] == qr_png(easy + "&lang=nl-eenvoudig")
+    assert served["qr-tilburg-T2-inwoners.png"][0] == qr_png(easy)
     for name, (data, mimetype) in served.items():
         if name.endswith(".png"):
             assert mimetype == "image/png" and data.startswith(b"\x89PNG\r\n\x1a\n")
@@ -209,7 +219,7 @@ def test_the_beheerder_opens_and_closes_a_wave_through_the_forms(url):
     # Opening keeps an earlier first day (db.fieldwork.set_wave_open): only the end moves.
     assert wave_row(url, "T1") == (True, before[1], until)
     assert table(at, "Status").loc["T1", "Status"] == "open"
-    assert len(at.code) == 4  # T1 and T2 open: two links each
+    assert len(at.code) == 8  # T1 and T2 open: two questionnaires, two versions each
     press(at, "close-T1")
     assert at.success[0].value.startswith("Meting T1 is gesloten.")
     assert wave_row(url, "T1")[0] is False
