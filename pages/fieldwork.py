@@ -23,7 +23,7 @@ from db.waves import close_wave, open_wave, set_wave_dates
 from measures.dashboard import CHANNEL_LABELS
 from measures.dashboard import CHANNELS as STORED_CHANNELS
 from pages.ui import access
-from pages.ui.plain import plain_cells
+from pages.ui.plain import plain, plain_cells
 from pages.ui.routing import ensure_routed
 from surveys.clock import dutch_date, dutch_day
 from surveys.links import (
@@ -43,6 +43,8 @@ viewer = access.require_page(PAGE)
 PICK = "veldwerk_koploper"
 VIEWED = "veldwerk_viewed"
 NOTICE = "veldwerk_notice"
+PENDING = "veldwerk_pending"
+"""(koploper, wave, version, until) of an opening or closing that waits for "Ja, …"."""
 DATE_FORMAT = "DD-MM-YYYY"
 KINDS = {"baseline": "Nulmeting", "follow_up": "Vervolgmeting"}
 QUESTIONNAIRES = {audience.survey: audience.name for audience in AUDIENCES}
@@ -223,6 +225,63 @@ if not open_waves.empty:
 if not viewer.is_admin:
     st.stop()
 
+
+def _question(wave, until: dt.date | None) -> str:
+    """What opening or closing ``wave`` will do, asked before it happens."""
+    answers = int(per_wave.get(wave.code, 0))
+    if wave.is_open:
+        return (
+            f"Weet u zeker dat u meting {wave.code} ({wave.label}) wilt sluiten? De links en "
+            "QR-codes werken dan meteen niet meer; wie de vragenlijst nu invult, kan niet meer "
+            f"versturen. De {answers} antwoorden die er zijn, blijven bewaard."
+        )
+    question = (
+        f"Weet u zeker dat u meting {wave.code} ({wave.label}) wilt openen tot en met "
+        f"{dutch_date(until)}? De links en QR-codes gaan dan werken."
+    )
+    if wave.fieldwork_end < dutch_day():
+        start = min(wave.fieldwork_start, dutch_day())
+        question += (
+            f" Let op: deze meting is al afgelopen. Haar laatste dag was "
+            f"{dutch_date(wave.fieldwork_end)}, dat ligt in het verleden. Als u haar opnieuw "
+            f"opent, loopt zij van {dutch_date(start)} tot en met {dutch_date(until)}, en nieuwe "
+            f"antwoorden tellen mee bij deze meting uit {wave.fieldwork_start.year}, naast de "
+            f"{answers} antwoorden van toen. Open voor een nieuwe ronde liever de volgende meting."
+        )
+    return question
+
+
+def _confirm(column, wave, until: dt.date | None) -> None:
+    """The second step of opening or closing: 'Ja, …' does it, 'Annuleren' forgets it."""
+    verb = "sluiten" if wave.is_open else "openen"
+    with column:
+        st.warning(plain(_question(wave, until)), icon=":material/warning:")
+        yes, no = st.columns(2)
+        sure = yes.button(
+            f"Ja, meting {wave.code} {verb}", type="primary", key=f"confirm-{wave.code}"
+        )
+        if no.button("Annuleren", key=f"cancel-{wave.code}"):
+            st.session_state.pop(PENDING, None)
+            st.rerun()
+    if not sure:
+        return
+    st.session_state.pop(PENDING, None)
+    try:
+        with maker.begin() as session:
+            if wave.is_open:
+                close_wave(session, viewer, slug, wave.code)
+            else:
+                open_wave(session, viewer, slug, wave.code, until)
+    except (AccessDenied, LookupError, ValueError) as problem:
+        column.error(str(problem), icon=":material/error:")
+    else:
+        _done(
+            f"Meting {wave.code} is gesloten. De links werken niet meer."
+            if wave.is_open
+            else f"Meting {wave.code} staat open tot en met {dutch_date(until)}."
+        )
+
+
 st.header("Metingen beheren")
 st.write(
     "Open een meting om de links te laten werken, sluit haar om te stoppen, of verander de "
@@ -259,20 +318,11 @@ for wave in waves.itertuples():
                     f"Meting {wave.code} openen", type="primary", key=f"open-{wave.code}"
                 )
         if act:
-            try:
-                with maker.begin() as session:
-                    if wave.is_open:
-                        close_wave(session, viewer, slug, wave.code)
-                    else:
-                        open_wave(session, viewer, slug, wave.code, until)
-            except (AccessDenied, LookupError, ValueError) as problem:
-                left.error(str(problem), icon=":material/error:")
-            else:
-                _done(
-                    f"Meting {wave.code} is gesloten. De links werken niet meer."
-                    if wave.is_open
-                    else f"Meting {wave.code} staat open tot en met {dutch_date(until)}."
-                )
+            # Nothing changes yet: the next run asks "are you sure?" below the forms.
+            st.session_state[PENDING] = (slug, wave.code, version, until)
+            st.rerun()
+        if st.session_state.get(PENDING, (None, None, None))[:3] == (slug, wave.code, version):
+            _confirm(left, wave, st.session_state[PENDING][3])
         with right.form(f"dates-{version}", border=False):
             start = st.date_input(
                 "Eerste dag",
