@@ -8,6 +8,7 @@ from db.engine import get_sessionmaker
 from db.logins import LoginRefused, log_in
 from db.users import demo_accounts_exist
 from pages.ui import access
+from pages.ui.own_password import password_form
 from pages.ui.routing import ensure_routed
 from pages.ui.sso import sso_configured
 
@@ -22,6 +23,7 @@ if current is not None:
     if st.button("Uitloggen", icon=":material/logout:", type="primary"):
         access.log_out_here()
         st.switch_page("pages/start.py")
+    password_form(current)
     st.stop()
 
 st.title("Inloggen")
