@@ -54,6 +54,9 @@ def draw_downloads(
     title = f"Koplopermonitor, vergelijken: {view}"
     part = koploper or "alle-koplopers"
     name = f"koplopermonitor-vergelijken-{part}-{baseline}-{followup}-{dutch_day().isoformat()}"
+    st.caption(
+        "De tabel hierboven als bestand, met dezelfde cijfers. Elke download komt in het logboek."
+    )
     excel, csv = st.columns(2)
     excel.download_button(
         "Tabel als Excel-bestand",
