@@ -260,7 +260,9 @@ with sections[1]:
                         f"τ{unit}": [
                             "–" if pd.isna(t) else decimal(factor * t**0.5) for t in pool["tau2"]
                         ],
-                        "I²": ["–" if pd.isna(i) else f"{decimal(100 * i)} %" for i in pool["i2"]],
+                        "I²": [
+                            "–" if pd.isna(i) else f"{decimal(100 * i)}\u00a0%" for i in pool["i2"]
+                        ],
                         "p (heterogeniteit)": [p_text(p) for p in pool["heterogeneity_p"]],
                         "Opmerking": pool["reason"].fillna(""),
                     }
