@@ -319,8 +319,9 @@ with sections[2]:
             )
             st.caption(f"Grafiek in woorden: {plain(text)}")
             if len(mine):
+                trend_table = view.trend_frame(mine, names, cohort_of, settings.min_n)
                 st.dataframe(
-                    view.trend_frame(mine, names, cohort_of, settings.min_n), hide_index=True
+                    trend_table, hide_index=True, column_config=view.whole_headers(trend_table)
                 )
         with maker() as session:
             fieldwork = fieldwork_across(session, viewer)
@@ -387,4 +388,7 @@ with sections[3]:
             )
         st.subheader("Antwoorden per koploper, meting, vragenlijst en kanaal")
         channels = [c for c in CHANNEL_LABELS.values() if c in table.columns]
-        st.dataframe(view.fieldwork_frame(table, channels), hide_index=True)
+        fieldwork_table = view.fieldwork_frame(table, channels)
+        st.dataframe(
+            fieldwork_table, hide_index=True, column_config=view.whole_headers(fieldwork_table)
+        )

@@ -155,6 +155,13 @@ def header_width(header: str) -> int:
     return 8 * len(header) + 36
 
 
+def whole_headers(frame) -> dict[str, object]:
+    """Column widths (for ``column_config``) at which every header of ``frame`` (a DataFrame or
+    a Styler) reads whole."""
+    columns = frame.data.columns if hasattr(frame, "data") else frame.columns
+    return {c: st.column_config.Column(width=header_width(str(c))) for c in columns}
+
+
 def draw_koploper_table(
     table: pd.DataFrame, baseline: str, followup: str, min_n: int, *, one_koploper: bool = False
 ) -> None:

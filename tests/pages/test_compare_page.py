@@ -243,3 +243,17 @@ def test_the_downloads_hold_the_figures_of_the_table_and_are_logged_when_fetched
 def test_the_headers_of_the_table_fit_whole():
     for header in ["n eerste vervolgmeting", "Tweede vervolgmeting", "q-waarde"]:
         assert compare_view.header_width(header) >= 7 * len(header) + 30
+
+
+@pytest.mark.parametrize("part", ["Alle koplopers", "Trends", "Veldwerk"])
+def test_every_table_gives_each_header_the_width_to_read_it_whole(url, part):
+    at = open_page(url, "onderzoeker", onderdeel=part)
+    assert at.dataframe
+    for table in at.dataframe:
+        config = json.loads(table.proto.columns)
+        for header in table.value.columns:
+            width = config.get(header, {}).get("width")
+            hidden = config.get(header, {}).get("hidden")
+            assert hidden or (
+                isinstance(width, int) and width >= compare_view.header_width(header)
+            ), (part, header, width)
