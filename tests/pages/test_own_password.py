@@ -100,3 +100,8 @@ def test_the_sixth_guess_of_the_current_password_is_refused_unchecked(url):
     fill(app, PASSWORD, NEW, NEW)
     assert "15 minuten niet" in app.error[0].value
     assert actions(url) == ["password_change_failed"] * 6
+
+
+def test_mijn_account_names_the_koploper_as_people_write_it(url):
+    app, _ = my_account(url, "gemeente", ("den-haag", "tilburg"))
+    assert "Koploper(s): Den Haag, Tilburg" in [t.value for t in app.text]
