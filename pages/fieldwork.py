@@ -43,16 +43,16 @@ viewer = access.require_page(PAGE)
 PICK = "veldwerk_koploper"
 VIEWED = "veldwerk_viewed"
 NOTICE = "veldwerk_notice"
+# (koploper, wave, version, until) of an opening or closing that waits for "Ja, …".
 PENDING = "veldwerk_pending"
-"""(koploper, wave, version, until) of an opening or closing that waits for "Ja, …"."""
 DATE_FORMAT = "DD-MM-YYYY"
 KINDS = {"baseline": "Nulmeting", "follow_up": "Vervolgmeting"}
 QUESTIONNAIRES = {audience.survey: audience.name for audience in AUDIENCES}
 # Online, Op papier, …: the words of the dashboard and Vergelijken.
 CHANNELS = {stored: CHANNEL_LABELS[code] for stored, code in STORED_CHANNELS.items()}
 REGISTERS = {"nl": "Standaard (B1)", "nl-eenvoudig": "Eenvoudig"}
+# The versions of a questionnaire (``lang=`` in the link), as the links name them.
 VERSIONS = {"nl": "Standaard (taalniveau B1)", "nl-eenvoudig": "Eenvoudig (makkelijk lezen)"}
-"""The versions of a questionnaire (``lang=`` in the link), as the links name them."""
 maker = get_sessionmaker()
 
 
