@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from db.access import AccessDenied, Viewer
+from db.audit import record
 from db.models import Koploper, Wave
 from surveys.privacy import Contact, Kind, koploper_phrase
 
@@ -138,6 +140,12 @@ def check_organisation(value: str) -> str:
     return shown
 
 
+FIELD_NAMES = {
+    "organisation": "organisatie",
+    "phone": "telefoonnummer",
+    "email": "e-mailadres",
+    "url": "webadres",
+}
 CHECKS = {
     "organisation": check_organisation,
     "phone": check_phone,
@@ -206,7 +214,8 @@ def require_contact(koploper: Koploper, wave_code: str) -> None:
         raise ContactMissing(
             f"Meting {wave_code} van {koploper.name} kan niet open: er is nog geen telefoonnummer "
             "of e-mailadres waar inwoners met vragen over het onderzoek en hun privacy terecht "
-            f"kunnen. Vul de contactgegevens eerst in met: {SET_CONTACT.format(slug=koploper.slug)}"
+            "kunnen. Vul de contactgegevens eerst in op de pagina Contactgegevens, of met: "
+            f"{SET_CONTACT.format(slug=koploper.slug)}"
         )
 
 
@@ -322,3 +331,68 @@ def open_waves_without_contact(session: Session) -> list[tuple[str, str]]:
         .order_by(Koploper.slug, Wave.code)
     )
     return [(slug, code) for slug, code in rows]
+
+
+# --- on the page Contactgegevens ------------------------------------------------------------------
+def may_edit_contact(viewer: Viewer, slug: str) -> bool:
+    """A beheerder edits every koploper's contact; a gemeente account those of its own."""
+    return viewer.is_admin or (viewer.role == "gemeente" and slug in viewer.koploper_slugs)
+
+
+def editable_koplopers(session: Session, viewer: Viewer) -> dict[str, str]:
+    """Slug and name of each koploper whose contact ``viewer`` may edit, by name."""
+    rows = session.execute(select(Koploper.slug, Koploper.name).order_by(Koploper.name))
+    return {slug: name for slug, name in rows if may_edit_contact(viewer, slug)}
+
+
+def _editable(session: Session, viewer: Viewer, koploper: str | None) -> Koploper:
+    slug = (koploper or "").strip().lower()[:MAX_SLUG]
+    if not may_edit_contact(viewer, slug):
+        raise AccessDenied(
+            "Alleen een beheerder, of een gemeente voor haar eigen koploper, mag de "
+            "contactgegevens wijzigen.",
+            slug,
+        )
+    return find_koploper(session, slug)
+
+
+def contact_fields(
+    session: Session, viewer: Viewer, koploper: str | None
+) -> tuple[dict[str, str], bool]:
+    """The stored contact values of a koploper (by slug) as the form shows them ('' when
+    empty), and whether they are demo values."""
+    koploper = _editable(session, viewer, koploper)
+    values = {
+        "organisation": koploper.contact_organisation,
+        "phone": koploper.contact_phone,
+        "email": koploper.contact_email,
+        "url": koploper.contact_url,
+    }
+    return {name: value or "" for name, value in values.items()}, koploper.contact_is_demo
+
+
+def change_contact(
+    session: Session, viewer: Viewer, koploper: str | None, values: dict[str, str]
+) -> Contact:
+    """Set all four contact values as typed on the page ('' clears one), checked as
+    :func:`set_contact` checks them, with an audit line that names what changed."""
+    koploper = _editable(session, viewer, koploper)
+    before, was_demo = contact_fields(session, viewer, koploper.slug)
+    given = {name: values.get(name, "") for name in FIELD_NAMES}
+    if not (given["phone"].strip() or given["email"].strip()):
+        raise ContactError(
+            "Vul minstens een telefoonnummer of een e-mailadres in: anders kunnen inwoners "
+            "niemand iets vragen."
+        )
+    contact = set_contact(session, koploper.slug, **given)
+    after, _ = contact_fields(session, viewer, koploper.slug)
+    changed = [FIELD_NAMES[n] for n in FIELD_NAMES if before[n] != after[n]]
+    record(
+        session,
+        viewer,
+        "contact_set",
+        koploper=koploper.slug,
+        detail=("demogegevens vervangen; " if was_demo else "")
+        + (f"gewijzigd: {', '.join(changed)}" if changed else "niets gewijzigd"),
+    )
+    return contact

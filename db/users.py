@@ -26,6 +26,7 @@ from db.passwords import check_strength, hash_password
 from surveys.clock import utcnow
 
 SCOPED_ROLES = ("gemeente", "adviesraad")
+NO_ROLE = "Kies een rol voor de nieuwe gebruiker: beheerder, onderzoeker, gemeente of adviesraad."
 
 
 class UserError(ValueError):
@@ -110,7 +111,9 @@ def viewer_of(user: User) -> Viewer:
     )
 
 
-def _check_role(role: str, koplopers: Sequence[str], free_text: bool) -> None:
+def _check_role(role: str | None, koplopers: Sequence[str], free_text: bool) -> None:
+    if not role:
+        raise UserError(NO_ROLE)
     if role not in ROLE_NAMES:
         raise UserError(f"Onbekende rol '{role[:40]}'. Kies uit: {', '.join(ROLE_NAMES)}.")
     if role in SCOPED_ROLES and not koplopers:

@@ -33,6 +33,9 @@ MARKERS = {UP: ("triangle-up", BLUE), DOWN: ("triangle-down", VERMILLION), SAME:
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 COHORT_COLOURS = [BLACK, BLUE, VERMILLION, BLUISH_GREEN, "#CC79A7", GREY]
 
+POOLED = "Alle koplopers samen (gewogen gemiddelde)"
+"""The legend of the pooled changes (a random-effects model, said in plain Dutch)."""
+
 
 def _escaped(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     """The names in ``columns`` as Plotly must get them (``measures.charts.plotly_text``)."""
@@ -147,7 +150,7 @@ def forest_chart(
                 error_x=_error_x(
                     shown["estimate"], shown["ci_low"], shown["ci_high"], scale, BLACK, True
                 ),
-                name="Samen (random effects)",
+                name=POOLED,
                 customdata=["" for _ in range(len(shown))],
                 hovertext=[
                     f"{p}: {difference_text(e, kind)} ({_change_interval(lo, hi, kind)}{unit}), "

@@ -24,6 +24,7 @@ from measures.indicators import PROPORTION, load_indicators
 from measures.meta import ALL_KOPLOPERS
 from pages.ui import access
 from pages.ui import compare_view as view
+from pages.ui.compare_downloads import draw_downloads
 from pages.ui.dashboard_view import page_style
 from pages.ui.plain import plain, text_table
 from pages.ui.routing import ensure_routed
@@ -161,18 +162,51 @@ with sections[0]:
                 f"kolomkop om te sorteren. Onder {settings.min_n} antwoorden staat er geen "
                 f"cijfer; onder {settings.indicative_n} is het cijfer indicatief."
             )
-            st.caption(f"{len(shown)} regels, {shown['koploper'].nunique()} koplopers.")
-            view.draw_koploper_table(shown, baseline, followup, settings.min_n)
         if in_cohort:
-            keep(PICKED, in_cohort, in_cohort[0])
+            # One koploper at a time reads well; all of them together is for sorting across.
+            keep(PICKED, [EVERY, *in_cohort], in_cohort[0])
             picked = st.selectbox(
-                "Dashboard van een koploper openen", in_cohort, format_func=names.get, key=PICKED
+                "Koploper",
+                [EVERY, *in_cohort],
+                format_func=lambda s: "Alle koplopers (lange tabel)" if s == EVERY else names[s],
+                key=PICKED,
             )
-            st.page_link(
-                view.DASHBOARD,
-                label=f"Mijn koploper: {plain(names[picked])}",
-                icon=":material/monitoring:",
-                query_params={"koploper": picked},
+            if picked != EVERY:
+                st.page_link(
+                    view.DASHBOARD,
+                    label=f"Mijn koploper: {plain(names[picked])}",
+                    icon=":material/monitoring:",
+                    query_params={"koploper": picked},
+                )
+        if changes is not None and in_cohort:
+            if picked != EVERY:
+                shown = shown[shown["koploper"] == picked]
+            st.caption(
+                f"{len(shown)} regels, {shown['koploper'].nunique()} "
+                f"{'koploper' if shown['koploper'].nunique() == 1 else 'koplopers'}."
+            )
+            view.draw_koploper_table(
+                shown, baseline, followup, settings.min_n, one_koploper=picked != EVERY
+            )
+            described = ", ".join(
+                [
+                    f"{wave_title(baseline)} tegen {wave_title(followup)}",
+                    "alle koplopers" if picked == EVERY else names[picked],
+                    "alle cohorten" if cohort == EVERY else cohort,
+                    "beide vragenlijsten"
+                    if questionnaire == EVERY
+                    else QUESTIONNAIRES[questionnaire],
+                    "alle doelen" if goal == EVERY else GOALS[goal],
+                ]
+            )
+            draw_downloads(
+                shown,
+                baseline,
+                followup,
+                viewer=viewer,
+                koploper=None if picked == EVERY else picked,
+                view=described,
+                explanation=view.table_explanation(described, settings),
             )
 
 # --- 2. forest plot per indicator ----------------------------------------------------------------
@@ -195,8 +229,10 @@ with sections[1]:
             st.write(
                 f"De verandering van {wave_name(baseline)} naar {wave_name(followup)} per "
                 f"koploper, met het {LEVEL}-interval, van groot naar klein. Onderaan de "
-                "verandering van alle koplopers samen en per cohort (meta-analyse met random "
-                "effects, DerSimonian–Laird). Koplopers met minder dan "
+                "verandering van alle koplopers samen en per cohort: een gemiddelde waarin elke "
+                "koploper meetelt naar hoe zeker zijn cijfer is, en dat er rekening mee houdt dat "
+                "koplopers echt van elkaar kunnen verschillen (in vaktaal: een "
+                "random-effectsmodel volgens DerSimonian en Laird). Koplopers met minder dan "
                 f"{settings.min_n} antwoorden tellen niet mee. Het interval hoort bij één "
                 "koploper; ▲/▼ houdt rekening met het aantal indicatoren (q-waarde), dus een "
                 "interval net naast 0 kan toch '=' zijn."
@@ -223,7 +259,9 @@ with sections[1]:
                         f"τ{unit}": [
                             "–" if pd.isna(t) else decimal(factor * t**0.5) for t in pool["tau2"]
                         ],
-                        "I²": ["–" if pd.isna(i) else f"{decimal(100 * i)} %" for i in pool["i2"]],
+                        "I²": [
+                            "–" if pd.isna(i) else f"{decimal(100 * i)}\u00a0%" for i in pool["i2"]
+                        ],
                         "p (heterogeniteit)": [p_text(p) for p in pool["heterogeneity_p"]],
                         "Opmerking": pool["reason"].fillna(""),
                     }
@@ -280,8 +318,9 @@ with sections[2]:
             )
             st.caption(f"Grafiek in woorden: {plain(text)}")
             if len(mine):
+                trend_table = view.trend_frame(mine, names, cohort_of, settings.min_n)
                 st.dataframe(
-                    view.trend_frame(mine, names, cohort_of, settings.min_n), hide_index=True
+                    trend_table, hide_index=True, column_config=view.whole_headers(trend_table)
                 )
         with maker() as session:
             fieldwork = fieldwork_across(session, viewer)
@@ -348,4 +387,7 @@ with sections[3]:
             )
         st.subheader("Antwoorden per koploper, meting, vragenlijst en kanaal")
         channels = [c for c in CHANNEL_LABELS.values() if c in table.columns]
-        st.dataframe(view.fieldwork_frame(table, channels), hide_index=True)
+        fieldwork_table = view.fieldwork_frame(table, channels)
+        st.dataframe(
+            fieldwork_table, hide_index=True, column_config=view.whole_headers(fieldwork_table)
+        )

@@ -24,11 +24,12 @@ from measures.dashboard import CHANNEL_LABELS
 from measures.dashboard import CHANNELS as STORED_CHANNELS
 from pages.ui import access
 from pages.ui.downloads import download_button
-from pages.ui.plain import plain_cells
+from pages.ui.plain import plain, plain_cells
 from pages.ui.routing import ensure_routed
 from surveys.clock import dutch_date, dutch_day
 from surveys.links import (
     AUDIENCES,
+    Audience,
     public_base,
     qr_file_name,
     qr_png,
@@ -43,12 +44,16 @@ viewer = access.require_page(PAGE)
 PICK = "veldwerk_koploper"
 VIEWED = "veldwerk_viewed"
 NOTICE = "veldwerk_notice"
+# (koploper, wave, version, until) of an opening or closing that waits for "Ja, …".
+PENDING = "veldwerk_pending"
 DATE_FORMAT = "DD-MM-YYYY"
 KINDS = {"baseline": "Nulmeting", "follow_up": "Vervolgmeting"}
 QUESTIONNAIRES = {audience.survey: audience.name for audience in AUDIENCES}
 # Online, Op papier, …: the words of the dashboard and Vergelijken.
 CHANNELS = {stored: CHANNEL_LABELS[code] for stored, code in STORED_CHANNELS.items()}
 REGISTERS = {"nl": "Standaard (B1)", "nl-eenvoudig": "Eenvoudig"}
+# The versions of a questionnaire (``lang=`` in the link), as the links name them.
+VERSIONS = {"nl": "Standaard (taalniveau B1)", "nl-eenvoudig": "Eenvoudig (makkelijk lezen)"}
 maker = get_sessionmaker()
 
 
@@ -161,6 +166,39 @@ else:
         "B1, eenvoudig is de makkelijk-lezen-versie. Kanaal demo: voorbeeldgegevens."
     )
 
+
+def _link_with_qr(column, base: str, audience: Audience, code: str, language: str) -> None:
+    """One version's link and its QR code (PNG and SVG) in ``column``."""
+    easy = language != "nl"
+    link = respondent_link(base, audience.survey, slug, code, language if easy else None)
+    register = "eenvoudig" if easy else "standaard"
+    suffix = "-eenvoudig" if easy else ""
+    title = (
+        f"QR-code: vragenlijst {audience.name.lower()}, {register}, {names[slug]}, meting {code}"
+    )
+    with column:
+        st.markdown(f"*{VERSIONS[language]}*")
+        st.code(link, language=None, wrap_lines=True)
+        files = {
+            "png": ("QR-code als PNG (om te printen)", "image/png", lambda: qr_png(link)),
+            "svg": (
+                "QR-code als SVG (voor een drukker)",
+                "image/svg+xml",
+                lambda: qr_svg(link, title),
+            ),
+        }
+        for extension, (label, mime, make) in files.items():
+            download_button(
+                label,
+                make,
+                file_name=qr_file_name(slug, code, audience, extension, language if easy else None),
+                mime=mime,
+                key=f"{extension}-{code}-{audience.survey}{suffix}",
+                viewer=viewer,
+                icon=":material/qr_code_2:",
+            )
+
+
 # --- links and QR codes ---------------------------------------------------------------------------
 st.header("Links en QR-codes")
 open_waves = waves[waves["is_open"] & (waves["status"] != "afgelopen")]
@@ -178,40 +216,76 @@ for wave in open_waves.itertuples():
     else:
         st.caption(f"De links werken tot en met {dutch_date(wave.fieldwork_end)}.")
     for audience in AUDIENCES:
-        link = respondent_link(base, audience.survey, slug, wave.code)
         st.markdown(f"**{audience.name}**")
-        st.code(link, language=None, wrap_lines=True)
-        title = f"QR-code: vragenlijst {audience.name.lower()}, {names[slug]}, meting {wave.code}"
-        png, svg = st.columns(2)
-        download_button(
-            "QR-code als PNG (om te printen)",
-            lambda link=link: qr_png(link),
-            file_name=qr_file_name(slug, wave.code, audience, "png"),
-            mime="image/png",
-            key=f"png-{wave.code}-{audience.survey}",
-            viewer=viewer,
-            container=png,
-            icon=":material/qr_code_2:",
-        )
-        download_button(
-            "QR-code als SVG (voor een drukker)",
-            lambda link=link, title=title: qr_svg(link, title),
-            file_name=qr_file_name(slug, wave.code, audience, "svg"),
-            mime="image/svg+xml",
-            key=f"svg-{wave.code}-{audience.survey}",
-            viewer=viewer,
-            container=svg,
-            icon=":material/qr_code_2:",
-        )
+        for language, column in zip(VERSIONS, st.columns(2), strict=True):
+            _link_with_qr(column, base, audience, wave.code, language)
 if not open_waves.empty:
     st.caption(
-        "Voor de makkelijk-lezen-versie zet u &lang=nl-eenvoudig achter een link. Iedereen met "
-        "de link kan de vragenlijst invullen; er is geen inlog nodig."
+        "Eenvoudig is de makkelijk-lezen-versie: korte zinnen en één vraag per scherm. De "
+        "antwoorden tellen mee met die van de standaardversie. Iedereen met de link kan de "
+        "vragenlijst invullen; er is geen inlog nodig."
     )
 
 # --- the beheerder's forms ----------------------------------------------------------------------
 if not viewer.is_admin:
     st.stop()
+
+
+def _question(wave, until: dt.date | None) -> str:
+    """What opening or closing ``wave`` will do, asked before it happens."""
+    answers = int(per_wave.get(wave.code, 0))
+    if wave.is_open:
+        return (
+            f"Weet u zeker dat u meting {wave.code} ({wave.label}) wilt sluiten? De links en "
+            "QR-codes werken dan meteen niet meer; wie de vragenlijst nu invult, kan niet meer "
+            f"versturen. De {answers} antwoorden die er zijn, blijven bewaard."
+        )
+    question = (
+        f"Weet u zeker dat u meting {wave.code} ({wave.label}) wilt openen tot en met "
+        f"{dutch_date(until)}? De links en QR-codes gaan dan werken."
+    )
+    if wave.fieldwork_end < dutch_day():
+        start = min(wave.fieldwork_start, dutch_day())
+        question += (
+            f" Let op: deze meting is al afgelopen. Haar laatste dag was "
+            f"{dutch_date(wave.fieldwork_end)}, dat ligt in het verleden. Als u haar opnieuw "
+            f"opent, loopt zij van {dutch_date(start)} tot en met {dutch_date(until)}, en nieuwe "
+            f"antwoorden tellen mee bij deze meting uit {wave.fieldwork_start.year}, naast de "
+            f"{answers} antwoorden van toen. Open voor een nieuwe ronde liever de volgende meting."
+        )
+    return question
+
+
+def _confirm(column, wave, until: dt.date | None) -> None:
+    """The second step of opening or closing: 'Ja, …' does it, 'Annuleren' forgets it."""
+    verb = "sluiten" if wave.is_open else "openen"
+    with column:
+        st.warning(plain(_question(wave, until)), icon=":material/warning:")
+        yes, no = st.columns(2)
+        sure = yes.button(
+            f"Ja, meting {wave.code} {verb}", type="primary", key=f"confirm-{wave.code}"
+        )
+        if no.button("Annuleren", key=f"cancel-{wave.code}"):
+            st.session_state.pop(PENDING, None)
+            st.rerun()
+    if not sure:
+        return
+    st.session_state.pop(PENDING, None)
+    try:
+        with maker.begin() as session:
+            if wave.is_open:
+                close_wave(session, viewer, slug, wave.code)
+            else:
+                open_wave(session, viewer, slug, wave.code, until)
+    except (AccessDenied, LookupError, ValueError) as problem:
+        column.error(str(problem), icon=":material/error:")
+    else:
+        _done(
+            f"Meting {wave.code} is gesloten. De links werken niet meer."
+            if wave.is_open
+            else f"Meting {wave.code} staat open tot en met {dutch_date(until)}."
+        )
+
 
 st.header("Metingen beheren")
 st.write(
@@ -249,20 +323,11 @@ for wave in waves.itertuples():
                     f"Meting {wave.code} openen", type="primary", key=f"open-{wave.code}"
                 )
         if act:
-            try:
-                with maker.begin() as session:
-                    if wave.is_open:
-                        close_wave(session, viewer, slug, wave.code)
-                    else:
-                        open_wave(session, viewer, slug, wave.code, until)
-            except (AccessDenied, LookupError, ValueError) as problem:
-                left.error(str(problem), icon=":material/error:")
-            else:
-                _done(
-                    f"Meting {wave.code} is gesloten. De links werken niet meer."
-                    if wave.is_open
-                    else f"Meting {wave.code} staat open tot en met {dutch_date(until)}."
-                )
+            # Nothing changes yet: the next run asks "are you sure?" below the forms.
+            st.session_state[PENDING] = (slug, wave.code, version, until)
+            st.rerun()
+        if st.session_state.get(PENDING, (None, None, None))[:3] == (slug, wave.code, version):
+            _confirm(left, wave, st.session_state[PENDING][3])
         with right.form(f"dates-{version}", border=False):
             start = st.date_input(
                 "Eerste dag",

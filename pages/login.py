@@ -6,8 +6,9 @@ import streamlit as st
 
 from db.engine import get_sessionmaker
 from db.logins import LoginRefused, log_in
-from db.users import demo_accounts_exist
+from db.users import demo_accounts_exist, koploper_names
 from pages.ui import access
+from pages.ui.own_password import password_form
 from pages.ui.routing import ensure_routed
 from pages.ui.sso import sso_configured
 
@@ -18,10 +19,14 @@ if current is not None:
     st.title("Mijn account")
     st.text(f"U bent ingelogd als {current.email}.\nRol: {current.role_name}")
     if current.koploper_slugs:
-        st.text("Koploper(s): " + ", ".join(sorted(current.koploper_slugs)))
+        with get_sessionmaker()() as session:
+            known = koploper_names(session)
+        mine = sorted(known.get(slug, slug) for slug in current.koploper_slugs)
+        st.text("Koploper(s): " + ", ".join(mine))  # as people write them: Tilburg
     if st.button("Uitloggen", icon=":material/logout:", type="primary"):
         access.log_out_here()
         st.switch_page("pages/start.py")
+    password_form(current)
     st.stop()
 
 st.title("Inloggen")

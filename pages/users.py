@@ -18,6 +18,7 @@ from db.contacts import UnknownKoploper
 from db.engine import get_sessionmaker
 from db.passwords import PasswordRejected
 from db.users import (
+    NO_ROLE,
     Account,
     ChangedMeanwhile,
     UnknownUser,
@@ -142,7 +143,14 @@ st.subheader("Gebruiker toevoegen")
 number = st.session_state.setdefault(ADD_FORM, 0)
 with st.form(f"add-{number}"):
     email = st.text_input("E-mailadres", max_chars=254, autocomplete="off")
-    role = st.selectbox("Rol", list(ROLE_NAMES), format_func=ROLE_NAMES.__getitem__)
+    # No role chosen beforehand: a press on "toevoegen" must never make a beheerder by default.
+    role = st.selectbox(
+        "Rol",
+        list(ROLE_NAMES),
+        index=None,
+        format_func=ROLE_NAMES.__getitem__,
+        placeholder="Kies een rol",
+    )
     koplopers = st.multiselect(
         "Koploper(s)",
         list(names),
@@ -171,7 +179,9 @@ with st.form(f"add-{number}"):
     add = st.form_submit_button("Gebruiker toevoegen", type="primary")
 
 if add:
-    if sso_only and (password or repeat):
+    if role is None:
+        st.error(NO_ROLE, icon=":material/error:")
+    elif sso_only and (password or repeat):
         st.error(
             "Kies een wachtwoord óf alleen single sign-on: laat bij single sign-on de "
             "wachtwoordvelden leeg.",

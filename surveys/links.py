@@ -49,14 +49,21 @@ def public_base(configured: str | None, visited: str | None) -> str:
     return LOCAL
 
 
-def respondent_link(base: str, survey: str, koploper: str, wave: str) -> str:
-    query = urlencode({"survey": survey, "koploper": koploper, "wave": wave})
+def respondent_link(
+    base: str, survey: str, koploper: str, wave: str, language: str | None = None
+) -> str:
+    """The link; with ``language`` (``nl-eenvoudig``) it opens that version straight away."""
+    parts = {"survey": survey, "koploper": koploper, "wave": wave}
+    query = urlencode(parts | ({"lang": language} if language else {}))
     return f"{base}/respond?{query}"
 
 
-def qr_file_name(koploper: str, wave: str, audience: Audience, extension: str) -> str:
-    """E.g. ``qr-tilburg-T2-inwoners.png``."""
-    return f"qr-{koploper}-{wave}-{audience.file_part}.{extension}"
+def qr_file_name(
+    koploper: str, wave: str, audience: Audience, extension: str, language: str | None = None
+) -> str:
+    """E.g. ``qr-tilburg-T2-inwoners.png``, ``qr-tilburg-T2-inwoners-eenvoudig.png``."""
+    register = f"-{language.removeprefix('nl-')}" if language else ""
+    return f"qr-{koploper}-{wave}-{audience.file_part}{register}.{extension}"
 
 
 def _qr(link: str):

@@ -142,20 +142,62 @@ LINK = st.column_config.LinkColumn(
     help="Opent het dashboard van deze koploper in een nieuw tabblad",
     width=170,
 )
-WIDTHS = {"Koploper": 120, "Indicator": 200, "Richting": 150, "Verandering": 130, "q-waarde": 80}
-"""Pixels per column of the koploper table, so that the first four fit beside the menu at a
-width of 1000 pixels; the others get Streamlit's "small"."""
+WIDTHS = {"Koploper": 120, "Indicator": 240, "Richting": 160, "Verandering": 130}
+"""Pixels of the first columns of the koploper table: who, what, which way and how much."""
+ONE_KOPLOPER_WIDTHS = WIDTHS | {"Indicator": 360}
+"""With one koploper its name column is left out, and the indicator gets its room."""
 
 
-def draw_koploper_table(table: pd.DataFrame, baseline: str, followup: str, min_n: int) -> None:
+def header_width(header: str) -> int:
+    """Pixels for a column whose header must be read whole: Streamlit's table cuts a header
+    that does not fit (mid-word), it never wraps it. About 8 pixels a character, plus the
+    room of the sort arrow."""
+    return 8 * len(header) + 36
+
+
+def whole_headers(frame) -> dict[str, object]:
+    """Column widths (for ``column_config``) at which every header of ``frame`` (a DataFrame or
+    a Styler) reads whole."""
+    columns = frame.data.columns if hasattr(frame, "data") else frame.columns
+    return {c: st.column_config.Column(width=header_width(str(c))) for c in columns}
+
+
+def draw_koploper_table(
+    table: pd.DataFrame, baseline: str, followup: str, min_n: int, *, one_koploper: bool = False
+) -> None:
     frame = koploper_frame(table, baseline, followup, min_n)
-    config = {c: st.column_config.Column(width=WIDTHS.get(c, "small")) for c in frame.columns}
+    widths = ONE_KOPLOPER_WIDTHS if one_koploper else WIDTHS
+    config = {
+        c: st.column_config.Column(width=max(widths.get(c, 0), header_width(c)))
+        for c in frame.columns
+    }
+    if one_koploper:
+        config["Koploper"] = None  # the koploper is named in the select box above the table
     st.dataframe(
         frame,
         hide_index=True,
         column_config=config | {"Dashboard": LINK},
-        height=min(38 + 35 * len(table), 560),
+        # One koploper (some 30 rows) whole, without a scroll bar inside the page; all of them
+        # in a window of about 20 rows.
+        height=38 + 35 * len(table) if one_koploper else min(38 + 35 * len(table), 740),
     )
+
+
+def table_explanation(view: str, settings) -> list[str]:
+    """The sheet "Uitleg" of the table's Excel file: what is in it and how to read it."""
+    return [
+        f"Wat u ziet: {view}.",
+        "Per koploper en indicator het cijfer van beide metingen, het aantal antwoorden (n) en "
+        "de verandering.",
+        "Aandelen staan in procenten; hun verandering in procentpunten. Gemiddelden (zoals een "
+        "rapportcijfer) en hun verandering staan in punten. De kolom Eenheid zegt welke.",
+        "▲ duidelijk hoger en ▼ duidelijk lager: de verandering is groter dan toeval, ook als "
+        f"je rekening houdt met het aantal indicatoren (q-waarde onder "
+        f"{decimal(settings.significance, 2)}). = niet duidelijk anders: dat is niet zo.",
+        f"Onder {settings.min_n} antwoorden staat er geen cijfer (een lege cel, met 'te weinig "
+        f"antwoorden' bij Let op); onder {settings.indicative_n} is het cijfer indicatief.",
+        "Dezelfde cijfers als op de pagina Vergelijken van de Koplopermonitor.",
+    ]
 
 
 def selected_slug(event: object, known: Mapping[str, str]) -> str | None:

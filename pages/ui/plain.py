@@ -33,11 +33,13 @@ def plain_cells(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# A word is never broken to make a column narrower ('anywhere' did that: "Koplop-ers"); only a
+# word longer than the whole column (a web address) still breaks.
 TABLE_STYLE = """<style>
 table.km-table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
 table.km-table th, table.km-table td { border: 1px solid #d1d5db; padding: 4px 8px;
-  text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-table.km-table th { background: #eef2f7; }
+  text-align: left; vertical-align: top; overflow-wrap: break-word; }
+table.km-table th { background: #eef2f7; overflow-wrap: normal; hyphens: manual; }
 </style>"""
 
 

@@ -72,6 +72,14 @@ STAFF_PAGES: tuple[StaffPage, ...] = (
         "Werk",
     ),
     StaffPage(
+        "pages/contacts.py",
+        "Contactgegevens",
+        ":material/contact_phone:",
+        "contactgegevens",
+        ("beheerder", "gemeente"),
+        "Werk",
+    ),
+    StaffPage(
         "pages/users.py", "Gebruikers", ":material/group:", "gebruikers", ("beheerder",), "Beheer"
     ),
     StaffPage(

@@ -9,14 +9,18 @@ Screenshots go to /tmp/compare.png (the top), /tmp/compare-table.png (the table)
 
 from __future__ import annotations
 
+import io
 import re
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from db.access import command_line
 from db.demo import DEMO_ACCOUNTS, seed_demo, seed_demo_accounts
 from db.engine import get_sessionmaker
+from db.models import AuditEvent
 from db.setup import init_database
 from tests.browser.helpers import MAIN, axe_violations, settle
 from tests.browser.test_access_browser import log_in_by_keyboard
@@ -50,7 +54,7 @@ def test_every_koploper_side_by_side_passes_axe(tab, app_server):
     tab.locator("[data-testid='stDataFrame']").first.wait_for(timeout=90000)
     settle(tab)
     main = tab.inner_text(MAIN)
-    assert "Alle koplopers" in main and "Mijn koploper: Almelo" in main and "28 koplopers" in main
+    assert "Alle koplopers" in main and "Mijn koploper: Almelo" in main and "1 koploper." in main
     assert tab.evaluate("document.documentElement.lang") == "nl"
     assert axe_violations(tab) == []
     tab.screenshot(path="/tmp/compare.png")
@@ -76,3 +80,61 @@ def test_a_koploper_clicked_in_the_forest_plot_opens_its_dashboard(tab, app_serv
     point.click(force=True)
     tab.get_by_role("heading", name="Mijn koploper").wait_for(timeout=90000)
     expect(tab).to_have_url(re.compile(r"mijn-koploper\?koploper=[a-z-]+"))
+
+
+WORDS_BROKEN = """() => {
+    // Every word of every header of the plain tables, on one line: a header may wrap between
+    // words, never inside one.
+    const broken = [];
+    for (const th of document.querySelectorAll('table.km-table th')) {
+        const text = th.firstChild;
+        if (!text || text.nodeType !== Node.TEXT_NODE) continue;
+        let at = 0;
+        for (const word of text.textContent.split(' ')) {
+            const range = document.createRange();
+            range.setStart(text, at);
+            range.setEnd(text, at + word.length);
+            if (word && range.getClientRects().length > 1) broken.push(word);
+            at += word.length + 1;
+        }
+    }
+    return broken;
+}"""
+
+
+def test_no_header_of_the_pooled_table_breaks_inside_a_word(tab, app_server):
+    open_compare(tab, app_server, "Per indicator")
+    tab.locator("table.km-table").first.wait_for(timeout=90000)
+    settle(tab)
+    assert tab.locator("table.km-table th").count() >= 8
+    assert tab.evaluate(WORDS_BROKEN) == []
+    assert "random" not in tab.inner_text(MAIN).replace("random-effectsmodel", "")
+
+
+def test_the_excel_download_is_the_table_and_is_logged_when_fetched(tab, app_server, database):
+    open_compare(tab, app_server)
+    button = tab.get_by_role("button", name="Tabel als Excel-bestand")
+    button.wait_for(timeout=90000)
+    settle(tab)
+    before = downloads(database)
+    with tab.expect_download(timeout=60000) as fetched:
+        button.click()
+    path = fetched.value.path()
+    assert fetched.value.suggested_filename.startswith("koplopermonitor-vergelijken-almelo-T0-T1")
+    sheet = openpyxl.load_workbook(io.BytesIO(path.read_bytes()))["Vergelijken"]
+    assert sheet["A2"].value == "Koploper" and sheet["A3"].value == "Almelo"
+    assert sheet.max_row - 2 == int(re.search(r"(\d+) regels", tab.inner_text(MAIN)).group(1))
+    tab.wait_for_timeout(500)
+    assert len(downloads(database)) == len(before) + 1
+    assert downloads(database)[-1].startswith("Vergelijken, Excel: Nulmeting tegen Eerste")
+
+
+def downloads(database: str) -> list[str]:
+    with get_sessionmaker(database)() as session:
+        return list(
+            session.scalars(
+                select(AuditEvent.detail)
+                .where(AuditEvent.action == "download")
+                .order_by(AuditEvent.id)
+            )
+        )

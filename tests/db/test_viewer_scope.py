@@ -81,6 +81,7 @@ NOT_DATA: dict[str, str] = {
     "db.users.set_disabled": "accounts: require_admin(actor)",
     "db.users.set_password": "accounts: require_admin(actor)",
     "db.users.viewer_of": "turns an account into its viewer; reads nothing",
+    "db.own_account.change_own_password": "the person's own account: writes",
     # the command line runs as db.access.command_line()
     "db.__main__.main": "the command line; it reads as command_line(), the server's owner",
     # public reference data: koplopers, cohorts, questionnaires, contacts for the privacy page
@@ -97,6 +98,8 @@ NOT_DATA: dict[str, str] = {
     "db.contacts.open_waves_without_contact": "which waves are open (public links); no responses",
     "db.contacts.require_contact": "a check; reads nothing",
     "db.contacts.set_contact": "writes",
+    "db.contacts.may_edit_contact": "an access check; reads nothing",
+    "db.contacts.change_contact": "writes: may_edit_contact in _editable, and an audit line",
     "db.queries.cohorts": "reference data: cohorts and how many koplopers each has",
     "db.queries.koplopers_by_cohort": "reference data: the koplopers; no counts",
     "db.queries.questionnaire_versions": "reference data: the stored versions; no counts",

@@ -20,8 +20,10 @@ from db.models import Koploper, Wave
 from db.questionnaires import latest_version
 from db.responses import NewResponse, insert_responses
 from db.setup import init_database
+from db.waves import set_wave_dates
 from surveys.clock import dutch_date, dutch_day, utcnow
 from surveys.definition import load_builtin
+from surveys.links import qr_png
 from tests.pages.accounts import logged_in
 from tests.pages.downloads import offered
 
@@ -127,7 +129,11 @@ def test_a_tilburg_account_sees_tilburg_only_with_its_links(url):
     assert set(counts.index) == {"T0"} and set(counts["Vragenlijst"]) == {"Inwoners en cliënten"}
     assert [code.value for code in at.code] == [
         "https://monitor.example.nl/respond?survey=client&koploper=tilburg&wave=T2",
+        "https://monitor.example.nl/respond?survey=client&koploper=tilburg&wave=T2"
+        "&lang=nl-eenvoudig",
         "https://monitor.example.nl/respond?survey=professional&koploper=tilburg&wave=T2",
+        "https://monitor.example.nl/respond?survey=professional&koploper=tilburg&wave=T2"
+        "&lang=nl-eenvoudig",
     ]
     assert "Metingen beheren" not in [h.value for h in at.header]
     assert not [b for b in at.button if b.key.startswith(("open-", "close-", "dates-"))]
@@ -171,19 +177,24 @@ def test_the_onderzoeker_picks_any_koploper_and_the_url_follows(url):
     assert not at.code  # no open wave in Breda: no links
     at.selectbox(key="veldwerk_koploper").set_value("tilburg").run()
     assert at.query_params["koploper"] == "tilburg"
-    assert len(at.code) == 2
+    assert len(at.code) == 4  # standard and easy read, for both questionnaires
     assert [line[:2] for line in audit_lines(url)] == [("viewed", "breda"), ("viewed", "tilburg")]
 
 
 # --- QR codes -------------------------------------------------------------------------------------
-def test_each_open_link_has_a_qr_code_as_png_and_svg(url, monkeypatch):
+def test_each_open_link_standard_and_easy_read_has_a_qr_code_as_png_and_svg(url, monkeypatch):
     served = offered(monkeypatch)
     open_fieldwork(url, "gemeente", ["tilburg"])
     assert set(served) == {
-        f"qr-tilburg-T2-{who}.{kind}"
+        f"qr-tilburg-T2-{who}{version}.{kind}"
         for who in ("inwoners", "professionals")
+        for version in ("", "-eenvoudig")
         for kind in ("png", "svg")
     }
+    # The easy-read code is the easy-read link's (segno draws the same bytes for the same link).
+    easy = "https://monitor.example.nl/respond?survey=client&koploper=tilburg&wave=T2"
+    assert served["qr-tilburg-T2-inwoners-eenvoudig.png"][0] == qr_png(easy + "&lang=nl-eenvoudig")
+    assert served["qr-tilburg-T2-inwoners.png"][0] == qr_png(easy)
     for name, (data, mimetype) in served.items():
         if name.endswith(".png"):
             assert mimetype == "image/png" and data.startswith(b"\x89PNG\r\n\x1a\n")
@@ -198,12 +209,17 @@ def test_the_beheerder_opens_and_closes_a_wave_through_the_forms(url):
     until = TODAY + dt.timedelta(days=14)
     next(d for d in at.date_input if d.key.startswith("until-T1-")).set_value(until)
     press(at, "open-T1")
+    assert "Weet u zeker dat u meting T1" in at.warning[0].value and not at.success
+    assert wave_row(url, "T1") == before  # nothing happens before "Ja, …"
+    press(at, "confirm-T1")
     assert at.success[0].value == f"Meting T1 staat open tot en met {dutch_date(until)}."
     # Opening keeps an earlier first day (db.fieldwork.set_wave_open): only the end moves.
     assert wave_row(url, "T1") == (True, before[1], until)
     assert table(at, "Status").loc["T1", "Status"] == "open"
-    assert len(at.code) == 4  # T1 and T2 open: two links each
+    assert len(at.code) == 8  # T1 and T2 open: two questionnaires, two versions each
     press(at, "close-T1")
+    assert "wilt sluiten" in at.warning[0].value and wave_row(url, "T1")[0] is True
+    press(at, "confirm-T1")
     assert at.success[0].value.startswith("Meting T1 is gesloten.")
     assert wave_row(url, "T1")[0] is False
     assert [line[0] for line in audit_lines(url)] == ["viewed", "wave_opened", "wave_closed"]
@@ -231,6 +247,7 @@ def test_the_beheerder_changes_dates_and_bad_dates_change_nothing(url):
 def test_opening_without_contact_details_is_refused_with_the_reason(url):
     at = open_fieldwork(url, "beheerder", koploper="almere")
     press(at, "open-T1")
+    press(at, "confirm-T1")
     assert "kan niet open" in at.error[0].value and not at.success
     with get_sessionmaker(url)() as session:
         assert not session.scalar(
@@ -239,3 +256,40 @@ def test_opening_without_contact_details_is_refused_with_the_reason(url):
             .where(Koploper.slug == "almere", Wave.code == "T1")
         )
     assert [line[0] for line in audit_lines(url)] == ["viewed"]
+
+
+def test_cancelling_an_opening_or_a_closing_changes_nothing_and_writes_nothing(url):
+    at = open_fieldwork(url, "beheerder", koploper="tilburg")
+    press(at, "close-T2")
+    assert "wilt sluiten" in at.warning[0].value
+    press(at, "cancel-T2")
+    assert not at.warning and not at.success
+    assert wave_row(url, "T2")[0] is True
+    assert [line[0] for line in audit_lines(url)] == ["viewed"]
+
+
+def test_reopening_a_wave_that_ended_in_the_past_says_so_before_it_opens(url):
+    with get_sessionmaker(url).begin() as session:
+        set_wave_dates(session, ADMIN, "tilburg", "T0", dt.date(2017, 9, 1), dt.date(2017, 10, 12))
+    at = open_fieldwork(url, "beheerder", koploper="tilburg")
+    until = TODAY + dt.timedelta(days=30)
+    next(d for d in at.date_input if d.key.startswith("until-T0-")).set_value(until)
+    press(at, "open-T0")
+    question = at.warning[0].value.replace("\\", "")
+    assert "deze meting is al afgelopen" in question
+    assert "Haar laatste dag was 12-10-2017, dat ligt in het verleden" in question
+    assert f"loopt zij van 1-9-2017 tot en met {dutch_date(until)}" in question
+    assert "meting uit 2017" in question and "5 antwoorden van toen" in question
+    assert wave_row(url, "T0")[0] is False
+    press(at, "confirm-T0")
+    assert wave_row(url, "T0") == (True, dt.date(2017, 9, 1), until)
+
+
+def test_opening_a_current_wave_does_not_speak_of_the_past(url):
+    at = open_fieldwork(url, "beheerder", koploper="tilburg")
+    until = TODAY + dt.timedelta(days=30)
+    with get_sessionmaker(url).begin() as session:
+        set_wave_dates(session, ADMIN, "tilburg", "T1", TODAY, until)
+    at.run()
+    press(at, "open-T1")
+    assert "al afgelopen" not in at.warning[0].value

@@ -12,7 +12,7 @@ from db.audit import read_log
 from db.engine import get_sessionmaker
 from db.logins import LoginRefused, log_in
 from db.setup import init_database
-from db.users import add_user, get_user, list_users
+from db.users import UserError, add_user, get_user, list_users
 from tests.pages.accounts import logged_in
 
 APP = str(Path(__file__).parents[2] / "streamlit_app.py")
@@ -180,6 +180,15 @@ def test_the_beheerder_adds_changes_disables_and_removes_a_user(url):
         ),
         ({"E-mailadres": "x@gemeente.example"}, "Vul een wachtwoord in"),
         (
+            {
+                "E-mailadres": "x@gemeente.example",
+                "Rol": None,
+                "Wachtwoord": GOOD,
+                "Herhaal wachtwoord": GOOD,
+            },
+            "Kies een rol",
+        ),
+        (
             {"E-mailadres": "beheerder-alle@test.example", "Wachtwoord": GOOD},
             "Er is al een gebruiker",
         ),
@@ -188,19 +197,32 @@ def test_the_beheerder_adds_changes_disables_and_removes_a_user(url):
 )
 def test_bad_input_on_the_add_form_gives_a_dutch_message_and_adds_nobody(url, fill, message):
     app = page(url)
+    fill = {"Rol": "onderzoeker"} | fill
     for label, value in fill.items():
         if label == "Rol":
-            widget(app.selectbox, label).select(value)
+            if value is not None:
+                widget(app.selectbox, label).select(value)
         else:
             widget(app.text_input, label).input(value)
     if "Wachtwoord" in fill and "Herhaal wachtwoord" not in fill:
         widget(app.text_input, "Herhaal wachtwoord").input(fill["Wachtwoord"])
-    if "Rol" in fill:
+    if fill["Rol"] == "gemeente":
         for label in ("Wachtwoord", "Herhaal wachtwoord"):
             widget(app.text_input, label).input(GOOD)
     submit(app, "Gebruiker toevoegen")
     assert len(app.error) == 1 and message in app.error[0].value.replace("\\", "")
     assert set(accounts(url)) == {"beheerder-alle@test.example"}
+
+
+def test_the_add_form_starts_without_a_role_not_beheerder(url):
+    app = page(url)
+    role = widget(app.selectbox, "Rol")
+    assert role.value is None and role.placeholder == "Kies een rol"
+
+
+def test_the_data_layer_refuses_an_account_without_a_role(url):
+    with get_sessionmaker(url).begin() as session, pytest.raises(UserError, match="Kies een rol"):
+        add_user(session, command_line(), "x@gemeente.example", None, password=GOOD)
 
 
 def test_an_invitation_for_single_sign_on_has_no_password(url):

@@ -1,0 +1,141 @@
+"""What the page "Vergelijken" shows of every koploper × indicator, as files: Excel and a CSV
+for Dutch Excel.
+
+Both come from :func:`comparison_rows`, one row per koploper and indicator with the figures the
+page's table shows (a share in percent and a change in percentage points, one decimal; a count
+under the minimum left empty with the reason in "Let op"), so the files and the page cannot
+disagree. Text a spreadsheet would run as a formula is defused (``surveys.spreadsheet``); the
+direction signs are written as text.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import pandas as pd
+
+from measures.dashboard import DIRECTION_WORDS, NONE, QUESTIONNAIRES
+from measures.dutch import wave_title
+from measures.indicators import PROPORTION
+from measures.suppression import INDICATIVE, SUPPRESSED
+from surveys.spreadsheet import dutch_csv, formula_safe
+
+SHEET = "Vergelijken"
+EXPLANATION_SHEET = "Uitleg"
+ONE_DECIMAL = "0.0"
+COUNT = "0"
+Q_VALUE = "0.000"
+UNITS = {PROPORTION: "procent (verandering in procentpunt)"}
+OTHER_UNIT = "gemiddelde (verandering in punten)"
+
+
+def _direction(symbol: object) -> str:
+    symbol = symbol if isinstance(symbol, str) and symbol in DIRECTION_WORDS else NONE
+    return f"{symbol} {DIRECTION_WORDS[symbol]}"
+
+
+def _note(flag: object) -> str:
+    if flag == SUPPRESSED:
+        return "te weinig antwoorden"
+    return "indicatief" if flag == INDICATIVE else ""
+
+
+def _scaled(table: pd.DataFrame, column: str) -> list[float | None]:
+    """Shares as percentages, one decimal, as the page writes them; empty for no figure."""
+    values = []
+    for value, kind in zip(table[column], table["kind"], strict=True):
+        factor = 100.0 if kind == PROPORTION else 1.0
+        values.append(None if pd.isna(value) else round(factor * float(value), 1))
+    return values
+
+
+def _count(values: pd.Series) -> list[int | None]:
+    return [None if pd.isna(v) else int(v) for v in values]
+
+
+def comparison_rows(table: pd.DataFrame, baseline: str, followup: str) -> pd.DataFrame:
+    """The rows the page shows (``db.compare``'s changes, already suppressed), with Dutch
+    headers: who and what, which way and how much, the figures of both waves with n."""
+    table = table.reset_index(drop=True)
+    first, later = wave_title(baseline), wave_title(followup)
+    return pd.DataFrame(
+        {
+            "Koploper": table["name"].astype(str),
+            "Cohort": table["cohort"].astype(str),
+            "Vragenlijst": table["questionnaire"].map(QUESTIONNAIRES),
+            "Indicator": table["label"].astype(str),
+            "Eenheid": [UNITS.get(k, OTHER_UNIT) for k in table["kind"]],
+            "Richting": [_direction(d) for d in table["direction"]],
+            "Verandering": _scaled(table, "difference"),
+            first: _scaled(table, "estimate_baseline"),
+            f"n {first.lower()}": _count(table["n_baseline"]),
+            later: _scaled(table, "estimate_followup"),
+            f"n {later.lower()}": _count(table["n_followup"]),
+            "q-waarde": [None if pd.isna(q) else round(float(q), 3) for q in table["q_value"]],
+            "Let op": [_note(f) for f in table["flag"]],
+        }
+    ).astype(object)
+
+
+def comparison_csv(rows: pd.DataFrame) -> bytes:
+    """The rows as CSV for Dutch Excel (';', decimal comma, UTF-8 with BOM). The direction
+    is written in words only: a cell starting with '=' would be defused with an apostrophe."""
+    words = rows.assign(Richting=rows["Richting"].str[2:])
+    numbers = [c for c in rows.columns if c not in TEXT_COLUMNS]
+    words[numbers] = words[numbers].apply(pd.to_numeric)
+    counts = [c for c in numbers if c.startswith("n ")]
+    words[counts] = words[counts].astype("Int64")  # 120, not 120,0, beside an empty count
+    return dutch_csv(words)
+
+
+TEXT_COLUMNS = ("Koploper", "Cohort", "Vragenlijst", "Indicator", "Eenheid", "Richting", "Let op")
+
+
+def comparison_xlsx(rows: pd.DataFrame, title: str, explanation: Sequence[str]) -> bytes:
+    """The rows as an Excel workbook: a sheet with the table (one decimal, counts whole,
+    q-values three decimals) and a sheet "Uitleg" with ``explanation``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    workbook.properties.title = title
+    workbook.properties.language = "nl-NL"
+    sheet.append([formula_safe(title)])
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
+    headers = list(rows.columns)
+    sheet.append([formula_safe(h) for h in headers])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "C3"
+    formats = {h: COUNT if h.startswith("n ") else ONE_DECIMAL for h in headers}
+    formats["q-waarde"] = Q_VALUE
+    for values in rows.itertuples(index=False):
+        sheet.append([None] * len(headers))
+        row = sheet.max_row
+        for column, (header, value) in enumerate(zip(headers, values, strict=True), start=1):
+            cell = sheet.cell(row=row, column=column)
+            if header == "Richting":
+                # Our own sign (▲ ▼ = –), never typed by anyone: text, marked as text, so that
+                # Excel shows '=' and never takes it for a formula.
+                cell.value, cell.data_type, cell.quotePrefix = str(value), "s", True
+            elif isinstance(value, str):
+                cell.value = formula_safe(value)
+            elif value is not None and not pd.isna(value):
+                cell.value = value
+                cell.number_format = formats[header]
+    for column, header in enumerate(headers, start=1):
+        longest = max([len(header), *(len(str(v)) for v in rows[header] if v is not None)])
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(longest, 8), 60) + 2
+    notes = workbook.create_sheet(EXPLANATION_SHEET)
+    notes.append([formula_safe(title)])
+    notes.cell(row=1, column=1).font = Font(bold=True, size=13)
+    for line in explanation:
+        notes.append([formula_safe(line)])
+    notes.column_dimensions["A"].width = 110
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
