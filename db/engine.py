@@ -3,6 +3,8 @@
 ``DATABASE_URL`` chooses the database; without it, a SQLite file in the data folder
 (``KOPLOPERMONITOR_DATA_DIR``, default ``./data``) with WAL, a busy timeout and foreign keys on.
 PostgreSQL is reached through psycopg 3 (``postgresql+psycopg://…``).
+
+No engine puts SQL parameters in its error messages (``hide_parameters``): they hold answers.
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ def _make_engine(url: str) -> Engine:
         # transaction); we begin each one ourselves, as SQLAlchemy's pysqlite docs advise.
         engine = create_engine(
             url,
+            hide_parameters=True,
             connect_args={
                 "timeout": BUSY_TIMEOUT_MS / 1000,
                 "check_same_thread": False,
@@ -106,7 +109,12 @@ def _make_engine(url: str) -> Engine:
             "PostgreSQL."
         )
     return create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 5}
+        url,
+        hide_parameters=True,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        connect_args={"connect_timeout": 5},
     )
 
 
