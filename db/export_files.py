@@ -556,32 +556,37 @@ def export_file(
     indicators: IndicatorSet | None = None,
 ) -> Written:
     """Write the viewer's selection to ``out`` in ``fmt`` (and, for CSV, the codebook to
-    ``codebook``) and add the audit line in the caller's transaction.
+    ``codebook``) and add the audit line in the caller's transaction (pass a session that has
+    done nothing yet: its transaction then holds no lock while the file is made).
 
     Raises ``AccessDenied`` (scope), ``UnknownKoploper``, :class:`UnknownWave` and
     :class:`~db.export.EmptyExport` (nothing to export: nothing written, nothing logged).
     """
     if fmt not in FORMATS:
         raise ValueError(f"onbekend formaat '{fmt}' (wel: {', '.join(FORMATS)})")
-    check_choice(session, koploper, wave)
-    progress(0.05, "Antwoorden lezen")
-    export = read_export(session, viewer, koploper, wave, include_demo)
-    if not len(export):
-        raise EmptyExport(_empty_message(session, viewer, koploper, wave, include_demo))
-    progress(0.4, "Bestand schrijven")
-    if fmt in CSV_FORMATS:
-        write_csv(export, out, dutch=fmt == "csv-nl")
-        if codebook is not None:
-            write_codebook(codebook, export.definitions)
-    else:
-        columns = analysis_columns(export)
-        if fmt == "xlsx":
-            progress(0.5, "Gegevens, codeboek en cijfers schrijven")
-            write_xlsx(export, columns, out, indicators or load_indicators())
-        elif fmt == "sav":
-            write_sav(columns, out)
+    # Read and write the file in a reading session of its own: an export can take a minute,
+    # and in the caller's transaction SQLite's write lock would be held all that time, so no
+    # respondent could send. The caller's transaction begins with the audit line at the end.
+    with type(session)(bind=session.bind or session.get_bind()) as reading:
+        check_choice(reading, koploper, wave)
+        progress(0.05, "Antwoorden lezen")
+        export = read_export(reading, viewer, koploper, wave, include_demo)
+        if not len(export):
+            raise EmptyExport(_empty_message(reading, viewer, koploper, wave, include_demo))
+        progress(0.4, "Bestand schrijven")
+        if fmt in CSV_FORMATS:
+            write_csv(export, out, dutch=fmt == "csv-nl")
+            if codebook is not None:
+                write_codebook(codebook, export.definitions)
         else:
-            write_dta(columns, out)
+            columns = analysis_columns(export)
+            if fmt == "xlsx":
+                progress(0.5, "Gegevens, codeboek en cijfers schrijven")
+                write_xlsx(export, columns, out, indicators or load_indicators())
+            elif fmt == "sav":
+                write_sav(columns, out)
+            else:
+                write_dta(columns, out)
     progress(0.95, "Vastleggen in het logboek")
     record(
         session,

@@ -17,14 +17,18 @@ from sqlalchemy.engine import make_url
 
 from db import passwords
 from db.access import command_line
+from db.audit import read_log
 from db.contacts import set_contact
 from db.drafts import new_resume_code, save_draft
 from db.engine import get_sessionmaker
+from db.export_files import export_file, write_csv
 from db.fieldwork import resolve_link, set_wave_open
 from db.logins import LoginRefused, log_in
 from db.respondent import Opened, open_questionnaire
 from db.setup import init_database
-from db.users import add_user
+from db.submit import submit_response
+from db.users import add_user, set_password
+from surveys.definition import load_builtin
 
 GOOD = "vier losse woorden paard"
 TILBURG = "pl@tilburg.example"
@@ -205,3 +209,57 @@ def test_ten_logins_checking_passwords_do_not_hold_up_a_respondent(
         gate.set()
         pool.shutdown(wait=True)
     assert [login.result() for login in logins] == ["wrong"] * 10
+
+
+def test_an_export_holds_no_write_lock_while_its_file_is_made(
+    factory, sqlite_url, tmp_path, monkeypatch
+):
+    """An export can take a minute; respondents sending meanwhile must not wait for it."""
+    with factory() as session:
+        fieldwork = resolve_link(session, "client", "almere", "T2")
+    with factory.begin() as session:
+        submit_response(
+            session,
+            load_builtin("client"),
+            **fieldwork.ids,
+            answers={"aware_oco": 1, "used_oco": 0},
+            language="nl",
+            idempotency_key="export-lock",
+        )
+    free_while_writing = []
+
+    def observed(export, out, dutch: bool) -> None:
+        free_while_writing.append(can_take_write_lock(sqlite_url))
+        write_csv(export, out, dutch)
+
+    monkeypatch.setattr("db.export_files.write_csv", observed)
+    with factory.begin() as session:
+        written = export_file(session, command_line(), "csv", tmp_path / "export.csv")
+    assert free_while_writing == [True] and written.responses == 1
+    with factory() as session:
+        assert read_log(session, command_line(), actions=["export"]).shape[0] == 1
+
+
+@pytest.mark.parametrize("change", ["new account", "new password"])
+def test_a_password_set_by_the_beheerder_is_hashed_before_any_lock_is_taken(
+    factory, sqlite_url, monkeypatch, change
+):
+    free_while_hashing = []
+
+    def observed(password: str) -> str:
+        free_while_hashing.append(can_take_write_lock(sqlite_url))
+        return passwords.hash_password(password)
+
+    monkeypatch.setattr("db.users.hash_password", observed)
+    with factory.begin() as session:
+        if change == "new account":
+            add_user(
+                session, command_line(), "pl@breda.example", "gemeente", ["breda"], password=GOOD
+            )
+        else:
+            set_password(session, command_line(), TILBURG, "zeilboot onder de brug 77")
+    assert free_while_hashing == [True]
+    if change == "new account":
+        assert attempt(factory, "pl@breda.example", GOOD) == "ok"
+    else:
+        assert attempt(factory, TILBURG, "zeilboot onder de brug 77") == "ok"
