@@ -169,7 +169,7 @@ def log_in(session: Session, email: str, password: str, now: dt.datetime | None 
     password is checked; the outcome is recorded in ``session``. Pass a session that has done
     nothing yet and commit it whatever happens: failures and locks must be counted.
     """
-    now = now or utcnow()
+    given, now = now, now or utcnow()
     address = email.strip().lower()[:MAX_TYPED]
     if not EMAIL.match(address):
         # Not an e-mail address, so no account; and perhaps a password typed in the wrong
@@ -186,7 +186,8 @@ def log_in(session: Session, email: str, password: str, now: dt.datetime | None 
     rehashed = (
         hash_password(password) if right and needs_rehash(reserved.password_hash or "") else None
     )
-    return _settle(session, address, reserved, right, rehashed, now)
+    # The outcome is known only now: the Logboek's lines then follow each other in time.
+    return _settle(session, address, reserved, right, rehashed, given or utcnow())
 
 
 def _settle(
