@@ -7,7 +7,7 @@ import logging
 import streamlit as st
 
 from db.engine import DatabaseUnavailable, database_url
-from db.errors import SQLAlchemyError, connection_lost
+from db.errors import SQLAlchemyError, connection_lost, log_error
 from db.setup import init_database
 from pages.ui import access, chrome, media, routing
 from surveys.definition import DefinitionError
@@ -50,9 +50,7 @@ with routing.routed():
             access.sidebar(viewer)
             page.run()
     except SQLAlchemyError as exc:
-        if connection_lost(exc):
-            log.warning("database unreachable: %s", exc)
-            st.error(UNAVAILABLE, icon=":material/error:")
-        else:
-            log.exception("database error")
-            st.error(FAULT, icon=":material/error:")
+        # Logged without the statement's values or the row the database quotes: answers.
+        lost = connection_lost(exc)
+        log_error(exc, unreachable=lost)
+        st.error(UNAVAILABLE if lost else FAULT, icon=":material/error:")

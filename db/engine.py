@@ -3,6 +3,14 @@
 ``DATABASE_URL`` chooses the database; without it, a SQLite file in the data folder
 (``KOPLOPERMONITOR_DATA_DIR``, default ``./data``) with WAL, a busy timeout and foreign keys on.
 PostgreSQL is reached through psycopg 3 (``postgresql+psycopg://…``).
+
+Writing happens in a transaction begun on purpose (``with factory.begin() as session:``); a
+session used without it (``with factory() as session:``) only reads. On SQLite that difference
+matters: a writing transaction takes the write lock at once (``BEGIN IMMEDIATE``), a reading one
+begins deferred and takes no lock at all (WAL), so a respondent's read never waits for a login,
+an import or a send in another thread.
+
+No engine puts SQL parameters in its error messages (``hide_parameters``): they hold answers.
 """
 
 from __future__ import annotations
@@ -14,9 +22,11 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransactionOrigin, sessionmaker
 
 BUSY_TIMEOUT_MS = 30_000
+READING = "koplopermonitor_reading"
+"""Execution option of the engine that reading sessions use (see :class:`_Session`)."""
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -57,9 +67,38 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection) -> None:
-    """IMMEDIATE: take the write lock at the start (waiting up to the busy timeout), so a
-    transaction that reads, then writes, never fails on a snapshot made stale meanwhile."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """A writing transaction is IMMEDIATE: it takes the write lock at the start (waiting up to
+    the busy timeout), so one that reads, then writes, never fails on a snapshot made stale
+    meanwhile. A reading one is DEFERRED: under WAL it reads a snapshot and locks nothing."""
+    if connection.get_execution_options().get(READING):
+        connection.exec_driver_sql("BEGIN DEFERRED")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class _Session(Session):
+    """A session that reads through a deferred transaction unless it was begun on purpose.
+
+    ``factory.begin()`` (or ``session.begin()``) makes a writing transaction; a session that
+    began by itself at its first query is a reading one. SQLAlchemy asks ``get_bind`` before it
+    connects, so the choice is made before SQLite's ``BEGIN``.
+    """
+
+    def get_bind(self, *args, **kwargs):
+        bind = super().get_bind(*args, **kwargs)
+        transaction = self.get_transaction()
+        begun_on_purpose = (
+            transaction is not None and transaction.origin is not SessionTransactionOrigin.AUTOBEGIN
+        )
+        if begun_on_purpose or not isinstance(bind, Engine) or not is_sqlite(bind):
+            return bind
+        return _reading(bind)
+
+
+@cache
+def _reading(engine: Engine) -> Engine:
+    """The same engine and pool, its transactions begun deferred (see :func:`_sqlite_begin`)."""
+    return engine.execution_options(**{READING: True})
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -91,6 +130,7 @@ def _make_engine(url: str) -> Engine:
         # transaction); we begin each one ourselves, as SQLAlchemy's pysqlite docs advise.
         engine = create_engine(
             url,
+            hide_parameters=True,
             connect_args={
                 "timeout": BUSY_TIMEOUT_MS / 1000,
                 "check_same_thread": False,
@@ -106,13 +146,18 @@ def _make_engine(url: str) -> Engine:
             "PostgreSQL."
         )
     return create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 5}
+        url,
+        hide_parameters=True,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        connect_args={"connect_timeout": 5},
     )
 
 
 @cache
 def _make_sessionmaker(url: str) -> sessionmaker[Session]:
-    return sessionmaker(_make_engine(url), expire_on_commit=False)
+    return sessionmaker(_make_engine(url), class_=_Session, expire_on_commit=False)
 
 
 def is_sqlite(engine: Engine) -> bool:

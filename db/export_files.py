@@ -69,6 +69,7 @@ from surveys.codebook import write_codebook
 from surveys.definition import Item
 from surveys.interchange import encode_text
 from surveys.types import DONT_KNOW_CODE, LANGUAGES
+from surveys.validation import dutch_number
 
 FORMATS: dict[str, str] = {
     "csv": "CSV voor R en Python (komma's, UTF-8)",
@@ -557,42 +558,47 @@ def export_file(
     indicators: IndicatorSet | None = None,
 ) -> Written:
     """Write the viewer's selection to ``out`` in ``fmt`` (and, for CSV, the codebook to
-    ``codebook``) and add the audit line in the caller's transaction.
+    ``codebook``) and add the audit line in the caller's transaction (pass a session that has
+    done nothing yet: its transaction then holds no lock while the file is made).
 
     Raises ``AccessDenied`` (scope), ``UnknownKoploper``, :class:`UnknownWave` and
     :class:`~db.export.EmptyExport` (nothing to export: nothing written, nothing logged).
     """
     if fmt not in FORMATS:
         raise ValueError(f"onbekend formaat '{fmt}' (wel: {', '.join(FORMATS)})")
-    check_choice(session, koploper, wave)
-    progress(0.05, "Antwoorden lezen")
-    export = read_export(session, viewer, koploper, wave, include_demo)
-    if not len(export):
-        raise EmptyExport(_empty_message(session, viewer, koploper, wave, include_demo))
-    progress(0.4, "Bestand schrijven")
-    if fmt in CSV_FORMATS:
-        if fmt == "csv":
-            write_csv(export, out)
+    # Read and write the file in a reading session of its own: an export can take a minute,
+    # and in the caller's transaction SQLite's write lock would be held all that time, so no
+    # respondent could send. The caller's transaction begins with the audit line at the end.
+    with type(session)(bind=session.bind or session.get_bind()) as reading:
+        check_choice(reading, koploper, wave)
+        progress(0.05, "Antwoorden lezen")
+        export = read_export(reading, viewer, koploper, wave, include_demo)
+        if not len(export):
+            raise EmptyExport(_empty_message(reading, viewer, koploper, wave, include_demo))
+        progress(0.4, "Bestand schrijven")
+        if fmt in CSV_FORMATS:
+            if fmt == "csv":
+                write_csv(export, out)
+            else:
+                write_dutch_csv(reading, export, out)
+            if codebook is not None:
+                write_codebook(codebook, export.definitions)
         else:
-            write_dutch_csv(session, export, out)
-        if codebook is not None:
-            write_codebook(codebook, export.definitions)
-    else:
-        columns = analysis_columns(export)
-        if fmt == "xlsx":
-            progress(0.5, "Gegevens, codeboek en cijfers schrijven")
-            write_xlsx(export, columns, out, indicators or load_indicators())
-        elif fmt == "sav":
-            write_sav(columns, out)
-        else:
-            write_dta(columns, out)
+            columns = analysis_columns(export)
+            if fmt == "xlsx":
+                progress(0.5, "Gegevens, codeboek en cijfers schrijven")
+                write_xlsx(export, columns, out, indicators or load_indicators())
+            elif fmt == "sav":
+                write_sav(columns, out)
+            else:
+                write_dta(columns, out)
     progress(0.95, "Vastleggen in het logboek")
     record(
         session,
         viewer,
         "export",
         koploper=koploper,
-        detail=f"{fmt} ({how}), {len(export)} antwoorden, "
+        detail=f"{fmt} ({how}), {dutch_number(len(export))} antwoorden, "
         + describe_choice(None, wave, include_demo).split(", ", 1)[1],
     )
     progress(1.0, "Klaar")

@@ -4,7 +4,9 @@
   the address for 15 minutes, counted in the database (the audit log's failures, and the lock in
   ``login_throttle``) so the lock holds across processes. Unknown addresses are counted and
   locked the same way, and a wrong password and an unknown address get the same message, so
-  nobody can find out which addresses exist.
+  nobody can find out which addresses exist. A check reserves its place among the five before
+  the slow password hash and holds no transaction during it: attempts sent at the same moment
+  cannot all be checked, and a login never keeps SQLite's write lock while hashing.
 * A local login is a row in ``login_sessions``; the browser keeps only a random token (its hash
   is stored). It lasts the browser session and at most 8 hours.
 * :func:`current_viewer` is asked at every page run: a disabled, removed or changed account, or a
@@ -35,6 +37,8 @@ MAX_FAILURES = 5
 WINDOW = dt.timedelta(minutes=15)
 LOCK = dt.timedelta(minutes=15)
 SESSION_LIFETIME = dt.timedelta(hours=8)
+STALE = dt.timedelta(minutes=2)
+"""A password check takes well under a second: one running longer stopped with its process."""
 MAX_TYPED = 254
 INVALID_ADDRESS = "(geen geldig e-mailadres)"
 """The actor of a failed login whose 'e-mail address' is not one: what was typed is not kept."""
@@ -98,12 +102,74 @@ def _load_user(session: Session, **where) -> User | None:
     return session.scalar(query)
 
 
+@dataclass(frozen=True)
+class _Check:
+    """A password check with its place reserved: the account it is for, if any."""
+
+    user_id: int | None
+    password_hash: str | None
+
+
+def _failures(session: Session, address: str, since: dt.datetime, now: dt.datetime) -> int:
+    """The address's failures of the last 15 minutes since counting (re)started, as the audit
+    log has them (so they hold across processes): a rolling window."""
+    query = (
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(
+            AuditEvent.actor == address,
+            AuditEvent.action == "login_failed",
+            AuditEvent.at > now - WINDOW,
+            AuditEvent.at >= since,
+        )
+    )
+    return session.scalar(query) or 0
+
+
+def _reserve(session: Session, address: str, now: dt.datetime) -> _Check | dt.datetime:
+    """Under the address's row lock: the time it stays locked, or a check with its place taken.
+
+    Failures counted plus checks running may not exceed five, so a sixth attempt sent while five
+    are being checked is refused without a check, as a locked address is.
+    """
+    throttle = session.get(LoginThrottle, address, with_for_update=True) or _new_throttle(
+        session, address, now
+    )
+    if throttle.locked_until and throttle.locked_until > now:
+        record(session, address, "login_locked", outcome="refused", at=now)
+        return throttle.locked_until
+    if throttle.locked_until:  # a lock that has run out: counting starts afresh
+        throttle.first_failure_at, throttle.locked_until, throttle.failures = now, None, 0
+    elif now < throttle.first_failure_at:
+        # An attempt that began before the one that made the row got here later: it counts too.
+        throttle.first_failure_at = now
+    running = throttle.checking
+    if running and (throttle.checking_since is None or throttle.checking_since < now - STALE):
+        running = 0  # their processes stopped before saying how the checks went
+    if _failures(session, address, throttle.first_failure_at, now) + running >= MAX_FAILURES:
+        record(
+            session,
+            address,
+            "login_locked",
+            outcome="refused",
+            detail=f"al {MAX_FAILURES} pogingen tegelijk, niet gecontroleerd",
+            at=now,
+        )
+        return now + LOCK
+    throttle.checking, throttle.checking_since = running + 1, now
+    user = session.execute(select(User.id, User.password_hash).where(User.email == address)).first()
+    return _Check(user.id, user.password_hash) if user else _Check(None, None)
+
+
 def log_in(session: Session, email: str, password: str, now: dt.datetime | None = None) -> Login:
     """A new login for a correct e-mail address and password, or :class:`LoginRefused`.
 
-    Commit the session whatever happens: failures and locks must be counted.
+    Three steps, so that no transaction is open during the slow password hash: a place among the
+    five checks is reserved in a short transaction of its own, committed before the check; the
+    password is checked; the outcome is recorded in ``session``. Pass a session that has done
+    nothing yet and commit it whatever happens: failures and locks must be counted.
     """
-    now = now or utcnow()
+    given, now = now, now or utcnow()
     address = email.strip().lower()[:MAX_TYPED]
     if not EMAIL.match(address):
         # Not an e-mail address, so no account; and perhaps a password typed in the wrong
@@ -111,31 +177,38 @@ def log_in(session: Session, email: str, password: str, now: dt.datetime | None 
         verify(None, password)  # as long as a real check takes
         record(session, INVALID_ADDRESS, "login_failed", outcome="failed", at=now)
         raise LoginRefused("wrong", WRONG)
-    throttle = session.get(LoginThrottle, address, with_for_update=True)
-    if throttle is not None and throttle.locked_until and throttle.locked_until > now:
-        record(session, address, "login_locked", outcome="refused", at=now)
-        raise LoginRefused("locked", _locked_message(throttle.locked_until, now))
-    user = _load_user(session, email=address) if address else None
-    if not verify(user.password_hash if user else None, password):
-        if throttle is None:
+    # Committed on its own before the check, so attempts in parallel see the place taken.
+    with Session(session.bind or session.get_bind(), expire_on_commit=False) as own, own.begin():
+        reserved = _reserve(own, address, now)
+    if isinstance(reserved, dt.datetime):
+        raise LoginRefused("locked", _locked_message(reserved, now))
+    right = verify(reserved.password_hash, password)
+    rehashed = (
+        hash_password(password) if right and needs_rehash(reserved.password_hash or "") else None
+    )
+    # The outcome is known only now: the Logboek's lines then follow each other in time.
+    return _settle(session, address, reserved, right, rehashed, given or utcnow())
+
+
+def _settle(
+    session: Session,
+    address: str,
+    check: _Check,
+    right: bool,
+    rehashed: str | None,
+    now: dt.datetime,
+) -> Login:
+    """Record how the check went, in the caller's transaction, and free its place."""
+    throttle = session.get(LoginThrottle, address, with_for_update=True, populate_existing=True)
+    if throttle is not None and throttle.checking > 0:
+        throttle.checking -= 1
+    user = _load_user(session, id=check.user_id) if check.user_id is not None else None
+    # An account removed, or given a new password, while the old one was being checked.
+    right = right and user is not None and user.password_hash == check.password_hash
+    if not right:
+        if throttle is None:  # a new password or a login cleared the count meanwhile
             throttle = _new_throttle(session, address, now)
-        elif throttle.locked_until:  # a lock that has run out: counting starts afresh
-            throttle.first_failure_at, throttle.locked_until = now, None
-        # A rolling window: the failures of the last 15 minutes, since counting (re)started,
-        # as the audit log has them (so they hold across processes), plus this one.
-        throttle.failures = 1 + (
-            session.scalar(
-                select(func.count())
-                .select_from(AuditEvent)
-                .where(
-                    AuditEvent.actor == address,
-                    AuditEvent.action == "login_failed",
-                    AuditEvent.at > now - WINDOW,
-                    AuditEvent.at >= throttle.first_failure_at,
-                )
-            )
-            or 0
-        )
+        throttle.failures = 1 + _failures(session, address, throttle.first_failure_at, now)
         record(
             session,
             address,
@@ -160,9 +233,12 @@ def log_in(session: Session, email: str, password: str, now: dt.datetime | None 
             raise LoginRefused("locked", _locked_message(throttle.locked_until, now))
         session.flush()
         raise LoginRefused("wrong", WRONG)
-    assert user is not None  # verify() is False without a user
+    assert user is not None
     if throttle is not None:
-        session.delete(throttle)
+        if throttle.checking:  # checks still running count from here, not from before
+            throttle.failures, throttle.first_failure_at, throttle.locked_until = 0, now, None
+        else:
+            session.delete(throttle)
     if user.disabled_at is not None:
         record(
             session,
@@ -175,8 +251,8 @@ def log_in(session: Session, email: str, password: str, now: dt.datetime | None 
         )
         session.flush()
         raise LoginRefused("disabled", DISABLED)
-    if needs_rehash(user.password_hash or ""):
-        user.password_hash = hash_password(password)
+    if rehashed is not None:
+        user.password_hash = rehashed
     token = secrets.token_urlsafe(32)
     session.add(
         LoginSession(

@@ -329,6 +329,10 @@ class LoginThrottle(Base):
     first_failure_at: Mapped[dt.datetime] = mapped_column(DateTime)
     """Failures count from here (the first one, or the end of a lock); the audit log has them."""
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    checking: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Password checks running now: each holds one of the failures allowed (``db.logins``)."""
+    checking_since: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    """When the last one started; checks older than a few minutes stopped with their process."""
 
 
 class LoginSession(Base):

@@ -210,17 +210,26 @@ def add_user(
     password: str | None = None,
     is_demo: bool = False,
 ) -> Account:
-    """A new account. Without a password it can log in only by single sign-on (an invitation)."""
-    email, found = check_new_user(session, actor, email, role, koplopers, free_text=free_text)
+    """A new account. Without a password it can log in only by single sign-on (an invitation).
+
+    The password is checked and hashed before the first query: no transaction is held meanwhile
+    (on SQLite the write lock, which every respondent sending needs).
+    """
+    require_admin(actor)
+    password_hash = None
     if password is not None:
+        email = normalise_email(email)
+        _check_role(role, koplopers, free_text)
         check_strength(password, email)
+        password_hash = hash_password(password)
+    email, found = check_new_user(session, actor, email, role, koplopers, free_text=free_text)
     user = User(
         email=email,
         role=role,
         koplopers=found,
         free_text=free_text,
         is_demo=is_demo,
-        password_hash=hash_password(password) if password is not None else None,
+        password_hash=password_hash,
         password_changed_at=utcnow() if password is not None else None,
     )
     try:
@@ -308,11 +317,15 @@ def set_password(
     *,
     expected_version: int | None = None,
 ) -> Account:
-    """A new password (checked for strength); logs the account out and lifts a lock."""
+    """A new password (checked for strength); logs the account out and lifts a lock.
+
+    Checked and hashed before the first query, so no transaction is held meanwhile.
+    """
     require_admin(actor)
+    check_strength(password, email.strip().lower())
+    password_hash = hash_password(password)
     user = _find(session, email, expected_version)
-    check_strength(password, user.email)
-    user.password_hash = hash_password(password)
+    user.password_hash = password_hash
     user.password_changed_at = utcnow()
     _flush(session, user)
     end_sessions(session, user)

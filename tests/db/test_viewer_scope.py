@@ -121,6 +121,8 @@ NOT_DATA: dict[str, str] = {
     "db.engine.is_sqlite": "configuration",
     "db.errors.connection_lost": "classifies an error",
     "db.errors.trouble": "logs an error",
+    "db.errors.described": "an error for the log, without values",
+    "db.errors.log_error": "logs an error, without values",
     "db.schema.alembic_config": "migrations",
     "db.schema.current_revision": "migrations",
     "db.schema.head_revision": "migrations",
