@@ -5,7 +5,12 @@ Every script here is a constant of ours; nothing a respondent typed ever reaches
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
+
+FAVICON = Path(__file__).parents[2] / "assets" / "favicon.svg"
+"""The browser tab's icon: a file of ours, which Streamlit sends inline (no address to fetch)."""
 
 _DUTCH_DOCUMENT = """<script>
 document.documentElement.lang = 'nl';
