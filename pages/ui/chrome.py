@@ -38,10 +38,16 @@ if (!window.kmDutch) {
     'Hide column': 'Kolom verbergen', 'Autosize': 'Breedte passend maken', 'Format': 'Notatie',
     'Print': 'Afdrukken',
   };
-  const matches = [/^Select ([0-9]+) matches$/, 'Kies alle $1 gevonden'];
+  const patterns = [
+    [/^Select ([0-9]+) matches$/, 'Kies alle $1 gevonden'],
+    // Under a field while typing: "Press Enter to submit form" (the login form too).
+    [/^Press (.+) to submit form$/, 'Druk op $1 om te versturen'],
+    [/^Press (.+) to apply$/, 'Druk op $1 om toe te passen'],
+  ];
   const chrome = '[data-baseweb="popover"], [role="listbox"], [data-testid="stTooltipContent"], '
     + '[data-testid="stStatusWidget"], '
-    + '[data-testid="stDataFrameColumnVisibilityMenu"], [data-testid="stMainMenuList"]';
+    + '[data-testid="stDataFrameColumnVisibilityMenu"], [data-testid="stMainMenuList"], '
+    + '[data-testid="InputInstructions"]';
   // A table's toolbar names its table after a colon: "Download as CSV: Antwoorden".
   const prefixes = [['Help for ', 'Uitleg bij '], ['day, ', 'dag, '], ['month, ', 'maand, '],
                     ['year, ', 'jaar, '], ...Object.keys(words).map(
@@ -66,8 +72,8 @@ if (!window.kmDutch) {
       const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         const value = node.nodeValue.trim();
-        const dutch = texts[value]
-          || (matches[0].test(value) ? value.replace(matches[0], matches[1]) : null);
+        const pattern = patterns.find(([english]) => english.test(value));
+        const dutch = texts[value] || (pattern ? value.replace(...pattern) : null);
         if (dutch) node.nodeValue = node.nodeValue.replace(value, dutch);
       }
     }
