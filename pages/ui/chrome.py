@@ -29,7 +29,16 @@ if (!window.kmDutch) {
     'Close fullscreen': 'Volledig scherm sluiten', 'Clear all': 'Alles wissen',
     'Download as CSV': 'Downloaden als CSV', 'Search': 'Zoeken', 'Select all': 'Alles kiezen',
     'Clear selection': 'Selectie wissen', 'Running...': 'Bezig…', 'Stop': 'Stoppen',
+    'Previous month': 'Vorige maand', 'Next month': 'Volgende maand',
+    'Use arrow keys to navigate dates. Enter to select. Escape to close.':
+      'Kies een dag met de pijltjestoetsen en Enter. Escape sluit de kalender.',
   };
+  // A date field's month, read aloud ("11 – November").
+  const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+                  'September', 'October', 'November', 'December'];
+  const maanden = ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus',
+                   'september', 'oktober', 'november', 'december'];
+  const month = new RegExp(months.join('|'));
   // The same words as text: in tooltips, drop-down lists, the table's menus and the status.
   const texts = {
     ...words, 'Connecting': 'Verbinden…', 'Please wait...': 'Even geduld…', 'Rerun': 'Opnieuw',
@@ -43,17 +52,25 @@ if (!window.kmDutch) {
     // Under a field while typing: "Press Enter to submit form" (the login form too).
     [/^Press (.+) to submit form$/, 'Druk op $1 om te versturen'],
     [/^Press (.+) to apply$/, 'Druk op $1 om toe te passen'],
+    [/^Choose date, (.+)$/, 'Kies een datum, $1'],
   ];
   const chrome = '[data-baseweb="popover"], [role="listbox"], [data-testid="stTooltipContent"], '
     + '[data-testid="stStatusWidget"], '
     + '[data-testid="stDataFrameColumnVisibilityMenu"], [data-testid="stMainMenuList"], '
-    + '[data-testid="InputInstructions"]';
+    + '[data-testid="InputInstructions"], [data-testid="stDateInputCalendar"]';
   // A table's toolbar names its table after a colon: "Download as CSV: Antwoorden".
   const prefixes = [['Help for ', 'Uitleg bij '], ['day, ', 'dag, '], ['month, ', 'maand, '],
-                    ['year, ', 'jaar, '], ...Object.keys(words).map(
+                    ['year, ', 'jaar, '], ['Choose date, ', 'Kies een datum, '],
+                    ...Object.keys(words).map(
                       english => [english + ': ', words[english] + ': '])];
   const named = '[aria-label], [title], [placeholder], [data-testid="stSkipToContent"]';
   const translate = () => {
+    for (const el of document.querySelectorAll('[aria-valuetext]')) {
+      const value = el.getAttribute('aria-valuetext');
+      if (month.test(value)) {
+        el.setAttribute('aria-valuetext', value.replace(month, m => maanden[months.indexOf(m)]));
+      }
+    }
     for (const el of document.querySelectorAll(named)) {
       for (const name of ['aria-label', 'title', 'placeholder']) {
         const value = el.getAttribute(name);

@@ -34,7 +34,12 @@ ENGLISH = (
     "Made with Streamlit",
     "Clear all",
     "Press Enter",
+    "Use arrow keys",
+    "Previous month",
+    "Next month",
+    "Choose date",
 )
+MONTHS = ("January", "March", "May", "June", "July", "October", "November", "December")
 
 
 @pytest.fixture(scope="module")
@@ -96,10 +101,11 @@ def visible_english(tab) -> list[str]:
 
 def english_labels(tab) -> list[str]:
     labels = tab.evaluate(
-        "() => [...document.querySelectorAll('[aria-label], [title]')]"
-        ".map(e => (e.getAttribute('aria-label') || '') + ' ' + (e.getAttribute('title') || ''))"
+        "() => [...document.querySelectorAll('[aria-label], [title], [aria-valuetext]')]"
+        ".map(e => ['aria-label', 'title', 'aria-valuetext']"
+        ".map(name => e.getAttribute(name) || '').join(' '))"
     )
-    return [label for label in labels if any(words in label for words in ENGLISH)]
+    return [label for label in labels if any(words in label for words in ENGLISH + MONTHS)]
 
 
 def test_a_multiselect_a_table_toolbar_and_the_menu_say_nothing_in_english(tab, app_server):
@@ -121,6 +127,15 @@ def test_a_multiselect_a_table_toolbar_and_the_menu_say_nothing_in_english(tab, 
     tab.locator("[data-testid='stMultiSelect']").first.click()
     expect(tab.get_by_role("option", name="Alles kiezen")).to_be_visible(timeout=10000)
     assert visible_english(tab) == [] and english_labels(tab) == []
+    tab.keyboard.press("Escape")
+    # A date field and its calendar, opened from the keyboard.
+    tab.locator("[data-testid='stDateInput'] [role='spinbutton']").first.focus()
+    tab.keyboard.press("Alt+ArrowDown")
+    calendar = tab.locator("[data-testid='stDateInputCalendar']")
+    expect(calendar).to_be_visible(timeout=10000)
+    assert (calendar.text_content() or "").strip() != ""
+    assert [w for w in ENGLISH if w in (calendar.text_content() or "")] == []
+    assert english_labels(tab) == []
     tab.keyboard.press("Escape")
     # A table's toolbar: its buttons and the tooltip of each, Dutch.
     tab.goto(app_server + "/gebruikers")
