@@ -20,7 +20,8 @@ UNAVAILABLE = (
 )
 FAULT = "Er ging bij ons iets mis. Wij hebben het gemeld. Probeer het later opnieuw."
 
-st.set_page_config(page_title="Koplopermonitor", page_icon=":material/assignment:", layout="wide")
+# Our own icon, sent inline: a ":material/…:" icon would make every browser fetch it from Google.
+st.set_page_config(page_title="Koplopermonitor", page_icon=chrome.FAVICON, layout="wide")
 chrome.dutch_document()
 # Download addresses: random, short-lived, gone at logout (see pages/ui/media.py for why here).
 media.install()

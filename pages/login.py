@@ -40,7 +40,10 @@ if sso_configured():
         icon=":material/domain:",
         type="primary",
         on_click=st.login,
-        help="Met het account van uw gemeente of organisatie (single sign-on).",
+        help=(
+            "Inloggen via uw organisatie: met het account waarmee u ook bij uw gemeente of "
+            "organisatie inlogt. Een apart wachtwoord voor de Koplopermonitor is dan niet nodig."
+        ),
     )
     st.write("Of log in met uw e-mailadres en wachtwoord van de Koplopermonitor:")
 

@@ -5,7 +5,12 @@ Every script here is a constant of ours; nothing a respondent typed ever reaches
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
+
+FAVICON = Path(__file__).parents[2] / "assets" / "favicon.svg"
+"""The browser tab's icon: a file of ours, which Streamlit sends inline (no address to fetch)."""
 
 _DUTCH_DOCUMENT = """<script>
 document.documentElement.lang = 'nl';
@@ -21,12 +26,51 @@ if (!window.kmDutch) {
     'Show/hide columns': 'Kolommen tonen of verbergen', 'Link to heading': 'Link naar dit kopje',
     'Sidebar': 'Zijbalk', 'Collapse sidebar': 'Zijbalk inklappen',
     'Expand sidebar': 'Zijbalk uitklappen', 'Open': 'Openen', 'Fullscreen': 'Volledig scherm',
-    'Close fullscreen': 'Volledig scherm sluiten',
+    'Close fullscreen': 'Volledig scherm sluiten', 'Clear all': 'Alles wissen',
+    'Download as CSV': 'Downloaden als CSV', 'Search': 'Zoeken', 'Select all': 'Alles kiezen',
+    'Clear selection': 'Selectie wissen', 'Running...': 'Bezig…', 'Stop': 'Stoppen',
+    'Previous month': 'Vorige maand', 'Next month': 'Volgende maand',
+    'Use arrow keys to navigate dates. Enter to select. Escape to close.':
+      'Kies een dag met de pijltjestoetsen en Enter. Escape sluit de kalender.',
   };
+  // A date field's month, read aloud ("11 – November").
+  const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+                  'September', 'October', 'November', 'December'];
+  const maanden = ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus',
+                   'september', 'oktober', 'november', 'december'];
+  const month = new RegExp(months.join('|'));
+  // The same words as text: in tooltips, drop-down lists, the table's menus and the status.
+  const texts = {
+    ...words, 'Connecting': 'Verbinden…', 'Please wait...': 'Even geduld…', 'Rerun': 'Opnieuw',
+    'Sort ascending': 'Oplopend sorteren', 'Sort descending': 'Aflopend sorteren',
+    'Pin column': 'Kolom vastzetten', 'Unpin column': 'Kolom losmaken',
+    'Hide column': 'Kolom verbergen', 'Autosize': 'Breedte passend maken', 'Format': 'Notatie',
+    'Print': 'Afdrukken',
+  };
+  const patterns = [
+    [/^Select ([0-9]+) matches$/, 'Kies alle $1 gevonden'],
+    // Under a field while typing: "Press Enter to submit form" (the login form too).
+    [/^Press (.+) to submit form$/, 'Druk op $1 om te versturen'],
+    [/^Press (.+) to apply$/, 'Druk op $1 om toe te passen'],
+    [/^Choose date, (.+)$/, 'Kies een datum, $1'],
+  ];
+  const chrome = '[data-baseweb="popover"], [role="listbox"], [data-testid="stTooltipContent"], '
+    + '[data-testid="stStatusWidget"], '
+    + '[data-testid="stDataFrameColumnVisibilityMenu"], [data-testid="stMainMenuList"], '
+    + '[data-testid="InputInstructions"], [data-testid="stDateInputCalendar"]';
+  // A table's toolbar names its table after a colon: "Download as CSV: Antwoorden".
   const prefixes = [['Help for ', 'Uitleg bij '], ['day, ', 'dag, '], ['month, ', 'maand, '],
-                    ['year, ', 'jaar, ']];
+                    ['year, ', 'jaar, '], ['Choose date, ', 'Kies een datum, '],
+                    ...Object.keys(words).map(
+                      english => [english + ': ', words[english] + ': '])];
   const named = '[aria-label], [title], [placeholder], [data-testid="stSkipToContent"]';
   const translate = () => {
+    for (const el of document.querySelectorAll('[aria-valuetext]')) {
+      const value = el.getAttribute('aria-valuetext');
+      if (month.test(value)) {
+        el.setAttribute('aria-valuetext', value.replace(month, m => maanden[months.indexOf(m)]));
+      }
+    }
     for (const el of document.querySelectorAll(named)) {
       for (const name of ['aria-label', 'title', 'placeholder']) {
         const value = el.getAttribute(name);
@@ -38,6 +82,16 @@ if (!window.kmDutch) {
       }
       if (el.dataset.testid === 'stSkipToContent' && words[el.textContent]) {
         el.textContent = words[el.textContent];
+      }
+    }
+    // Only inside Streamlit's own chrome: never a word of the page itself.
+    for (const box of document.querySelectorAll(chrome)) {
+      const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const value = node.nodeValue.trim();
+        const pattern = patterns.find(([english]) => english.test(value));
+        const dutch = texts[value] || (pattern ? value.replace(...pattern) : null);
+        if (dutch) node.nodeValue = node.nodeValue.replace(value, dutch);
       }
     }
   };
@@ -86,6 +140,12 @@ if (!window.kmDutch) {
 }
 </script>"""
 
+_CHROME_STYLE = """<style>
+/* Streamlit fades a caption ("Werk", "Ingelogd als") to 60 % of the text colour: 4.4:1 on the
+   sidebar's #eef2f7, under WCAG AA's 4.5:1. A solid grey is 6.7:1 there and 7.6:1 on white. */
+[data-testid="stCaptionContainer"] { opacity: 1; color: #4b5563; }
+</style>"""
+
 _RESPONDENT_STYLE = """<style>
 /* Respondents get the questionnaire only: no developer menu, no "Made with Streamlit". */
 [data-testid="stToolbar"], [data-testid="stMainMenu"],
@@ -118,8 +178,9 @@ EASY_READ_STYLE = """<style>
 
 
 def dutch_document() -> None:
-    """The page is Dutch for screen readers (WCAG 3.1.1), its skip link too."""
-    st.html(_DUTCH_DOCUMENT, unsafe_allow_javascript=True)
+    """The page is Dutch for screen readers (WCAG 3.1.1), Streamlit's own words too; captions
+    readable on every background."""
+    st.html(_CHROME_STYLE + _DUTCH_DOCUMENT, unsafe_allow_javascript=True)
 
 
 def for_respondents(title: str, easy_read: bool = False) -> None:
