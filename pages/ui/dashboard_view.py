@@ -37,6 +37,7 @@ from measures.dutch import (
     wave_title,
 )
 from measures.indicators import PROPORTION, Settings
+from measures.sentences import MANY_TESTS_NOTE, looks_clear_but_is_not
 from measures.suppression import INDICATIVE, SUPPRESSED
 from pages.ui.plain import plain, plain_cells, text_table
 from surveys.clock import dutch_date
@@ -272,7 +273,14 @@ def _comparison_line(what: str, row: dict) -> dict[str, str]:
         "q-waarde": NO_FIGURE if suppressed else p_text(row["q_value"]),
         "Effectgrootte": NO_FIGURE if suppressed else effect_text(row["effect_size"], kind),
         "Uitkomst": direction_text(row["direction"]),
-        "Opmerking": reason_text(row["reason"]),
+        "Opmerking": " ".join(
+            part
+            for part in (
+                reason_text(row["reason"]),
+                MANY_TESTS_NOTE if not suppressed and looks_clear_but_is_not(row) else "",
+            )
+            if part
+        ),
     }
 
 
