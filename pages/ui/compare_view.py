@@ -153,6 +153,7 @@ def draw_koploper_table(table: pd.DataFrame, baseline: str, followup: str, min_n
     st.dataframe(
         frame,
         hide_index=True,
+        placeholder=NO_FIGURE,  # a wave without figures: '–', never 'None'
         column_config=config | {"Dashboard": LINK},
         height=min(38 + 35 * len(table), 560),
     )
