@@ -46,6 +46,7 @@ viewer = access.require_page(PAGE)
 
 PICK, QUESTIONNAIRE, BASELINE, FOLLOWUP = "mk_koploper", "mk_vragenlijst", "mk_van", "mk_naar"
 SUBGROUP, CATEGORY, SEARCH, VIEWED = "mk_subgroep", "mk_categorie", "mk_zoek", "mk_viewed"
+DETAILS = "mk_details"
 GOAL = "doel"  # also the address: ?doel=Inzicht opens that goal
 BOTH = "beide"
 maker = get_sessionmaker()
@@ -262,6 +263,14 @@ if subgroup is not None and choices[subgroup].questionnaire is not None:
     )
     shown = [q for q in shown if q == asked_in]
 
+# The plain view first for a council or a municipality; Movisie's roles read the tests too.
+_keep(DETAILS, [True, False], viewer.sees_all)
+details = st.toggle(
+    "Meer details",
+    key=DETAILS,
+    help="Toont ook de q-waarde en de effectgrootte (Cohens h, Hedges' g) bij elke vergelijking.",
+)
+
 explained = explanation(settings)
 if explained:
     with st.expander("Hoe lees ik dit?", icon=":material/help:"):
@@ -286,7 +295,7 @@ if not shown:
         icon=":material/info:",
     )
 else:
-    view.draw_overview(fig, shown, GOALS, settings, name)
+    view.draw_overview(fig, shown, GOALS, settings, name, details)
 
 # Only the open tab is drawn (each has its charts); choosing another reruns the page.
 sections = st.tabs(list(GOALS.values()), key=GOAL, on_change="rerun", bind="query-params")
@@ -306,7 +315,7 @@ for (goal, title), section in zip(GOALS.items(), sections, strict=True):
                 continue
             st.subheader(QUESTIONNAIRES[questionnaire])
             for indicator in names_of:
-                view.draw_indicator(fig, questionnaire, indicator, name, settings)
+                view.draw_indicator(fig, questionnaire, indicator, name, settings, details)
             if profile:
                 if subgroup is not None:
                     st.caption("Deze verdeling is van alle invullers, niet alleen van de subgroep.")
