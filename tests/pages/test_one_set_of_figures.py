@@ -137,6 +137,8 @@ def _from_chart(fig: Figures, questionnaire: str, indicator: str) -> dict[tuple[
     """(group, wave) → the value the chart draws (as a fraction for a share)."""
     chart = indicator_chart(fig, questionnaire, indicator, NAME)
     factor = 100.0 if _kind(fig, questionnaire, indicator) == PROPORTION else 1.0
+    titles = {wave_title(w): w for w in fig.waves}
+    axis = [titles[t] for t in chart.layout.xaxis.ticktext]
     drawn: dict[tuple[str, str], float] = {}
     for trace in chart.data:
         meta = trace.meta or {}
@@ -145,7 +147,7 @@ def _from_chart(fig: Figures, questionnaire: str, indicator: str) -> dict[tuple[
         if meta["group"] == OTHERS:  # the dashed line: two points per wave, None between
             for x, y in zip(trace.x, trace.y, strict=True):
                 if x is not None:
-                    drawn[(OTHERS, fig.waves[round(x - BAND[0])])] = y / factor
+                    drawn[(OTHERS, axis[round(x - BAND[0])])] = y / factor
         else:
             for wave, y in zip(trace.customdata, trace.y, strict=True):
                 drawn[(meta["group"], wave)] = y / factor
