@@ -122,6 +122,12 @@ with right:
     else:
         baseline = followup = waves[0] if waves else ""
 
+if baseline != followup and followup not in enough:  # chosen by hand: say why it is empty
+    st.info(
+        f"{plain(_wave_label(followup))}: nog te weinig antwoorden voor cijfers. Kies een "
+        "andere latere meting om te vergelijken.",
+        icon=":material/hourglass_top:",
+    )
 in_cohort = [s for s in names if cohort == EVERY or cohort_of[s] == cohort]
 pairs = [
     (q, i.name)

@@ -238,6 +238,12 @@ with right:
             f"{settings.min_n} antwoorden heeft.",
         )
 
+if baseline != followup and followup not in enough:  # chosen by hand: say why it is empty
+    st.info(
+        f"{plain(_wave_label(followup))}: nog te weinig antwoorden voor cijfers. Kies een "
+        "andere latere meting om te vergelijken.",
+        icon=":material/hourglass_top:",
+    )
 if baseline == followup:
     st.info(
         (

@@ -100,6 +100,7 @@ def test_choosing_the_new_wave_shows_no_none_anywhere(url, role):
     text = shown_text(at)
     assert "Tweede vervolgmeting" in text
     assert not NOTHING.findall(text), NOTHING.findall(text)[:5]
+    assert any("nog te weinig antwoorden voor cijfers" in i.value for i in at.info)
 
 
 def test_vergelijken_opens_on_the_waves_with_figures_not_the_one_just_begun(url):
@@ -119,6 +120,7 @@ def test_vergelijken_with_the_new_wave_chosen_shows_no_none_anywhere(url, part):
     assert not at.exception, at.exception
     found = NOTHING.findall(shown_text(at))
     assert not found, found[:5]
+    assert any("nog te weinig antwoorden voor cijfers" in i.value for i in at.info)
     if part == "Alle koplopers":
         table = at.dataframe[0].value
         assert table.isna().to_numpy().any()  # the new wave's empty cells, drawn as '–'
