@@ -64,6 +64,17 @@ def _rows(fig: Figures, questionnaire: str, indicator: str, group: str) -> pd.Da
     return rows.sort_values("wave", key=lambda w: w.map(order))
 
 
+def _drawn_waves(fig: Figures, questionnaire: str, indicator: str) -> list[str]:
+    """The waves on the axis: those with a figure of any group, so that a wave just begun (a
+    few answers, no figure) is no empty column; all of the koploper's waves if none has one."""
+    drawn = {
+        wave
+        for group in (OWN, OTHERS, COHORT)
+        for wave in _shown(_rows(fig, questionnaire, indicator, group))["wave"]
+    }
+    return [w for w in fig.waves if w in drawn] or list(fig.waves)
+
+
 def _shown(rows: pd.DataFrame) -> pd.DataFrame:
     """Only the figures that may be shown: a withheld one has no estimate and is left out."""
     if rows.empty:
@@ -127,7 +138,8 @@ def indicator_chart(
     koploper_name = plotly_text(koploper_name)
     kind, scale = _kind_and_scale(fig, questionnaire, indicator)
     axis = kind if kind == PROPORTION else scale
-    position = {wave: i for i, wave in enumerate(fig.waves)}
+    waves = _drawn_waves(fig, questionnaire, indicator)
+    position = {wave: i for i, wave in enumerate(waves)}
     chart = go.Figure()
 
     others = _shown(_rows(fig, questionnaire, indicator, OTHERS))
@@ -248,9 +260,9 @@ def indicator_chart(
     chart.update_xaxes(
         title_text=X_TITLE,
         tickmode="array",
-        tickvals=list(range(len(fig.waves))),
-        ticktext=[wave_title(w) for w in fig.waves],
-        range=[-0.7, len(fig.waves) - 0.3],
+        tickvals=list(range(len(waves))),
+        ticktext=[wave_title(w) for w in waves],
+        range=[-0.7, len(waves) - 0.3],
         showgrid=False,
         zeroline=False,
         fixedrange=True,

@@ -554,6 +554,8 @@ def figures(
     waves = counts.waves
     benchmarks = _benchmarks(stats, sel_counts, waves, settings, hidden, order, chosen, pooled)
 
+    changes = _sides_from(estimates, changes, {"baseline": baseline, "followup": followup})
+    benchmarks = _sides_from(estimates, benchmarks, {"koploper": OWN, "reference": None})
     estimates, changes, benchmarks = _describe(
         indicators,
         estimates,
@@ -677,6 +679,57 @@ def _benchmarks(
     benchmarks = add_q_values(benchmarks, ["wave", "reference"])
     benchmarks["significant"] = benchmarks["q_value"] < settings.significance
     return rename_sides(benchmarks, "reference", "koploper")
+
+
+SIDE_COLUMNS = ["n", "estimate", "ci_low", "ci_high"]
+COMPARISON_FIGURES = [c for c in CONTRAST_FIGURES if c[-2:] not in ("_1", "_2")]
+"""The figures of a comparison itself (difference, its interval, p, q, effect size)."""
+
+
+def _sides_from(
+    estimates: pd.DataFrame, table: pd.DataFrame, sides: dict[str, str | None]
+) -> pd.DataFrame:
+    """``table`` (changes or benchmarks) with each side's n, estimate and interval taken from
+    ``estimates``: one suppression decision per group, wave and indicator behind every output.
+
+    The engine's ``contrast`` blanks both sides of a withheld comparison; but a figure that is
+    shown on its own (the other koplopers beside a protected koploper, the baseline beside a
+    follow-up with too few answers) is shown everywhere, and one withheld is withheld
+    everywhere. A comparison with a withheld side shows no comparison figures either.
+
+    ``sides`` maps a side's suffix to a wave (changes: the koploper's own rows) or, for
+    benchmarks, ``"koploper"`` to ``OWN`` and ``"reference"`` to ``None`` (the row's reference
+    group, at the row's wave).
+    """
+    if table.empty:
+        return table
+    keyed = estimates.set_index(["group", "wave", "questionnaire", "indicator"])[SIDE_COLUMNS]
+    keyed = keyed[~keyed.index.duplicated()]
+    out = table.copy()
+    withheld = np.zeros(len(out), dtype=bool)
+    for side, fixed in sides.items():
+        if "reference" in out and side in ("koploper", "reference"):
+            group = out["reference"] if fixed is None else pd.Series(fixed, index=out.index)
+            wave = out["wave"]
+        else:
+            group = pd.Series(OWN, index=out.index)
+            wave = pd.Series(fixed, index=out.index)
+        where = pd.MultiIndex.from_arrays(
+            [group.to_numpy(), wave.to_numpy(), out["questionnaire"], out["indicator"]]
+        )
+        found = keyed.reindex(where)
+        for column in SIDE_COLUMNS:
+            target = f"{column}_{side}"
+            if target in out:
+                out[target] = found[column].to_numpy(dtype=float)
+        withheld |= np.isnan(found["estimate"].to_numpy(dtype=float))
+    if withheld.any():
+        out = blank(out, COMPARISON_FIGURES, withheld)
+        if "significant" in out:
+            out["significant"] = out["significant"].to_numpy(dtype=bool) & ~withheld
+        if "flag" in out:
+            out.loc[withheld, "flag"] = SUPPRESSED
+    return out
 
 
 SMALL_COUNT = re.compile(r"\(n = \d+, minimaal (\d+)\)")

@@ -320,7 +320,16 @@ def _indicator(
         )
         if bench is None:
             continue
-        n, figure, interval = _estimate_cells(bench, "_reference")
+        # The reference's own figure, as the page and the chart show it (a comparison withheld
+        # for the koploper's side leaves the reference's figure standing).
+        shown = _row(
+            fig.estimates,
+            group=reference,
+            wave=fig.followup,
+            questionnaire=questionnaire,
+            indicator=indicator,
+        )
+        n, figure, interval = _estimate_cells(shown)
         parts.append(
             _table_row(
                 f"{name} ({fig.followup})",
@@ -328,7 +337,7 @@ def _indicator(
                 figure,
                 interval,
                 p_text(bench["q_value"]),
-                _flag_text(bench["flag"]),
+                _flag_text(bench["flag"] if shown is None else shown["flag"]),
             )
         )
         keep(bench["reason"])

@@ -18,7 +18,23 @@ from measures.suppression import COMPLEMENT_REASON, INDICATIVE, SUPPRESSED
 
 MORE_THAN_CHANCE = "Dat verschil is groter dan toeval."
 INDICATIVE_NOTE = "Let op: dit cijfer rust op weinig antwoorden (indicatief)."
-READS = ["label", "kind", "scale", "flag", "reason", "difference", "significant"]
+MANY_TESTS_NOTE = (
+    "Het verschil lijkt groot, maar omdat we veel cijfers tegelijk toetsen, is het nog niet "
+    "duidelijk genoeg. Het kan nog toeval zijn."
+)
+"""Why an interval without 0 can still be 'niet duidelijk anders': the q-value corrects for
+testing many indicators at once (Benjamini–Hochberg), the interval does not."""
+READS = [
+    "label",
+    "kind",
+    "scale",
+    "flag",
+    "reason",
+    "difference",
+    "diff_ci_low",
+    "diff_ci_high",
+    "significant",
+]
 CHANGE_COLUMNS = [*READS, "estimate_baseline", "estimate_followup", "wording"]
 """The columns :func:`change_sentence` reads (a caller may pass rows of only these)."""
 BENCHMARK_COLUMNS = [*READS, "reference", "estimate_koploper", "estimate_reference"]
@@ -30,6 +46,22 @@ def _value(row: Mapping[str, Any], column: str) -> str:
     if row["kind"] != PROPORTION and str(row.get("scale", "")) == "0-100":
         return f"{text} op 100"
     return text
+
+
+def looks_clear_but_is_not(row: Mapping[str, Any]) -> bool:
+    """The interval of the difference leaves out 0, yet the change is not called a change: the
+    correction for many tests at once (q-value) is stricter than the interval alone."""
+    if row["significant"] or pd.isna(row["difference"]):
+        return False
+    low, high = row.get("diff_ci_low"), row.get("diff_ci_high")
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return False
+    return bool(low > 0 or high < 0)
+
+
+def _not_clear(row: Mapping[str, Any]) -> str:
+    """' ' + the reason an apparently clear difference is not called one ('' otherwise)."""
+    return " " + MANY_TESTS_NOTE if looks_clear_but_is_not(row) else ""
 
 
 def change_sentence(row: Mapping[str, Any], baseline: str, followup: str) -> str:
@@ -61,7 +93,7 @@ def change_sentence(row: Mapping[str, Any], baseline: str, followup: str) -> str
             sentence = (
                 f"{label} was {after} bij {second} en {before} bij {first}. "
                 f"Dat is niet duidelijk anders dan bij {first}."
-            )
+            ) + _not_clear(row)
         if row["flag"] == INDICATIVE:
             sentence += " " + INDICATIVE_NOTE
     if row.get("wording"):
@@ -94,7 +126,10 @@ def benchmark_sentence(row: Mapping[str, Any], koploper_name: str) -> str:
             f"{koploper_name} ({own}) scoort lager dan {reference} ({other}). " + MORE_THAN_CHANCE
         )
     else:
-        sentence = f"{koploper_name} ({own}) is niet duidelijk anders dan {reference} ({other})."
+        sentence = (
+            f"{koploper_name} ({own}) is niet duidelijk anders dan {reference} ({other})."
+            + _not_clear(row)
+        )
     if row["flag"] == INDICATIVE:
         sentence += " " + INDICATIVE_NOTE
     return sentence

@@ -11,6 +11,7 @@ from db.audit import record
 from db.compare import Comparison, comparison, fieldwork_across
 from db.dashboard import DataVersion, data_version
 from db.engine import database_url, get_sessionmaker
+from db.fieldwork_overview import fieldwork_waves, response_counts
 from measures.compare_charts import (
     calendar_chart,
     forest_chart,
@@ -19,9 +20,10 @@ from measures.compare_charts import (
     trend_text,
 )
 from measures.dashboard import CHANNEL_LABELS, GOALS, QUESTIONNAIRES
-from measures.dutch import decimal, p_text, wave_name, wave_title
+from measures.dutch import NO_FIGURE, decimal, p_text, wave_name, wave_title
 from measures.indicators import PROPORTION, load_indicators
 from measures.meta import ALL_KOPLOPERS
+from measures.wave_choice import RUNNING, default_pair, wave_option, waves_with_figures
 from pages.ui import access
 from pages.ui import compare_view as view
 from pages.ui.compare_downloads import draw_downloads
@@ -93,16 +95,40 @@ with left:
     questionnaire = _filter("Vragenlijst", QUESTIONNAIRE, QUESTIONNAIRES, "Beide vragenlijsten")
     goal = _filter("Doel", GOAL, GOALS, "Alle doelen")
 waves = data.waves
+# A wave that has just started has no figures yet: the default compares the waves that have,
+# and a wave in fieldwork says so in the choice.
+with maker() as session:
+    running = fieldwork_waves(session, viewer)
+    counted = response_counts(session, viewer)
+status = {code: RUNNING for code in running.loc[running["status"] == RUNNING, "code"]}
+answers = {str(w): int(n) for w, n in counted.groupby("wave")["responses"].sum().items()}
+enough = waves_with_figures(data.estimates)
+first, last = default_pair(waves, enough)
+
+
+def _wave_label(wave: str) -> str:
+    return wave_option(wave, status, answers, enough)
+
+
 with right:
     if len(waves) > 1:
-        keep(BASELINE, waves[:-1], "T0" if "T0" in waves[:-1] else waves[0])
-        baseline = st.selectbox("Eerdere meting", waves[:-1], format_func=wave_title, key=BASELINE)
+        keep(BASELINE, waves[:-1], first if first in waves[:-1] else waves[0])
+        baseline = st.selectbox("Eerdere meting", waves[:-1], format_func=_wave_label, key=BASELINE)
         later = waves[waves.index(baseline) + 1 :]
-        keep(FOLLOWUP, later, later[-1])
-        followup = st.selectbox("Latere meting", later, format_func=wave_title, key=FOLLOWUP)
+        keep(FOLLOWUP, later, last if last in later else later[-1])
+        followup = st.selectbox("Latere meting", later, format_func=_wave_label, key=FOLLOWUP)
+        in_fieldwork = [_wave_label(w) for w in waves if status.get(w) == RUNNING]
+        if in_fieldwork:
+            st.caption(plain("; ".join(in_fieldwork) + "."))
     else:
         baseline = followup = waves[0] if waves else ""
 
+if baseline != followup and followup not in enough:  # chosen by hand: say why it is empty
+    st.info(
+        f"{plain(_wave_label(followup))}: nog te weinig antwoorden voor cijfers. Kies een "
+        "andere latere meting om te vergelijken.",
+        icon=":material/hourglass_top:",
+    )
 in_cohort = [s for s in names if cohort == EVERY or cohort_of[s] == cohort]
 pairs = [
     (q, i.name)
@@ -320,7 +346,10 @@ with sections[2]:
             if len(mine):
                 trend_table = view.trend_frame(mine, names, cohort_of, settings.min_n)
                 st.dataframe(
-                    trend_table, hide_index=True, column_config=view.whole_headers(trend_table)
+                    trend_table,
+                    hide_index=True,
+                    column_config=view.whole_headers(trend_table),
+                    placeholder=NO_FIGURE,  # an empty cell reads '–', never 'None'
                 )
         with maker() as session:
             fieldwork = fieldwork_across(session, viewer)
@@ -389,5 +418,8 @@ with sections[3]:
         channels = [c for c in CHANNEL_LABELS.values() if c in table.columns]
         fieldwork_table = view.fieldwork_frame(table, channels)
         st.dataframe(
-            fieldwork_table, hide_index=True, column_config=view.whole_headers(fieldwork_table)
+            fieldwork_table,
+            hide_index=True,
+            column_config=view.whole_headers(fieldwork_table),
+            placeholder=NO_FIGURE,
         )

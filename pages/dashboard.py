@@ -17,9 +17,11 @@ from db.dashboard import (
     wording_changes,
 )
 from db.engine import database_url, get_sessionmaker
-from db.fieldwork_overview import koplopers_in_scope
+from db.fieldwork_overview import fieldwork_waves, koplopers_in_scope
 from measures.dashboard import (
+    ALL,
     GOALS,
+    OWN,
     QUESTIONNAIRES,
     Figures,
     GroupCounts,
@@ -30,6 +32,7 @@ from measures.dashboard import (
 from measures.dutch import wave_name, wave_title
 from measures.explain import explanation
 from measures.indicators import load_indicators
+from measures.wave_choice import RUNNING, default_pair, wave_option, waves_with_enough
 from pages.ui import access
 from pages.ui import dashboard_downloads as downloads
 from pages.ui import dashboard_view as view
@@ -43,6 +46,7 @@ viewer = access.require_page(PAGE)
 
 PICK, QUESTIONNAIRE, BASELINE, FOLLOWUP = "mk_koploper", "mk_vragenlijst", "mk_van", "mk_naar"
 SUBGROUP, CATEGORY, SEARCH, VIEWED = "mk_subgroep", "mk_categorie", "mk_zoek", "mk_viewed"
+DETAILS = "mk_details"
 GOAL = "doel"  # also the address: ?doel=Inzicht opens that goal
 BOTH = "beide"
 maker = get_sessionmaker()
@@ -202,21 +206,56 @@ with left:
         category = st.selectbox(
             "Welke groep", list(categories), format_func=categories.get, key=CATEGORY
         )
-with right:
-    if len(waves) > 1:
-        _keep(BASELINE, waves[:-1], "T0" if "T0" in waves[:-1] else waves[0])
-        baseline = st.selectbox("Eerdere meting", waves[:-1], format_func=wave_title, key=BASELINE)
-        later = [w for w in waves if waves.index(w) > waves.index(baseline)]
-        _keep(FOLLOWUP, later, later[-1])
-        followup = st.selectbox("Latere meting", later, format_func=wave_title, key=FOLLOWUP)
-    else:
-        baseline = followup = waves[0]
+# A wave that has just started has no figures yet: the default compares the waves that have.
+with maker() as session:
+    fieldwork = fieldwork_waves(session, viewer, koploper=slug)
+status = dict(zip(fieldwork["code"], fieldwork["status"], strict=True))
+responses = {str(w): int(n) for w, n in total.versions.groupby("wave")["responses"].sum().items()}
+own_base = total.base[(total.base["group"] == OWN) & (total.base["category"] == ALL)]
+enough = waves_with_enough(own_base, settings.min_n)
+first, last = default_pair(waves, enough)
 
-if len(waves) == 1:
+
+def _wave_label(wave: str) -> str:
+    return wave_option(wave, status, responses, enough)
+
+
+with right:
+    if len([w for w in waves if w in enough]) > 1:
+        _keep(BASELINE, waves[:-1], first)
+        baseline = st.selectbox("Eerdere meting", waves[:-1], format_func=_wave_label, key=BASELINE)
+        later = [w for w in waves if waves.index(w) > waves.index(baseline)]
+        _keep(FOLLOWUP, later, last if last in later else later[-1])
+        followup = st.selectbox("Latere meting", later, format_func=_wave_label, key=FOLLOWUP)
+        running = [_wave_label(w) for w in waves if status.get(w) == RUNNING]
+        if running:
+            st.caption(plain("; ".join(running) + "."))
+    else:
+        baseline = followup = first
+        st.markdown(
+            "**Metingen:** " + "; ".join(plain(_wave_label(w)) for w in waves),
+            help="Een meting krijgt cijfers zodra een vraag minimaal "
+            f"{settings.min_n} antwoorden heeft.",
+        )
+
+if baseline != followup and followup not in enough:  # chosen by hand: say why it is empty
     st.info(
-        f"Er is nog maar één meting: {wave_name(waves[0])}. Een vergelijking kan pas als er "
-        "een vervolgmeting is. U ziet hieronder de cijfers van deze meting, naast de overige "
-        "koplopers.",
+        f"{plain(_wave_label(followup))}: nog te weinig antwoorden voor cijfers. Kies een "
+        "andere latere meting om te vergelijken.",
+        icon=":material/hourglass_top:",
+    )
+if baseline == followup:
+    st.info(
+        (
+            f"Er is nog maar één meting met cijfers: {wave_name(baseline)}. Een vergelijking kan "
+            "pas als een vervolgmeting genoeg antwoorden heeft. U ziet hieronder de cijfers van "
+            "deze meting, naast de overige koplopers."
+        )
+        if baseline in enough
+        else (
+            "Er zijn nog te weinig antwoorden voor cijfers. Zodra een vraag minimaal "
+            f"{settings.min_n} antwoorden heeft, staan hier de cijfers."
+        ),
         icon=":material/info:",
     )
 shown = list(QUESTIONNAIRES) if chosen == BOTH else [chosen]
@@ -229,6 +268,14 @@ if subgroup is not None and choices[subgroup].questionnaire is not None:
         icon=":material/info:",
     )
     shown = [q for q in shown if q == asked_in]
+
+# The plain view first for a council or a municipality; Movisie's roles read the tests too.
+_keep(DETAILS, [True, False], viewer.sees_all)
+details = st.toggle(
+    "Meer details",
+    key=DETAILS,
+    help="Toont ook de q-waarde en de effectgrootte (Cohens h, Hedges' g) bij elke vergelijking.",
+)
 
 explained = explanation(settings)
 if explained:
@@ -254,7 +301,7 @@ if not shown:
         icon=":material/info:",
     )
 else:
-    view.draw_overview(fig, shown, GOALS, settings, name)
+    view.draw_overview(fig, shown, GOALS, settings, name, details)
 
 # Only the open tab is drawn (each has its charts); choosing another reruns the page.
 sections = st.tabs(list(GOALS.values()), key=GOAL, on_change="rerun", bind="query-params")
@@ -274,7 +321,7 @@ for (goal, title), section in zip(GOALS.items(), sections, strict=True):
                 continue
             st.subheader(QUESTIONNAIRES[questionnaire])
             for indicator in names_of:
-                view.draw_indicator(fig, questionnaire, indicator, name, settings)
+                view.draw_indicator(fig, questionnaire, indicator, name, settings, details)
             if profile:
                 if subgroup is not None:
                     st.caption("Deze verdeling is van alle invullers, niet alleen van de subgroep.")

@@ -176,6 +176,7 @@ def draw_koploper_table(
     st.dataframe(
         frame,
         hide_index=True,
+        placeholder=NO_FIGURE,  # a wave without figures: '–', never 'None'
         column_config=config | {"Dashboard": LINK},
         # One koploper (some 30 rows) whole, without a scroll bar inside the page; all of them
         # in a window of about 20 rows.

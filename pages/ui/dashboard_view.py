@@ -37,6 +37,7 @@ from measures.dutch import (
     wave_title,
 )
 from measures.indicators import PROPORTION, Settings
+from measures.sentences import MANY_TESTS_NOTE, looks_clear_but_is_not
 from measures.suppression import INDICATIVE, SUPPRESSED
 from pages.ui.plain import plain, plain_cells, text_table
 from surveys.clock import dutch_date
@@ -124,11 +125,24 @@ def comparable(fig: Figures) -> bool:
 # --- the overview -------------------------------------------------------------------------------
 
 
+TECHNICAL = ["q-waarde", "Effectgrootte"]
+"""The columns behind "Meer details": what a statistician reads, not a council member."""
+
+
+def plain_or_detailed(frame: pd.DataFrame, details: bool) -> pd.DataFrame:
+    """The table as it is, or without the technical columns (the plain view)."""
+    return frame if details else frame.drop(columns=TECHNICAL, errors="ignore")
+
+
 def overview_frame(
-    fig: Figures, questionnaire: str, goals: dict[str, str], settings: Settings
+    fig: Figures,
+    questionnaire: str,
+    goals: dict[str, str],
+    settings: Settings,
+    details: bool = True,
 ) -> pd.DataFrame:
     """One row per indicator of one questionnaire, in the order of the goals: both waves with n,
-    the change, its q-value, and ▲ / ▼ / = in words."""
+    the change, (with ``details``) its q-value, and ▲ / ▼ / = in words."""
     table = overview(fig)
     table = table[table["questionnaire"] == questionnaire]
     order = {goal: i for i, goal in enumerate(goals)}
@@ -146,7 +160,7 @@ def overview_frame(
             line["q-waarde"] = NO_FIGURE if suppressed else p_text(row["q_value"])
             line["Uitkomst"] = direction_text(row["direction"])
         rows.append(line)
-    return pd.DataFrame(rows)
+    return plain_or_detailed(pd.DataFrame(rows), details)
 
 
 def _estimate_with_n(row: dict, kind: str, settings: Settings) -> str:
@@ -172,21 +186,26 @@ def _own(fig: Figures, row: dict, wave: str) -> dict:
 
 
 def draw_overview(
-    fig: Figures, questionnaires: list[str], goals: dict[str, str], settings: Settings, name: str
+    fig: Figures,
+    questionnaires: list[str],
+    goals: dict[str, str],
+    settings: Settings,
+    name: str,
+    details: bool = True,
 ) -> None:
     for questionnaire in questionnaires:
-        frame = overview_frame(fig, questionnaire, goals, settings)
+        frame = overview_frame(fig, questionnaire, goals, settings, details)
         if frame.empty:
             continue
         st.subheader(QUESTIONNAIRES[questionnaire], anchor=False)
         show_table(frame, "Indicator")
     if comparable(fig):
+        test = f" (q-waarde kleiner dan {decimal(settings.significance, 2)})" if details else ""
         st.caption(
             f"{wave_title(fig.baseline)} tegenover {wave_name(fig.followup)} van {plain(name)}; "
             "n is het aantal antwoorden. ▲ duidelijk hoger en ▼ duidelijk lager: het verschil is "
-            f"groter dan toeval (q-waarde kleiner dan {decimal(settings.significance, 2)}). "
-            "= niet duidelijk anders: het verschil kan toeval zijn. Verschillen in procenten zijn "
-            "procentpunten."
+            f"groter dan toeval{test}. = niet duidelijk anders: het verschil kan toeval zijn. "
+            "Verschillen in procenten zijn procentpunten."
         )
 
 
@@ -235,8 +254,11 @@ def _figure_line(who: str, wave: str, row: dict, settings: Settings) -> dict[str
     }
 
 
-def comparisons_frame(fig: Figures, questionnaire: str, indicator: str, name: str) -> pd.DataFrame:
-    """The change since the baseline, and the koploper beside the references, with the test."""
+def comparisons_frame(
+    fig: Figures, questionnaire: str, indicator: str, name: str, details: bool = True
+) -> pd.DataFrame:
+    """The change since the baseline, and the koploper beside the references: the difference,
+    its interval and ▲ / ▼ / =; with ``details`` also the q-value and the effect size."""
     lines = []
     changes = fig.changes
     if comparable(fig) and not changes.empty:
@@ -257,7 +279,7 @@ def comparisons_frame(fig: Figures, questionnaire: str, indicator: str, name: st
             for row in found[found["reference"] == group].to_dict("records"):
                 what = f"{name} tegenover {label.lower()} (bij {wave_name(fig.followup)})"
                 lines.append(_comparison_line(what, row))
-    return pd.DataFrame(lines)
+    return plain_or_detailed(pd.DataFrame(lines), details)
 
 
 def _comparison_line(what: str, row: dict) -> dict[str, str]:
@@ -272,7 +294,14 @@ def _comparison_line(what: str, row: dict) -> dict[str, str]:
         "q-waarde": NO_FIGURE if suppressed else p_text(row["q_value"]),
         "Effectgrootte": NO_FIGURE if suppressed else effect_text(row["effect_size"], kind),
         "Uitkomst": direction_text(row["direction"]),
-        "Opmerking": reason_text(row["reason"]),
+        "Opmerking": " ".join(
+            part
+            for part in (
+                reason_text(row["reason"]),
+                MANY_TESTS_NOTE if not suppressed and looks_clear_but_is_not(row) else "",
+            )
+            if part
+        ),
     }
 
 
@@ -307,7 +336,12 @@ def _without_empty_notes(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def draw_indicator(
-    fig: Figures, questionnaire: str, indicator: str, name: str, settings: Settings
+    fig: Figures,
+    questionnaire: str,
+    indicator: str,
+    name: str,
+    settings: Settings,
+    details: bool = True,
 ) -> None:
     """Heading, sentences, chart, its figures as tables, the text alternative, any wording note."""
     rows = fig.estimates[
@@ -332,7 +366,7 @@ def draw_indicator(
     st.caption(plain("Grafiek in woorden: " + chart_text(fig, questionnaire, indicator, name)))
     figures_table = figures_frame(fig, questionnaire, indicator, name, settings)
     show_table(_without_empty_notes(figures_table), "Wie")
-    comparisons = comparisons_frame(fig, questionnaire, indicator, name)
+    comparisons = comparisons_frame(fig, questionnaire, indicator, name, details)
     if not comparisons.empty:
         show_table(_without_empty_notes(comparisons), "Vergelijking")
 

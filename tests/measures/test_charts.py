@@ -170,3 +170,26 @@ def test_the_text_alternative_says_no_figure_where_one_is_withheld(thin):
     assert "eerste vervolgmeting geen cijfer (te weinig antwoorden)" in text
     withheld = engine(thin, OWN, "aware_oco").loc["T1"]
     assert np.isnan(withheld["n"]) and np.isnan(withheld["estimate"])  # n < 10: not even n
+
+
+def test_a_wave_without_any_figure_is_no_empty_column_on_the_axis() -> None:
+    """A wave just begun (a few answers: every figure withheld) is left off the chart's axis."""
+    from dataclasses import replace
+
+    from tests.measures.view_figures import view
+
+    fig = view()
+    last = fig.waves[-1]
+    at_last = fig.estimates["wave"] == last
+    begun = replace(
+        fig,
+        estimates=fig.estimates.assign(
+            estimate=fig.estimates["estimate"].where(~at_last),
+            flag=fig.estimates["flag"].where(~at_last, SUPPRESSED),
+        ),
+    )
+    questionnaire, indicator = fig.estimates[["questionnaire", "indicator"]].iloc[0]
+    before = indicator_chart(fig, questionnaire, indicator).layout.xaxis.ticktext
+    after = indicator_chart(begun, questionnaire, indicator).layout.xaxis.ticktext
+    assert len(before) == len(fig.waves) and len(after) == len(fig.waves) - 1
+    assert list(after) == list(before[:-1])

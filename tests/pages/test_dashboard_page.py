@@ -133,6 +133,7 @@ def open_dashboard(
     *,
     free_text: bool = False,
     goal: str | None = None,
+    details: bool | None = None,
     **params: str,
 ) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
@@ -140,6 +141,8 @@ def open_dashboard(
     logged_in(at, url, role, koplopers, free_text=free_text, email=email)
     if goal is not None:  # the tab a person clicked: the page keeps it in the session
         at.session_state[GOAL_KEY] = goal
+    if details is not None:  # "Meer details" switched on or off
+        at.session_state[DETAILS_KEY] = details
     for name, value in params.items():
         at.query_params[name] = value
     at.run()
@@ -205,6 +208,8 @@ def split(cell: str) -> tuple[str, int | None, str]:
 
 
 GOAL_KEY = "doel"
+DETAILS_KEY = "mk_details"
+TECHNICAL = ("q-waarde", "Effectgrootte", "Cohen", "Hedges")
 
 
 def charts(at: AppTest) -> list[dict]:
@@ -349,7 +354,7 @@ def _questionnaire(key: str) -> str:
 
 
 def test_the_overview_shows_the_engines_estimates_and_q_values(url, indicators):
-    at = open_dashboard(url, "gemeente", ["tilburg"])
+    at = open_dashboard(url, "gemeente", ["tilburg"], details=True)
     assert at.selectbox(key="mk_van").value == "T0"
     assert at.selectbox(key="mk_naar").value == "T2"  # the latest wave with data
     engine = engine_changes(url, "tilburg", "T0", "T2", indicators)
@@ -361,7 +366,7 @@ def test_the_overview_shows_the_engines_estimates_and_q_values(url, indicators):
 
 
 def test_another_follow_up_wave_changes_the_figures_to_the_engines_for_that_wave(url, indicators):
-    at = open_dashboard(url, "gemeente", ["tilburg"])
+    at = open_dashboard(url, "gemeente", ["tilburg"], details=True)
     before = overview(at)
     at.selectbox(key="mk_naar").set_value("T1").run()
     assert not at.exception, at.exception
@@ -474,7 +479,7 @@ def test_only_the_open_goal_is_drawn_and_every_goal_can_be_opened(url):
 
 
 def test_each_chart_is_followed_by_its_figures_and_a_text_alternative(url):
-    at = open_dashboard(url, "gemeente", ["tilburg"])
+    at = open_dashboard(url, "gemeente", ["tilburg"], details=True)
     specs = charts(at)
     captions = [
         unescaped(c.value)
@@ -547,7 +552,10 @@ def test_hoe_lees_ik_dit_shows_the_explanation_of_measures_explain_as_plain_text
 def test_a_tiny_koploper_shows_no_figure_and_no_count_under_ten_anywhere(url):
     at = open_dashboard(url, "onderzoeker", koploper=TINY, goal="Inzicht")
     table = overview(at)
-    for column in ("Nulmeting", "Eerste vervolgmeting"):
+    # No wave has figures: the page shows the nulmeting alone and says why (no empty comparison).
+    assert "Nulmeting" in table.columns
+    assert any("te weinig antwoorden voor cijfers" in i.value for i in at.info)
+    for column in [c for c in ("Nulmeting", "Eerste vervolgmeting") if c in table.columns]:
         cells = [split(cell) for cell in table[column]]
         assert {figure for figure, _, _ in cells} == {"geen cijfer"}
         assert {n for _, n, _ in cells} == {None}
@@ -619,3 +627,48 @@ def test_opening_a_koploper_is_one_audit_line_per_koploper_per_session(url):
     new = log.iloc[: len(log) - before]
     assert sorted(new["koploper"]) == ["breda", "tilburg"]
     assert set(new["detail"]) == {"Mijn koploper"}
+
+
+def _tables_text(at: AppTest) -> str:
+    """Every header and cell of every table on the page."""
+    return "\n".join(
+        " ".join(map(str, t.value.columns)) + "\n" + t.value.astype(str).to_csv() for t in at.table
+    )
+
+
+@pytest.mark.parametrize("role", ["adviesraad", "gemeente"])
+def test_a_council_or_municipality_gets_the_plain_view_with_details_one_click_away(url, role):
+    at = open_dashboard(url, role, ["tilburg"])
+    toggle = at.toggle(key=DETAILS_KEY)
+    assert toggle.label == "Meer details" and toggle.value is False
+    tables = _tables_text(at)
+    assert not [word for word in TECHNICAL if word in tables]
+    # the plain view: sentences, charts, estimate with interval and n, and the words of ▲ = ▼
+    assert charts(at)
+    assert any(
+        "niet duidelijk anders" in m.value or "steeg van" in m.value or "daalde van" in m.value
+        for m in at.markdown
+    )
+    figures = [t.value for t in at.table if t.value.index.name == "Wie"]
+    assert figures and {"n", "Cijfer", "95 %-interval"} <= set(figures[0].columns)
+    comparisons = [t.value for t in at.table if t.value.index.name == "Vergelijking"]
+    assert comparisons and {"Verschil", "95 %-interval", "Uitkomst"} <= set(comparisons[0].columns)
+    words = {f"{symbol} {word}" for symbol, word in DIRECTION_WORDS.items()}
+    assert set(overview(at)["Uitkomst"]) <= words
+    caption = " ".join(c.value for c in at.caption)
+    assert "q-waarde" not in caption
+    toggle.set_value(True).run()
+    assert not at.exception, at.exception
+    tables = _tables_text(at)
+    assert "q-waarde" in overview(at).columns
+    assert "Effectgrootte" in tables and ("Cohen's h" in tables or "Hedges' g" in tables)
+
+
+@pytest.mark.parametrize("role", ["onderzoeker", "beheerder"])
+def test_movisie_roles_see_the_details_by_default_and_can_switch_them_off(url, role):
+    at = open_dashboard(url, role, koploper="tilburg")
+    assert at.toggle(key=DETAILS_KEY).value is True
+    assert "q-waarde" in overview(at).columns
+    at.toggle(key=DETAILS_KEY).set_value(False).run()
+    assert not at.exception, at.exception
+    assert not [word for word in TECHNICAL if word in _tables_text(at)]
