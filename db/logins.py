@@ -378,19 +378,23 @@ def single_sign_on(
                 invited.email,
                 "user_changed",
                 role=invited.role,
-                detail=f"uitnodiging gekoppeld aan single sign-on ({identity.issuer[:200]})",
+                detail="uitnodiging gekoppeld aan inloggen via de organisatie "
+                f"({identity.issuer[:200]})",
             )
             user = invited
     if user is None:
         _refuse_once(
             session,
             email or identity.subject,
-            f"onbekende identiteit via single sign-on ({identity.issuer[:200]}), {sign_on}",
+            f"onbekend account van een organisatie ({identity.issuer[:200]}), {sign_on}",
         )
         raise AccessDenied(UNKNOWN_IDENTITY)
     if user.disabled_at is not None:
         _refuse_once(
-            session, user.email, f"account uitgeschakeld (single sign-on), {sign_on}", user.role
+            session,
+            user.email,
+            f"account uitgeschakeld (inloggen via de organisatie), {sign_on}",
+            user.role,
         )
         raise SessionEnded(DISABLED)
     row = session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash(token)))

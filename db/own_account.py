@@ -63,6 +63,15 @@ def change_own_password(
     now = now or utcnow()
     if viewer.user_id is None:
         raise AccessDenied("Alleen wie is ingelogd, kan het eigen wachtwoord wijzigen.")
+    # The new password is checked and hashed before the first statement: no lock is held during
+    # that slow hash (on SQLite a write lock stops every respondent who sends meanwhile). Only the
+    # check of the current password runs under the lock, as it must to count attempts one by one.
+    if new == current:
+        raise PasswordChangeRefused(
+            "Het nieuwe wachtwoord is hetzelfde als het huidige. Kies een ander wachtwoord."
+        )
+    check_strength(new, viewer.email)
+    new_hash = hash_password(new)
     # A write first: it holds the row (PostgreSQL) or the database (SQLite) until the commit,
     # so a parallel attempt counts this one's failure before it checks anything.
     session.execute(
@@ -74,7 +83,7 @@ def change_own_password(
     if user.password_hash is None:
         raise PasswordChangeRefused(
             "Uw account heeft geen wachtwoord: u logt in met het account van uw organisatie "
-            "(single sign-on). Wijzig uw wachtwoord daar."
+            "en wijzigt uw wachtwoord daar."
         )
     failures = _failures(session, user.email, now)
     if failures >= MAX_FAILURES:
@@ -98,12 +107,7 @@ def change_own_password(
         raise PasswordChangeRefused(
             "Het huidige wachtwoord klopt niet. Uw wachtwoord is niet gewijzigd."
         )
-    if new == current:
-        raise PasswordChangeRefused(
-            "Het nieuwe wachtwoord is hetzelfde als het huidige. Kies een ander wachtwoord."
-        )
-    check_strength(new, user.email)
-    user.password_hash = hash_password(new)
+    user.password_hash = new_hash
     user.password_changed_at = now
     user.changed_at = now
     session.flush()

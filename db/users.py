@@ -66,16 +66,17 @@ class Account:
 
     @property
     def login_kind(self) -> str:
-        """How the account logs in, in Dutch: wachtwoord, single sign-on, or an invitation."""
+        """How the account logs in, in Dutch: wachtwoord, via the organisation (single sign-on),
+        or an invitation to do so."""
         kinds = [
             kind
             for kind, present in (
                 ("wachtwoord", self.has_password),
-                ("single sign-on", self.single_sign_on),
+                ("via de organisatie", self.single_sign_on),
             )
             if present
         ]
-        return ", ".join(kinds) or "single sign-on (uitnodiging)"
+        return ", ".join(kinds) or "via de organisatie (uitnodiging)"
 
 
 def normalise_email(value: str) -> str:

@@ -162,7 +162,7 @@ with st.form(f"add-{number}"):
         "Open antwoorden", help="Alleen voor de rol gemeente: mag de open antwoorden lezen."
     )
     sso_only = st.checkbox(
-        "Alleen single sign-on (uitnodiging)",
+        "Alleen inloggen via de eigen organisatie (uitnodiging)",
         help="Geen wachtwoord: de gebruiker logt in met het account van de eigen organisatie "
         "dat dit e-mailadres heeft.",
     )
@@ -183,13 +183,14 @@ if add:
         st.error(NO_ROLE, icon=":material/error:")
     elif sso_only and (password or repeat):
         st.error(
-            "Kies een wachtwoord óf alleen single sign-on: laat bij single sign-on de "
+            "Kies een wachtwoord óf alleen inloggen via de eigen organisatie: laat dan de "
             "wachtwoordvelden leeg.",
             icon=":material/error:",
         )
     elif not sso_only and not password:
         st.error(
-            "Vul een wachtwoord in (twee keer), of kies alleen single sign-on (uitnodiging).",
+            "Vul een wachtwoord in (twee keer), of kies alleen inloggen via de eigen organisatie "
+            "(uitnodiging).",
             icon=":material/error:",
         )
     elif sso_only or passwords_match(password, repeat):

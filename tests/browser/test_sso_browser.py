@@ -95,4 +95,4 @@ def test_an_identity_without_an_account_gets_geen_toegang_once_in_the_log(sso_ap
     page.get_by_role("heading", name="Geen toegang").wait_for(timeout=20000)
     settle(page)
     refused = [e for e in events(sso_app, "login_refused") if e.actor == "iemand@elders.example"]
-    assert len(refused) == 1 and "onbekende identiteit" in refused[0].detail
+    assert len(refused) == 1 and "onbekend account van een organisatie" in refused[0].detail

@@ -176,7 +176,7 @@ def test_list_shows_every_account_in_a_table(cli, monkeypatch, capsys):
     ]
     admin = next(line for line in lines if line.startswith("b@movisie.example"))
     assert admin.split()[1:5] == ["beheerder", "alle", "ja", "uitgeschakeld"]
-    assert admin.endswith("single sign-on (uitnodiging)")
+    assert admin.endswith("via de organisatie (uitnodiging)")
     municipal = next(line for line in lines if line.startswith("pl@tilburg.example"))
     assert municipal.split()[1:] == ["gemeente", "tilburg", "nee", "actief", "nee", "wachtwoord"]
 

@@ -229,11 +229,11 @@ def test_an_invitation_for_single_sign_on_has_no_password(url):
     app = page(url)
     widget(app.text_input, "E-mailadres").input("a@movisie.example")
     widget(app.selectbox, "Rol").select("onderzoeker")
-    widget(app.checkbox, "Alleen single sign-on (uitnodiging)").check()
+    widget(app.checkbox, "Alleen inloggen via de eigen organisatie (uitnodiging)").check()
     submit(app, "Gebruiker toevoegen")
     assert not app.error
     table = app.dataframe[0].value.set_index("E-mailadres")
-    assert table.loc["a@movisie.example", "Inloggen"] == "single sign-on (uitnodiging)"
+    assert table.loc["a@movisie.example", "Inloggen"] == "via de organisatie (uitnodiging)"
     assert not accounts(url)["a@movisie.example"].has_password
 
 
