@@ -292,8 +292,7 @@ def test_sentences_are_plain_dutch_with_a_decimal_comma():
     text = change_sentence(row, "T0", "T1")
     assert text == (
         "Bekendheid steeg van 27,0\u00a0% bij de nulmeting naar 41,3\u00a0% bij de eerste "
-        "vervolgmeting. "
-        + MORE_THAN_CHANCE
+        "vervolgmeting. " + MORE_THAN_CHANCE
     )
     same = change_sentence({**row, "significant": False}, "T0", "T1")
     assert "niet duidelijk anders dan bij de nulmeting" in same
