@@ -96,6 +96,16 @@ def interval_text(low: float, high: float, kind: str) -> str:
     return f"{value_text(low, kind)} tot {value_text(high, kind)}"
 
 
+def span_text(low: float, high: float, kind: str) -> str:
+    """An interval where space is short: '48,6–61,6 %' (as the charts write it); '–' when there
+    is none."""
+    if missing(low) or missing(high):
+        return NO_FIGURE
+    if kind == PROPORTION:
+        return f"{decimal(100 * low)}–{percent(100 * high)}"
+    return f"{decimal(low)}–{decimal(high)}"
+
+
 def difference_interval_text(low: float, high: float, kind: str) -> str:
     if missing(low) or missing(high):
         return NO_FIGURE
