@@ -25,7 +25,8 @@ from typing import Any
 
 from measures.chart_images import ChartsUnavailable, browser_path, draw_charts
 from measures.dashboard import Figures
-from measures.report_html import ChartKey, key_changes, report_html, shown_indicators
+from measures.report_front import ChartKey, key_changes, shown_indicators
+from measures.report_html import report_html
 from measures.report_style import for_print
 
 CHART_SCHEME = "chart:"

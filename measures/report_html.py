@@ -1,386 +1,44 @@
-"""The council report as HTML: the front pages, one section per goal and the appendix.
+"""The council report as HTML: its first pages (:mod:`measures.report_front`), one section per
+goal and the appendix.
 
-The first page holds the title, the period, a short table of contents and the overview per goal
-(each indicator at both waves with ▲ / = / ▼); then the clear changes in sentences; then per goal
-every indicator: its chart beside its sentence, a table of the figures (n, estimate, interval per
-wave and for the other koplopers) and a table of the comparisons, each with its ▲ / = / ▼ and the
-q-value of exactly what it compares. A theme score built from one question says what that
-question says: it is named once, under the question, not twice (:func:`repeated_themes`).
-
-Every text is escaped; figures are written by :mod:`measures.dutch` (one decimal, the '%' never
-on a line of its own).
+Per goal every indicator: its sentence, its chart beside two tables: the figures (n, estimate and
+interval per wave and for the other koplopers) and the comparisons (the koploper at the
+follow-up against the baseline and against both reference groups), each with ▲ / = / ▼ in words
+and the q-value of exactly that comparison. Under Inzicht, who answered. The appendix explains
+how to read the report and how it was computed, and stands on its own. Every text is escaped;
+figures are written by :mod:`measures.dutch` (one decimal, the '%' never on a line of its own).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
-from html import escape
 
 import pandas as pd
 
 from measures import dutch
 from measures.charts import chart_text
-from measures.dashboard import (
-    COHORT,
-    DIRECTION_WORDS,
-    DOWN,
-    GOALS,
-    NONE,
-    OTHERS,
-    OWN,
-    QUESTIONNAIRES,
-    UP,
-    Figures,
-    in_view,
-)
-from measures.dutch import (
-    NO_FIGURE,
-    WAVE_NAMES,
-    decimal,
-    p_text,
-    span_text,
-    value_text,
-    wave_name,
-    whole,
-)
+from measures.dashboard import GOALS, NONE, OWN, QUESTIONNAIRES, Figures, in_view
+from measures.dutch import NO_FIGURE, decimal, p_text, span_text, value_text, wave_name, whole
 from measures.indicators import PROPORTION
+from measures.report_front import (
+    REFERENCE_ROWS,
+    REFERENCE_WORDS,
+    WITHHELD,
+    ChartKey,
+    anchor,
+    escaped,
+    front_pages,
+    goal_of,
+    goals_shown,
+    outcome_words,
+    repeated_themes,
+    row_of,
+    shown_indicators,
+    wave_title,
+)
 from measures.report_style import STYLE
 from measures.suppression import INDICATIVE, SUPPRESSED
-
-ChartKey = tuple[str, str]
-"""(questionnaire, indicator)."""
-
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-WITHHELD = "onderdrukt"
-THEME_SCALE = "0-100"
-"""The scale of a theme score (an item's share is '0-1')."""
-REFERENCE_ROWS = ((OTHERS, "Overige koplopers"), (COHORT, "Eigen cohort"))
-REFERENCE_WORDS = {OTHERS: "overige koplopers", COHORT: "eigen cohort"}
-
-
-def dutch_date(day: dt.date) -> str:
-    """'14 maart 2025'."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def wave_title(code: str) -> str:
-    """'Nulmeting (T0)'."""
-    return f"{dutch.wave_title(code)} ({code})" if code in WAVE_NAMES else code
-
-
-def _text(value: object) -> str:
-    """Escaped text for the HTML; '' for no text."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    return escape(str(value))
-
-
-def _row(table: pd.DataFrame, **where: object) -> dict | None:
-    if table.empty:
-        return None
-    mask = pd.Series(True, index=table.index)
-    for column, value in where.items():
-        mask &= table[column] == value
-    rows = table[mask]
-    return None if rows.empty else rows.iloc[0].to_dict()
-
-
-def _questionnaire_words(questionnaires: Sequence[str]) -> str:
-    names = [QUESTIONNAIRES.get(q, q).lower() for q in questionnaires]
-    if not names:
-        return "geen vragenlijst"
-    if len(names) == 1:
-        return f"de vragenlijst voor {names[0]}"
-    return "de vragenlijsten voor " + ", ".join(names[:-1]) + " en voor " + names[-1]
-
-
-# --- what is said once --------------------------------------------------------------------------
-
-
-def _same_figures(theme: pd.DataFrame, item: pd.DataFrame) -> bool:
-    """Whether a theme score (0–100) has the item's share (0–1) at every wave, on the same n."""
-    if set(theme["wave"]) != set(item["wave"]):
-        return False
-    by_wave = item.set_index("wave")
-    for row in theme.to_dict("records"):
-        other = by_wave.loc[row["wave"]]
-        if row["n"] != other["n"] or row["flag"] != other["flag"]:
-            return False
-        one, two = row["estimate"], other["estimate"]
-        if pd.isna(one) != pd.isna(two):
-            return False
-        if not pd.isna(one) and not math.isclose(one, 100 * two, abs_tol=1e-9):
-            return False
-    return True
-
-
-def repeated_themes(fig: Figures, questionnaires: Sequence[str]) -> dict[ChartKey, ChartKey]:
-    """Theme scores that say exactly what one question's share says (a theme of one yes/no
-    question: the same people, 0 or 100 each): {theme: question}, both as (questionnaire,
-    indicator)."""
-    estimates = in_view(fig.estimates, questionnaires)
-    if estimates.empty:
-        return {}
-    own = estimates[estimates["group"] == OWN]
-    found: dict[ChartKey, ChartKey] = {}
-    for (questionnaire, _goal), rows in own.groupby(["questionnaire", "goal"], sort=False):
-        themes = rows[rows["scale"] == THEME_SCALE]
-        items = rows[rows["kind"] == PROPORTION]
-        for theme, theme_rows in themes.groupby("indicator", sort=False):
-            for item, item_rows in items.groupby("indicator", sort=False):
-                if _same_figures(theme_rows, item_rows):
-                    found[(questionnaire, str(theme))] = (questionnaire, str(item))
-                    break
-    return found
-
-
-def shown_indicators(fig: Figures, questionnaires: Sequence[str]) -> list[ChartKey]:
-    """The indicators the report shows a chart of, in the order of the goals: every indicator of
-    the view but a theme that repeats a question."""
-    estimates = in_view(fig.estimates, questionnaires)
-    if estimates.empty:
-        return []
-    own = estimates[estimates["group"] == OWN]
-    repeated = repeated_themes(fig, questionnaires)
-    keys = []
-    for goal in GOALS:
-        for questionnaire in questionnaires:
-            here = own[(own["goal"] == goal) & (own["questionnaire"] == questionnaire)]
-            for indicator in dict.fromkeys(here["indicator"]):
-                if (questionnaire, indicator) not in repeated:
-                    keys.append((questionnaire, str(indicator)))
-    return keys
-
-
-def key_changes(fig: Figures, questionnaires: Sequence[str]) -> tuple[list[str], int, int]:
-    """The sentences of the clear changes (rises first), how many indicators stayed the same,
-    and how many had too few answers to compare; a theme that repeats a question is counted
-    once, as that question."""
-    changes = in_view(fig.changes, questionnaires)
-    if changes.empty:
-        return [], 0, 0
-    repeated = repeated_themes(fig, questionnaires)
-    keep = [
-        (questionnaire, indicator) not in repeated
-        for questionnaire, indicator in zip(
-            changes["questionnaire"], changes["indicator"], strict=True
-        )
-    ]
-    changes = changes[keep]
-    clear = [
-        sentence
-        for direction in (UP, DOWN)
-        for sentence in changes.loc[changes["direction"] == direction, "sentence"]
-    ]
-    same = int((~changes["direction"].isin([UP, DOWN, NONE])).sum())
-    none = int((changes["direction"] == NONE).sum())
-    return clear, same, none
-
-
-def _indicators(word: int) -> str:
-    return "1 indicator" if word == 1 else f"{word} indicatoren"
-
-
-# --- the front pages ----------------------------------------------------------------------------
-
-
-def _anchor(goal: str) -> str:
-    return f"doel-{goal}"
-
-
-def _contents(goals: Sequence[str], one_wave: bool) -> str:
-    entries = [("overzicht", "Overzicht per doel")]
-    if not one_wave:
-        entries.append(("veranderingen", "De belangrijkste veranderingen"))
-    entries += [(_anchor(goal), GOALS[goal]) for goal in goals]
-    entries += [
-        ("uitleg", "Bijlage: hoe leest u dit rapport?"),
-        ("werkwijze", "Bijlage: werkwijze"),
-    ]
-    items = "".join(f'<li><a href="#{key}">{_text(name)}</a></li>' for key, name in entries)
-    return f'<nav class="contents"><h2>Inhoud</h2><ol>{items}</ol></nav>'
-
-
-def _own_figure(fig: Figures, questionnaire: str, indicator: str, wave: str) -> str:
-    row = _row(
-        fig.estimates, group=OWN, wave=wave, questionnaire=questionnaire, indicator=indicator
-    )
-    if row is None:
-        return NO_FIGURE
-    if row["flag"] == SUPPRESSED or pd.isna(row["estimate"]):
-        return WITHHELD
-    text = value_text(row["estimate"], row["kind"])
-    return f"{text}\u00a0*" if row["flag"] == INDICATIVE else text
-
-
-def _outcome(symbol: object, words: Mapping[str, str] = DIRECTION_WORDS) -> str:
-    symbol = symbol if isinstance(symbol, str) and symbol in words else NONE
-    return f"{symbol} {words[symbol]}"
-
-
-def _overview(fig: Figures, questionnaires: Sequence[str], goals: Sequence[str]) -> str:
-    """One small table: per goal and questionnaire each indicator at both waves, and ▲ = ▼."""
-    one_wave = fig.baseline == fig.followup
-    keys = shown_indicators(fig, questionnaires)
-    labels = fig.estimates.drop_duplicates(["questionnaire", "indicator"]).set_index(
-        ["questionnaire", "indicator"]
-    )["label"]
-    waves = [fig.baseline] if one_wave else [fig.baseline, fig.followup]
-    outcome_header = "Tegenover de andere koplopers" if one_wave else "Uitkomst"
-    head = (
-        '<thead><tr><th scope="col">Indicator</th>'
-        + "".join(f'<th scope="col">{_text(dutch.wave_title(w))}</th>' for w in waves)
-        + f'<th scope="col">{outcome_header}</th></tr></thead>'
-    )
-    body = []
-    for goal in goals:
-        for questionnaire in questionnaires:
-            here = [k for k in keys if k[0] == questionnaire and _goal_of(fig, k) == goal]
-            if not here:
-                continue
-            body.append(
-                f'<tr><th class="group" colspan="{len(waves) + 2}" scope="colgroup">'
-                f"{_text(GOALS[goal])}: {_text(QUESTIONNAIRES.get(questionnaire, questionnaire))}"
-                "</th></tr>"
-            )
-            for key in here:
-                if one_wave:
-                    compared = _row(
-                        fig.benchmarks,
-                        wave=fig.baseline,
-                        reference=OTHERS,
-                        questionnaire=key[0],
-                        indicator=key[1],
-                    )
-                else:
-                    compared = _row(fig.changes, questionnaire=key[0], indicator=key[1])
-                symbol = compared["direction"] if compared is not None else NONE
-                cells = "".join(
-                    f'<td class="number">{_text(_own_figure(fig, *key, w))}</td>' for w in waves
-                )
-                body.append(
-                    f'<tr><th scope="row">{_text(labels.get(key, key[1]))}</th>{cells}'
-                    f'<td class="outcome">{_text(_outcome(symbol))}</td></tr>'
-                )
-    if not body:
-        return "<p>In deze weergave zijn er geen cijfers.</p>"
-    caption = (
-        f"Elke indicator bij {_text(wave_name(fig.baseline))}"
-        + ("" if one_wave else f" en {_text(wave_name(fig.followup))}")
-        + ", en of het verschil groter is dan toeval"
-    )
-    note = (
-        "▲ duidelijk hoger, ▼ duidelijk lager: groter dan toeval. = niet duidelijk anders: het "
-        "verschil kan toeval zijn. – geen cijfer. * indicatief: minder dan 30 antwoorden."
-    )
-    return "\n".join(
-        [
-            '<table class="overview">',
-            f"<caption>{caption}</caption>",
-            head,
-            "<tbody>",
-            *body,
-            "</tbody>",
-            "</table>",
-            f'<p class="note">{_text(note)}</p>',
-        ]
-    )
-
-
-def _goal_of(fig: Figures, key: ChartKey) -> str:
-    row = _row(fig.estimates, questionnaire=key[0], indicator=key[1])
-    return "" if row is None else str(row["goal"])
-
-
-def _goals_shown(fig: Figures, questionnaires: Sequence[str]) -> list[str]:
-    shown = {_goal_of(fig, key) for key in shown_indicators(fig, questionnaires)}
-    if not in_view(fig.profile, questionnaires).empty:
-        shown.add("profile")
-    return [goal for goal in GOALS if goal in shown]
-
-
-def _front(
-    fig: Figures, koploper_name: str, questionnaires: Sequence[str], made_on: dt.date
-) -> str:
-    one_wave = fig.baseline == fig.followup
-    period = (
-        f"Dit rapport geeft de cijfers van {_text(wave_name(fig.baseline))} "
-        f"({_text(fig.baseline)}), voor {_text(_questionnaire_words(questionnaires))}. Er is "
-        "nog geen vervolgmeting, dus nog geen verandering om te laten zien."
-        if one_wave
-        else f"Dit rapport vergelijkt {_text(wave_name(fig.followup))} "
-        f"({_text(fig.followup)}) met {_text(wave_name(fig.baseline))} ({_text(fig.baseline)}), "
-        f"voor {_text(_questionnaire_words(questionnaires))}."
-    )
-    goals = _goals_shown(fig, questionnaires)
-    parts = [
-        '<section class="front">',
-        f"<h1>Rapport voor de raad – {_text(koploper_name)}</h1>",
-        f'<p class="period">{period}</p>',
-        f"<p>Gemaakt op {dutch_date(made_on)} met de Koplopermonitor.</p>",
-        _contents(goals, one_wave),
-        '<h2 id="overzicht">Overzicht per doel</h2>',
-        _overview(fig, questionnaires, [g for g in goals if g != "profile"] or goals),
-        "</section>",
-    ]
-    if not one_wave:
-        parts.append(_key_changes(fig, questionnaires))
-    return "\n".join(parts)
-
-
-def _key_changes(fig: Figures, questionnaires: Sequence[str]) -> str:
-    clear, same, none = key_changes(fig, questionnaires)
-    parts = [
-        '<section class="key-changes">',
-        '<h2 id="veranderingen">De belangrijkste veranderingen</h2>',
-    ]
-    if clear:
-        parts.append("<ul>")
-        parts += [f"<li>{_text(sentence)}</li>" for sentence in clear]
-        parts.append("</ul>")
-    elif same:
-        parts.append(
-            "<p>Geen enkele indicator is duidelijk gestegen of gedaald: de verschillen zijn "
-            "niet groter dan toeval.</p>"
-        )
-    else:
-        parts.append(
-            "<p>Bij geen enkele indicator zijn er genoeg antwoorden om een verandering te laten "
-            "zien.</p>"
-        )
-    if same:
-        parts.append(
-            f"<p>Bij {_indicators(same)} is de uitkomst niet duidelijk anders dan bij "
-            f"{_text(wave_name(fig.baseline))}.</p>"
-        )
-    if none:
-        parts.append(
-            f"<p>Over {_indicators(none)} zeggen we niets: daarvoor waren er te weinig "
-            "antwoorden. Cijfers op te weinig antwoorden tonen we nooit.</p>"
-        )
-    parts.append(
-        "<p>Hierna volgt per doel van het programma elke indicator: een grafiek, de cijfers per "
-        "meting en de vergelijking met de andere koplopers. Achterin staat hoe u de cijfers "
-        "leest en hoe ze berekend zijn.</p>"
-    )
-    parts.append("</section>")
-    return "\n".join(parts)
-
 
 # --- one indicator ------------------------------------------------------------------------------
 
@@ -393,17 +51,17 @@ def _estimate_cells(row: dict | None, prefix: str = "") -> tuple[str, str, str]:
     if row["flag"] == SUPPRESSED or pd.isna(row[f"estimate{prefix}"]):
         return n, WITHHELD, NO_FIGURE
     kind = row["kind"]
-    figure = _text(value_text(row[f"estimate{prefix}"], kind))
+    figure = escaped(value_text(row[f"estimate{prefix}"], kind))
     if row["flag"] == INDICATIVE:
         figure += f'<span class="flag">{INDICATIVE}</span>'
     interval = span_text(row[f"ci_low{prefix}"], row[f"ci_high{prefix}"], kind)
-    return n, figure, _text(interval)
+    return n, figure, escaped(interval)
 
 
 def _figure_row(header: str, n: str, figure: str, interval: str) -> str:
     figure_class = "number withheld" if figure == WITHHELD else "number"
     return (
-        f'<tr><th scope="row">{_text(header)}</th><td class="number">{_text(n)}</td>'
+        f'<tr><th scope="row">{escaped(header)}</th><td class="number">{escaped(n)}</td>'
         f'<td class="{figure_class}">{figure}</td><td class="interval">{interval}</td></tr>'
     )
 
@@ -412,18 +70,18 @@ def _comparison_row(what: str, row: dict, kind: str) -> str:
     """One comparison: with what, the difference, ▲ / = / ▼ in words and the q-value of exactly
     this comparison; '–' when it is withheld."""
     if row["flag"] == SUPPRESSED or pd.isna(row["difference"]) or row["direction"] == NONE:
-        difference, outcome, q = WITHHELD, _outcome(NONE), NO_FIGURE
+        difference, outcome, q = WITHHELD, outcome_words(NONE), NO_FIGURE
     else:
         scale = 100 if kind == PROPORTION else 1
         difference = decimal(scale * row["difference"])
         if difference.strip("0,.") and not difference.startswith("-"):
             difference = "+" + difference
-        outcome, q = _outcome(row["direction"]), p_text(row["q_value"])
+        outcome, q = outcome_words(row["direction"]), p_text(row["q_value"])
     difference_class = "number withheld" if difference == WITHHELD else "number"
     return (
-        f'<tr><th scope="row">{_text(what)}</th>'
-        f'<td class="{difference_class}">{_text(difference)}</td>'
-        f'<td>{_text(outcome)}</td><td class="number">{_text(q)}</td></tr>'
+        f'<tr><th scope="row">{escaped(what)}</th>'
+        f'<td class="{difference_class}">{escaped(difference)}</td>'
+        f'<td>{escaped(outcome)}</td><td class="number">{escaped(q)}</td></tr>'
     )
 
 
@@ -442,16 +100,16 @@ def _indicator(
     ]
     label = own["label"].iloc[0]
     kind = own["kind"].iloc[0]
-    change = _row(fig.changes, questionnaire=questionnaire, indicator=indicator)
+    change = row_of(fig.changes, questionnaire=questionnaire, indicator=indicator)
     if fig.baseline == fig.followup:
         change = None
-    parts = ['<section class="indicator">', f"<h4>{_text(label)}</h4>"]
+    parts = ['<section class="indicator">', f"<h4>{escaped(label)}</h4>"]
     if change is not None:
-        parts.append(f"<p>{_text(change['sentence'])}</p>")
+        parts.append(f"<p>{escaped(change['sentence'])}</p>")
     parts.append('<div class="pair">')
     if source is not None:
         alt = chart_text(fig, questionnaire, indicator, koploper_name)
-        parts.append(f'<img src="{source}" alt="{_text(alt)}">')
+        parts.append(f'<img src="{source}" alt="{escaped(alt)}">')
     parts += [
         '<div class="side">',
         '<table class="figures">',
@@ -475,7 +133,7 @@ def _indicator(
         comparisons.append(_comparison_row(what, change, kind))
         keep(change["reason"])
     for reference, name in REFERENCE_ROWS:
-        bench = _row(
+        bench = row_of(
             fig.benchmarks,
             wave=fig.followup,
             reference=reference,
@@ -490,11 +148,10 @@ def _indicator(
         keep(bench["reason"])
     parts += ["</tbody>", "</table>"]
     if comparisons:
-        unit = " (procentpunt)" if kind == PROPORTION else ""
         parts += [
             '<table class="comparisons">',
-            f'<thead><tr><th scope="col">{_text(koploper_name)} ({_text(fig.followup)}) '
-            f'vergeleken met</th><th scope="col">Verschil{unit}</th>'
+            f'<thead><tr><th scope="col">{escaped(koploper_name)} ({escaped(fig.followup)}) '
+            'tegenover</th><th scope="col">Verschil</th>'
             '<th scope="col">Uitkomst</th><th scope="col">q-waarde</th></tr></thead>',
             "<tbody>",
             *comparisons,
@@ -504,13 +161,13 @@ def _indicator(
     parts += ["</div>", "</div>"]
     if repeats is not None:
         parts.append(
-            f'<p class="note">{_text(_repeated_label(fig, repeats))} is hier hetzelfde cijfer, '
+            f'<p class="note">{escaped(_repeated_label(fig, repeats))} is hier hetzelfde cijfer, '
             "op 100: het thema heeft één vraag. Het staat daarom niet apart in dit rapport.</p>"
         )
     if reasons:
         parts.append(
             '<p class="note">Niet getoond of met voorzichtigheid te lezen: '
-            + _text("; ".join(reasons))
+            + escaped("; ".join(reasons))
             + ".</p>"
         )
     parts.append("</section>")
@@ -518,7 +175,7 @@ def _indicator(
 
 
 def _repeated_label(fig: Figures, key: ChartKey) -> str:
-    row = _row(fig.estimates, questionnaire=key[0], indicator=key[1])
+    row = row_of(fig.estimates, questionnaire=key[0], indicator=key[1])
     return key[1] if row is None else str(row["label"])
 
 
@@ -542,12 +199,12 @@ def _profile(fig: Figures, questionnaires: Sequence[str]) -> str:
             answered = rows.loc[rows["wave"] == wave, "answered"]
             base = whole(answered.max()) if not answered.empty else "0"
             headers.append(
-                f'<th scope="col">{_text(dutch.wave_title(wave))} (n\u00a0=\u00a0{base})</th>'
+                f'<th scope="col">{escaped(dutch.wave_title(wave))} (n\u00a0=\u00a0{base})</th>'
             )
         parts += [
             '<div class="answers">',
             "<table>",
-            f"<caption>{_text(question)} ({_text(QUESTIONNAIRES.get(questionnaire, ''))})"
+            f"<caption>{escaped(question)} ({escaped(QUESTIONNAIRES.get(questionnaire, ''))})"
             "</caption>",
             '<thead><tr><th scope="col">Antwoord</th>' + "".join(headers) + "</tr></thead>",
             "<tbody>",
@@ -567,11 +224,11 @@ def _profile(fig: Figures, questionnaires: Sequence[str]) -> str:
                         reasons.append(entry["reason"])
                 else:
                     share = value_text(entry["share"], PROPORTION)
-                    cells.append(f'<td class="number">{_text(share)}</td>')
-            parts.append(f'<tr><th scope="row">{_text(category)}</th>{"".join(cells)}</tr>')
+                    cells.append(f'<td class="number">{escaped(share)}</td>')
+            parts.append(f'<tr><th scope="row">{escaped(category)}</th>{"".join(cells)}</tr>')
         parts += ["</tbody>", "</table>"]
         if reasons:
-            parts.append(f'<p class="note">{_text("; ".join(reasons))}.</p>')
+            parts.append(f'<p class="note">{escaped("; ".join(reasons))}.</p>')
         parts.append("</div>")
     parts.append("</div>")
     return "\n".join(parts)
@@ -586,13 +243,16 @@ def _goal_sections(
     keys = shown_indicators(fig, questionnaires)
     repeats = {item: theme for theme, item in repeated_themes(fig, questionnaires).items()}
     parts = []
-    for goal in _goals_shown(fig, questionnaires):
-        section = [f'<section class="goal" id="{_anchor(goal)}">', f"<h2>{_text(GOALS[goal])}</h2>"]
+    for goal in goals_shown(fig, questionnaires):
+        section = [
+            f'<section class="goal" id="{anchor(goal)}">',
+            f"<h2>{escaped(GOALS[goal])}</h2>",
+        ]
         for questionnaire in questionnaires:
-            here = [k for k in keys if k[0] == questionnaire and _goal_of(fig, k) == goal]
+            here = [k for k in keys if k[0] == questionnaire and goal_of(fig, k) == goal]
             if not here:
                 continue
-            section.append(f"<h3>{_text(QUESTIONNAIRES.get(questionnaire, questionnaire))}</h3>")
+            section.append(f"<h3>{escaped(QUESTIONNAIRES.get(questionnaire, questionnaire))}</h3>")
             for key in here:
                 section.append(
                     _indicator(fig, *key, koploper_name, sources.get(key), repeats.get(key))
@@ -619,9 +279,9 @@ def _paragraphs(text: str) -> str:
             continue
         lines = [line.strip() for line in block.split("\n") if line.strip()]
         if len(lines) > 1:
-            parts.append(f"<h3>{_text(lines[0])}</h3>")
+            parts.append(f"<h3>{escaped(lines[0])}</h3>")
             lines = lines[1:]
-        parts += [f"<p>{_text(line)}</p>" for line in lines]
+        parts += [f"<p>{escaped(line)}</p>" for line in lines]
     return "\n".join(parts)
 
 
@@ -632,7 +292,7 @@ def _appendix(explanation: Sequence[tuple[str, str]], methods_text: str) -> str:
         '<div class="text">',
     ]
     for subject, text in explanation:
-        parts += [f"<h3>{_text(subject)}</h3>", f"<p>{_text(text)}</p>"]
+        parts += [f"<h3>{escaped(subject)}</h3>", f"<p>{escaped(text)}</p>"]
     parts += [
         "</div>",
         '<h2 id="werkwijze">Bijlage: werkwijze</h2>',
@@ -664,14 +324,14 @@ def report_html(
             '<html lang="nl">',
             "<head>",
             '<meta charset="utf-8">',
-            f"<title>{_text(title)}</title>",
+            f"<title>{escaped(title)}</title>",
             '<meta name="author" content="Koplopermonitor">',
-            f'<meta name="description" content="{_text(title)}: '
-            f'{_text(wave_name(fig.baseline))} en {_text(wave_name(fig.followup))}">',
+            f'<meta name="description" content="{escaped(title)}: '
+            f'{escaped(wave_name(fig.baseline))} en {escaped(wave_name(fig.followup))}">',
             f"<style>{STYLE}</style>",
             "</head>",
             "<body>",
-            _front(fig, koploper_name, questionnaires, made_on),
+            front_pages(fig, koploper_name, questionnaires, made_on),
             _goal_sections(fig, koploper_name, questionnaires, sources),
             _appendix(explanation, methods_text),
             "</body>",

@@ -114,8 +114,8 @@ li {{ margin-bottom: 1mm; }}
 .contents a::after {{ content: leader(".") target-counter(attr(href), page); }}
 .goal {{ break-before: auto; }}
 .goal > h2 {{ margin-top: 4mm; }}
-.appendix {{ break-before: page; }}
-.indicator {{ break-inside: avoid; margin: 0 0 3.5mm 0; padding-top: 1.5mm;
+.appendix {{ margin-top: 4mm; }}
+.indicator {{ break-inside: avoid; margin: 0 0 2mm 0; padding-top: 1mm;
               border-top: 0.4pt solid #d1d5db; }}
 .indicator .pair {{ display: flex; align-items: flex-start; }}
 .indicator img {{ flex: none; width: {CHART_PRINT_MM}mm; margin: 0 4mm 1mm 0; }}
@@ -132,15 +132,18 @@ td.withheld {{ font-style: italic; }}
 td.interval {{ text-align: right; white-space: nowrap; }}
 td.difference {{ text-align: right; }}
 th, td {{ hyphens: manual; }}
-.indicator .side table {{ margin-bottom: 1mm; table-layout: fixed; }}
+.indicator .side table {{ margin-bottom: 1mm; table-layout: fixed; line-height: 1.15; }}
+.indicator .side tbody th {{ font-weight: normal; }}
+.indicator .side th, .indicator .side td {{ padding-top: 0.2mm; padding-bottom: 0.2mm; }}
+.comparisons thead th {{ white-space: nowrap; }}
 .figures th:nth-child(1) {{ width: 45%; }}
 .figures th:nth-child(2) {{ width: 13%; }}
 .figures th:nth-child(3) {{ width: 16%; }}
 .figures th:nth-child(4) {{ width: 26%; }}
-.comparisons th:nth-child(1) {{ width: 34%; }}
-.comparisons th:nth-child(2) {{ width: 14%; }}
-.comparisons th:nth-child(3) {{ width: 38%; }}
-.comparisons th:nth-child(4) {{ width: 14%; }}
+.comparisons th:nth-child(1) {{ width: 37%; }}
+.comparisons th:nth-child(2) {{ width: 13.5%; }}
+.comparisons th:nth-child(3) {{ width: 34.5%; }}
+.comparisons th:nth-child(4) {{ width: 15%; }}
 .indicator > p {{ margin-bottom: 1mm; }}
 .flag {{ display: block; font-style: italic; }}
 .note {{ font-size: {MIN_POINTS}pt; color: #374151; }}

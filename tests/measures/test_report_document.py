@@ -26,7 +26,7 @@ from measures.dashboard import DIRECTION_WORDS, GOALS, OWN
 from measures.explain import explanation, methods_text
 from measures.indicators import load_indicators
 from measures.report import council_report, report_html
-from measures.report_html import key_changes, repeated_themes, shown_indicators
+from measures.report_front import key_changes, repeated_themes, shown_indicators
 from measures.report_style import (
     CHART_PRINT_MM,
     MIN_POINTS,
@@ -252,7 +252,7 @@ def test_every_comparison_says_what_it_compares_with_its_outcome_and_q_value() -
     assert len(tables) == len(shown_indicators(full_view(), BOTH))
     outcomes = "|".join(re.escape(f"{s} {w}") for s, w in DIRECTION_WORDS.items())
     for table in tables:
-        assert f"{KOPLOPER_NAME} (T1) vergeleken met" in table
+        assert f"{KOPLOPER_NAME} (T1) tegenover" in table
         assert '<th scope="col">Uitkomst</th><th scope="col">q-waarde</th>' in table
         rows = re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', table)
         assert [what for what, _ in rows] == [
