@@ -69,6 +69,14 @@ def percent(number: float, decimals: int = 1, *, trim: bool = False) -> str:
     return decimal(number, decimals, trim=trim) + PERCENT
 
 
+def signed(number: float) -> str:
+    """A change already in its unit, with its sign: '+4,2', '-0,4', '0,0'; '–' for none."""
+    text = decimal(number)
+    if text == NO_FIGURE or text.startswith("-") or not text.strip("0,."):
+        return text
+    return "+" + text
+
+
 def value_text(value: float, kind: str) -> str:
     """An estimate as it is read: a share in percent, a mean as a number."""
     if missing(value):
@@ -82,10 +90,7 @@ def difference_text(value: float, kind: str) -> str:
     """A change with its sign: '+14,0 procentpunt', '-0,4'."""
     if missing(value):
         return NO_FIGURE
-    number = 100 * value if kind == PROPORTION else value
-    text = decimal(number)
-    if text.strip("0,.") and not text.startswith("-"):
-        text = "+" + text
+    text = signed(100 * value if kind == PROPORTION else value)
     return f"{text}\u00a0procentpunt" if kind == PROPORTION else text
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 from measures import dutch
 from measures.charts import chart_text
 from measures.dashboard import GOALS, NONE, OWN, QUESTIONNAIRES, Figures, in_view
-from measures.dutch import NO_FIGURE, decimal, p_text, span_text, value_text, wave_name, whole
+from measures.dutch import NO_FIGURE, p_text, signed, span_text, value_text, wave_name, whole
 from measures.indicators import PROPORTION
 from measures.report_front import (
     REFERENCE_ROWS,
@@ -72,10 +72,7 @@ def _comparison_row(what: str, row: dict, kind: str) -> str:
     if row["flag"] == SUPPRESSED or pd.isna(row["difference"]) or row["direction"] == NONE:
         difference, outcome, q = WITHHELD, outcome_words(NONE), NO_FIGURE
     else:
-        scale = 100 if kind == PROPORTION else 1
-        difference = decimal(scale * row["difference"])
-        if difference.strip("0,.") and not difference.startswith("-"):
-            difference = "+" + difference
+        difference = signed((100 if kind == PROPORTION else 1) * row["difference"])
         outcome, q = outcome_words(row["direction"]), p_text(row["q_value"])
     difference_class = "number withheld" if difference == WITHHELD else "number"
     return (

@@ -99,7 +99,7 @@ STYLE = f"""
 }}
 html {{ font-family: "DejaVu Sans", "Liberation Sans", sans-serif; font-size: 10pt;
         color: #111827; line-height: 1.35; }}
-h1 {{ font-size: 19pt; margin: 0 0 3mm 0; string-set: title content(); }}
+h1 {{ font-size: 19pt; margin: 0 0 2.5mm 0; string-set: title content(); }}
 h2 {{ font-size: 14pt; margin: 5mm 0 2mm 0; }}
 h3 {{ font-size: 11.5pt; margin: 3mm 0 1.5mm 0; }}
 h4 {{ font-size: 10.5pt; margin: 0 0 1mm 0; }}
@@ -108,6 +108,7 @@ p {{ margin: 0 0 1.5mm 0; }}
 ul {{ margin: 0 0 2mm 0; padding-left: 5mm; }}
 li {{ margin-bottom: 1mm; }}
 .front .period {{ font-size: 11pt; }}
+.front h2 {{ margin-top: 3.5mm; }}
 .contents ol {{ list-style: none; padding: 0; margin: 0 0 2mm 0; columns: 2; column-gap: 8mm; }}
 .contents li {{ margin: 0 0 0.6mm 0; }}
 .contents a {{ color: inherit; text-decoration: none; }}
@@ -149,8 +150,8 @@ th, td {{ hyphens: manual; }}
 .note {{ font-size: {MIN_POINTS}pt; color: #374151; }}
 .overview {{ table-layout: fixed; }}
 .overview td, .overview th {{ padding-top: 0.2mm; padding-bottom: 0.2mm; }}
-.overview thead th:first-child {{ width: 53%; }}
-.overview thead th:last-child {{ width: 23%; }}
+.overview thead th:first-child {{ width: 58%; }}
+.overview thead th:last-child {{ width: 21%; }}
 .overview tbody th {{ font-weight: normal; }}
 .overview tbody th.group {{ font-weight: bold; background: #f3f4f6; }}
 .profile-tables {{ columns: 2; column-gap: 6mm; }}

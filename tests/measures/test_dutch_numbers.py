@@ -86,3 +86,12 @@ def test_a_change_reads_as_the_number_it_is(change):
     number = float(text.split(NBSP)[0].replace(",", "."))
     assert abs(number - 100 * change) <= 0.05 + 1e-9
     assert not text.startswith("-0,0") and not text.startswith("+0,0")
+
+
+def test_a_change_in_its_unit_has_a_sign_but_nothing_has_minus_zero():
+    from measures.dutch import signed
+
+    assert signed(4.2) == "+4,2"
+    assert signed(-0.44) == "-0,4"
+    assert signed(0.0) == "0,0" and signed(-0.01) == "0,0"
+    assert signed(float("nan")) == NO_FIGURE
