@@ -240,7 +240,8 @@ def _overview(fig: Figures, questionnaires: Sequence[str], goals: Sequence[str])
             if not here:
                 continue
             body.append(
-                f'<tr><th class="group" colspan="{len(waves) + 2}" scope="colgroup">'
+                f'<tr class="group"><th class="group" colspan="{len(waves) + 2}" '
+                'scope="colgroup">'
                 f"{escaped(GOALS[goal])}: "
                 f"{escaped(QUESTIONNAIRES.get(questionnaire, questionnaire))}"
                 "</th></tr>"

@@ -148,10 +148,13 @@ th, td {{ hyphens: manual; }}
 .indicator > p {{ margin-bottom: 1mm; }}
 .flag {{ display: block; font-style: italic; }}
 .note {{ font-size: {MIN_POINTS}pt; color: #374151; }}
-.overview {{ table-layout: fixed; }}
-.overview td, .overview th {{ padding-top: 0.2mm; padding-bottom: 0.2mm; }}
-.overview thead th:first-child {{ width: 58%; }}
-.overview thead th:last-child {{ width: 21%; }}
+.overview {{ table-layout: fixed; line-height: 1.12; }}
+.overview td, .overview th {{ padding-top: 0.1mm; padding-bottom: 0.1mm; }}
+.overview thead th {{ width: 13%; }}
+.overview thead th:nth-child(1) {{ width: 53%; }}
+.overview thead th:nth-child(2) {{ width: 10.5%; }}
+.overview thead th:last-child {{ width: 22.5%; }}
+.overview tr.group {{ break-after: avoid; }}
 .overview tbody th {{ font-weight: normal; }}
 .overview tbody th.group {{ font-weight: bold; background: #f3f4f6; }}
 .profile-tables {{ columns: 2; column-gap: 6mm; }}
