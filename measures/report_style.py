@@ -1,8 +1,8 @@
 """How the council report looks on paper: its style sheet and its charts sized for print.
 
 A4, page numbers in the footer ("Pagina 3 van 12") and the title beside them; an indicator's
-chart, its sentence and its tables kept together on one page, several indicators per page; the
-method appendix in two columns. No text smaller than 9 pt: the tables, the notes, the footer and
+chart, its sentence and its tables kept together on one page, several indicators per page. No
+text smaller than 9 pt: the tables, the notes, the footer and
 the charts' legends and labels, which are drawn in pixels and printed at :data:`CHART_PRINT_MM`
 wide (:func:`printed_points` says how large a chart's smallest text comes out).
 """
@@ -20,6 +20,10 @@ MIN_POINTS = 9.0
 CHART_PRINT_MM = 64.0
 """The width of a chart on paper."""
 CHART_PRINT_HEIGHT_MM = 38.0
+PAGE_WIDTH_MM = 180.0
+"""A4 less the margins."""
+SIDE_MM = PAGE_WIDTH_MM - CHART_PRINT_MM - 4
+"""The tables beside a chart, 4 mm from it."""
 POINTS_PER_MM = 72 / 25.4
 CHART_FONT_PX = 34
 """Text in the chart images: 34 of 680 pixels on 64 mm is 9.1 pt on paper."""
@@ -120,7 +124,7 @@ li {{ margin-bottom: 1mm; }}
               border-top: 0.4pt solid #d1d5db; }}
 .indicator .pair {{ display: flex; align-items: flex-start; }}
 .indicator img {{ flex: none; width: {CHART_PRINT_MM}mm; margin: 0 4mm 1mm 0; }}
-.indicator .side {{ flex: 1 1 0; min-width: 0; padding-top: 1mm; }}
+.indicator .side {{ flex: none; width: {SIDE_MM}mm; padding-top: 1mm; }}
 table {{ border-collapse: collapse; width: 100%; margin: 0 0 1.5mm 0; font-size: {MIN_POINTS}pt;
          line-height: 1.2; }}
 caption {{ text-align: left; font-weight: bold; margin-bottom: 0.5mm; }}
@@ -160,8 +164,7 @@ th, td {{ hyphens: manual; }}
 .profile-tables {{ columns: 2; column-gap: 6mm; }}
 .profile-tables .answers {{ break-inside: avoid; margin-bottom: 3mm; }}
 .appendix h2 {{ margin-top: 0; }}
-.appendix .text {{ columns: 2; column-gap: 6mm; font-size: {MIN_POINTS}pt; line-height: 1.25;
-                   margin-bottom: 4mm; }}
+.appendix .text {{ font-size: {MIN_POINTS}pt; line-height: 1.25; margin-bottom: 4mm; }}
 .appendix .text h3 {{ font-size: 10pt; margin: 1.5mm 0 0.5mm 0; }}
 .appendix .text p {{ margin-bottom: 1mm; }}
 """
