@@ -99,8 +99,9 @@ def _questionnaire_words(questionnaires: Sequence[str]) -> str:
 
 
 def _same_figures(theme: pd.DataFrame, item: pd.DataFrame) -> bool:
-    """Whether a theme score (0–100) has the item's share (0–1) at every wave, on the same n."""
-    if set(theme["wave"]) != set(item["wave"]):
+    """Whether a theme score (0–100) has the item's share (0–1) at every wave, on the same n
+    (and at least one figure: two withheld rows say nothing alike)."""
+    if set(theme["wave"]) != set(item["wave"]) or theme["estimate"].isna().all():
         return False
     by_wave = item.set_index("wave")
     for row in theme.to_dict("records"):

@@ -288,3 +288,13 @@ def test_every_text_of_the_style_is_at_least_nine_points() -> None:
 
     sizes = [float(size) for size in re.findall(r"font-size:\s*([\d.]+)pt", STYLE)]
     assert sizes and min(sizes) >= MIN_POINTS
+
+
+def test_withheld_figures_do_not_make_a_theme_the_same_as_a_question() -> None:
+    from dataclasses import replace
+
+    from measures.report_front import repeated_themes
+
+    fig = full_view()
+    hidden = fig.estimates.assign(estimate=float("nan"), flag="onderdrukt", n=5)
+    assert repeated_themes(replace(fig, estimates=hidden), BOTH) == {}
