@@ -24,7 +24,7 @@ from measures.charts import (
     plotly_text,
 )
 from measures.dashboard import DIRECTION_WORDS, DOWN, SAME, UP
-from measures.dutch import decimal, difference_text, missing, value_text, wave_title
+from measures.dutch import decimal, difference_text, missing, percent, value_text, wave_title
 from measures.indicators import PROPORTION
 from measures.suppression import INDICATIVE, SUPPRESSED
 
@@ -154,7 +154,7 @@ def forest_chart(
                 customdata=["" for _ in range(len(shown))],
                 hovertext=[
                     f"{p}: {difference_text(e, kind)} ({_change_interval(lo, hi, kind)}{unit}), "
-                    f"{k} koplopers, I² {decimal(100 * i2)} %"
+                    f"{k} koplopers, I² {percent(100 * i2)}"
                     for p, e, lo, hi, k, i2 in zip(
                         shown["pool"],
                         shown["estimate"],

@@ -3,14 +3,15 @@
 For municipality staff and client councils. Plain text only, no Markdown and no HTML, because the
 page, an Excel sheet and a PDF all show the same words. Every threshold comes from the settings in
 ``indicators.yaml``, so the explanation says what the figures do. The full methods, for policy
-advisers, are in METHODS.md; :func:`methods` is the short version for the report's appendix.
+advisers, are in METHODS.md; :func:`methods` is the short version for the report's appendix,
+and stands on its own: a council reads it without the code repository.
 """
 
 from __future__ import annotations
 
 import math
 
-from measures.dutch import decimal
+from measures.dutch import decimal, percent
 from measures.indicators import Settings, load_indicators
 
 Section = tuple[str, str]
@@ -31,12 +32,13 @@ NUMBER_WORDS = {1: "één", 2: "twee", 3: "drie", 4: "vier", 5: "vijf"}
 
 
 def _percent(share: float) -> str:
-    return f"{decimal(100 * share)} %"
+    """A setting in percent, as set: '95 %', '75 %' (a threshold, not a measured figure)."""
+    return percent(100 * share, 3, trim=True)
 
 
 def _level(settings: Settings) -> str:
     """The significance level as a Dutch number: '0,05'."""
-    return decimal(settings.significance, 3)
+    return decimal(settings.significance, 3, trim=True)
 
 
 def _theme_rule(settings: Settings) -> tuple[str, str]:
@@ -51,7 +53,7 @@ def explanation(settings: Settings | None = None) -> list[Section]:
     """The 'Hoe lees ik dit?' text with the thresholds of ``settings`` (default: the registry's)."""
     s = settings or load_indicators().settings
     confidence = _percent(s.confidence)
-    out_of_100 = decimal(100 * s.confidence)
+    out_of_100 = decimal(100 * s.confidence, 3, trim=True)
     level = _level(s)
     at_least, of_three = _theme_rule(s)
     return [
@@ -61,15 +63,15 @@ def explanation(settings: Settings | None = None) -> list[Section]:
             "Bij een vraag met ja of nee is het het deel dat ja zei. "
             "Bij een stelling is het het deel dat het (helemaal) mee eens was. "
             "Zo telt ook het landelijke cliëntervaringsonderzoek Wmo. "
-            "De 100 % zijn alle mensen met een echt antwoord op de vraag.",
+            "We tellen daarbij alleen de mensen met een echt antwoord op de vraag.",
         ),
         (
             f"Wat betekent het {confidence}-interval?",
             f"Bij elk cijfer staat een {confidence}-interval. "
-            "Een voorbeeld: 62 %, met een interval van 51 % tot 72 %. "
+            "Een voorbeeld: 62,4\u00a0%, met een interval van 51,3\u00a0% tot 72,4\u00a0%. "
             "Wij stellen de vragen niet aan iedereen. "
             "Daarom is een cijfer nooit helemaal precies. "
-            "Het echte cijfer ligt waarschijnlijk tussen 51 % en 72 %. "
+            "Het echte cijfer ligt waarschijnlijk tussen 51,3\u00a0% en 72,4\u00a0%. "
             f"Waarschijnlijk betekent hier: in {out_of_100} van de 100 keer klopt dat. "
             "Een breed interval is geen slecht resultaat. "
             "Het betekent dat er weinig antwoorden zijn. "
@@ -235,7 +237,7 @@ def methods(settings: Settings | None = None) -> list[Section]:
             "Intervallen",
             f"Elk cijfer heeft een {confidence}-interval. "
             "Voor een percentage is dat het score-interval van Wilson, dat ook bij kleine "
-            "aantallen en bij cijfers dicht bij 0 % of 100 % klopt. "
+            "aantallen klopt, en ook bij cijfers dicht bij nul of bij honderd procent. "
             "Voor een gemiddelde is het het t-interval.",
         ),
         (
@@ -285,7 +287,7 @@ def methods(settings: Settings | None = None) -> list[Section]:
             "Het dashboard, de downloads en het rapport rekenen met dezelfde functies als de "
             "analyse-opdrachten van de Koplopermonitor. "
             "De database telt de antwoorden, daarna rekent de rekenkern. "
-            "De volledige beschrijving van de methoden staat in METHODS.md.",
+            "Wie de cijfers wil narekenen, vindt de methoden in de bronnen hieronder.",
         ),
         (
             "Bronnen",

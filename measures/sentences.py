@@ -1,6 +1,6 @@
 """One plain Dutch sentence (B1) per figure: what changed, and whether it is more than chance.
 
-"Bekendheid van onafhankelijke cliëntondersteuning steeg van 27 % bij de nulmeting naar 41 % bij
+"Bekendheid van onafhankelijke cliëntondersteuning steeg van 27,0 % bij de nulmeting naar 41,3 % bij
 de eerste vervolgmeting. Dat verschil is groter dan toeval." A figure on too few answers says so
 instead; an indicative one says that it is.
 """

@@ -20,7 +20,7 @@ from measures.compare_charts import (
     trend_text,
 )
 from measures.dashboard import CHANNEL_LABELS, GOALS, QUESTIONNAIRES
-from measures.dutch import NO_FIGURE, decimal, p_text, wave_name, wave_title
+from measures.dutch import NO_FIGURE, decimal, p_text, percent, wave_name, wave_title
 from measures.indicators import PROPORTION, load_indicators
 from measures.meta import ALL_KOPLOPERS
 from measures.wave_choice import RUNNING, default_pair, wave_option, waves_with_figures
@@ -47,7 +47,7 @@ PARTS = ["Alle koplopers", "Per indicator", "Trends", "Veldwerk"]
 maker = get_sessionmaker()
 indicators = load_indicators()
 settings = indicators.settings
-LEVEL = f"{decimal(100 * settings.confidence)} %"  # the intervals' level as written: '95 %'
+LEVEL = percent(100 * settings.confidence, 3, trim=True)  # the intervals' level, as set: '95 %'
 
 
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=20, hash_funcs={Viewer: viewer_key})
@@ -285,9 +285,7 @@ with sections[1]:
                         f"τ{unit}": [
                             "–" if pd.isna(t) else decimal(factor * t**0.5) for t in pool["tau2"]
                         ],
-                        "I²": [
-                            "–" if pd.isna(i) else f"{decimal(100 * i)}\u00a0%" for i in pool["i2"]
-                        ],
+                        "I²": ["–" if pd.isna(i) else percent(100 * i) for i in pool["i2"]],
                         "p (heterogeniteit)": [p_text(p) for p in pool["heterogeneity_p"]],
                         "Opmerking": pool["reason"].fillna(""),
                     }

@@ -15,7 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from measures.dashboard import DIRECTION_WORDS, DOWN, NONE, QUESTIONNAIRES, UP
-from measures.dutch import NO_FIGURE, decimal, p_text, wave_title
+from measures.dutch import NO_FIGURE, decimal, p_text, percent, wave_title
+from measures.dutch import signed as dutch_signed
 from measures.indicators import PROPORTION
 from measures.suppression import INDICATIVE, SUPPRESSED
 from pages.ui.dashboard_view import CHART_CONFIG
@@ -37,15 +38,14 @@ def direction_text(symbol: object) -> str:
 def _number(value: float, kind: str) -> str:
     if pd.isna(value):
         return NO_FIGURE
-    return f"{decimal(value)} %" if kind == PROPORTION else decimal(value)
+    return percent(value) if kind == PROPORTION else decimal(value)
 
 
 def signed(value: float) -> str:
-    """A change already in its unit, with its sign: '+4,2', '-0,4', '0'."""
+    """A change already in its unit, with its sign: '+4,2', '-0,4', '0,0'."""
     if pd.isna(value):
         return NO_FIGURE
-    text = decimal(value)
-    return text if text.startswith("-") or text == "0" else f"+{text}"
+    return dutch_signed(value)
 
 
 def change_text(value: float, kind: str) -> str:

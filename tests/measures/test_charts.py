@@ -142,7 +142,7 @@ def test_the_chart_speaks_dutch_labels_values_in_percent_with_a_decimal_comma(fi
     assert list(chart.layout.xaxis.ticktext) == ["Nulmeting", "Eerste vervolgmeting"]
     (own,) = traces(chart, OWN)
     labels = [text.strip("\u00a0") for text in own.text]
-    assert labels == [f"{decimal(100 * v)} %" for v in expected["estimate"]]
+    assert labels == [f"{decimal(100 * v)}\u00a0%" for v in expected["estimate"]]
     assert "." not in "".join(labels)
 
 
@@ -155,14 +155,14 @@ def test_the_text_alternative_has_every_wave_the_interval_and_the_benchmark_in_d
         return decimal(100 * value)
 
     t0, t1 = own.loc["T0"], own.loc["T1"]
-    assert chart_text(fig, "client", "aware_oco") == (
+    assert chart_text(fig, "client", "aware_oco").replace("\u00a0", " ") == (
         "Bekendheid van onafhankelijke cliëntondersteuning: "
         f"nulmeting {pct(t0.estimate)} % ({pct(t0.ci_low)}–{pct(t0.ci_high)} %), "
         f"eerste vervolgmeting {pct(t1.estimate)} % ({pct(t1.ci_low)}–{pct(t1.ci_high)} %); "
         f"bij de eerste vervolgmeting overige koplopers {pct(others.loc['T1', 'estimate'])} %, "
         f"eigen cohort {pct(cohort.loc['T1', 'estimate'])} %."
     )
-    assert "29,1 %" in chart_text(fig, "client", "aware_oco")  # the synthetic data's T0
+    assert "29,1\u00a0%" in chart_text(fig, "client", "aware_oco")  # the synthetic data's T0
 
 
 def test_the_text_alternative_says_no_figure_where_one_is_withheld(thin):

@@ -293,8 +293,8 @@ def test_sentences_are_plain_dutch_with_a_decimal_comma():
     }
     text = change_sentence(row, "T0", "T1")
     assert text == (
-        "Bekendheid steeg van 27 % bij de nulmeting naar 41,3 % bij de eerste vervolgmeting. "
-        + MORE_THAN_CHANCE
+        "Bekendheid steeg van 27,0\u00a0% bij de nulmeting naar 41,3\u00a0% bij de eerste "
+        "vervolgmeting. " + MORE_THAN_CHANCE
     )
     same = change_sentence({**row, "significant": False}, "T0", "T1")
     assert "niet duidelijk anders dan bij de nulmeting" in same
@@ -329,10 +329,10 @@ def test_every_label_makes_a_sentence(indicators):
 
 
 def test_dutch_formats():
-    assert value_text(0.2734, "proportion") == "27,3 %"
-    assert value_text(0.27, "proportion") == "27 %"
+    assert value_text(0.2734, "proportion") == "27,3\u00a0%"
+    assert value_text(0.27, "proportion") == "27,0\u00a0%"  # one decimal beside 27,3 %
     assert value_text(7.46, "mean") == "7,5"
-    assert difference_text(0.14, "proportion") == "+14 procentpunt"
+    assert difference_text(0.14, "proportion") == "+14,0\u00a0procentpunt"
     assert difference_text(-0.4, "mean") == "-0,4"
     assert decimal(float("nan")) == "–"
     assert p_text(0.0004) == "< 0,001" and p_text(0.0312) == "0,031"

@@ -33,8 +33,13 @@ def words(sentence: str) -> int:
     return len(sentence.split())
 
 
+def spaced(text: str) -> str:
+    """The text with its non-breaking spaces ('95\u00a0%') read as spaces."""
+    return text.replace("\u00a0", " ")
+
+
 def everything(sections: list[tuple[str, str]]) -> str:
-    return "\n".join(f"{title}\n{text}" for title, text in sections)
+    return spaced("\n".join(f"{title}\n{text}" for title, text in sections))
 
 
 def test_the_sentence_splitter_keeps_abbreviations_inside_a_sentence() -> None:
@@ -79,7 +84,8 @@ def test_other_settings_change_the_text() -> None:
 
 
 def test_other_settings_change_the_methods_summary() -> None:
-    default, other = methods_text(load_indicators().settings), methods_text(OTHER)
+    default = spaced(methods_text(load_indicators().settings))
+    other = spaced(methods_text(OTHER))
     assert "Onder 10 antwoorden" in default and "Onder 30 antwoorden" in default
     assert "1 tot 9 mensen" in default and "95 %-interval" in default
     assert "Onder 5 antwoorden" in other and "Onder 50 antwoorden" in other
@@ -126,7 +132,7 @@ def test_the_reader_is_addressed_as_u() -> None:
 
 KEY_TERMS = {
     "percentage": ["percentage", "(helemaal) mee eens"],
-    "interval": ["Het echte cijfer ligt waarschijnlijk tussen 51 % en 72 %."],
+    "interval": ["Het echte cijfer ligt waarschijnlijk tussen 51,3 % en 72,4 %."],
     "n": ["Wat is n?", "aantal mensen waarop een cijfer rust"],
     "theme score": ["themascore", "van 0 tot 100"],
     "left out of the base": ["'weet niet'", "'n.v.t.'", "oversloeg", "niet kreeg"],

@@ -3,7 +3,8 @@
 Almere against the nulmeting: its clients clearly improve (so there are ▲ rows), while only eight
 professionals answered at T1, so every professional figure at T1 is withheld (too few answers).
 ``unsuppressed()`` is the same view with the small-number rule switched off, to know which figures
-must never leak out.
+must never leak out. ``full_view()`` is a full view as a demo koploper has it: both questionnaires
+answered by a few hundred people at both waves, every figure shown.
 """
 
 from __future__ import annotations
@@ -50,6 +51,15 @@ def unsuppressed() -> Figures:
     return figures(
         counts, replace(indicators, settings=open_settings), "T0", "T1", koploper_name="Almere"
     )
+
+
+@cache
+def full_view() -> Figures:
+    indicators = load_indicators()
+    wide = synthetic_responses(KOPLOPERS, per_group=200, seed=11, improvement=0.6)
+    scored = score(check_responses(wide, indicators), indicators)
+    counts = from_scored(scored, KOPLOPER, COHORT, indicators)
+    return figures(counts, indicators, "T0", "T1", koploper_name=KOPLOPER_NAME)
 
 
 def with_label(fig: Figures, indicator: str, label: str) -> Figures:

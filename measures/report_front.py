@@ -1,0 +1,373 @@
+"""The first pages of the council report, and what the report says only once.
+
+The first page holds the title, the period, a short table of contents and the overview per goal:
+each indicator at both waves with ▲ / = / ▼ in words. Then the clear changes in sentences. A
+theme score built from one question says exactly what that question says (the same people, 0 or
+100 each): it is named once, under the question, never as a second chart or a second sentence
+(:func:`repeated_themes`). Shared helpers of :mod:`measures.report_html` are here too. Every text
+is escaped; figures are written by :mod:`measures.dutch`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from html import escape
+
+import pandas as pd
+
+from measures import dutch
+from measures.dashboard import (
+    COHORT,
+    DIRECTION_WORDS,
+    DOWN,
+    GOALS,
+    NONE,
+    OTHERS,
+    OWN,
+    QUESTIONNAIRES,
+    UP,
+    Figures,
+    in_view,
+)
+from measures.dutch import NO_FIGURE, WAVE_NAMES, value_text, wave_name
+from measures.indicators import PROPORTION
+from measures.suppression import INDICATIVE, SUPPRESSED
+
+ChartKey = tuple[str, str]
+"""(questionnaire, indicator)."""
+
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+WITHHELD = "onderdrukt"
+THEME_SCALE = "0-100"
+"""The scale of a theme score (an item's share is '0-1')."""
+REFERENCE_ROWS = ((OTHERS, "Overige koplopers"), (COHORT, "Eigen cohort"))
+REFERENCE_WORDS = {OTHERS: "overige koplopers", COHORT: "eigen cohort"}
+
+
+def dutch_date(day: dt.date) -> str:
+    """'14 maart 2025'."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def wave_title(code: str) -> str:
+    """'Nulmeting (T0)'."""
+    return f"{dutch.wave_title(code)} ({code})" if code in WAVE_NAMES else code
+
+
+def escaped(value: object) -> str:
+    """Escaped text for the HTML; '' for no text."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return escape(str(value))
+
+
+def row_of(table: pd.DataFrame, **where: object) -> dict | None:
+    if table.empty:
+        return None
+    mask = pd.Series(True, index=table.index)
+    for column, value in where.items():
+        mask &= table[column] == value
+    rows = table[mask]
+    return None if rows.empty else rows.iloc[0].to_dict()
+
+
+def _questionnaire_words(questionnaires: Sequence[str]) -> str:
+    names = [QUESTIONNAIRES.get(q, q).lower() for q in questionnaires]
+    if not names:
+        return "geen vragenlijst"
+    if len(names) == 1:
+        return f"de vragenlijst voor {names[0]}"
+    return "de vragenlijsten voor " + ", ".join(names[:-1]) + " en voor " + names[-1]
+
+
+# --- what is said once --------------------------------------------------------------------------
+
+
+def _same_figures(theme: pd.DataFrame, item: pd.DataFrame) -> bool:
+    """Whether a theme score (0–100) has the item's share (0–1) at every wave, on the same n
+    (and at least one figure: two withheld rows say nothing alike)."""
+    if set(theme["wave"]) != set(item["wave"]) or theme["estimate"].isna().all():
+        return False
+    by_wave = item.set_index("wave")
+    for row in theme.to_dict("records"):
+        other = by_wave.loc[row["wave"]]
+        if row["n"] != other["n"] or row["flag"] != other["flag"]:
+            return False
+        one, two = row["estimate"], other["estimate"]
+        if pd.isna(one) != pd.isna(two):
+            return False
+        if not pd.isna(one) and not math.isclose(one, 100 * two, abs_tol=1e-9):
+            return False
+    return True
+
+
+def repeated_themes(fig: Figures, questionnaires: Sequence[str]) -> dict[ChartKey, ChartKey]:
+    """Theme scores that say exactly what one question's share says (a theme of one yes/no
+    question: the same people, 0 or 100 each): {theme: question}, both as (questionnaire,
+    indicator)."""
+    estimates = in_view(fig.estimates, questionnaires)
+    if estimates.empty:
+        return {}
+    own = estimates[estimates["group"] == OWN]
+    found: dict[ChartKey, ChartKey] = {}
+    for (questionnaire, _goal), rows in own.groupby(["questionnaire", "goal"], sort=False):
+        themes = rows[rows["scale"] == THEME_SCALE]
+        items = rows[rows["kind"] == PROPORTION]
+        for theme, theme_rows in themes.groupby("indicator", sort=False):
+            for item, item_rows in items.groupby("indicator", sort=False):
+                if _same_figures(theme_rows, item_rows):
+                    found[(questionnaire, str(theme))] = (questionnaire, str(item))
+                    break
+    return found
+
+
+def shown_indicators(fig: Figures, questionnaires: Sequence[str]) -> list[ChartKey]:
+    """The indicators the report shows a chart of, in the order of the goals: every indicator of
+    the view but a theme that repeats a question."""
+    estimates = in_view(fig.estimates, questionnaires)
+    if estimates.empty:
+        return []
+    own = estimates[estimates["group"] == OWN]
+    repeated = repeated_themes(fig, questionnaires)
+    keys = []
+    for goal in GOALS:
+        for questionnaire in questionnaires:
+            here = own[(own["goal"] == goal) & (own["questionnaire"] == questionnaire)]
+            for indicator in dict.fromkeys(here["indicator"]):
+                if (questionnaire, indicator) not in repeated:
+                    keys.append((questionnaire, str(indicator)))
+    return keys
+
+
+def key_changes(fig: Figures, questionnaires: Sequence[str]) -> tuple[list[str], int, int]:
+    """The sentences of the clear changes (rises first), how many indicators stayed the same,
+    and how many had too few answers to compare; a theme that repeats a question is counted
+    once, as that question."""
+    changes = in_view(fig.changes, questionnaires)
+    if changes.empty:
+        return [], 0, 0
+    repeated = repeated_themes(fig, questionnaires)
+    keep = [
+        (questionnaire, indicator) not in repeated
+        for questionnaire, indicator in zip(
+            changes["questionnaire"], changes["indicator"], strict=True
+        )
+    ]
+    changes = changes[keep]
+    clear = [
+        sentence
+        for direction in (UP, DOWN)
+        for sentence in changes.loc[changes["direction"] == direction, "sentence"]
+    ]
+    same = int((~changes["direction"].isin([UP, DOWN, NONE])).sum())
+    none = int((changes["direction"] == NONE).sum())
+    return clear, same, none
+
+
+def _indicators(word: int) -> str:
+    return "1 indicator" if word == 1 else f"{word} indicatoren"
+
+
+# --- the front pages ----------------------------------------------------------------------------
+
+
+def anchor(goal: str) -> str:
+    return f"doel-{goal}"
+
+
+def _contents(goals: Sequence[str], one_wave: bool) -> str:
+    entries = [("overzicht", "Overzicht per doel")]
+    if not one_wave:
+        entries.append(("veranderingen", "De belangrijkste veranderingen"))
+    entries += [(anchor(goal), GOALS[goal]) for goal in goals]
+    entries += [
+        ("uitleg", "Bijlage: hoe leest u dit rapport?"),
+        ("werkwijze", "Bijlage: werkwijze"),
+    ]
+    items = "".join(f'<li><a href="#{key}">{escaped(name)}</a></li>' for key, name in entries)
+    return f'<nav class="contents"><h2>Inhoud</h2><ol>{items}</ol></nav>'
+
+
+def _own_figure(fig: Figures, questionnaire: str, indicator: str, wave: str) -> str:
+    row = row_of(
+        fig.estimates, group=OWN, wave=wave, questionnaire=questionnaire, indicator=indicator
+    )
+    if row is None:
+        return NO_FIGURE
+    if row["flag"] == SUPPRESSED or pd.isna(row["estimate"]):
+        return WITHHELD
+    text = value_text(row["estimate"], row["kind"])
+    return f"{text}\u00a0*" if row["flag"] == INDICATIVE else text
+
+
+def outcome_words(symbol: object, words: Mapping[str, str] = DIRECTION_WORDS) -> str:
+    symbol = symbol if isinstance(symbol, str) and symbol in words else NONE
+    return f"{symbol} {words[symbol]}"
+
+
+def _overview(fig: Figures, questionnaires: Sequence[str], goals: Sequence[str]) -> str:
+    """One small table: per goal and questionnaire each indicator at both waves, and ▲ = ▼."""
+    one_wave = fig.baseline == fig.followup
+    keys = shown_indicators(fig, questionnaires)
+    labels = fig.estimates.drop_duplicates(["questionnaire", "indicator"]).set_index(
+        ["questionnaire", "indicator"]
+    )["label"]
+    waves = [fig.baseline] if one_wave else [fig.baseline, fig.followup]
+    outcome_header = "Tegenover de andere koplopers" if one_wave else "Uitkomst"
+    head = (
+        '<thead><tr><th scope="col">Indicator</th>'
+        + "".join(f'<th scope="col">{escaped(dutch.wave_title(w))}</th>' for w in waves)
+        + f'<th scope="col">{outcome_header}</th></tr></thead>'
+    )
+    body = []
+    for goal in goals:
+        for questionnaire in questionnaires:
+            here = [k for k in keys if k[0] == questionnaire and goal_of(fig, k) == goal]
+            if not here:
+                continue
+            body.append(
+                f'<tr class="group"><th class="group" colspan="{len(waves) + 2}" '
+                'scope="colgroup">'
+                f"{escaped(GOALS[goal])}: "
+                f"{escaped(QUESTIONNAIRES.get(questionnaire, questionnaire))}"
+                "</th></tr>"
+            )
+            for key in here:
+                if one_wave:
+                    compared = row_of(
+                        fig.benchmarks,
+                        wave=fig.baseline,
+                        reference=OTHERS,
+                        questionnaire=key[0],
+                        indicator=key[1],
+                    )
+                else:
+                    compared = row_of(fig.changes, questionnaire=key[0], indicator=key[1])
+                symbol = compared["direction"] if compared is not None else NONE
+                cells = "".join(
+                    f'<td class="number">{escaped(_own_figure(fig, *key, w))}</td>' for w in waves
+                )
+                body.append(
+                    f'<tr><th scope="row">{escaped(labels.get(key, key[1]))}</th>{cells}'
+                    f'<td class="outcome">{escaped(outcome_words(symbol))}</td></tr>'
+                )
+    if not body:
+        return "<p>In deze weergave zijn er geen cijfers.</p>"
+    caption = (
+        f"Elke indicator bij {escaped(wave_name(fig.baseline))}"
+        + ("" if one_wave else f" en {escaped(wave_name(fig.followup))}")
+        + ", en of het verschil groter is dan toeval"
+    )
+    note = (
+        "▲ duidelijk hoger, ▼ duidelijk lager: groter dan toeval. = niet duidelijk anders: het "
+        "verschil kan toeval zijn. – geen cijfer. * indicatief: minder dan 30 antwoorden. "
+        "Een verschil tussen twee percentages is in procentpunten."
+    )
+    return "\n".join(
+        [
+            '<table class="overview">',
+            f"<caption>{caption}</caption>",
+            head,
+            "<tbody>",
+            *body,
+            "</tbody>",
+            "</table>",
+            f'<p class="note">{escaped(note)}</p>',
+        ]
+    )
+
+
+def goal_of(fig: Figures, key: ChartKey) -> str:
+    row = row_of(fig.estimates, questionnaire=key[0], indicator=key[1])
+    return "" if row is None else str(row["goal"])
+
+
+def goals_shown(fig: Figures, questionnaires: Sequence[str]) -> list[str]:
+    shown = {goal_of(fig, key) for key in shown_indicators(fig, questionnaires)}
+    if not in_view(fig.profile, questionnaires).empty:
+        shown.add("profile")
+    return [goal for goal in GOALS if goal in shown]
+
+
+def front_pages(
+    fig: Figures, koploper_name: str, questionnaires: Sequence[str], made_on: dt.date
+) -> str:
+    one_wave = fig.baseline == fig.followup
+    period = (
+        f"Dit rapport geeft de cijfers van {escaped(wave_name(fig.baseline))} "
+        f"({escaped(fig.baseline)}), voor {escaped(_questionnaire_words(questionnaires))}. Er is "
+        "nog geen vervolgmeting, dus nog geen verandering om te laten zien."
+        if one_wave
+        else f"Dit rapport vergelijkt {escaped(wave_name(fig.followup))} "
+        f"({escaped(fig.followup)}) met {escaped(wave_name(fig.baseline))} "
+        f"({escaped(fig.baseline)}), "
+        f"voor {escaped(_questionnaire_words(questionnaires))}."
+    )
+    goals = goals_shown(fig, questionnaires)
+    parts = [
+        '<section class="front">',
+        f"<h1>Rapport voor de raad – {escaped(koploper_name)}</h1>",
+        f'<p class="period">{period}</p>',
+        f"<p>Gemaakt op {dutch_date(made_on)} met de Koplopermonitor.</p>",
+        _contents(goals, one_wave),
+        '<h2 id="overzicht">Overzicht per doel</h2>',
+        _overview(fig, questionnaires, [g for g in goals if g != "profile"] or goals),
+        "</section>",
+    ]
+    if not one_wave:
+        parts.append(_key_changes(fig, questionnaires))
+    return "\n".join(parts)
+
+
+def _key_changes(fig: Figures, questionnaires: Sequence[str]) -> str:
+    clear, same, none = key_changes(fig, questionnaires)
+    parts = [
+        '<section class="key-changes">',
+        '<h2 id="veranderingen">De belangrijkste veranderingen</h2>',
+    ]
+    if clear:
+        parts.append("<ul>")
+        parts += [f"<li>{escaped(sentence)}</li>" for sentence in clear]
+        parts.append("</ul>")
+    elif same:
+        parts.append(
+            "<p>Geen enkele indicator is duidelijk gestegen of gedaald: de verschillen zijn "
+            "niet groter dan toeval.</p>"
+        )
+    else:
+        parts.append(
+            "<p>Bij geen enkele indicator zijn er genoeg antwoorden om een verandering te laten "
+            "zien.</p>"
+        )
+    if same:
+        parts.append(
+            f"<p>Bij {_indicators(same)} is de uitkomst niet duidelijk anders dan bij "
+            f"{escaped(wave_name(fig.baseline))}.</p>"
+        )
+    if none:
+        parts.append(
+            f"<p>Over {_indicators(none)} zeggen we niets: daarvoor waren er te weinig "
+            "antwoorden. Cijfers op te weinig antwoorden tonen we nooit.</p>"
+        )
+    parts.append(
+        "<p>Hierna volgt per doel van het programma elke indicator: een grafiek, de cijfers per "
+        "meting en de vergelijking met de andere koplopers. Achterin staat hoe u de cijfers "
+        "leest en hoe ze berekend zijn.</p>"
+    )
+    parts.append("</section>")
+    return "\n".join(parts)
