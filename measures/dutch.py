@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 from measures.indicators import PROPORTION
+from surveys.validation import dutch_number
 
 WAVE_NAMES = {
     "T0": "de nulmeting",
@@ -59,7 +60,7 @@ def whole(value: object) -> str:
     """A count with a thousands point: '5.590'; '–' for no count."""
     if value is None or missing(value):  # type: ignore[arg-type]
         return NO_FIGURE
-    return f"{int(value):,d}".replace(",", ".")  # type: ignore[call-overload]
+    return dutch_number(int(value))  # type: ignore[call-overload]
 
 
 def percent(number: float, decimals: int = 1, *, trim: bool = False) -> str:

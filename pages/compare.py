@@ -20,7 +20,7 @@ from measures.compare_charts import (
     trend_text,
 )
 from measures.dashboard import CHANNEL_LABELS, GOALS, QUESTIONNAIRES
-from measures.dutch import NO_FIGURE, decimal, p_text, percent, wave_name, wave_title
+from measures.dutch import NO_FIGURE, decimal, p_text, percent, wave_name, wave_title, whole
 from measures.indicators import PROPORTION, load_indicators
 from measures.meta import ALL_KOPLOPERS
 from measures.wave_choice import RUNNING, default_pair, wave_option, waves_with_figures
@@ -208,7 +208,7 @@ with sections[0]:
             if picked != EVERY:
                 shown = shown[shown["koploper"] == picked]
             st.caption(
-                f"{len(shown)} regels, {shown['koploper'].nunique()} "
+                f"{whole(len(shown))} regels, {shown['koploper'].nunique()} "
                 f"{'koploper' if shown['koploper'].nunique() == 1 else 'koplopers'}."
             )
             view.draw_koploper_table(

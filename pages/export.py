@@ -22,6 +22,7 @@ from pages.ui import access
 from pages.ui.downloads import download_button
 from pages.ui.routing import ensure_routed
 from surveys.clock import dutch_day
+from surveys.validation import dutch_number
 
 ensure_routed()
 PAGE = "exporteren"
@@ -83,7 +84,7 @@ if not available:
     )
     st.stop()
 
-st.write(f"Met deze keuze: **{available:,}** ingevulde vragenlijsten.".replace(",", "."))
+st.write(f"Met deze keuze: **{dutch_number(available)}** ingevulde vragenlijsten.")
 if st.button("Bestand maken", icon=":material/file_export:", key="export_make"):
     st.session_state.pop(MADE, None)
     bar = st.progress(0.0, text="Bestand maken")

@@ -36,6 +36,7 @@ from surveys.links import (
     qr_svg,
     respondent_link,
 )
+from surveys.validation import dutch_number
 
 ensure_routed()
 PAGE = "veldwerk"
@@ -162,8 +163,8 @@ else:
         alt=f"Antwoorden van {names[slug]} per meting, vragenlijst, kanaal en taalvorm",
     )
     st.caption(
-        f"In totaal {int(counts['responses'].sum())} antwoorden. Taalvorm: standaard is taalniveau "
-        "B1, eenvoudig is de makkelijk-lezen-versie. Kanaal demo: voorbeeldgegevens."
+        f"In totaal {dutch_number(int(counts['responses'].sum()))} antwoorden. Taalvorm: standaard "
+        "is taalniveau B1, eenvoudig is de makkelijk-lezen-versie. Kanaal demo: voorbeeldgegevens."
     )
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from measures.dashboard import DIRECTION_WORDS, DOWN, NONE, QUESTIONNAIRES, UP
-from measures.dutch import NO_FIGURE, decimal, p_text, percent, wave_title
+from measures.dutch import NO_FIGURE, decimal, p_text, percent, wave_title, whole
 from measures.dutch import signed as dutch_signed
 from measures.indicators import PROPORTION
 from measures.suppression import INDICATIVE, SUPPRESSED
@@ -55,7 +55,7 @@ def change_text(value: float, kind: str) -> str:
 
 def _counter(min_n: int):
     """A count as written in a table: empty (fewer than ``min_n``) reads 'minder dan 10'."""
-    return lambda value: f"minder dan {min_n}" if pd.isna(value) else str(int(value))
+    return lambda value: f"minder dan {min_n}" if pd.isna(value) else whole(value)
 
 
 def _scaled(table: pd.DataFrame, column: str) -> pd.Series:

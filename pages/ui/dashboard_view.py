@@ -32,9 +32,11 @@ from measures.dutch import (
     interval_text,
     missing,
     p_text,
+    percent,
     value_text,
     wave_name,
     wave_title,
+    whole,
 )
 from measures.indicators import PROPORTION, Settings
 from measures.sentences import MANY_TESTS_NOTE, looks_clear_but_is_not
@@ -62,7 +64,7 @@ def n_text(n: object, settings: Settings) -> str:
     count = int(n)  # type: ignore[call-overload]
     if 0 < count < settings.min_n:
         return f"minder dan {settings.min_n}"
-    return str(count)
+    return whole(count)
 
 
 def reason_text(reason: object) -> str:
@@ -402,9 +404,9 @@ def profile_frames(
                     if text and text not in reasons:
                         reasons.append(text)
                 else:
-                    share = f"{decimal(100 * float(row['share']))} %"
+                    share = percent(100 * float(row["share"]))
                     note = " (indicatief)" if row["flag"] == INDICATIVE else ""
-                    cells.append(f"{share} ({int(row['count'])}){note}")
+                    cells.append(f"{share} ({whole(row['count'])}){note}")
             columns[title] = cells
             answered[title] = n_text(at["answered"].iloc[0], settings)
         frame = pd.DataFrame({"Antwoord": categories, **columns})
@@ -453,7 +455,7 @@ def draw_open_answers(frame: pd.DataFrame, limit: int) -> None:
     )[list(OPEN_COLUMNS)].rename(columns=OPEN_COLUMNS)
     count = len(shown)
     st.caption(
-        f"{count} antwoorden, de nieuwste eerst."
-        + (f" U ziet er hoogstens {limit}: zoek gerichter." if count >= limit else "")
+        f"{whole(count)} antwoorden, de nieuwste eerst."
+        + (f" U ziet er hoogstens {whole(limit)}: zoek gerichter." if count >= limit else "")
     )
     text_table(shown, "Open antwoorden")

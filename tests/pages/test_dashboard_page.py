@@ -672,3 +672,14 @@ def test_movisie_roles_see_the_details_by_default_and_can_switch_them_off(url, r
     at.toggle(key=DETAILS_KEY).set_value(False).run()
     assert not at.exception, at.exception
     assert not [word for word in TECHNICAL if word in _tables_text(at)]
+
+
+def test_counts_in_the_tables_have_a_thousands_point():
+    from measures.indicators import load_indicators
+    from pages.ui.compare_view import _counter
+    from pages.ui.dashboard_view import n_text
+
+    settings = load_indicators().settings
+    assert n_text(5590, settings) == "5.590" and n_text(12, settings) == "12"
+    assert n_text(3, settings) == f"minder dan {settings.min_n}"
+    assert _counter(settings.min_n)(1234567.0) == "1.234.567"
