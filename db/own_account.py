@@ -2,9 +2,12 @@
 
 The current password must be given. A wrong one is a line in the audit log, and after
 :data:`MAX_FAILURES` of them within :data:`WINDOW` the change is refused outright for that
-window (without checking any password), so a login left open on someone's screen cannot be used
-to guess the password without limit. The count is read under a write on the account's row, so
-parallel attempts are checked one after the other, on SQLite and PostgreSQL alike.
+window, so a login left open on someone's screen cannot be used to guess the password without
+limit. The slow work (hashing the new password, checking the current one) runs before the
+transaction takes any lock, so SQLite's write lock never waits for a hash; the outcome is then
+counted under a write on the account's row, one attempt after the other on SQLite and PostgreSQL
+alike: of any number of attempts sent at once, at most five wrong ones count and none succeeds
+after them, and a check made against a password that changed meanwhile counts for nothing.
 """
 
 from __future__ import annotations
@@ -63,23 +66,33 @@ def change_own_password(
     now = now or utcnow()
     if viewer.user_id is None:
         raise AccessDenied("Alleen wie is ingelogd, kan het eigen wachtwoord wijzigen.")
-    # The new password is checked and hashed before the first statement: no lock is held during
-    # that slow hash (on SQLite a write lock stops every respondent who sends meanwhile). Only the
-    # check of the current password runs under the lock, as it must to count attempts one by one.
+    # The slow hashes first, before ``session`` takes any lock (on SQLite a write lock would stop
+    # every respondent who sends meanwhile): the new password, then the current one, read in a
+    # short reading session of its own.
     if new == current:
         raise PasswordChangeRefused(
             "Het nieuwe wachtwoord is hetzelfde als het huidige. Kies een ander wachtwoord."
         )
     check_strength(new, viewer.email)
     new_hash = hash_password(new)
-    # A write first: it holds the row (PostgreSQL) or the database (SQLite) until the commit,
-    # so a parallel attempt counts this one's failure before it checks anything.
+    with Session(session.bind or session.get_bind()) as reading:
+        checked_hash = reading.scalar(select(User.password_hash).where(User.id == viewer.user_id))
+    right = (
+        checked_hash is not None and len(current) <= MAX_LENGTH and verify(checked_hash, current)
+    )
+    # Then a write: it holds the row (PostgreSQL) or the database (SQLite) until the commit, so
+    # parallel attempts are counted one after the other.
     session.execute(
         update(User).where(User.id == viewer.user_id).values(changed_at=User.changed_at)
     )
     user = session.get(User, viewer.user_id, populate_existing=True)
     if user is None or user.disabled_at is not None:
         raise AccessDenied("Dit account bestaat niet meer of is uitgeschakeld.")
+    if user.password_hash != checked_hash:  # changed meanwhile: the check was against the old one
+        raise PasswordChangeRefused(
+            "Uw wachtwoord is net op een andere plek gewijzigd. Log opnieuw in en probeer het "
+            "dan nog eens."
+        )
     if user.password_hash is None:
         raise PasswordChangeRefused(
             "Uw account heeft geen wachtwoord: u logt in met het account van uw organisatie "
@@ -95,7 +108,7 @@ def change_own_password(
             "wijzigen kan daarom 15 minuten niet. Probeer het later opnieuw, of vraag de "
             "beheerder om een nieuw wachtwoord."
         )
-    if len(current) > MAX_LENGTH or not verify(user.password_hash, current):
+    if not right:
         record(
             session,
             viewer,

@@ -24,14 +24,17 @@ from db.engine import get_sessionmaker
 from db.export_files import export_file, write_csv
 from db.fieldwork import resolve_link, set_wave_open
 from db.logins import LoginRefused, log_in
+from db.own_account import PasswordChangeRefused, change_own_password
 from db.respondent import Opened, open_questionnaire
 from db.setup import init_database
 from db.submit import submit_response
 from db.users import add_user, set_password
 from surveys.definition import load_builtin
+from surveys.limits import draft_limit
 
 GOOD = "vier losse woorden paard"
 TILBURG = "pl@tilburg.example"
+CLIENT_LIMIT = draft_limit(load_builtin("client"))
 WAIT = 20  # seconds; only reached when something waits for a lock, which is the fault tested for
 
 
@@ -110,6 +113,7 @@ def draft(factory) -> str:
             answers={"aware_oco": 1},
             position=1,
             started_at=None,
+            limit=CLIENT_LIMIT,
         )
     return code
 
@@ -201,6 +205,7 @@ def test_ten_logins_checking_passwords_do_not_hold_up_a_respondent(
                     answers={**opened.answers, "used_oco": 0},
                     position=2,
                     started_at=None,
+                    limit=CLIENT_LIMIT,
                 )
             return opened
 
@@ -228,9 +233,9 @@ def test_an_export_holds_no_write_lock_while_its_file_is_made(
         )
     free_while_writing = []
 
-    def observed(export, out, dutch: bool) -> None:
+    def observed(export, out) -> None:
         free_while_writing.append(can_take_write_lock(sqlite_url))
-        write_csv(export, out, dutch)
+        write_csv(export, out)
 
     monkeypatch.setattr("db.export_files.write_csv", observed)
     with factory.begin() as session:
@@ -263,3 +268,34 @@ def test_a_password_set_by_the_beheerder_is_hashed_before_any_lock_is_taken(
         assert attempt(factory, "pl@breda.example", GOOD) == "ok"
     else:
         assert attempt(factory, TILBURG, "zeilboot onder de brug 77") == "ok"
+
+
+@pytest.mark.parametrize("current", [GOOD, "fout wachtwoord"], ids=["right", "wrong"])
+def test_an_own_password_change_hashes_and_checks_before_any_lock_is_taken(
+    factory, sqlite_url, monkeypatch, current
+):
+    free_while_hashing = []
+
+    def hashed(password: str) -> str:
+        free_while_hashing.append(can_take_write_lock(sqlite_url))
+        return passwords.hash_password(password)
+
+    def checked(stored: str | None, typed: str) -> bool:
+        free_while_hashing.append(can_take_write_lock(sqlite_url))
+        return passwords.verify(stored, typed)
+
+    monkeypatch.setattr("db.own_account.hash_password", hashed)
+    monkeypatch.setattr("db.own_account.verify", checked)
+    with factory.begin() as session:
+        login = log_in(session, TILBURG, GOOD)
+    refused = None
+    with factory.begin() as session:
+        try:
+            change_own_password(session, login.viewer, current, "zeilboot onder de brug 77")
+        except PasswordChangeRefused as problem:
+            refused = str(problem)
+    assert free_while_hashing == [True, True]  # the new password's hash, the current one's check
+    assert (refused is None) == (current == GOOD)
+    assert attempt(factory, TILBURG, "zeilboot onder de brug 77") == (
+        "ok" if current == GOOD else "wrong"
+    )
