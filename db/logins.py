@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from db.access import AccessDenied, Viewer
@@ -32,6 +33,8 @@ from db.models import AuditEvent, LoginSession, LoginThrottle, User
 from db.passwords import hash_password, needs_rehash, verify
 from db.users import viewer_of
 from surveys.clock import utcnow
+
+log = logging.getLogger("koplopermonitor")
 
 MAX_FAILURES = 5
 WINDOW = dt.timedelta(minutes=15)
@@ -156,7 +159,11 @@ def _reserve(session: Session, address: str, now: dt.datetime) -> _Check | dt.da
             at=now,
         )
         return now + LOCK
-    throttle.checking, throttle.checking_since = running + 1, now
+    # The time the oldest check still running began: a place left by a process that stopped
+    # frees up STALE after it, even while new attempts keep coming.
+    if not running:
+        throttle.checking_since = now
+    throttle.checking = running + 1
     user = session.execute(select(User.id, User.password_hash).where(User.email == address)).first()
     return _Check(user.id, user.password_hash) if user else _Check(None, None)
 
@@ -182,12 +189,33 @@ def log_in(session: Session, email: str, password: str, now: dt.datetime | None 
         reserved = _reserve(own, address, now)
     if isinstance(reserved, dt.datetime):
         raise LoginRefused("locked", _locked_message(reserved, now))
-    right = verify(reserved.password_hash, password)
-    rehashed = (
-        hash_password(password) if right and needs_rehash(reserved.password_hash or "") else None
-    )
-    # The outcome is known only now: the Logboek's lines then follow each other in time.
-    return _settle(session, address, reserved, right, rehashed, given or utcnow())
+    try:
+        right = verify(reserved.password_hash, password)
+        rehashed = (
+            hash_password(password)
+            if right and needs_rehash(reserved.password_hash or "")
+            else None
+        )
+        # The outcome is known only now: the Logboek's lines then follow each other in time.
+        return _settle(session, address, reserved, right, rehashed, given or utcnow())
+    except LoginRefused:
+        raise
+    except BaseException:
+        # The caller's transaction will not commit (a lost connection, a busy database): free
+        # the place here, or it would count as a check running until it goes stale.
+        _free(session, address)
+        raise
+
+
+def _free(session: Session, address: str) -> None:
+    """Give back a reserved place in a short transaction of its own (best effort)."""
+    try:
+        with Session(session.bind or session.get_bind()) as own, own.begin():
+            throttle = own.get(LoginThrottle, address, with_for_update=True)
+            if throttle is not None and throttle.checking > 0:
+                throttle.checking -= 1
+    except SQLAlchemyError:
+        log.warning("a login check's place could not be given back; it frees up after %s", STALE)
 
 
 def _settle(

@@ -137,3 +137,28 @@ def test_a_check_whose_process_stopped_frees_its_place_after_a_while(db):
     assert refused.value.reason == "locked"
     with db.begin() as session:
         log_in(session, TILBURG, GOOD, now=start + STALE + dt.timedelta(seconds=1))
+
+
+def test_places_left_behind_free_up_even_while_new_attempts_keep_coming(db):
+    """The time that counts is when the oldest check still running began, so attempts made
+    meanwhile do not keep places of a stopped process alive."""
+    start = utcnow()
+    with db.begin() as session:
+        for _ in range(MAX_FAILURES - 1):
+            _reserve(session, TILBURG, start)
+    with db.begin() as session:  # a newer place, also left behind
+        _reserve(session, TILBURG, start + dt.timedelta(minutes=1))
+    with db.begin() as session:
+        log_in(session, TILBURG, GOOD, now=start + STALE + dt.timedelta(seconds=1))
+
+
+def test_a_check_that_fails_for_another_reason_gives_its_place_back(db, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away while the outcome was written")
+
+    monkeypatch.setattr("db.logins._settle", broken)
+    for _ in range(MAX_FAILURES + 1):
+        with db.begin() as session, pytest.raises(RuntimeError):
+            log_in(session, TILBURG, "fout wachtwoord")
+    monkeypatch.undo()
+    assert attempt(db, GOOD) == "ok"  # no place is still taken by the checks that failed
