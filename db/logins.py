@@ -373,6 +373,25 @@ def _refuse_once(session: Session, actor: str, detail: str, role: str | None = N
         record(session, actor, "login_refused", role=role, outcome="refused", detail=detail)
 
 
+def recorded_sign_on(
+    session: Session, identity: Identity, now: dt.datetime | None = None
+) -> tuple[Viewer, str] | None:
+    """The viewer of a sign-on already recorded and still valid, read only (no lock, no write):
+    every page run but the first of a sign-on. None: :func:`single_sign_on` must decide (the first
+    run, an account bound or refused, a login that ended)."""
+    now = now or utcnow()
+    token = identity.login_key
+    user = _load_user(session, oidc_issuer=identity.issuer, oidc_subject=identity.subject)
+    if user is None or user.disabled_at is not None:
+        return None
+    row = session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash(token)))
+    if row is None or row.ended_at is not None or row.user_id != user.id:
+        return None
+    if row.expires_at <= now:
+        return None
+    return viewer_of(user), token
+
+
 def single_sign_on(
     session: Session, identity: Identity, now: dt.datetime | None = None
 ) -> tuple[Viewer, str]:

@@ -65,11 +65,12 @@ st.write(
     "Klik op een koploper in een grafiek, of op de link in de tabel, om zijn dashboard te openen."
 )
 url = database_url()
-with maker.begin() as session:
+with maker() as session:  # a read: no write lock on SQLite
     version = data_version(session)
-    if not st.session_state.get(VIEWED):
+if not st.session_state.get(VIEWED):  # the audit line once per browser session
+    with maker.begin() as session:
         record(session, viewer, "viewed", detail="Vergelijken")
-        st.session_state[VIEWED] = True
+    st.session_state[VIEWED] = True
 
 with st.spinner("De cijfers van alle koplopers worden berekend…"):
     data = _comparison(url, version, viewer)

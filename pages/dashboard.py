@@ -157,12 +157,13 @@ else:
 name = names[slug]
 
 url = database_url()
-with maker.begin() as session:
+with maker() as session:  # a read: no write lock on SQLite
     version = data_version(session)
-    viewed: set[str] = st.session_state.setdefault(VIEWED, set())
-    if slug not in viewed:
+viewed: set[str] = st.session_state.setdefault(VIEWED, set())
+if slug not in viewed:  # the audit line once per koploper per browser session
+    with maker.begin() as session:
         record(session, viewer, "viewed", koploper=slug, detail="Mijn koploper")
-        viewed.add(slug)
+    viewed.add(slug)
 
 st.write(
     f"Hoe gaat het met de cliëntondersteuning in {plain(name)}? Per doel van het programma "

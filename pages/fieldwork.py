@@ -110,13 +110,14 @@ slug = st.selectbox(
     help=None if viewer.sees_all else "U ziet alleen de koplopers van uw account.",
 )
 
-with maker.begin() as session:
+with maker() as session:  # reads: no write lock on SQLite while counting
     waves = fieldwork_waves(session, viewer, koploper=slug)
     counts = response_counts(session, viewer, koploper=slug)
-    viewed: set[str] = st.session_state.setdefault(VIEWED, set())
-    if slug not in viewed:
+viewed: set[str] = st.session_state.setdefault(VIEWED, set())
+if slug not in viewed:  # the audit line once per koploper per browser session
+    with maker.begin() as session:
         record(session, viewer, "viewed", koploper=slug, detail="Veldwerk")
-        viewed.add(slug)
+    viewed.add(slug)
 
 # --- waves ----------------------------------------------------------------------------------------
 st.header("Metingen")

@@ -27,6 +27,7 @@ from db.logins import (
     SessionEnded,
     current_viewer,
     log_out,
+    recorded_sign_on,
     resume,
 )
 from db.logins import single_sign_on as sso_viewer
@@ -79,22 +80,26 @@ def _sso_viewer(who: sso.Identity) -> Viewer | None:
     if refused is not None and refused[0] == key:
         return None
     refusal: AccessDenied | SessionEnded | None = None
-    with get_sessionmaker().begin() as session:
-        # A refusal is written to the log too: commit either way.
-        try:
-            verified = st.user.to_dict().get("email_verified")
-            viewer, token = sso_viewer(
-                session,
-                Identity(
-                    who.issuer,
-                    who.subject,
-                    who.email,
-                    started,
-                    verified if isinstance(verified, bool) else None,
-                ),
-            )
-        except (AccessDenied, SessionEnded) as problem:
-            refusal = problem
+    verified = st.user.to_dict().get("email_verified")
+    identity = Identity(
+        who.issuer,
+        who.subject,
+        who.email,
+        started,
+        verified if isinstance(verified, bool) else None,
+    )
+    # Most runs only read (the sign-on is recorded already): no write lock for them.
+    with get_sessionmaker()() as session:
+        known = recorded_sign_on(session, identity)
+    if known is not None:
+        viewer, token = known
+    else:
+        with get_sessionmaker().begin() as session:
+            # A refusal is written to the log too: commit either way.
+            try:
+                viewer, token = sso_viewer(session, identity)
+            except (AccessDenied, SessionEnded) as problem:
+                refusal = problem
     if refusal is not None:
         # Signing on again helps after 8 hours; not for an unknown or a disabled account.
         remedy = "again" if str(refusal) == EXPIRED else "logout"

@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from db.access import Viewer
+from db.access import Viewer, viewer_key
 from db.audit import record
 from db.engine import get_sessionmaker
 from db.logins import current_viewer
@@ -73,9 +73,15 @@ def download_button(
     kept = st.session_state.get(STATE)
 
     def produce() -> bytes | str:
-        if kept is not None:  # SessionEnded: no file, no line (Streamlit logs the refusal)
-            with get_sessionmaker()() as session:
-                current_viewer(session, kept.user_id, kept.since, kept.token)
+        # The login as the database has it now (SessionEnded: no file, no line; Streamlit logs
+        # the refusal). Rights taken away since the page was drawn (a koploper, open answers, a
+        # role) mean no file either: the button was drawn for rights the viewer no longer has.
+        if kept is None:
+            raise PermissionError("download without a login")
+        with get_sessionmaker()() as session:
+            now = current_viewer(session, kept.user_id, kept.since, kept.token)
+        if viewer_key(now) != viewer_key(viewer):
+            raise PermissionError("the viewer's rights changed since the page was drawn")
         data = make()
         if audit is not None:
             audit()

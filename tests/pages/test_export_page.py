@@ -19,6 +19,7 @@ from db.engine import get_sessionmaker
 from db.questionnaires import latest_version
 from db.responses import NewResponse, insert_responses
 from db.setup import init_database
+from db.users import change_user
 from surveys.definition import from_stored
 from tests.pages.accounts import logged_in
 from tests.pages.downloads import Offered, offered
@@ -153,3 +154,26 @@ def test_no_text_a_user_reads_names_a_developers_command():
             and "python -m" in node.value
         ]
     assert shown == []
+
+
+def test_a_file_offered_before_the_rights_were_taken_away_is_not_made(url, served):
+    """The button was drawn for the right to read open answers; the beheerder took it away
+    before the click: the click gets no file and writes no line."""
+    at = open_export(url, "gemeente", ["tilburg"], free_text=True)
+    at.button(key="export_make").click().run()
+    assert not at.exception, at.exception
+    with get_sessionmaker(url).begin() as session:
+        change_user(
+            session,
+            command_line(),
+            "gemeente-open@test.example",
+            role="gemeente",
+            koplopers=["tilburg"],
+            free_text=False,
+        )
+    with get_sessionmaker(url)() as session:
+        before = len(read_log(session, command_line(), actions=["download"]))
+    with pytest.raises(PermissionError):
+        served[next(iter(served))]  # the click
+    with get_sessionmaker(url)() as session:
+        assert len(read_log(session, command_line(), actions=["download"])) == before

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import sqlite3
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from db.access import command_line
@@ -293,3 +295,19 @@ def test_opening_a_current_wave_does_not_speak_of_the_past(url):
     at.run()
     press(at, "open-T1")
     assert "al afgelopen" not in at.warning[0].value
+
+
+def test_looking_again_takes_no_write_lock_so_a_long_write_elsewhere_does_not_stall_it(url):
+    """Only the first look at a koploper writes its audit line; every run after that reads,
+    also while another connection holds SQLite's write lock (an import, a busy respondent)."""
+    at = open_fieldwork(url, "gemeente", ["tilburg"])
+    other = sqlite3.connect(make_url(url).database, timeout=30, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("UPDATE koplopers SET name = name")
+    try:
+        at.run(timeout=10)  # a page that waited for the lock would take 30 s and fail
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert not at.exception and not at.error
+    assert table(at, "Status").loc["T2", "Status"] == "open"
