@@ -26,6 +26,20 @@ def waves_with_figures(estimates: pd.DataFrame) -> set[str]:
     return {str(w) for w in estimates.loc[estimates["estimate"].notna(), "wave"]}
 
 
+def waves_most_have(estimates: pd.DataFrame, unit: str = "koploper") -> set[str]:
+    """The waves at which at least half of the koplopers (``unit``) that have a figure at any
+    wave have one: one koploper early with its follow-up must not make that wave the default
+    for all of them."""
+    if estimates.empty:
+        return set()
+    shown = estimates.loc[estimates["estimate"].notna(), [unit, "wave"]].drop_duplicates()
+    if shown.empty:
+        return set()
+    per_wave = shown.groupby("wave")[unit].nunique()
+    everyone = shown[unit].nunique()
+    return {str(w) for w, count in per_wave.items() if 2 * count >= everyone}
+
+
 def waves_with_enough(base: pd.DataFrame, min_n: int) -> set[str]:
     """The waves at which at least one indicator has ``min_n`` answers in its base (columns
     ``wave`` and ``n``): the waves that will have figures."""
@@ -69,4 +83,11 @@ def _answers(count: int) -> str:
     return "1 antwoord" if count == 1 else f"{decimal(count, 0)} antwoorden"
 
 
-__all__ = ["RUNNING", "default_pair", "wave_option", "waves_with_enough", "waves_with_figures"]
+__all__ = [
+    "RUNNING",
+    "default_pair",
+    "wave_option",
+    "waves_most_have",
+    "waves_with_enough",
+    "waves_with_figures",
+]

@@ -23,7 +23,13 @@ from measures.dashboard import CHANNEL_LABELS, GOALS, QUESTIONNAIRES
 from measures.dutch import NO_FIGURE, decimal, p_text, percent, wave_name, wave_title, whole
 from measures.indicators import PROPORTION, load_indicators
 from measures.meta import ALL_KOPLOPERS
-from measures.wave_choice import RUNNING, default_pair, wave_option, waves_with_figures
+from measures.wave_choice import (
+    RUNNING,
+    default_pair,
+    wave_option,
+    waves_most_have,
+    waves_with_figures,
+)
 from pages.ui import access
 from pages.ui import compare_view as view
 from pages.ui.compare_downloads import draw_downloads
@@ -104,7 +110,8 @@ with maker() as session:
 status = {code: RUNNING for code in running.loc[running["status"] == RUNNING, "code"]}
 answers = {str(w): int(n) for w, n in counted.groupby("wave")["responses"].sum().items()}
 enough = waves_with_figures(data.estimates)
-first, last = default_pair(waves, enough)
+# The default: the latest wave at which most koplopers have figures, not the first to start.
+first, last = default_pair(waves, waves_most_have(data.estimates))
 
 
 def _wave_label(wave: str) -> str:

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from measures.wave_choice import default_pair, wave_option, waves_with_enough, waves_with_figures
+from measures.wave_choice import (
+    default_pair,
+    wave_option,
+    waves_most_have,
+    waves_with_enough,
+    waves_with_figures,
+)
 
 
 def test_a_wave_just_begun_is_not_the_default_follow_up() -> None:
@@ -42,3 +48,15 @@ def test_waves_with_figures_are_those_with_a_shown_estimate_or_enough_answers() 
     assert waves_with_figures(estimates) == {"T0", "T1"}
     base = pd.DataFrame({"wave": ["T0", "T1", "T2", "T2"], "n": [50, 10, 3, 9]})
     assert waves_with_enough(base, 10) == {"T0", "T1"}
+
+
+def test_one_koploper_early_with_its_follow_up_does_not_make_it_everyones_default() -> None:
+    rows = [(k, w, 0.5) for k in ("a", "b", "c", "d") for w in ("T0", "T1")]
+    rows += [("a", "T2", 0.6), ("b", "T2", float("nan"))]  # b's T2 withheld: too few answers
+    estimates = pd.DataFrame(rows, columns=["koploper", "wave", "estimate"])
+    assert waves_with_figures(estimates) == {"T0", "T1", "T2"}
+    assert waves_most_have(estimates) == {"T0", "T1"}
+    assert default_pair(["T0", "T1", "T2"], waves_most_have(estimates)) == ("T0", "T1")
+    rows += [("b", "T2", 0.7)]  # half of them have T2 figures now
+    estimates = pd.DataFrame(rows, columns=["koploper", "wave", "estimate"])
+    assert default_pair(["T0", "T1", "T2"], waves_most_have(estimates)) == ("T0", "T2")

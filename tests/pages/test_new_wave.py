@@ -108,6 +108,7 @@ def test_vergelijken_opens_on_the_waves_with_figures_not_the_one_just_begun(url)
     assert at.selectbox(key="vg_van").value == "T0"
     assert at.selectbox(key="vg_naar").value == "T1"
     assert RUNNING in at.selectbox(key="vg_naar").options
+    at.selectbox(key="vg_kies").set_value("alle").run()  # the long table, every koploper
     table = at.dataframe[0].value
     assert table["Koploper"].nunique() == 28
     assert not NOTHING.findall(shown_text(at))
