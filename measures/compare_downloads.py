@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from measures.dashboard import DIRECTION_WORDS, NONE, QUESTIONNAIRES
-from measures.dutch import wave_title
+from measures.dutch import p_text, wave_title
 from measures.indicators import PROPORTION
 from measures.suppression import INDICATIVE, SUPPRESSED
 from surveys.spreadsheet import dutch_csv, formula_safe
@@ -25,7 +25,6 @@ SHEET = "Vergelijken"
 EXPLANATION_SHEET = "Uitleg"
 ONE_DECIMAL = "0.0"
 COUNT = "0"
-Q_VALUE = "0.000"
 UNITS = {PROPORTION: "procent (verandering in procentpunt)"}
 OTHER_UNIT = "gemiddelde (verandering in punten)"
 
@@ -72,7 +71,8 @@ def comparison_rows(table: pd.DataFrame, baseline: str, followup: str) -> pd.Dat
             f"n {first.lower()}": _count(table["n_baseline"]),
             later: _scaled(table, "estimate_followup"),
             f"n {later.lower()}": _count(table["n_followup"]),
-            "q-waarde": [None if pd.isna(q) else round(float(q), 3) for q in table["q_value"]],
+            # As the page writes it: '< 0,001', never a q rounded to 0.
+            "q-waarde": [None if pd.isna(q) else p_text(float(q)) for q in table["q_value"]],
             "Let op": [_note(f) for f in table["flag"]],
         }
     ).astype(object)
@@ -89,12 +89,21 @@ def comparison_csv(rows: pd.DataFrame) -> bytes:
     return dutch_csv(words)
 
 
-TEXT_COLUMNS = ("Koploper", "Cohort", "Vragenlijst", "Indicator", "Eenheid", "Richting", "Let op")
+TEXT_COLUMNS = (
+    "Koploper",
+    "Cohort",
+    "Vragenlijst",
+    "Indicator",
+    "Eenheid",
+    "Richting",
+    "q-waarde",
+    "Let op",
+)
 
 
 def comparison_xlsx(rows: pd.DataFrame, title: str, explanation: Sequence[str]) -> bytes:
     """The rows as an Excel workbook: a sheet with the table (one decimal, counts whole,
-    q-values three decimals) and a sheet "Uitleg" with ``explanation``."""
+    q-values written as the page writes them) and a sheet "Uitleg" with ``explanation``."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -112,7 +121,6 @@ def comparison_xlsx(rows: pd.DataFrame, title: str, explanation: Sequence[str]) 
         cell.font = Font(bold=True)
     sheet.freeze_panes = "C3"
     formats = {h: COUNT if h.startswith("n ") else ONE_DECIMAL for h in headers}
-    formats["q-waarde"] = Q_VALUE
     for values in rows.itertuples(index=False):
         sheet.append([None] * len(headers))
         row = sheet.max_row

@@ -75,3 +75,10 @@ def test_the_csv_is_for_dutch_excel_with_words_for_the_direction():
     assert ";duidelijk hoger;11,3;41,2;120;52,6;130;0,012;" in lines[1]
     assert lines[2].startswith('"\'=HYPERLINK(""http://x"")";')  # defused, never a formula
     assert ";geen cijfer;;50,0;;;6;;te weinig antwoorden" in lines[3]
+
+
+def test_a_tiny_q_value_reads_as_on_the_page_never_as_0() -> None:
+    shown = comparison_rows(CHANGES.assign(q_value=[0.0000123, 0.41, np.nan]), "T0", "T1")
+    assert list(shown["q-waarde"])[:2] == ["< 0,001", "0,410"]
+    text = comparison_csv(shown).decode("utf-8-sig")
+    assert ";< 0,001;" in text and ";0,0;" not in text
