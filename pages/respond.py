@@ -212,7 +212,9 @@ if journey.stage == "questions":
     with st.expander(text("later")):
         # The whole address to keep, and the code alone to type on the intro (see draw_intro).
         st.write(text("later_explained").format(days=DRAFT_DAYS))
-        st.code(f"{st.context.url or ''}?resume={state['resume_code']}", language=None)
+        st.code(  # wrapped: on a phone the whole address shows, not half of it
+            f"{st.context.url or ''}?resume={state['resume_code']}", language=None, wrap_lines=True
+        )
         st.write(text("later_code"))
         st.code(state["resume_code"], language=None)
     place_focus()

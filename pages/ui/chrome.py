@@ -154,6 +154,10 @@ _RESPONDENT_STYLE = """<style>
 [data-testid="stStatusWidget"] button, [data-testid="stStatusWidget"] label { display: none; }
 /* "Press Enter to apply" under a field: leaving the field applies the answer just as well. */
 [data-testid="InputInstructions"] { display: none; }
+/* On a phone a long word ("cliëntondersteuner") in the title fits whole, never broken. */
+@media (max-width: 640px) {
+  .stApp h1 { font-size: clamp(1.5rem, 7vw, 2.75rem); overflow-wrap: normal; word-break: normal; }
+}
 </style>"""
 
 QUESTION_STYLE = """<style>

@@ -135,6 +135,24 @@ def test_on_a_phone_the_progress_line_is_visible_and_not_under_the_top_bar(brows
     page.goto(app_server + LINK + "&lang=nl-eenvoudig")
     page.get_by_role("button", name="Beginnen").wait_for(timeout=30000)
     settle(page)
+    # The title's long word stands whole on one line, and nothing is wider than the phone.
+    word = page.evaluate(
+        """() => {
+          const h1 = document.querySelector('h1');
+          const walker = document.createTreeWalker(h1, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const at = node.data.indexOf('cliëntondersteuner');
+            if (at < 0) continue;
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + 'cliëntondersteuner'.length);
+            return {lines: new Set([...range.getClientRects()].map(r => Math.round(r.top))).size,
+                    wide: h1.scrollWidth > h1.clientWidth + 1};
+          }
+          return null;
+        }"""
+    )
+    assert word == {"lines": 1, "wide": False}, word
     click_and_settle(page, page.get_by_role("button", name="Beginnen"))
     assert_uncovered(page, "Vraag 1 van 20")
     pick(page, "aware_oco", "Ja")  # 'Verder' sits at the bottom: the next screen starts at its top
