@@ -240,7 +240,14 @@ def _question(wave, until: dt.date | None) -> str:
         return (
             f"Weet u zeker dat u meting {wave.code} ({wave.label}) wilt sluiten? De links en "
             "QR-codes werken dan meteen niet meer; wie de vragenlijst nu invult, kan niet meer "
-            f"versturen. De {answers} antwoorden die er zijn, blijven bewaard."
+            "versturen. "
+            + (
+                "Er zijn nog geen antwoorden."
+                if answers == 0
+                else "Het ene antwoord dat er is, blijft bewaard."
+                if answers == 1
+                else f"De {dutch_number(answers)} antwoorden die er zijn, blijven bewaard."
+            )
         )
     question = (
         f"Weet u zeker dat u meting {wave.code} ({wave.label}) wilt openen tot en met "
@@ -252,8 +259,15 @@ def _question(wave, until: dt.date | None) -> str:
             f" Let op: deze meting is al afgelopen. Haar laatste dag was "
             f"{dutch_date(wave.fieldwork_end)}, dat ligt in het verleden. Als u haar opnieuw "
             f"opent, loopt zij van {dutch_date(start)} tot en met {dutch_date(until)}, en nieuwe "
-            f"antwoorden tellen mee bij deze meting uit {wave.fieldwork_start.year}, naast de "
-            f"{answers} antwoorden van toen. Open voor een nieuwe ronde liever de volgende meting."
+            f"antwoorden tellen mee bij deze meting uit {wave.fieldwork_start.year}"
+            + (
+                ""
+                if answers == 0
+                else ", naast het ene antwoord van toen"
+                if answers == 1
+                else f", naast de {dutch_number(answers)} antwoorden van toen"
+            )
+            + ". Open voor een nieuwe ronde liever de volgende meting."
         )
     return question
 
