@@ -16,6 +16,8 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import Future
 from concurrent.futures import wait as wait_for
 
+from db.errors import SQLAlchemyError, log_error
+
 LOG = logging.getLogger(__name__)
 
 
@@ -64,6 +66,10 @@ class Worker:
             if running:
                 try:
                     result = work()
+                except SQLAlchemyError as failed:  # logged without what the database quotes
+                    LOG.error("%s: %s failed", self.name, label or "work")
+                    log_error(failed)
+                    error = failed
                 except Exception as failed:
                     LOG.exception("%s: %s failed", self.name, label or "work")
                     error = failed

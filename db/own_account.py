@@ -41,6 +41,7 @@ def _failures(session: Session, email: str, now: dt.datetime) -> int:
             .where(
                 AuditEvent.actor == email,
                 AuditEvent.action == FAILED,
+                AuditEvent.outcome == "failed",  # a refusal while blocked does not extend it
                 AuditEvent.at > now - WINDOW,
             )
         )

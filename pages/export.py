@@ -120,8 +120,8 @@ if made is not None and made[0] == choice:
     day = dutch_day()
     st.success("Het bestand is klaar.", icon=":material/check_circle:")
     name = file_name(fmt, choice[1], choice[2], day)
-    # The export line was written in the transaction that read the answers: the clicks below
-    # only hand out that file, each on an address of its own that soon expires.
+    # The export line was committed when the file was made: the clicks below only hand out
+    # that file, each on an address of its own that soon expires.
     data, codebook = made[1], made[2]
     download_button(
         f"Downloaden ({name})",

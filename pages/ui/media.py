@@ -184,8 +184,10 @@ def install() -> bool:
                 type(storage).__name__,
             )
             return False
+        # Its own state first, then its class: a thread serving a file meanwhile never meets
+        # the new class without the state it uses.
+        ProtectedDownloads._protect(storage)  # type: ignore[arg-type]
         storage.__class__ = ProtectedDownloads
-        storage._protect()
         return True
 
 
