@@ -66,7 +66,8 @@ def open_wave(
         actor,
         "wave_opened",
         koploper=wave.koploper.slug,
-        detail=f"{wave.code} open van {wave.fieldwork_start} tot en met {wave.fieldwork_end}",
+        detail=f"{wave.code} open van {dutch_date(wave.fieldwork_start)} tot en met "
+        f"{dutch_date(wave.fieldwork_end)}",
     )
     return wave
 
@@ -101,7 +102,7 @@ def set_wave_dates(
             f"Meting {wave.code} staat open, dus de einddatum kan niet in het verleden liggen. "
             "Kies vandaag of later, of sluit de meting."
         )
-    before = f"{wave.fieldwork_start} tot en met {wave.fieldwork_end}"
+    before = f"{dutch_date(wave.fieldwork_start)} tot en met {dutch_date(wave.fieldwork_end)}"
     wave.fieldwork_start, wave.fieldwork_end = start, end
     session.flush()
     record(
@@ -109,6 +110,6 @@ def set_wave_dates(
         actor,
         "wave_dates",
         koploper=wave.koploper.slug,
-        detail=f"{wave.code}: {before} → {start} tot en met {end}",
+        detail=f"{wave.code}: {before} → {dutch_date(start)} tot en met {dutch_date(end)}",
     )
     return wave

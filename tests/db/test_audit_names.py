@@ -9,9 +9,11 @@ import pytest
 
 from db.access import command_line
 from db.audit import log_table, read_log
+from db.contacts import set_contact
 from db.engine import get_sessionmaker
 from db.setup import init_database
 from db.users import add_user, change_user, list_users
+from db.waves import open_wave, set_wave_dates
 
 GOOD = "vier losse woorden paard"
 
@@ -80,3 +82,17 @@ def test_the_log_table_names_koplopers_and_writes_times_as_dutch_readers_do():
     # 13:03 UTC is 14:03 in Amsterdam in winter; 22:30 UTC is 00:30 the next day in summer
     assert table["Tijd"].tolist() == ["5-12-2026 14:03", "2-7-2026 00:30"]
     assert table["Koploper"].tolist() == ["Tilburg, Regio Twente", ""]
+
+
+def test_wave_lines_write_dates_as_dutch_readers_do(db):
+    with db.begin() as session:
+        set_contact(session, "tilburg", phone="14 013")
+        open_wave(session, command_line(), "tilburg", "T2", dt.date(2030, 1, 4))
+        set_wave_dates(
+            session, command_line(), "tilburg", "T2", dt.date(2029, 3, 1), dt.date(2030, 4, 12)
+        )
+    with db() as session:
+        lines = read_log(session, command_line(), actions=["wave_opened", "wave_dates"])
+    details = " ".join(lines["detail"])
+    assert "tot en met 4-1-2030" in details and "→ 1-3-2029 tot en met 12-4-2030" in details
+    assert "2030-" not in details
