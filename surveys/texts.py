@@ -21,9 +21,12 @@ TEXTS: dict[str, dict] = {
         "Wat doen wij met uw antwoorden?",
     ),
     "duration": both(
+        # The address holds the resume code until the answers are sent (then the draft goes).
         "Het invullen duurt ongeveer {minutes} minuten. Op een computer van iemand anders? "
-        "Sluit dan na afloop het venster.",
-        "Het duurt ongeveer {minutes} minuten.",
+        "Maak de vragenlijst dan in één keer af en verstuur hem: daarna staan uw antwoorden niet "
+        "meer op die computer.",
+        "Het duurt ongeveer {minutes} minuten. Op de computer van iemand anders? Maak het dan "
+        "in één keer af en verstuur het.",
     ),
     "choose_version": both("Welke versie wilt u invullen?", "Welke versie wilt u?"),
     "version_names": both(
