@@ -61,6 +61,7 @@ NOT_DATA: dict[str, str] = {
     "db.logins.log_out": "logging out: writes",
     "db.logins.resume": "a login resumed: the person's own account",
     "db.logins.single_sign_on": "logging in: the person's own account",
+    "db.logins.recorded_sign_on": "logging in: the person's own account, read only",
     "db.passwords.check_strength": "checks a password; no database",
     "db.passwords.hash_password": "no database",
     "db.passwords.needs_rehash": "no database",

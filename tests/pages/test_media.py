@@ -30,13 +30,15 @@ APP = str(Path(__file__).parents[2] / "streamlit_app.py")
 
 @pytest.fixture
 def server() -> Iterator[tuple[MediaFileManager, Starlette]]:
-    """Streamlit's own runtime and routes, as ``streamlit run`` builds them (not started)."""
-    assert not Runtime.exists()
+    """Streamlit's own runtime and routes, as ``streamlit run`` builds them (not started). A
+    runtime another test left in this process is set aside meanwhile (there is one per process)."""
+    earlier = Runtime._instance
+    Runtime._instance = None
     try:
         runtime = Server(APP, is_hello=False)._runtime
         yield runtime.media_file_mgr, Starlette(routes=create_streamlit_routes(runtime))
     finally:
-        Runtime._instance = None
+        Runtime._instance = earlier
 
 
 def fetch(app: Starlette, url: str) -> tuple[int, bytes]:
