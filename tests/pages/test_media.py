@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,13 @@ def server() -> Iterator[tuple[MediaFileManager, Starlette]]:
         Runtime._instance = earlier
 
 
+def run(work: Coroutine) -> object:
+    """``asyncio.run`` in a thread of its own: the browser tests' Playwright (sync API) keeps an
+    event loop running in this thread for the whole test session."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, work).result()
+
+
 def fetch(app: Starlette, url: str) -> tuple[int, bytes]:
     """GET ``url`` from the app, without a cookie or anything else: as anyone could."""
     sent: list[dict] = []
@@ -64,7 +72,7 @@ def fetch(app: Starlette, url: str) -> tuple[int, bytes]:
         "client": ("127.0.0.1", 1),
         "http_version": "1.1",
     }
-    asyncio.run(app(scope, receive, send))
+    run(app(scope, receive, send))
     return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
 
 
@@ -77,7 +85,7 @@ def download(manager: MediaFileManager, data: bytes, owner: media.Owner | None =
         return data
 
     file_id = manager.add_deferred(make, "text/csv", "1.(2)", file_name="cijfers.csv")
-    return asyncio.run(asyncio.to_thread(manager.execute_deferred, file_id))
+    return run(asyncio.to_thread(manager.execute_deferred, file_id))
 
 
 def test_without_the_hook_streamlit_gives_the_same_file_the_same_guessable_address(server):
