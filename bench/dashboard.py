@@ -22,9 +22,9 @@ two waves, two questionnaires), it times for one koploper:
   tables from what the background counted (``dashboard_counts`` with a subgroup), then the
   figures; and, for reference, the same right after new data, before the background has counted
   it: counted from the responses in memory, then the figures;
-- ``report``: the council report (``measures.report``: every chart drawn by kaleido in the
+- ``report``: the council report (``reports.report``: every chart drawn by kaleido in the
   system Chromium, the PDF by WeasyPrint) of a view not reported before, with Chromium already
-  open (the page starts it when it shows the download buttons: ``measures.chart_images``); for
+  open (the page starts it when it shows the download buttons: ``reports.chart_images``); for
   reference also the first report of a new server process (Chromium still to start) and the
   same view again (its images kept);
 - ``engine in memory``: the same figures from the same responses already in memory as the
@@ -66,11 +66,12 @@ from db.export import responses_wide  # noqa: E402
 from db.models import Koploper, Wave  # noqa: E402
 from db.questionnaires import latest_version  # noqa: E402
 from db.responses import NewResponse, insert_responses  # noqa: E402
-from measures import chart_images, check_responses, load_indicators, score  # noqa: E402
+from measures import check_responses, load_indicators, score  # noqa: E402
 from measures.charts import indicator_chart  # noqa: E402
 from measures.dashboard import figures, from_scored, subgroup_choices  # noqa: E402
 from measures.explain import explanation, methods_text  # noqa: E402
-from measures.report import council_report  # noqa: E402
+from reports import chart_images  # noqa: E402
+from reports.report import council_report  # noqa: E402
 from surveys.clock import utcnow  # noqa: E402
 from surveys.definition import from_stored  # noqa: E402
 

@@ -1,7 +1,7 @@
 """The downloads of "Vergelijken": the koploper table as shown, as Excel and as CSV.
 
 The file is made when it is fetched, with its line in the audit log, on a short-lived address
-(``pages.ui.downloads``). The rows come from ``measures.compare_downloads``, from the same
+(``pages.ui.downloads``). The rows come from ``reports.compare_downloads``, from the same
 figures as the table on the page.
 """
 
@@ -13,8 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from db.access import Viewer
-from measures.compare_downloads import comparison_csv, comparison_rows, comparison_xlsx
 from pages.ui.downloads import audited, download_button
+from reports.compare_downloads import comparison_csv, comparison_rows, comparison_xlsx
 from surveys.clock import dutch_day
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

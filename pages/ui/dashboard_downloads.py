@@ -1,7 +1,7 @@
 """The downloads of "Mijn koploper": the figures of the view as Excel and CSV, and the report for
 the council as PDF. Each download is a line in the audit log, written when the file is made at
-the click (``pages.ui.downloads``); the files come from ``measures.downloads`` and
-``measures.report``, from the same figures as the page."""
+the click (``pages.ui.downloads``); the files come from ``reports.downloads`` and
+``reports.report``, from the same figures as the page."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ import datetime as dt
 import streamlit as st
 
 from db.access import Viewer
-from measures.chart_images import warm_up
 from measures.charts import indicator_chart
 from measures.dashboard import OWN, Figures
-from measures.downloads import download_name, figures_csv, figures_xlsx
 from measures.explain import explanation, methods_text
 from measures.indicators import Settings
-from measures.report import ChartsUnavailable, PdfUnavailable, council_report
 from pages.ui.downloads import audited, download_button
 from pages.ui.plain import plain
+from reports.chart_images import warm_up
+from reports.downloads import download_name, figures_csv, figures_xlsx
+from reports.report import ChartsUnavailable, PdfUnavailable, council_report
 from surveys.clock import dutch_day
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -33,13 +33,13 @@ from measures.dashboard import (
     from_scored,
     subgroup_choices,
 )
-from measures.downloads import figures_csv, figures_xlsx, wave_label
 from measures.dutch import value_text, wave_title
 from measures.indicators import PROPORTION
-from measures.report import report_html
 from measures.suppression import COMPLEMENT_REASON
 from measures.synthetic import synthetic_responses
 from pages.ui.dashboard_view import REFERENCES, estimate_text, figures_frame
+from reports.downloads import figures_csv, figures_xlsx, wave_label
+from reports.report import report_html
 
 KOPLOPER, NAME = "almere", "Almere"
 KOPLOPERS = ("almere", "breda", "delft", "ede", "gouda", "hengelo", "leiden", "zwolle")

@@ -1,4 +1,4 @@
-"""Charts drawn by kaleido in one Chromium that stays open (``measures.chart_images``).
+"""Charts drawn by kaleido in one Chromium that stays open (``reports.chart_images``).
 
 These tests start real Chromium processes (Debian's ``chromium``): they skip without it, and fail
 under ``CI=true``, as the browser tests do.
@@ -20,8 +20,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from measures import chart_images
-from measures.chart_images import (
+from reports import chart_images
+from reports.chart_images import (
     CHART_SCALE,
     CHART_WIDTH,
     ChartsUnavailable,
@@ -30,8 +30,8 @@ from measures.chart_images import (
     draw_charts,
     render_charts,
 )
-from tests.measures.test_report import dashboard_charts
 from tests.measures.view_figures import view
+from tests.reports.test_report import dashboard_charts
 
 pytestmark = pytest.mark.browser
 
@@ -231,7 +231,7 @@ def test_no_chromium_is_left_running_after_the_process_ends(chromium, tmp_path) 
     script = textwrap.dedent(
         f"""
         import plotly.graph_objects as go
-        from measures import chart_images
+        from reports import chart_images
         chart_images.render_charts({{"x": go.Figure(go.Bar(y=[1, 2]))}}, {chromium!r})
         print(chart_images.painter({chromium!r})._browser.subprocess.pid, flush=True)
         """

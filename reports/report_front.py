@@ -4,7 +4,7 @@ The first page holds the title, the period, a short table of contents and the ov
 each indicator at both waves with ▲ / = / ▼ in words. Then the clear changes in sentences. A
 theme score built from one question says exactly what that question says (the same people, 0 or
 100 each): it is named once, under the question, never as a second chart or a second sentence
-(:func:`repeated_themes`). Shared helpers of :mod:`measures.report_html` are here too. Every text
+(:func:`repeated_themes`). Shared helpers of :mod:`reports.report_html` are here too. Every text
 is escaped; figures are written by :mod:`measures.dutch`.
 """
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from measures.chart_images import CHART_WIDTH
 from measures.dashboard import OWN
 from measures.dutch import WAVE_NAMES, wave_title
+from reports.chart_images import CHART_WIDTH
 
 MIN_POINTS = 9.0
 """The smallest text anywhere in the report, charts included."""

@@ -1,4 +1,4 @@
-"""The files of Vergelijken's table (measures.compare_downloads): the page's figures, one decimal,
+"""The files of Vergelijken's table (reports.compare_downloads): the page's figures, one decimal,
 nothing withheld shown, and no formula run by a spreadsheet."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-from measures.compare_downloads import comparison_csv, comparison_rows, comparison_xlsx
+from reports.compare_downloads import comparison_csv, comparison_rows, comparison_xlsx
 
 CHANGES = pd.DataFrame(
     {

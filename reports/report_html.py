@@ -1,4 +1,4 @@
-"""The council report as HTML: its first pages (:mod:`measures.report_front`), one section per
+"""The council report as HTML: its first pages (:mod:`reports.report_front`), one section per
 goal and the appendix.
 
 Per goal every indicator: its sentence, its chart beside two tables: the figures (n, estimate and
@@ -21,7 +21,8 @@ from measures.charts import chart_text
 from measures.dashboard import GOALS, NONE, OWN, QUESTIONNAIRES, Figures, in_view
 from measures.dutch import NO_FIGURE, p_text, signed, span_text, value_text, wave_name, whole
 from measures.indicators import PROPORTION
-from measures.report_front import (
+from measures.suppression import INDICATIVE, SUPPRESSED
+from reports.report_front import (
     REFERENCE_ROWS,
     REFERENCE_WORDS,
     WITHHELD,
@@ -37,8 +38,7 @@ from measures.report_front import (
     shown_indicators,
     wave_title,
 )
-from measures.report_style import STYLE
-from measures.suppression import INDICATIVE, SUPPRESSED
+from reports.report_style import STYLE
 
 # --- one indicator ------------------------------------------------------------------------------
 
@@ -321,7 +321,7 @@ def report_html(
 ) -> str:
     """The report as one HTML document (every text escaped), ready for WeasyPrint.
 
-    ``sources`` gives the image address of each chart (``measures.report.chart_sources``); a
+    ``sources`` gives the image address of each chart (``reports.report.chart_sources``); a
     chart without one is left out."""
     title = f"Rapport voor de raad – {koploper_name}"
     return "\n".join(

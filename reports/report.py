@@ -7,11 +7,11 @@ alternative) beside its sentence and two tables: n, estimate and interval per wa
 other koplopers, and each comparison with its ▲ / = / ▼ and q-value; an appendix that stands on
 its own explains how to read it and how it was computed. The figures are the engine's
 (:class:`~measures.dashboard.Figures`, already suppressed), so the report shows what the page
-shows. The HTML is built in :mod:`measures.report_html`, its look in :mod:`measures.report_style`.
+shows. The HTML is built in :mod:`reports.report_html`, its look in :mod:`reports.report_style`.
 
 The PDF is tagged (PDF/UA-1, by WeasyPrint): language nl, the title in the metadata, headings,
 tables with header cells, and each chart a Figure with its alt text. The charts are drawn by
-kaleido in the system Chromium (``measures.chart_images``: one browser kept open between reports)
+kaleido in the system Chromium (``reports.chart_images``: one browser kept open between reports)
 while the HTML is written and read; WeasyPrint takes each image, by its ``chart:`` address, as it
 is done, and fetches nothing else. If Chromium cannot start, :class:`ChartsUnavailable` says so
 in Dutch and no report is made: a council report without its charts is not a finished report.
@@ -23,11 +23,11 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from measures.chart_images import ChartsUnavailable, browser_path, draw_charts
 from measures.dashboard import Figures
-from measures.report_front import ChartKey, key_changes, shown_indicators
-from measures.report_html import report_html
-from measures.report_style import for_print
+from reports.chart_images import ChartsUnavailable, browser_path, draw_charts
+from reports.report_front import ChartKey, key_changes, shown_indicators
+from reports.report_html import report_html
+from reports.report_style import for_print
 
 CHART_SCHEME = "chart:"
 """Images in the report's HTML are ``chart:<number>``, fetched only from the drawn charts."""
@@ -113,12 +113,12 @@ def council_report(
 
     ``charts`` maps (questionnaire, indicator) to the dashboard's Plotly figure of it; only the
     charts the report shows are drawn (those of ``questionnaires``, but for a theme score that
-    repeats a question), restyled for paper (:func:`measures.report_style.for_print`).
+    repeats a question), restyled for paper (:func:`reports.report_style.for_print`).
     ``progress(fraction, text)`` is told how far it is (in the calling thread). Raises
     :class:`ChartsUnavailable` when the charts cannot be drawn, :class:`PdfUnavailable` when
     WeasyPrint cannot run.
 
-    The charts are drawn in Chromium (``measures.chart_images``) while this thread writes the
+    The charts are drawn in Chromium (``reports.chart_images``) while this thread writes the
     HTML and WeasyPrint reads it; WeasyPrint then takes each image as it is done.
     """
 

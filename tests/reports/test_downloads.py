@@ -14,7 +14,7 @@ import pytest
 
 from measures.cli import COMPARE_COLUMNS
 from measures.dashboard import GOALS, OWN, QUESTIONNAIRES, figures
-from measures.downloads import (
+from reports.downloads import (
     NOTHING_TO_SHOW,
     OVERVIEW_SHEET,
     download_name,

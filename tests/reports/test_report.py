@@ -20,15 +20,15 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from measures.chart_images import (
-    ChartsUnavailable,
-    browser_path,
-)
 from measures.charts import chart_text, indicator_chart
 from measures.dashboard import DOWN, OWN, UP
 from measures.dutch import p_text
-from measures.report import chart_sources, council_report, key_changes, report_html
-from measures.report_front import repeated_themes
+from reports.chart_images import (
+    ChartsUnavailable,
+    browser_path,
+)
+from reports.report import chart_sources, council_report, key_changes, report_html
+from reports.report_front import repeated_themes
 from tests.measures.view_figures import KOPLOPER_NAME, view, with_label
 
 BOTH = ["client", "professional"]
@@ -325,7 +325,7 @@ def test_the_methods_keep_their_titles_and_every_source_on_a_line_of_its_own() -
 def test_without_weasyprint_the_report_says_so_in_dutch(monkeypatch) -> None:
     import sys
 
-    from measures.report import PdfUnavailable, pdf_from_html
+    from reports.report import PdfUnavailable, pdf_from_html
 
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if Pango (or WeasyPrint) is missing
     with pytest.raises(PdfUnavailable, match="Pango"):
@@ -353,7 +353,7 @@ def test_with_too_few_answers_everywhere_the_first_page_claims_no_chance_result(
 def test_the_pdf_fetches_nothing_but_its_own_charts(tmp_path, caplog) -> None:
     from PIL import Image
 
-    from measures.report import pdf_from_html
+    from reports.report import pdf_from_html
 
     secret = tmp_path / "geheim.png"
     Image.new("RGB", (4, 4), "red").save(secret)
@@ -376,7 +376,7 @@ def test_the_pdf_fetches_nothing_but_its_own_charts(tmp_path, caplog) -> None:
 
 
 def test_a_chart_that_cannot_be_drawn_stops_the_pdf_with_its_dutch_reason() -> None:
-    from measures.report import pdf_from_html
+    from reports.report import pdf_from_html
 
     def images(address: str) -> bytes:
         raise ChartsUnavailable(f"Het rapport is niet gemaakt: {address} lukte niet.")

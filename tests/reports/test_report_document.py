@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from measures.chart_images import browser_path
 from measures.charts import indicator_chart
 from measures.dashboard import DIRECTION_WORDS, GOALS, OWN
 from measures.explain import explanation, methods_text
 from measures.indicators import load_indicators
-from measures.report import council_report, report_html
+from reports.chart_images import browser_path
+from reports.report import council_report, report_html
 from tests.measures.view_figures import KOPLOPER_NAME, full_view
 
 BOTH = ["client", "professional"]
@@ -116,7 +116,7 @@ def test_the_contents_name_every_goal_and_appendix_with_the_page_it_starts_on(do
 
 @pytest.mark.browser
 def test_the_first_page_holds_the_overview_per_goal_with_up_same_down(document) -> None:
-    from measures.report_front import shown_indicators
+    from reports.report_front import shown_indicators
 
     fig = full_view()
     first = " ".join(document.pages[0].split())
@@ -225,7 +225,7 @@ def test_no_two_key_changes_say_the_same_figures() -> None:
 
 
 def test_a_theme_of_one_question_is_the_question_and_is_named_once_under_it() -> None:
-    from measures.report_front import key_changes, repeated_themes, shown_indicators
+    from reports.report_front import key_changes, repeated_themes, shown_indicators
 
     fig = full_view()
     repeated = repeated_themes(fig, BOTH)
@@ -239,7 +239,7 @@ def test_a_theme_of_one_question_is_the_question_and_is_named_once_under_it() ->
 
 
 def test_every_comparison_says_what_it_compares_with_its_outcome_and_q_value() -> None:
-    from measures.report_front import shown_indicators
+    from reports.report_front import shown_indicators
 
     page = html()
     tables = re.findall(r'<table class="comparisons">(.*?)</table>', page, re.S)
@@ -263,8 +263,8 @@ def test_every_comparison_says_what_it_compares_with_its_outcome_and_q_value() -
 
 
 def test_every_chart_prints_its_legend_and_labels_at_nine_points_or_more() -> None:
-    from measures.report_front import shown_indicators
-    from measures.report_style import (
+    from reports.report_front import shown_indicators
+    from reports.report_style import (
         CHART_PRINT_MM,
         MIN_POINTS,
         STYLE,
@@ -284,7 +284,7 @@ def test_every_chart_prints_its_legend_and_labels_at_nine_points_or_more() -> No
 
 
 def test_every_text_of_the_style_is_at_least_nine_points() -> None:
-    from measures.report_style import MIN_POINTS, STYLE
+    from reports.report_style import MIN_POINTS, STYLE
 
     sizes = [float(size) for size in re.findall(r"font-size:\s*([\d.]+)pt", STYLE)]
     assert sizes and min(sizes) >= MIN_POINTS
@@ -293,7 +293,7 @@ def test_every_text_of_the_style_is_at_least_nine_points() -> None:
 def test_withheld_figures_do_not_make_a_theme_the_same_as_a_question() -> None:
     from dataclasses import replace
 
-    from measures.report_front import repeated_themes
+    from reports.report_front import repeated_themes
 
     fig = full_view()
     hidden = fig.estimates.assign(estimate=float("nan"), flag="onderdrukt", n=5)
