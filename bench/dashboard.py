@@ -6,7 +6,7 @@ two waves, two questionnaires), it times for one koploper:
 - ``database → figures (cold)``: right after the data changed: the data version, the count
   tables of the koploper and its pooled benchmark groups (``db.dashboard.dashboard_counts``:
   one read of every response's pack, ``db.packs``, decoded and scored) and the figures
-  (``measures.dashboard.figures``);
+  (``measures.figures.figures``);
 - ``database → figures (warm)``: the same when the responses of this data version were read
   already (by any page view: ``db.dashboard`` keeps them in memory per data version);
 - ``database → figures after one new response (incremental)``: the same right after one more
@@ -28,7 +28,7 @@ two waves, two questionnaires), it times for one koploper:
   reference also the first report of a new server process (Chromium still to start) and the
   same view again (its images kept);
 - ``engine in memory``: the same figures from the same responses already in memory as the
-  measures engine holds them (``measures.dashboard.from_scored`` + ``figures``): the baseline for
+  measures engine holds them (``measures.counts.from_scored`` + ``figures``): the baseline for
   the ratio "database to figures" / "engine in memory";
 - ``responses_wide``: the old way to read responses (one row per response, then pandas), for
   reference.
@@ -68,8 +68,10 @@ from db.questionnaires import latest_version  # noqa: E402
 from db.responses import NewResponse, insert_responses  # noqa: E402
 from measures import check_responses, load_indicators, score  # noqa: E402
 from measures.charts import indicator_chart  # noqa: E402
-from measures.dashboard import figures, from_scored, subgroup_choices  # noqa: E402
+from measures.counts import from_scored  # noqa: E402
 from measures.explain import explanation, methods_text  # noqa: E402
+from measures.figures import figures  # noqa: E402
+from measures.subgroups import subgroup_choices  # noqa: E402
 from reports import chart_images  # noqa: E402
 from reports.report import council_report  # noqa: E402
 from surveys.clock import utcnow  # noqa: E402

@@ -3,7 +3,7 @@
 One query reads every response once, with its pack: its coded answers as a few 64-bit words,
 written with the response (``db.packs``), so no answer row is grouped and no text is moved. The
 packs decode into exactly the code columns the measures engine works with, and the engine counts
-them (``measures.dashboard.from_scored``) with its own rules: the dashboard's figures are the
+them (``measures.counts.from_scored``) with its own rules: the dashboard's figures are the
 engine's.
 
 Kept in memory, so that a view costs no more than it must: per database, demo choice and
@@ -59,18 +59,14 @@ from db.packs import CHANNELS as PACKED_CHANNELS
 from db.packs import LANGUAGES as PACKED_LANGUAGES
 from db.packs import PACK_FORMAT, split_heads, unpack, unpacked_responses, version_layouts
 from db.questionnaires import wording_changes_of
-from measures.dashboard import (
-    CHANNELS,
-    LANGUAGES,
-    GroupCounts,
-    from_scored,
-    profile_items,
-    subgroup_choices,
-    withhold_small_pools,
-)
+from measures.counts import GroupCounts, from_scored
+from measures.dashboard import CHANNELS, LANGUAGES
 from measures.indicators import IndicatorSet, ItemIndicator, load_indicators
+from measures.pools import withhold_small_pools
+from measures.profile import profile_items
 from measures.responses import QuestionnaireResponses
 from measures.scoring import Scored, score_questionnaire
+from measures.subgroups import subgroup_choices
 
 OPEN_ANSWER_COLUMNS = ["wave", "questionnaire", "question", "answer", "day"]
 MAX_OPEN_ANSWERS = 500
@@ -434,7 +430,7 @@ def dashboard_counts(
 ) -> GroupCounts:
     """Count tables of ``koploper`` and, added together, the rest of its cohort and all others.
 
-    ``subgroup`` is a key of ``measures.dashboard.subgroup_choices`` (a profile question,
+    ``subgroup`` is a key of ``measures.subgroups.subgroup_choices`` (a profile question,
     ``channel`` or ``language``); then every table is per category too, and only the
     questionnaire that asks the question is counted. Raises ``AccessDenied`` when the viewer may
     not see the koploper, ``UnknownKoploper`` when there is none. ``version``: see
@@ -456,7 +452,7 @@ def dashboard_views(
     version: DataVersion | None = None,
 ) -> dict[str | None, GroupCounts]:
     """:func:`dashboard_counts` for several subgroups (default: none and every subgroup): the
-    engine (``measures.dashboard.from_scored``) counts the packed responses, read once per data
+    engine (``measures.counts.from_scored``) counts the packed responses, read once per data
     version and kept in memory (``_all_scored``). A subgroup counted in the background for this
     viewer, koploper and data version (:func:`count_subgroups_later`) is taken from there, not
     counted again: the same tables (shared: do not change them).

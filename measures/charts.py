@@ -7,7 +7,7 @@ vision deficiency tell apart, and never carry the meaning alone: every series ha
 symbol or line dash and a legend entry, and the koploper's values are written beside its points.
 A withheld figure (too few answers) is simply not drawn: no point, no placeholder, no zero.
 
-Built from :class:`measures.dashboard.Figures` only, so a chart shows exactly the engine's
+Built from :class:`measures.figures.Figures` only, so a chart shows exactly the engine's
 figures; the page, the Excel file and the report can all use the same function.
 """
 
@@ -18,8 +18,9 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from measures.dashboard import COHORT, OTHERS, OWN, Figures
 from measures.dutch import NO_FIGURE, decimal, missing, value_text, wave_name, wave_title
+from measures.figures import Figures
+from measures.groups import COHORT, OTHERS, OWN
 from measures.indicators import PROPORTION
 from measures.suppression import INDICATIVE, SUPPRESSED
 

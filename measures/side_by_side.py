@@ -19,13 +19,14 @@ import numpy as np
 import pandas as pd
 
 from measures.compare import available_waves, compare_waves
-from measures.dashboard import CHANNEL_LABELS, CHANNELS, QUESTIONNAIRES, direction
+from measures.dashboard import CHANNEL_LABELS, CHANNELS, QUESTIONNAIRES
 from measures.estimates import finish, interval_columns, wave_estimates
 from measures.indicators import IndicatorSet, Settings
 from measures.meta import ALL_KOPLOPERS, change_standard_errors, pooled_changes
 from measures.scoring import Scored
 from measures.suppression import SUPPRESSED
 from measures.tabulate import summarise, tabulate
+from measures.wording import direction
 
 SMALL_COUNT = re.compile(r"\(n = \d+, minimaal (\d+)\)")
 CLOSED = ("gesloten", "afgelopen")

@@ -18,21 +18,16 @@ from db.dashboard import (
 )
 from db.engine import database_url, get_sessionmaker
 from db.fieldwork_overview import fieldwork_waves, koplopers_in_scope
-from measures.dashboard import (
-    ALL,
-    GOALS,
-    OWN,
-    QUESTIONNAIRES,
-    Figures,
-    GroupCounts,
-    figures,
-    subgroup_choices,
-    wording_notes,
-)
+from measures.counts import GroupCounts
+from measures.dashboard import GOALS, QUESTIONNAIRES
 from measures.dutch import wave_name, wave_title
 from measures.explain import explanation
+from measures.figures import Figures, figures
+from measures.groups import ALL, OWN
 from measures.indicators import load_indicators
+from measures.subgroups import subgroup_choices
 from measures.wave_choice import RUNNING, default_pair, wave_option, waves_with_enough
+from measures.wording import wording_notes
 from pages.ui import access
 from pages.ui import dashboard_downloads as downloads
 from pages.ui import dashboard_view as view

@@ -1,6 +1,6 @@
 """The figures of one dashboard view as files: Excel for the municipality, CSV for analysts.
 
-Both come from the same :class:`~measures.dashboard.Figures`, already suppressed, so a figure
+Both come from the same :class:`~measures.figures.Figures`, already suppressed, so a figure
 withheld on the page is an empty cell here, with the reason beside it. The CSV has the columns of
 ``python -m measures compare`` (fractions, an empty cell for no figure, never "nan") plus
 ``reason``. The Excel file has Dutch headers, percentages as numbers with a percent format, a sheet
@@ -20,18 +20,10 @@ import numpy as np
 import pandas as pd
 
 from measures.cli import COMPARE_COLUMNS, write_table
-from measures.dashboard import (
-    COHORT,
-    DIRECTION_WORDS,
-    GOALS,
-    OTHERS,
-    OWN,
-    QUESTIONNAIRES,
-    Figures,
-    in_view,
-    overview,
-)
+from measures.dashboard import DIRECTION_WORDS, GOALS, QUESTIONNAIRES
 from measures.dutch import wave_name
+from measures.figures import Figures, overview
+from measures.groups import COHORT, OTHERS, OWN, in_view
 from measures.indicators import PROPORTION
 from surveys.spreadsheet import formula_safe
 

@@ -6,7 +6,7 @@ indicator's chart (the dashboard's own Plotly figure, with text large enough for
 alternative) beside its sentence and two tables: n, estimate and interval per wave and for the
 other koplopers, and each comparison with its ▲ / = / ▼ and q-value; an appendix that stands on
 its own explains how to read it and how it was computed. The figures are the engine's
-(:class:`~measures.dashboard.Figures`, already suppressed), so the report shows what the page
+(:class:`~measures.figures.Figures`, already suppressed), so the report shows what the page
 shows. The HTML is built in :mod:`reports.report_html`, its look in :mod:`reports.report_style`.
 
 The PDF is tagged (PDF/UA-1, by WeasyPrint): language nl, the title in the metadata, headings,
@@ -23,7 +23,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from measures.dashboard import Figures
+from measures.figures import Figures
 from reports.chart_images import ChartsUnavailable, browser_path, draw_charts
 from reports.report_front import ChartKey, key_changes, shown_indicators
 from reports.report_html import report_html

@@ -18,20 +18,10 @@ from html import escape
 import pandas as pd
 
 from measures import dutch
-from measures.dashboard import (
-    COHORT,
-    DIRECTION_WORDS,
-    DOWN,
-    GOALS,
-    NONE,
-    OTHERS,
-    OWN,
-    QUESTIONNAIRES,
-    UP,
-    Figures,
-    in_view,
-)
+from measures.dashboard import DIRECTION_WORDS, DOWN, GOALS, NONE, QUESTIONNAIRES, UP
 from measures.dutch import NO_FIGURE, WAVE_NAMES, value_text, wave_name
+from measures.figures import Figures
+from measures.groups import COHORT, OTHERS, OWN, in_view
 from measures.indicators import PROPORTION
 from measures.suppression import INDICATIVE, SUPPRESSED
 

@@ -18,8 +18,10 @@ import pandas as pd
 
 from measures import dutch
 from measures.charts import chart_text
-from measures.dashboard import GOALS, NONE, OWN, QUESTIONNAIRES, Figures, in_view
+from measures.dashboard import GOALS, NONE, QUESTIONNAIRES
 from measures.dutch import NO_FIGURE, p_text, signed, span_text, value_text, wave_name, whole
+from measures.figures import Figures
+from measures.groups import OWN, in_view
 from measures.indicators import PROPORTION
 from measures.suppression import INDICATIVE, SUPPRESSED
 from reports.report_front import (

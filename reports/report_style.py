@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from measures.dashboard import OWN
 from measures.dutch import WAVE_NAMES, wave_title
+from measures.groups import OWN
 from reports.chart_images import CHART_WIDTH
 
 MIN_POINTS = 9.0

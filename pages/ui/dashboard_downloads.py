@@ -11,8 +11,9 @@ import streamlit as st
 
 from db.access import Viewer
 from measures.charts import indicator_chart
-from measures.dashboard import OWN, Figures
 from measures.explain import explanation, methods_text
+from measures.figures import Figures
+from measures.groups import OWN
 from measures.indicators import Settings
 from pages.ui.downloads import audited, download_button
 from pages.ui.plain import plain

@@ -1,6 +1,6 @@
 """How the page "Mijn koploper" draws the figures: tables, charts, sentences, the profile.
 
-Rendering only: every number comes from :class:`measures.dashboard.Figures` (already suppressed)
+Rendering only: every number comes from :class:`measures.figures.Figures` (already suppressed)
 and is written the Dutch way with ``measures.dutch``. A figure that was withheld shows its reason,
 never a number; a count below the publication limit shows as "minder dan 10". The other koplopers
 are only ever "overige koplopers" and "eigen cohort".
@@ -14,16 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from measures.charts import chart_text, indicator_chart
-from measures.dashboard import (
-    COHORT,
-    DIRECTION_WORDS,
-    NONE,
-    OTHERS,
-    OWN,
-    QUESTIONNAIRES,
-    Figures,
-    overview,
-)
+from measures.dashboard import DIRECTION_WORDS, NONE, QUESTIONNAIRES
 from measures.dutch import (
     NO_FIGURE,
     decimal,
@@ -38,6 +29,8 @@ from measures.dutch import (
     wave_title,
     whole,
 )
+from measures.figures import Figures, overview
+from measures.groups import COHORT, OTHERS, OWN
 from measures.indicators import PROPORTION, Settings
 from measures.sentences import MANY_TESTS_NOTE, looks_clear_but_is_not
 from measures.suppression import INDICATIVE, SUPPRESSED
@@ -58,7 +51,7 @@ WAVE_CODE = re.compile(r"\bbij (T\d+)\b")
 
 def n_text(n: object, settings: Settings) -> str:
     """A count as shown: 'minder dan 10' below the publication limit (never the count itself;
-    ``measures.dashboard.figures`` leaves such a count empty already)."""
+    ``measures.figures.figures`` leaves such a count empty already)."""
     if missing(n):
         return f"minder dan {settings.min_n}"
     count = int(n)  # type: ignore[call-overload]

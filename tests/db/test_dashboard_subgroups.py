@@ -28,7 +28,8 @@ from db.demo import seed_demo
 from db.engine import get_sessionmaker
 from db.setup import init_database
 from measures import load_indicators
-from measures.dashboard import GroupCounts, subgroup_choices
+from measures.counts import GroupCounts
+from measures.subgroups import subgroup_choices
 from tests.db.stored_responses import add_tilburg_responses
 
 TILBURG = Viewer(
@@ -58,7 +59,7 @@ def fresh(monkeypatch):
 
 @pytest.fixture
 def counted(monkeypatch) -> list[str | None]:
-    """The subgroups ``measures.dashboard.from_scored`` counts from now on."""
+    """The subgroups ``measures.counts.from_scored`` counts from now on."""
     calls: list[str | None] = []
     real = db.dashboard.from_scored
 

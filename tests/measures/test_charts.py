@@ -7,8 +7,10 @@ import pandas as pd
 import pytest
 
 from measures.charts import chart_text, indicator_chart
-from measures.dashboard import COHORT, OTHERS, OWN, Figures, figures, from_scored
+from measures.counts import from_scored
 from measures.dutch import decimal
+from measures.figures import Figures, figures
+from measures.groups import COHORT, OTHERS, OWN
 from measures.responses import check_responses
 from measures.scoring import score
 from measures.suppression import SUPPRESSED

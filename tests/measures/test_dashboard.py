@@ -10,26 +10,17 @@ import pytest
 
 from measures import benchmark, check_responses, compare_waves, score
 from measures.charts import chart_text, indicator_chart
-from measures.dashboard import (
-    ALL,
-    COHORT,
-    DOWN,
-    OTHERS,
-    OWN,
-    SAME,
-    UP,
-    direction,
-    figures,
-    from_scored,
-    small_pools,
-    subgroup_choices,
-    withhold_small_pools,
-    wording_notes,
-)
+from measures.counts import from_scored
+from measures.dashboard import DOWN, SAME, UP
 from measures.dutch import decimal, difference_text, p_text, value_text
+from measures.figures import figures
+from measures.groups import ALL, COHORT, OTHERS, OWN
+from measures.pools import small_pools, withhold_small_pools
 from measures.sentences import MORE_THAN_CHANCE, change_sentence
+from measures.subgroups import subgroup_choices
 from measures.suppression import COMPLEMENT_REASON, SUPPRESSED
 from measures.synthetic import synthetic_responses
+from measures.wording import direction, wording_notes
 
 KOPLOPER = "almere"
 KOPLOPERS = ("almere", "breda", "delft", "ede", "gouda", "hengelo", "leiden", "zwolle")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from measures.dashboard import OTHERS
+from measures.groups import OTHERS
 from measures.sentences import (
     MANY_TESTS_NOTE,
     benchmark_sentence,

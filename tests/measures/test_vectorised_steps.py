@@ -25,8 +25,10 @@ from measures.contrast import (
     order_rows,
     rank_p_values,
 )
-from measures.dashboard import COHORT, OTHERS, OWN, GroupCounts, small_pools
+from measures.counts import GroupCounts
+from measures.groups import COHORT, OTHERS, OWN
 from measures.indicators import PROPORTION, Settings
+from measures.pools import small_pools
 from measures.ranktests import mann_whitney_from_counts
 from measures.sentences import (
     BENCHMARK_COLUMNS,

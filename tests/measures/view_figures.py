@@ -13,7 +13,8 @@ from dataclasses import replace
 from functools import cache
 
 from measures import check_responses, load_indicators, score
-from measures.dashboard import Figures, figures, from_scored
+from measures.counts import from_scored
+from measures.figures import Figures, figures
 from measures.synthetic import synthetic_responses
 
 KOPLOPER = "almere"

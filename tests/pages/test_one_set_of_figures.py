@@ -23,18 +23,13 @@ from openpyxl import load_workbook
 
 from measures import check_responses, load_indicators, score
 from measures.charts import BAND, indicator_chart
-from measures.dashboard import (
-    COHORT,
-    OTHERS,
-    OWN,
-    QUESTIONNAIRES,
-    Figures,
-    figures,
-    from_scored,
-    subgroup_choices,
-)
+from measures.counts import from_scored
+from measures.dashboard import QUESTIONNAIRES
 from measures.dutch import value_text, wave_title
+from measures.figures import Figures, figures
+from measures.groups import COHORT, OTHERS, OWN
 from measures.indicators import PROPORTION
+from measures.subgroups import subgroup_choices
 from measures.suppression import COMPLEMENT_REASON
 from measures.synthetic import synthetic_responses
 from pages.ui.dashboard_view import REFERENCES, estimate_text, figures_frame

@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 
 from measures.cli import COMPARE_COLUMNS
-from measures.dashboard import GOALS, OWN, QUESTIONNAIRES, figures
+from measures.dashboard import GOALS, QUESTIONNAIRES
+from measures.figures import figures
+from measures.groups import OWN
 from reports.downloads import (
     NOTHING_TO_SHOW,
     OVERVIEW_SHEET,

@@ -21,8 +21,9 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from measures.charts import chart_text, indicator_chart
-from measures.dashboard import DOWN, OWN, UP
+from measures.dashboard import DOWN, UP
 from measures.dutch import p_text
+from measures.groups import OWN
 from reports.chart_images import (
     ChartsUnavailable,
     browser_path,
