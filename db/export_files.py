@@ -65,6 +65,7 @@ from measures.estimates import wave_estimates
 from measures.indicators import IndicatorSet, load_indicators
 from measures.responses import QuestionnaireResponses
 from measures.scoring import score_questionnaire
+from measures.suppression import shown_counts
 from surveys.codebook import write_codebook
 from surveys.definition import Item
 from surveys.interchange import encode_text
@@ -318,7 +319,7 @@ def figures(export: Export, indicators: IndicatorSet) -> pd.DataFrame:
         scored = score_questionnaire(
             QuestionnaireResponses(key, meta.assign(panel_id="", line=0), codes), spec
         )
-        table = wave_estimates(scored, indicators.settings)
+        table = wave_estimates(scored, indicators.settings, hide_counts=True)
         table.insert(4, "label", [spec.label(name) for name in table["indicator"]])
         parts.append(table)
     if not parts:
@@ -426,7 +427,7 @@ def write_xlsx(export: Export, columns: list[Column], path: Path, indicators: In
     min_n = indicators.settings.min_n
     rows = []
     for row in table.itertuples(index=False):
-        small = row.n < min_n
+        small = bool(np.isnan(shown_counts(row.n, indicators.settings)))
         rows.append(
             [
                 row.koploper,

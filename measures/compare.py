@@ -59,7 +59,12 @@ def check_comparison(
 
 
 def _independent(
-    scored: Scored, baseline: str, followup: str, settings: Settings, koplopers: list[str]
+    scored: Scored,
+    baseline: str,
+    followup: str,
+    settings: Settings,
+    koplopers: list[str],
+    hide_counts: bool,
 ) -> pd.DataFrame:
     meta = scored.meta
     rows = meta.index[meta["wave"].isin([baseline, followup]) & meta["koploper"].isin(koplopers)]
@@ -77,6 +82,7 @@ def _independent(
         wave_part(tab.counts, baseline),
         wave_part(tab.counts, followup),
         side_names=(f"bij {baseline}", f"bij {followup}"),
+        hide_counts=hide_counts,
     )
 
 
@@ -87,8 +93,12 @@ def compare_waves(
     settings: Settings,
     koploper: str | None = None,
     design: Design = "auto",
+    hide_counts: bool = False,
 ) -> pd.DataFrame:
-    """One row per koploper × questionnaire × indicator; ``_baseline``/``_followup`` columns."""
+    """One row per koploper × questionnaire × indicator; ``_baseline``/``_followup`` columns.
+
+    ``hide_counts``: a published table's reason does not say a withheld count (``reasons``).
+    """
     check_comparison(scored, baseline, followup, koploper)
     parts = []
     sides = (f"bij {baseline}", f"bij {followup}")
@@ -105,12 +115,14 @@ def compare_waves(
         paired = {"paired": set(koplopers), "auto": linked}.get(design, set())
         independent = [k for k in koplopers if k not in paired]
         if paired:
-            table = paired_contrast(part, baseline, followup, settings, sorted(paired), sides)
+            table = paired_contrast(
+                part, baseline, followup, settings, sorted(paired), sides, hide_counts
+            )
             table.insert(1, "design", PAIRED)
             table.insert(1, "questionnaire", key)
             parts.append(table)
         if independent:
-            table = _independent(part, baseline, followup, settings, independent)
+            table = _independent(part, baseline, followup, settings, independent, hide_counts)
             table.insert(1, "design", INDEPENDENT)
             table.insert(1, "questionnaire", key)
             parts.append(table)

@@ -142,10 +142,12 @@ def contrast(
     counts_1: pd.DataFrame,
     counts_2: pd.DataFrame,
     side_names: tuple[str, str] = ("", ""),
+    hide_counts: bool = False,
 ) -> pd.DataFrame:
     """Compare two independent groups per keys × indicator; figures withheld on small numbers.
 
     ``side_names`` (such as "bij T0", "bij T1") say in the reason which group was too small.
+    ``hide_counts``: a published table's reason does not say a withheld count (``reasons``).
     """
     both, count_rows = align(first, second, keys, counts_1, counts_2)
     _side(both, 1, settings)
@@ -172,11 +174,14 @@ def contrast(
         cohen_h(both["estimate_1"], both["estimate_2"]),
         hedges_g(m1, v1, n1, m2, v2, n2),
     )
-    return pd.DataFrame(_finish(both, settings, side_names))
+    return pd.DataFrame(_finish(both, settings, side_names, hide_counts))
 
 
 def _finish(
-    both: dict[str, np.ndarray], settings: Settings, side_names: tuple[str, str]
+    both: dict[str, np.ndarray],
+    settings: Settings,
+    side_names: tuple[str, str],
+    hide_counts: bool = False,
 ) -> dict[str, np.ndarray]:
     n1, n2 = both["n_1"], both["n_2"]
     first_smaller = n1 <= n2
@@ -184,7 +189,7 @@ def _finish(
     dont_know = np.where(first_smaller, both["n_dont_know_1"], both["n_dont_know_2"])
     where = np.where(first_smaller, side_names[0], side_names[1])
     flag = flags(smallest, settings)
-    reason = reasons(smallest, dont_know, settings, where)
+    reason = reasons(smallest, dont_know, settings, where, hide_counts)
     no_test = (flag != SUPPRESSED) & pd.isna(both["p_value"])
     reason = np.where(no_test, reason + np.where(reason == "", "", "; ") + NO_TEST_REASON, reason)
     suppressed = flag == SUPPRESSED
@@ -204,11 +209,14 @@ def _finish(
 
 
 def finish_contrast(
-    both: pd.DataFrame, settings: Settings, side_names: tuple[str, str]
+    both: pd.DataFrame,
+    settings: Settings,
+    side_names: tuple[str, str],
+    hide_counts: bool = False,
 ) -> pd.DataFrame:
     """Flag and reason from the smaller group; withhold every figure of suppressed rows."""
     columns = {column: both[column].to_numpy() for column in both.columns}
-    return pd.DataFrame(_finish(columns, settings, side_names), index=both.index)
+    return pd.DataFrame(_finish(columns, settings, side_names, hide_counts), index=both.index)
 
 
 def add_q_values(table: pd.DataFrame, family: list[str]) -> pd.DataFrame:

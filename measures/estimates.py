@@ -29,8 +29,13 @@ UNANSWERED = -1
 UNANSWERED_LABEL = "niet ingevuld"
 
 
-def interval_columns(stats: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """Estimate, interval, flag and reason for a statistics table (not yet suppressed)."""
+def interval_columns(
+    stats: pd.DataFrame, settings: Settings, hide_counts: bool = False
+) -> pd.DataFrame:
+    """Estimate, interval, flag and reason for a statistics table (not yet suppressed).
+
+    ``hide_counts``: a published table's reason does not say a withheld count (``reasons``).
+    """
     out = stats.copy()
     proportion = (out["kind"] == PROPORTION).to_numpy()
     n = out["n"].to_numpy(dtype=float)
@@ -42,7 +47,7 @@ def interval_columns(stats: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     out["ci_low"] = np.where(proportion, w_low, t_low)
     out["ci_high"] = np.where(proportion, w_high, t_high)
     out["flag"] = flags(n, settings)
-    out["reason"] = reasons(n, out["n_dont_know"], settings)
+    out["reason"] = reasons(n, out["n_dont_know"], settings, hide_counts=hide_counts)
     return out
 
 
@@ -52,11 +57,12 @@ def finish(table: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns=["successes", "mean", "variance"])
 
 
-def wave_estimates(scored: Scored, settings: Settings) -> pd.DataFrame:
-    """One row per koploper × wave × indicator of one questionnaire."""
+def wave_estimates(scored: Scored, settings: Settings, hide_counts: bool = False) -> pd.DataFrame:
+    """One row per koploper × wave × indicator of one questionnaire (``hide_counts``: as
+    :func:`interval_columns`)."""
     tab = tabulate(scored, scored.meta[["koploper", "wave"]])
     stats = summarise(tab.counts, tab.base, tab.keys)
-    table = finish(interval_columns(stats, settings))
+    table = finish(interval_columns(stats, settings, hide_counts))
     table.insert(0, "questionnaire", scored.questionnaire)
     return table
 

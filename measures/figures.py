@@ -12,7 +12,6 @@ koploper over all its indicators); a page shows the questionnaire it is asked fo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -35,7 +34,7 @@ from measures.pools import (
     withhold_small_pools,
 )
 from measures.profile import profile_table
-from measures.suppression import COMPLEMENT_REASON, SUPPRESSED, blank
+from measures.suppression import COMPLEMENT_REASON, SUPPRESSED, blank, shown_count_columns
 from measures.tabulate import summarise
 from measures.wording import describe
 
@@ -98,7 +97,7 @@ def figures(
     def hidden(frame: pd.DataFrame, group: pd.Series | str, wave: pd.Series | str) -> np.ndarray:
         return complement_rows(withheld, frame, group, wave)
 
-    estimates = interval_columns(stats, settings)
+    estimates = interval_columns(stats, settings, hide_counts=True)
     few = in_small_pool(estimates, estimates["group"], estimates["wave"], chosen, pooled)
     mask = hidden(estimates, estimates["group"], estimates["wave"])
     for rows, reason in (
@@ -130,10 +129,10 @@ def figures(
         wording or {},
     )
     profile = profile_table(counts.profile, indicators)
-    estimates = _hide_small_counts(estimates, ["n"], settings)
-    changes = _hide_small_counts(changes, ["n_baseline", "n_followup"], settings)
-    benchmarks = _hide_small_counts(benchmarks, ["n_reference", "n_koploper"], settings)
-    profile = _hide_small_counts(profile, ["answered"], settings)
+    estimates = _shown(estimates, ["n"], settings)
+    changes = _shown(changes, ["n_baseline", "n_followup"], settings)
+    benchmarks = _shown(benchmarks, ["n_reference", "n_koploper"], settings)
+    profile = _shown(profile, ["answered"], settings)
     return Figures(baseline, followup, waves, estimates, changes, benchmarks, profile)
 
 
@@ -165,6 +164,7 @@ def _wave_change(
         _side(counts, OWN, [baseline]),
         _side(counts, OWN, [followup]),
         side_names=(f"bij {baseline}", f"bij {followup}"),
+        hide_counts=True,
     )
     mask = hidden(changes, OWN, baseline) | hidden(changes, OWN, followup)
     if mask.any():
@@ -205,6 +205,7 @@ def _benchmarks(
             _side(counts, reference, waves),
             own_counts,
             side_names=(name, "bij de koploper"),
+            hide_counts=True,
         )
         mask = hidden(table, reference, table["wave"]) | hidden(table, OWN, table["wave"])
         if mask.any():
@@ -275,6 +276,11 @@ def _sides_from(
     return out
 
 
+def _shown(table: pd.DataFrame, columns: list[str], settings: Settings) -> pd.DataFrame:
+    """The count ``columns`` as a published table shows them (``shown_counts``)."""
+    return table if table.empty else shown_count_columns(table, columns, settings)
+
+
 def overview(result: Figures) -> pd.DataFrame:
     """One row per indicator of the koploper: the two waves, the change and ▲ / ▼ / = (with one
     wave only, the indicators without a change)."""
@@ -316,20 +322,3 @@ def overview(result: Figures) -> pd.DataFrame:
     table["direction"] = table["direction"].fillna(NONE)
     table["flag"] = table["flag"].fillna("")
     return table.reindex(columns=columns).reset_index(drop=True)
-
-
-SMALL_COUNT = re.compile(r"\(n = \d+, minimaal (\d+)\)")
-
-
-def _hide_small_counts(table: pd.DataFrame, columns: list[str], settings: Settings) -> pd.DataFrame:
-    """Nothing on fewer than ``min_n``: not even how many there were (empty, and the reason says
-    "minder dan 10" instead of "n = 8"); 0 stays 0."""
-    if table.empty:
-        return table
-    hidden = {}
-    for column in columns:
-        values = table[column].to_numpy(dtype=float)
-        hidden[column] = np.where((values > 0) & (values < settings.min_n), np.nan, values)
-    said = table["reason"].astype(str).tolist()
-    worded = {r: SMALL_COUNT.sub(r"(minder dan \1)", r) for r in set(said)}
-    return table.assign(**hidden, reason=[worded[r] for r in said])

@@ -44,8 +44,10 @@ def paired_contrast(
     settings: Settings,
     koplopers: list[str],
     side_names: tuple[str, str] = ("", ""),
+    hide_counts: bool = False,
 ) -> pd.DataFrame:
-    """Compare baseline and follow-up within linked pairs, per koploper × indicator."""
+    """Compare baseline and follow-up within linked pairs, per koploper × indicator
+    (``hide_counts``: as ``measures.contrast.contrast``)."""
     pairs = linked_pairs(scored, baseline, followup)
     pairs = pairs[pairs["koploper"].isin(koplopers)]
     index = {k: i for i, k in enumerate(koplopers)}
@@ -78,7 +80,7 @@ def paired_contrast(
         else:
             _means(part, g, a, b, size, settings)
         parts.append(part)
-    table = finish_contrast(pd.concat(parts, ignore_index=True), settings, side_names)
+    table = finish_contrast(pd.concat(parts, ignore_index=True), settings, side_names, hide_counts)
     unlinked = (table["n_1"] == 0).to_numpy()
     table.loc[unlinked, "reason"] = NO_PAIRS_REASON
     return table

@@ -12,6 +12,7 @@ from measures.indicators import IndicatorSet
 from measures.scoring import Scored
 from measures.suppression import (
     COMPLEMENT_REASON,
+    FEWER_THAN,
     SUPPRESSED,
     complement_of_overlapping,
     complement_of_partition,
@@ -110,10 +111,10 @@ def profile_table(profile: pd.DataFrame, indicators: IndicatorSet) -> pd.DataFra
     overlapping = complement_of_overlapping(n, answered, settings) & (n >= settings.min_n)
     extra = np.where(multiple, overlapping, partition) & ~small
     flag = flags(answered, settings)
-    reason = reasons(answered, np.zeros(len(n)), settings)
+    reason = reasons(answered, np.zeros(len(n)), settings, hide_counts=True)
     cell_small = small & ~base_small
     flag[cell_small] = SUPPRESSED
-    reason[cell_small] = f"te weinig mensen in deze groep (minder dan {settings.min_n})"
+    reason[cell_small] = f"te weinig mensen in deze groep ({FEWER_THAN.format(n=settings.min_n)})"
     flag[extra & ~base_small] = SUPPRESSED
     reason[extra & ~base_small] = COMPLEMENT_REASON
     hide = flag == SUPPRESSED

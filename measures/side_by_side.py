@@ -12,7 +12,6 @@ change.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -24,11 +23,10 @@ from measures.estimates import finish, interval_columns, wave_estimates
 from measures.indicators import IndicatorSet, Settings
 from measures.meta import ALL_KOPLOPERS, change_standard_errors, pooled_changes
 from measures.scoring import Scored
-from measures.suppression import SUPPRESSED
+from measures.suppression import SUPPRESSED, shown_count_columns
 from measures.tabulate import summarise, tabulate
 from measures.wording import direction
 
-SMALL_COUNT = re.compile(r"\(n = \d+, minimaal (\d+)\)")
 CLOSED = ("gesloten", "afgelopen")
 """Wave statuses (``db.fieldwork_overview.wave_status``) after which no answers come in."""
 TABLE_COLUMNS = [
@@ -58,21 +56,6 @@ TABLE_COLUMNS = [
 TREND_COLUMNS = ["questionnaire", "indicator", "wave", "n", "estimate", "ci_low", "ci_high", "flag"]
 
 
-def hide_small_counts(
-    table: pd.DataFrame, columns: list[str], settings: Settings, reason: str = "reason"
-) -> pd.DataFrame:
-    """Counts of 1 to ``min_n`` − 1 become empty and the reason says "minder dan 10"; 0 stays."""
-    out = table.copy()
-    for column in columns:
-        values = out[column].astype(float)
-        out[column] = values.where(~((values > 0) & (values < settings.min_n)))
-    if reason in out.columns:
-        out[reason] = (
-            out[reason].astype(str).str.replace(SMALL_COUNT, r"(minder dan \1)", regex=True)
-        )
-    return out
-
-
 def wave_pairs(scored: dict[str, Scored]) -> list[tuple[str, str]]:
     """Every earlier × later wave that has answers: (T0, T1), (T0, T2), (T1, T2), …"""
     waves = available_waves(scored)
@@ -81,11 +64,11 @@ def wave_pairs(scored: dict[str, Scored]) -> list[tuple[str, str]]:
 
 def all_estimates(scored: dict[str, Scored], settings: Settings) -> pd.DataFrame:
     """``wave_estimates`` of every questionnaire: koploper × wave × indicator, counts < 10 empty."""
-    parts = [wave_estimates(part, settings) for part in scored.values()]
+    parts = [wave_estimates(part, settings, hide_counts=True) for part in scored.values()]
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if table.empty:
         return table
-    return hide_small_counts(table, ["n", "n_dont_know", "n_missing"], settings)
+    return shown_count_columns(table, ["n", "n_dont_know", "n_missing"], settings)
 
 
 def koploper_table(
@@ -101,7 +84,9 @@ def koploper_table(
     ``estimates``, :func:`all_estimates`), the change with its interval, standard error,
     q-value and ▲ / ▼ / =."""
     settings = indicators.settings
-    changes = compare_waves(scored, baseline, followup, settings, design="independent")
+    changes = compare_waves(
+        scored, baseline, followup, settings, design="independent", hide_counts=True
+    )
     changes["se"] = change_standard_errors(changes, settings)
     by = ["koploper", "questionnaire", "indicator"]
     for side, wave in (("baseline", baseline), ("followup", followup)):
@@ -127,7 +112,7 @@ def koploper_table(
     ]
     changes["name"] = changes["koploper"].map(names).fillna(changes["koploper"])
     changes["cohort"] = changes["koploper"].map(cohort_of).fillna("")
-    changes = hide_small_counts(changes, ["n_baseline", "n_followup"], settings)
+    changes = shown_count_columns(changes, ["n_baseline", "n_followup"], settings)
     return changes[TABLE_COLUMNS].reset_index(drop=True)
 
 
@@ -152,7 +137,8 @@ def cohort_trends(
         ):
             keep = np.flatnonzero(groups["pool"].to_numpy() != "")
             tab = tabulate(part, groups.iloc[keep].reset_index(drop=True), keep)
-            table = finish(interval_columns(summarise(tab.counts, tab.base, tab.keys), settings))
+            stats = summarise(tab.counts, tab.base, tab.keys)
+            table = finish(interval_columns(stats, settings, hide_counts=True))
             members = (
                 pd.DataFrame(
                     {"pool": groups["pool"], "wave": groups["wave"], "k": meta["koploper"]}
@@ -169,7 +155,7 @@ def cohort_trends(
     if not parts:
         return pd.DataFrame(columns=["pool", "koplopers", *TREND_COLUMNS])
     out = pd.concat(parts, ignore_index=True)
-    return hide_small_counts(out, ["n", "n_dont_know", "n_missing"], settings)
+    return shown_count_columns(out, ["n", "n_dont_know", "n_missing"], settings)
 
 
 def fieldwork_table(

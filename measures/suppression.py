@@ -4,6 +4,10 @@ Below ``min_n`` (10) respondents in the base no estimate, interval or test leave
 the reason; below ``indicative_n`` (30) the figure carries the flag "indicatief". Subgroup tables
 get complementary suppression: a cell is also withheld when the total and the other cells would let
 someone work a withheld cell out by subtraction.
+
+What a published table (dashboard, report, downloads, Vergelijken, the export's figures) shows
+for a count is one rule, :func:`shown_counts`: below ``min_n`` not even how many there were. The
+engine's own tables (``python -m measures``) keep the count, for analysts who hold the data.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from measures.dutch import whole
 from measures.indicators import Settings
 from measures.tabulate import key_codes
 
@@ -21,7 +26,31 @@ COMPLEMENT_REASON = (
     "onderdrukt om een kleine groep elders in deze tabel te beschermen (aanvullende onderdrukking)"
 )
 
+FEWER_THAN = "minder dan {n}"
+"""How a published table words a count it does not show (``n`` is ``min_n``)."""
+
 ObjectArray = NDArray[np.object_]
+
+
+def shown_counts(n: ArrayLike, settings: Settings) -> NDArray[np.float64]:
+    """The counts as a published table shows them: 1 to ``min_n`` − 1 becomes empty (NaN), so
+    not even how many there were is shown; 0 stays 0 (nobody to recognise)."""
+    n = np.asarray(n, dtype=float)
+    return np.where((n > 0) & (n < settings.min_n), np.nan, n)
+
+
+def shown_count_columns(
+    table: pd.DataFrame, columns: list[str], settings: Settings
+) -> pd.DataFrame:
+    """``table`` (a copy) with its count ``columns`` as :func:`shown_counts` leaves them."""
+    return table.assign(**{column: shown_counts(table[column], settings) for column in columns})
+
+
+def count_text(n: object, settings: Settings) -> str:
+    """One count as a published table writes it: '146', '1.204', or 'minder dan 10' for a count
+    :func:`shown_counts` withholds (or already withheld: empty)."""
+    shown = np.nan if n is None or pd.isna(n) else float(shown_counts(n, settings))  # type: ignore[arg-type]
+    return FEWER_THAN.format(n=settings.min_n) if np.isnan(shown) else whole(shown)
 
 
 def flags(n: ArrayLike, settings: Settings) -> ObjectArray:
@@ -38,10 +67,13 @@ def reasons(
     n_dont_know: ArrayLike,
     settings: Settings,
     where: ArrayLike | str = "",
+    hide_counts: bool = False,
 ) -> ObjectArray:
     """Why a figure is withheld or indicative, in Dutch; '' when it is shown without reservation.
 
     ``where`` names the group the smallest base belongs to ("bij T0"), per row or for all rows.
+    A withheld figure's reason says its count ("n = 8, minimaal 10"); with ``hide_counts`` (a
+    published table) only what :func:`shown_counts` leaves of it ("minder dan 10").
     """
     n = np.nan_to_num(np.asarray(n, dtype=float))
     dont_know = np.nan_to_num(np.asarray(n_dont_know, dtype=float))
@@ -53,7 +85,13 @@ def reasons(
         "geen geldige antwoorden" + suffix + ": alleen 'weet niet / n.v.t.' of niet beantwoord",
         "geen antwoorden" + suffix,
     )
-    too_few = "te weinig antwoorden" + suffix + " (n = " + count + f", minimaal {settings.min_n})"
+    hidden = np.isnan(shown_counts(n, settings)) if hide_counts else np.zeros(n.shape, dtype=bool)
+    small = np.where(
+        hidden,
+        FEWER_THAN.format(n=settings.min_n),
+        "n = " + count + f", minimaal {settings.min_n}",
+    )
+    too_few = "te weinig antwoorden" + suffix + " (" + small + ")"
     indicative = (
         "indicatief: minder dan "
         + str(settings.indicative_n)

@@ -33,7 +33,7 @@ from measures.figures import Figures, overview
 from measures.groups import COHORT, OTHERS, OWN
 from measures.indicators import PROPORTION, Settings
 from measures.sentences import MANY_TESTS_NOTE, looks_clear_but_is_not
-from measures.suppression import INDICATIVE, SUPPRESSED
+from measures.suppression import INDICATIVE, SUPPRESSED, count_text
 from pages.ui.plain import plain, plain_cells, text_table
 from surveys.clock import dutch_date
 
@@ -52,12 +52,7 @@ WAVE_CODE = re.compile(r"\bbij (T\d+)\b")
 def n_text(n: object, settings: Settings) -> str:
     """A count as shown: 'minder dan 10' below the publication limit (never the count itself;
     ``measures.figures.figures`` leaves such a count empty already)."""
-    if missing(n):
-        return f"minder dan {settings.min_n}"
-    count = int(n)  # type: ignore[call-overload]
-    if 0 < count < settings.min_n:
-        return f"minder dan {settings.min_n}"
-    return whole(count)
+    return count_text(n, settings)
 
 
 def reason_text(reason: object) -> str:

@@ -162,7 +162,9 @@ def test_the_excel_file_has_the_data_a_codebook_and_the_figures_without_small_nu
     )
     figures = pd.read_excel(tmp_path / "a.xlsx", sheet_name="Cijfers")
     assert set(figures["Koploper"]) == {"tilburg", "breda"}
-    assert (figures["n"] == "minder dan 10").all() and figures["Schatting"].isna().all()
+    # the dashboard's rule: a count of 1 to 9 is not shown, 0 is (nobody to recognise)
+    assert set(figures["n"]) == {"minder dan 10", 0} and figures["Schatting"].isna().all()
+    assert not figures["Toelichting"].str.contains(r"n = \d").any()  # nor in the reason
 
 
 def test_the_spss_file_has_labels_missing_values_and_measure_levels(url, tmp_path):

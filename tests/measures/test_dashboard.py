@@ -184,6 +184,29 @@ def test_no_single_hidden_cell_can_be_worked_out_from_the_total(scored, indicato
     assert (shown["n"] >= 10).all()
 
 
+@pytest.mark.parametrize("subgroup", ["age_group", "filled_by"])
+def test_a_count_under_min_n_is_neither_shown_nor_said(scored, indicators, subgroup):
+    total = from_scored(scored, KOPLOPER, COHORT_MEMBERS, indicators)
+    counts = from_scored(scored, KOPLOPER, COHORT_MEMBERS, indicators, subgroup=subgroup)
+    min_n = indicators.settings.min_n
+    said = []
+    for code in sorted(set(counts.base["category"])):
+        result = figures(counts, indicators, "T0", "T1", category=code, total=total)
+        for table, columns in (
+            (result.estimates, ["n"]),
+            (result.changes, ["n_baseline", "n_followup"]),
+            (result.benchmarks, ["n_reference", "n_koploper"]),
+            (result.profile, ["answered"]),
+        ):
+            for column in columns:
+                shown = table[column].dropna()
+                assert ((shown == 0) | (shown >= min_n)).all(), (code, column)
+            reasons = table["reason"].astype(str)
+            assert not reasons.str.contains(r"n = \d+, minimaal").any()
+            said += [r for r in reasons if f"(minder dan {min_n})" in r]
+    assert said, "the test data should hold small groups"
+
+
 def test_a_multiple_choice_cell_is_hidden_when_few_are_outside_it(scored, indicators):
     table, total = _all_categories(scored, indicators, "target_group")
     whole = total.base[total.base["category"] == ALL][
