@@ -22,7 +22,7 @@ from pages.ui import access
 from pages.ui.downloads import download_button
 from pages.ui.routing import ensure_routed
 from surveys.clock import dutch_day
-from surveys.validation import dutch_number
+from surveys.numbers import whole
 
 ensure_routed()
 PAGE = "exporteren"
@@ -84,7 +84,7 @@ if not available:
     )
     st.stop()
 
-st.write(f"Met deze keuze: **{dutch_number(available)}** ingevulde vragenlijsten.")
+st.write(f"Met deze keuze: **{whole(available)}** ingevulde vragenlijsten.")
 if st.button("Bestand maken", icon=":material/file_export:", key="export_make"):
     st.session_state.pop(MADE, None)
     bar = st.progress(0.0, text="Bestand maken")

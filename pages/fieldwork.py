@@ -36,7 +36,7 @@ from surveys.links import (
     qr_svg,
     respondent_link,
 )
-from surveys.validation import dutch_number
+from surveys.numbers import whole
 
 ensure_routed()
 PAGE = "veldwerk"
@@ -164,7 +164,7 @@ else:
         alt=f"Antwoorden van {names[slug]} per meting, vragenlijst, kanaal en taalvorm",
     )
     st.caption(
-        f"In totaal {dutch_number(int(counts['responses'].sum()))} antwoorden. Taalvorm: standaard "
+        f"In totaal {whole(int(counts['responses'].sum()))} antwoorden. Taalvorm: standaard "
         "is taalniveau B1, eenvoudig is de makkelijk-lezen-versie. Kanaal demo: voorbeeldgegevens."
     )
 
@@ -246,7 +246,7 @@ def _question(wave, until: dt.date | None) -> str:
                 if answers == 0
                 else "Het ene antwoord dat er is, blijft bewaard."
                 if answers == 1
-                else f"De {dutch_number(answers)} antwoorden die er zijn, blijven bewaard."
+                else f"De {whole(answers)} antwoorden die er zijn, blijven bewaard."
             )
         )
     question = (
@@ -265,7 +265,7 @@ def _question(wave, until: dt.date | None) -> str:
                 if answers == 0
                 else ", naast het ene antwoord van toen"
                 if answers == 1
-                else f", naast de {dutch_number(answers)} antwoorden van toen"
+                else f", naast de {whole(answers)} antwoorden van toen"
             )
             + ". Open voor een nieuwe ronde liever de volgende meting."
         )
