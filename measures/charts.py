@@ -18,10 +18,12 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from measures.dashboard import COHORT, OTHERS, OWN, Figures
-from measures.dutch import NO_FIGURE, decimal, missing, value_text, wave_name, wave_title
+from measures.dashboard import Figures
+from measures.dutch import span_text, value_text
 from measures.indicators import PROPORTION
 from measures.suppression import INDICATIVE, SUPPRESSED
+from surveys.numbers import PLOTLY_SEPARATORS, missing
+from surveys.vocabulary import COHORT, OTHERS, OWN, REFERENCE_LABELS, wave_name, wave_title
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour deficiency.
 # Of its eight colours these three have at least 3:1 contrast with white (WCAG 1.4.11); the band is
@@ -38,8 +40,8 @@ BAND = (-0.08, 0.36)
 point and its value never sit on the band's line."""
 FONT = '"Source Sans", "Source Sans Pro", "Helvetica Neue", Arial, sans-serif'
 """Streamlit's own letter where the browser has it, so a chart reads like the page around it."""
-OTHERS_NAME = "Overige koplopers"
-COHORT_NAME = "Eigen cohort"
+OTHERS_NAME = REFERENCE_LABELS[OTHERS]
+COHORT_NAME = REFERENCE_LABELS[COHORT]
 X_TITLE = "Meting"
 Y_TITLES = {
     PROPORTION: "Percentage",
@@ -109,15 +111,6 @@ def _plotted(values: pd.Series, kind: str) -> list[float]:
     return [factor * float(v) for v in values]
 
 
-def _interval(low: float, high: float, kind: str) -> str:
-    """'23–31 %' or '7,1–7,7': the short form for labels and the text alternative."""
-    if missing(low) or missing(high):
-        return NO_FIGURE
-    if kind == PROPORTION:
-        return f"{decimal(100 * low)}–{decimal(100 * high)} %"
-    return f"{decimal(low)}–{decimal(high)}"
-
-
 def _hover(rows: pd.DataFrame, kind: str, name: str) -> list[str]:
     texts = []
     for row in rows.to_dict("records"):
@@ -125,7 +118,7 @@ def _hover(rows: pd.DataFrame, kind: str, name: str) -> list[str]:
         texts.append(
             f"{name}, {wave_name(row['wave']).removeprefix('de ')}: "
             f"{value_text(row['estimate'], kind)}{note}<br>"
-            f"95 %-interval: {_interval(row['ci_low'], row['ci_high'], kind)}<br>"
+            f"95 %-interval: {span_text(row['ci_low'], row['ci_high'], kind)}<br>"
             f"n = {int(row['n'])}"
         )
     return texts
@@ -247,7 +240,7 @@ def indicator_chart(
             "x": 0,
             "xanchor": "left",
         },
-        separators=",.",
+        separators=PLOTLY_SEPARATORS,
         height=420,
         margin={"l": 60, "r": 20, "t": 50, "b": 100},
         paper_bgcolor="white",
@@ -283,7 +276,7 @@ def _estimate_text(row: dict, kind: str) -> str:
     if row["flag"] == SUPPRESSED or missing(row["estimate"]):
         return "geen cijfer (te weinig antwoorden)"
     note = ", indicatief" if row["flag"] == INDICATIVE else ""
-    interval = _interval(row["ci_low"], row["ci_high"], kind)
+    interval = span_text(row["ci_low"], row["ci_high"], kind)
     return f"{value_text(row['estimate'], kind)} ({interval}{note})"
 
 
@@ -304,7 +297,7 @@ def chart_text(
     who = f"{koploper_name}, " if koploper_name else ""
     text = f"{label}: {who}{waves or 'nog geen metingen'}"
     references = []
-    for group, name in ((OTHERS, "overige koplopers"), (COHORT, "eigen cohort")):
+    for group, name in ((OTHERS, OTHERS_NAME.lower()), (COHORT, COHORT_NAME.lower())):
         rows = _rows(fig, questionnaire, indicator, group)
         at = rows[rows["wave"] == fig.followup].to_dict("records")
         if not at:

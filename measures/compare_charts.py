@@ -23,10 +23,11 @@ from measures.charts import (
     Y_TITLES,
     plotly_text,
 )
-from measures.dashboard import DIRECTION_WORDS, DOWN, SAME, UP
-from measures.dutch import decimal, difference_text, missing, percent, value_text, wave_title
+from measures.dutch import difference_text, value_text
 from measures.indicators import PROPORTION
 from measures.suppression import INDICATIVE, SUPPRESSED
+from surveys.numbers import PLOTLY_SEPARATORS, decimal, missing, percent, whole
+from surveys.vocabulary import DIRECTION_WORDS, DOWN, SAME, UP, fewer_than, wave_title
 
 BLACK, GREY = "#000000", "#6b7280"
 MARKERS = {UP: ("triangle-up", BLUE), DOWN: ("triangle-down", VERMILLION), SAME: ("circle", GREY)}
@@ -47,7 +48,7 @@ def _escaped(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 def _layout(chart: go.Figure, title: str, height: int) -> None:
     chart.update_layout(
         title={"text": plotly_text(title), "x": 0, "xanchor": "left"},
-        separators=",.",
+        separators=PLOTLY_SEPARATORS,
         height=height,
         margin={"l": 20, "r": 20, "t": 50, "b": 60},
         paper_bgcolor="white",
@@ -187,7 +188,7 @@ def forest_chart(
 
 
 def _n(value: object, min_n: int) -> str:
-    return f"minder dan {min_n}" if missing(value) else str(int(value))  # type: ignore[call-overload]
+    return fewer_than(min_n) if missing(value) else whole(value)
 
 
 def forest_text(table: pd.DataFrame, pools: pd.DataFrame, kind: str, label: str) -> str:

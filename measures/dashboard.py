@@ -27,13 +27,10 @@ import pandas as pd
 
 from measures.contrast import FIGURES as CONTRAST_FIGURES
 from measures.contrast import add_q_values, contrast, order_rows, rename_sides
-from measures.dutch import wave_name
 from measures.estimates import _subgroup_rows, finish, interval_columns
 from measures.indicators import IndicatorSet, ItemIndicator, Settings, Subgroup
 from measures.scoring import VALID, Scored
 from measures.suppression import (
-    COMPLEMENT_REASON,
-    SUPPRESSED,
     blank,
     complement_of_overlapping,
     complement_of_partition,
@@ -42,9 +39,30 @@ from measures.suppression import (
 )
 from measures.tabulate import group_codes, key_codes, summarise, tabulate
 
-OWN = "koploper"
-OTHERS = "overige koplopers"
-COHORT = "cohort"
+# The words are defined in surveys.vocabulary; named here too for the modules that still import
+# them from the dashboard (db.dashboard, db.export_dutch, reports/).
+from surveys.vocabulary import CHANNEL_LABELS as CHANNEL_LABELS
+from surveys.vocabulary import CHANNEL_NUMBERS as CHANNELS  # noqa: F401
+from surveys.vocabulary import (
+    COHORT,
+    COMPLEMENT_REASON,
+    DIRECTION_WORDS,
+    DOWN,
+    FEW_KOPLOPERS_REASON,
+    GOALS,
+    NONE,
+    OTHERS,
+    OWN,
+    QUESTIONNAIRES,
+    REFERENCE_NAMES,
+    SAME,
+    SUPPRESSED,
+    UP,
+    wave_name,
+)
+from surveys.vocabulary import LANGUAGE_LABELS as LANGUAGE_LABELS
+from surveys.vocabulary import LANGUAGE_NUMBERS as LANGUAGES  # noqa: F401
+
 GROUPS = (OWN, OTHERS, COHORT)
 ALL = -99
 """The category of every row when no subgroup is chosen."""
@@ -52,34 +70,6 @@ KEYS = ["group", "category", "wave", "questionnaire"]
 MEMBER_COLUMNS = ["group", "category", "wave", "questionnaire", "indicator", "koplopers"]
 POOL_KEYS = ["group", "category", "wave", "questionnaire", "indicator"]
 """The keys of :func:`small_pools`: a reference group's figure of one indicator."""
-FEW_KOPLOPERS_REASON = (
-    "niet getoond: te weinig andere koplopers om mee te vergelijken (minder dan {n}), "
-    "hun cijfers zouden herkenbaar zijn"
-)
-
-GOALS = {
-    "awareness": "Bekendheid",
-    "findability": "Vindbaarheid",
-    "quality": "Kwaliteit",
-    "outcome": "Effect",
-    "profile": "Inzicht",
-}
-"""The goals of the programme, in the order the dashboard shows them; 'profile' is 'Inzicht'."""
-QUESTIONNAIRES = {
-    "client": "Inwoners en cliënten",
-    "professional": "Cliëntondersteuners en verwijzers",
-}
-UP, DOWN, SAME, NONE = "▲", "▼", "=", "–"
-DIRECTION_WORDS = {
-    UP: "duidelijk hoger",
-    DOWN: "duidelijk lager",
-    SAME: "niet duidelijk anders",
-    NONE: "geen cijfer",
-}
-REFERENCE_NAMES = {
-    OTHERS: "de andere koplopers samen",
-    COHORT: "de andere koplopers van het cohort",
-}
 
 
 @dataclass(frozen=True)
@@ -98,11 +88,6 @@ class SubgroupChoice:
     column: str | None = None
 
 
-CHANNELS = {"web": 1, "paper": 2, "import": 3, "demo": 4}
-"""The stored channels (``responses.channel``), as the page Veldwerk names them too."""
-CHANNEL_LABELS = {0: "Anders", 1: "Online", 2: "Op papier", 3: "Ingelezen", 4: "Demo"}
-LANGUAGES = {"nl": 1, "nl-eenvoudig": 2}
-LANGUAGE_LABELS = {1: "Standaard (B1)", 2: "Makkelijk lezen"}
 SUBGROUP_ITEMS = {
     "target_group": "Doelgroep",
     "age_group": "Leeftijd",

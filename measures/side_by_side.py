@@ -19,13 +19,15 @@ import numpy as np
 import pandas as pd
 
 from measures.compare import available_waves, compare_waves
-from measures.dashboard import CHANNEL_LABELS, CHANNELS, QUESTIONNAIRES, direction
+from measures.dashboard import direction
 from measures.estimates import finish, interval_columns, wave_estimates
 from measures.indicators import IndicatorSet, Settings
 from measures.meta import ALL_KOPLOPERS, change_standard_errors, pooled_changes
 from measures.scoring import Scored
 from measures.suppression import SUPPRESSED
 from measures.tabulate import summarise, tabulate
+from surveys.vocabulary import CHANNEL_LABELS, QUESTIONNAIRES
+from surveys.vocabulary import CHANNEL_NUMBERS as CHANNELS
 
 SMALL_COUNT = re.compile(r"\(n = \d+, minimaal (\d+)\)")
 CLOSED = ("gesloten", "afgelopen")

@@ -8,20 +8,38 @@ someone work a withheld cell out by subtraction.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from measures.indicators import Settings
 from measures.tabulate import key_codes
-
-SUPPRESSED = "onderdrukt"
-INDICATIVE = "indicatief"
-COMPLEMENT_REASON = (
-    "onderdrukt om een kleine groep elders in deze tabel te beschermen (aanvullende onderdrukking)"
+from surveys.vocabulary import (
+    COMPLEMENT_REASON,
+    INDICATIVE,
+    INDICATIVE_REASON,
+    NO_ANSWERS,
+    NO_VALID_ANSWERS,
+    SUPPRESSED,
+    TOO_FEW,
 )
 
 ObjectArray = NDArray[np.object_]
+__all__ = ["COMPLEMENT_REASON", "INDICATIVE", "SUPPRESSED"]
+"""The flags and wording are surveys.vocabulary's; the engine's modules take them from here."""
+
+
+def _fill(template: str, **values: object) -> object:
+    """``template`` with its ``{name}`` fields filled per row: a field's value is one text or an
+    array of texts (the result is then an array)."""
+    pieces = re.split(r"\{(\w+)\}", template)
+    text: object = pieces[0]
+    for name, after in zip(pieces[1::2], pieces[2::2], strict=True):
+        value = values[name]
+        text = text + (value if isinstance(value, np.ndarray) else str(value)) + after
+    return text
 
 
 def flags(n: ArrayLike, settings: Settings) -> ObjectArray:
@@ -49,20 +67,10 @@ def reasons(
     suffix = np.where(where == "", "", " " + where.astype(str))
     count = n.astype(np.int64).astype(str)
     nothing = np.where(
-        dont_know > 0,
-        "geen geldige antwoorden" + suffix + ": alleen 'weet niet / n.v.t.' of niet beantwoord",
-        "geen antwoorden" + suffix,
+        dont_know > 0, _fill(NO_VALID_ANSWERS, where=suffix), _fill(NO_ANSWERS, where=suffix)
     )
-    too_few = "te weinig antwoorden" + suffix + " (n = " + count + f", minimaal {settings.min_n})"
-    indicative = (
-        "indicatief: minder dan "
-        + str(settings.indicative_n)
-        + " antwoorden"
-        + suffix
-        + " (n = "
-        + count
-        + ")"
-    )
+    too_few = _fill(TOO_FEW, where=suffix, n=count, min_n=settings.min_n)
+    indicative = _fill(INDICATIVE_REASON, indicative_n=settings.indicative_n, where=suffix, n=count)
     return np.select(
         [n == 0, n < settings.min_n, n < settings.indicative_n], [nothing, too_few, indicative], ""
     ).astype(object)

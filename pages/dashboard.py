@@ -18,18 +18,7 @@ from db.dashboard import (
 )
 from db.engine import database_url, get_sessionmaker
 from db.fieldwork_overview import fieldwork_waves, koplopers_in_scope
-from measures.dashboard import (
-    ALL,
-    GOALS,
-    OWN,
-    QUESTIONNAIRES,
-    Figures,
-    GroupCounts,
-    figures,
-    subgroup_choices,
-    wording_notes,
-)
-from measures.dutch import wave_name, wave_title
+from measures.dashboard import ALL, Figures, GroupCounts, figures, subgroup_choices, wording_notes
 from measures.explain import explanation
 from measures.indicators import load_indicators
 from measures.wave_choice import RUNNING, default_pair, wave_option, waves_with_enough
@@ -39,6 +28,7 @@ from pages.ui import dashboard_view as view
 from pages.ui.plain import plain
 from pages.ui.routing import ensure_routed
 from pages.ui.state import keep as _keep
+from surveys.vocabulary import GOALS, OWN, QUESTIONNAIRES, wave_name, wave_title
 
 ensure_routed()
 PAGE = "mijn-koploper"

@@ -14,37 +14,34 @@ import pandas as pd
 import streamlit as st
 
 from measures.charts import chart_text, indicator_chart
-from measures.dashboard import (
-    COHORT,
-    DIRECTION_WORDS,
-    NONE,
-    OTHERS,
-    OWN,
-    QUESTIONNAIRES,
-    Figures,
-    overview,
-)
+from measures.dashboard import Figures, overview
 from measures.dutch import (
-    NO_FIGURE,
-    decimal,
     difference_interval_text,
     difference_text,
     interval_text,
-    missing,
     p_text,
-    percent,
     value_text,
-    wave_name,
-    wave_title,
-    whole,
 )
 from measures.indicators import PROPORTION, Settings
 from measures.sentences import MANY_TESTS_NOTE, looks_clear_but_is_not
 from measures.suppression import INDICATIVE, SUPPRESSED
 from pages.ui.plain import plain, plain_cells, text_table
 from surveys.clock import dutch_date
+from surveys.numbers import NO_FIGURE, decimal, missing, percent, whole
+from surveys.vocabulary import (
+    COHORT,
+    DIRECTION_WORDS,
+    NONE,
+    OTHERS,
+    OWN,
+    QUESTIONNAIRES,
+    REFERENCE_LABELS,
+    fewer_than,
+    wave_name,
+    wave_title,
+)
 
-REFERENCES = {OTHERS: "Overige koplopers", COHORT: "Eigen cohort"}
+REFERENCES = {OTHERS: REFERENCE_LABELS[OTHERS], COHORT: REFERENCE_LABELS[COHORT]}
 NO_ESTIMATE = "geen cijfer"
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 """No Plotly toolbar: its buttons are English, mouse-only, and add nothing the table lacks."""
@@ -60,10 +57,10 @@ def n_text(n: object, settings: Settings) -> str:
     """A count as shown: 'minder dan 10' below the publication limit (never the count itself;
     ``measures.dashboard.figures`` leaves such a count empty already)."""
     if missing(n):
-        return f"minder dan {settings.min_n}"
+        return fewer_than(settings.min_n)
     count = int(n)  # type: ignore[call-overload]
     if 0 < count < settings.min_n:
-        return f"minder dan {settings.min_n}"
+        return fewer_than(settings.min_n)
     return whole(count)
 
 

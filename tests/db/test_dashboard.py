@@ -16,9 +16,10 @@ from db.export import responses_wide
 from db.models import Answer, Koploper, Response
 from db.setup import init_database
 from measures import check_responses, compare_waves, load_indicators, score
-from measures.dashboard import CHANNELS, figures, from_scored, withhold_small_pools
+from measures.dashboard import figures, from_scored, withhold_small_pools
 from measures.estimates import wave_estimates
 from measures.suppression import COMPLEMENT_REASON
+from surveys.vocabulary import CHANNEL_NUMBERS as CHANNELS
 
 KEYS = ["group", "category", "wave", "questionnaire", "indicator"]
 

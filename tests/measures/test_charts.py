@@ -7,12 +7,13 @@ import pandas as pd
 import pytest
 
 from measures.charts import chart_text, indicator_chart
-from measures.dashboard import COHORT, OTHERS, OWN, Figures, figures, from_scored
-from measures.dutch import decimal
+from measures.dashboard import Figures, figures, from_scored
 from measures.responses import check_responses
 from measures.scoring import score
 from measures.suppression import SUPPRESSED
 from measures.synthetic import synthetic_responses
+from surveys.numbers import decimal
+from surveys.vocabulary import COHORT, OTHERS, OWN
 
 KOPLOPERS = ("almere", "breda", "delft", "ede", "gouda", "hengelo", "leiden", "zwolle")
 COHORT_OF_ALMERE = {"almere", "breda", "delft", "ede"}

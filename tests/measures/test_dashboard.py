@@ -12,12 +12,6 @@ from measures import benchmark, check_responses, compare_waves, score
 from measures.charts import chart_text, indicator_chart
 from measures.dashboard import (
     ALL,
-    COHORT,
-    DOWN,
-    OTHERS,
-    OWN,
-    SAME,
-    UP,
     direction,
     figures,
     from_scored,
@@ -26,10 +20,12 @@ from measures.dashboard import (
     withhold_small_pools,
     wording_notes,
 )
-from measures.dutch import decimal, difference_text, p_text, value_text
+from measures.dutch import difference_text, p_text, value_text
 from measures.sentences import MORE_THAN_CHANCE, change_sentence
 from measures.suppression import COMPLEMENT_REASON, SUPPRESSED
 from measures.synthetic import synthetic_responses
+from surveys.numbers import decimal
+from surveys.vocabulary import COHORT, DOWN, OTHERS, OWN, SAME, UP
 
 KOPLOPER = "almere"
 KOPLOPERS = ("almere", "breda", "delft", "ede", "gouda", "hengelo", "leiden", "zwolle")

@@ -10,16 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from measures.dutch import (
-    NO_FIGURE,
-    decimal,
-    difference_interval_text,
-    difference_text,
-    interval_text,
-    percent,
-    value_text,
-    whole,
-)
+from measures.dutch import difference_interval_text, difference_text, interval_text, value_text
+from surveys.numbers import NO_FIGURE, decimal, percent, whole
 
 NBSP = "\u00a0"
 
@@ -90,7 +82,7 @@ def test_a_change_reads_as_the_number_it_is(change):
 
 
 def test_a_change_in_its_unit_has_a_sign_but_nothing_has_minus_zero():
-    from measures.dutch import signed
+    from surveys.numbers import signed
 
     assert signed(4.2) == "+4,2"
     assert signed(-0.44) == "-0,4"

@@ -25,7 +25,7 @@ from measures.contrast import (
     order_rows,
     rank_p_values,
 )
-from measures.dashboard import COHORT, OTHERS, OWN, GroupCounts, small_pools
+from measures.dashboard import GroupCounts, small_pools
 from measures.indicators import PROPORTION, Settings
 from measures.ranktests import mann_whitney_from_counts
 from measures.sentences import (
@@ -37,6 +37,7 @@ from measures.sentences import (
 from measures.significance import benjamini_hochberg
 from measures.suppression import SUPPRESSED, blank, complement_of_partition, flags, reasons
 from measures.tabulate import STAT_COLUMNS, summarise
+from surveys.vocabulary import COHORT, OTHERS, OWN
 
 SETTINGS = Settings()
 KEYS = ["wave", "questionnaire"]

@@ -23,23 +23,15 @@ from openpyxl import load_workbook
 
 from measures import check_responses, load_indicators, score
 from measures.charts import BAND, indicator_chart
-from measures.dashboard import (
-    COHORT,
-    OTHERS,
-    OWN,
-    QUESTIONNAIRES,
-    Figures,
-    figures,
-    from_scored,
-    subgroup_choices,
-)
-from measures.dutch import value_text, wave_title
+from measures.dashboard import Figures, figures, from_scored, subgroup_choices
+from measures.dutch import value_text
 from measures.indicators import PROPORTION
 from measures.suppression import COMPLEMENT_REASON
 from measures.synthetic import synthetic_responses
 from pages.ui.dashboard_view import REFERENCES, estimate_text, figures_frame
 from reports.downloads import figures_csv, figures_xlsx, wave_label
 from reports.report import report_html
+from surveys.vocabulary import COHORT, OTHERS, OWN, QUESTIONNAIRES, wave_title
 
 KOPLOPER, NAME = "almere", "Almere"
 KOPLOPERS = ("almere", "breda", "delft", "ede", "gouda", "hengelo", "leiden", "zwolle")

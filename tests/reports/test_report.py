@@ -21,7 +21,6 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from measures.charts import chart_text, indicator_chart
-from measures.dashboard import DOWN, OWN, UP
 from measures.dutch import p_text
 from reports.chart_images import (
     ChartsUnavailable,
@@ -29,6 +28,7 @@ from reports.chart_images import (
 )
 from reports.report import chart_sources, council_report, key_changes, report_html
 from reports.report_front import repeated_themes
+from surveys.vocabulary import DOWN, OWN, UP
 from tests.measures.view_figures import KOPLOPER_NAME, view, with_label
 
 BOTH = ["client", "professional"]
