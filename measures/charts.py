@@ -23,7 +23,15 @@ from measures.dutch import span_text, value_text
 from measures.indicators import PROPORTION
 from measures.suppression import INDICATIVE, SUPPRESSED
 from surveys.numbers import PLOTLY_SEPARATORS, missing
-from surveys.vocabulary import COHORT, OTHERS, OWN, REFERENCE_LABELS, wave_name, wave_title
+from surveys.vocabulary import (
+    COHORT,
+    NO_ESTIMATE,
+    OTHERS,
+    OWN,
+    REFERENCE_LABELS,
+    wave_name,
+    wave_title,
+)
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour deficiency.
 # Of its eight colours these three have at least 3:1 contrast with white (WCAG 1.4.11); the band is
@@ -274,7 +282,7 @@ def indicator_chart(
 
 def _estimate_text(row: dict, kind: str) -> str:
     if row["flag"] == SUPPRESSED or missing(row["estimate"]):
-        return "geen cijfer (te weinig antwoorden)"
+        return f"{NO_ESTIMATE} (te weinig antwoorden)"
     note = ", indicatief" if row["flag"] == INDICATIVE else ""
     interval = span_text(row["ci_low"], row["ci_high"], kind)
     return f"{value_text(row['estimate'], kind)} ({interval}{note})"
@@ -304,7 +312,7 @@ def chart_text(
             continue
         row = at[0]
         shown = row["flag"] != SUPPRESSED and not missing(row["estimate"])
-        references.append(f"{name} {value_text(row['estimate'], kind) if shown else 'geen cijfer'}")
+        references.append(f"{name} {value_text(row['estimate'], kind) if shown else NO_ESTIMATE}")
     if references:
         text += f"; bij {wave_name(fig.followup)} " + ", ".join(references)
     return text + "."

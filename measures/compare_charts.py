@@ -27,7 +27,15 @@ from measures.dutch import difference_text, value_text
 from measures.indicators import PROPORTION
 from measures.suppression import INDICATIVE, SUPPRESSED
 from surveys.numbers import PLOTLY_SEPARATORS, decimal, missing, percent, whole
-from surveys.vocabulary import DIRECTION_WORDS, DOWN, SAME, UP, fewer_than, wave_title
+from surveys.vocabulary import (
+    DIRECTION_WORDS,
+    DOWN,
+    NO_ESTIMATE,
+    SAME,
+    UP,
+    fewer_than,
+    wave_title,
+)
 
 BLACK, GREY = "#000000", "#6b7280"
 MARKERS = {UP: ("triangle-up", BLUE), DOWN: ("triangle-down", VERMILLION), SAME: ("circle", GREY)}
@@ -278,7 +286,7 @@ def trend_text(pools: pd.DataFrame, kind: str, label: str) -> str:
         rows = rows.sort_values("wave", key=lambda w: w.str[1:].astype(int))
         waves = ", ".join(
             f"{wave_title(w).lower()} "
-            + (value_text(e, kind) if f != SUPPRESSED and not missing(e) else "geen cijfer")
+            + (value_text(e, kind) if f != SUPPRESSED and not missing(e) else NO_ESTIMATE)
             for w, e, f in zip(rows["wave"], rows["estimate"], rows["flag"], strict=True)
         )
         parts.append(f"{pool}: {waves}")

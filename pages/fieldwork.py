@@ -183,7 +183,7 @@ def _link_with_qr(column, base: str, audience: Audience, code: str, language: st
     """One version's link and its QR code (PNG and SVG) in ``column``."""
     easy = language != STANDARD
     link = respondent_link(base, audience.survey, slug, code, language if easy else None)
-    register = REGISTER_NAMES[language].lower() if easy else "standaard"
+    register = REGISTER_NAMES[language]
     suffix = "-eenvoudig" if easy else ""
     title = (
         f"QR-code: vragenlijst {audience.name.lower()}, {register}, {names[slug]}, meting {code}"

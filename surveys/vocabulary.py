@@ -213,12 +213,14 @@ REFERENCE_LABELS = {group.key: group.name for group in REFERENCE_GROUPS}
 
 # --- the direction of a change --------------------------------------------------------------------
 
+NO_ESTIMATE = "geen cijfer"
+"""Where a figure is not shown (withheld, or no answers), in a table or a sentence."""
 UP, DOWN, SAME, NONE = "▲", "▼", "=", "–"
 DIRECTION_WORDS = {
     UP: "duidelijk hoger",
     DOWN: "duidelijk lager",
     SAME: "niet duidelijk anders",
-    NONE: "geen cijfer",
+    NONE: NO_ESTIMATE,
 }
 
 # --- withheld figures -----------------------------------------------------------------------------

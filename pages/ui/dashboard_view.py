@@ -31,6 +31,7 @@ from surveys.numbers import NO_FIGURE, decimal, missing, percent, whole
 from surveys.vocabulary import (
     COHORT,
     DIRECTION_WORDS,
+    NO_ESTIMATE,
     NONE,
     OTHERS,
     OWN,
@@ -42,7 +43,6 @@ from surveys.vocabulary import (
 )
 
 REFERENCES = {OTHERS: REFERENCE_LABELS[OTHERS], COHORT: REFERENCE_LABELS[COHORT]}
-NO_ESTIMATE = "geen cijfer"
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 """No Plotly toolbar: its buttons are English, mouse-only, and add nothing the table lacks."""
 TOGETHER = (
