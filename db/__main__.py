@@ -25,7 +25,7 @@ from db.setup import init_database
 from db.user_commands import DutchParser, add_user_commands
 from db.users import koploper_names
 from surveys.definition import DefinitionError
-from surveys.validation import dutch_number
+from surveys.numbers import whole
 
 FORMAT_CHOICES = ("csv", "csv-nl", "xlsx", "sav", "dta")
 """The formats of ``export`` (``db.export_files.FORMATS``; loaded only when exporting)."""
@@ -80,12 +80,12 @@ def _seed_demo(args: argparse.Namespace) -> int:
         existing = count_demo(session, command_line())
         if existing and not args.replace:
             print(
-                f"Er staan al {dutch_number(existing)} demo-antwoorden in de database; "
+                f"Er staan al {whole(existing)} demo-antwoorden in de database; "
                 "niets gedaan (gebruik --replace om ze opnieuw te maken)."
             )
         else:
             if existing:
-                print(f"{dutch_number(delete_demo(session))} oude demo-antwoorden verwijderd.")
+                print(f"{whole(delete_demo(session))} oude demo-antwoorden verwijderd.")
             print("Demogegevens maken voor alle koplopers (T0 en T1)…")
             added = seed_demo(
                 session,
@@ -97,11 +97,11 @@ def _seed_demo(args: argparse.Namespace) -> int:
                 session,
                 command_line(),
                 "demo_seeded",
-                detail=f"{dutch_number(added)} demo-antwoorden, {len(accounts)} demo-accounts",
+                detail=f"{whole(added)} demo-antwoorden, {len(accounts)} demo-accounts",
             )
     if added:
         print(
-            f"Klaar: {dutch_number(added)} demo-antwoorden toegevoegd. "
+            f"Klaar: {whole(added)} demo-antwoorden toegevoegd. "
             "Meting T2 staat 30 dagen open."
         )
     if accounts:
@@ -127,9 +127,9 @@ def _remove_demo(_args: argparse.Namespace) -> int:
             session,
             command_line(),
             "demo_removed",
-            detail=f"{dutch_number(removed)} demo-antwoorden, {accounts} demo-accounts",
+            detail=f"{whole(removed)} demo-antwoorden, {accounts} demo-accounts",
         )
-    print(f"{dutch_number(removed)} demo-antwoorden verwijderd.")
+    print(f"{whole(removed)} demo-antwoorden verwijderd.")
     print(f"Voorbeeldcontactgegevens (demo) verwijderd bij {cleared} koplopers.")
     print(f"{accounts} demo-accounts verwijderd.")
     for slug, code in still_open:
@@ -286,7 +286,7 @@ def _export(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("Afgebroken: er is geen bestand gemaakt.", file=sys.stderr)
         return 130
-    print(f"{dutch_number(written.responses)} antwoorden geschreven naar {out} ({fmt}).")
+    print(f"{whole(written.responses)} antwoorden geschreven naar {out} ({fmt}).")
     if written.codebook:
         print(f"Codeboek (de vragenlijstversies van deze antwoorden): {targets[1]}")
     if demo:

@@ -60,13 +60,14 @@ from db.packs import LANGUAGES as PACKED_LANGUAGES
 from db.packs import PACK_FORMAT, split_heads, unpack, unpacked_responses, version_layouts
 from db.questionnaires import wording_changes_of
 from measures.counts import GroupCounts, from_scored
-from measures.dashboard import CHANNELS, LANGUAGES
 from measures.indicators import IndicatorSet, ItemIndicator, load_indicators
 from measures.pools import withhold_small_pools
 from measures.profile import profile_items
 from measures.responses import QuestionnaireResponses
 from measures.scoring import Scored, score_questionnaire
 from measures.subgroups import subgroup_choices
+from surveys.vocabulary import CHANNEL_NUMBERS as CHANNELS
+from surveys.vocabulary import LANGUAGE_NUMBERS as LANGUAGES
 
 OPEN_ANSWER_COLUMNS = ["wave", "questionnaire", "question", "answer", "day"]
 MAX_OPEN_ANSWERS = 500

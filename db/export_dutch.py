@@ -25,8 +25,9 @@ from sqlalchemy.orm import Session
 
 from db.export import Export
 from db.models import Koploper
-from measures.dashboard import CHANNEL_LABELS, CHANNELS, LANGUAGE_LABELS, LANGUAGES
-from measures.dutch import wave_title
+from surveys.vocabulary import CHANNEL_LABELS, LANGUAGE_LABELS, wave_title
+from surveys.vocabulary import CHANNEL_NUMBERS as CHANNELS
+from surveys.vocabulary import LANGUAGE_NUMBERS as LANGUAGES
 
 SEPARATOR = ";"
 AUDIENCES = {"client": "Inwoners en cliënten", "professional": "Professionals"}

@@ -60,7 +60,6 @@ from db.export import (
 )
 from db.export_dutch import write_dutch_csv
 from db.models import Wave
-from measures.dutch import wave_title
 from measures.estimates import wave_estimates
 from measures.indicators import IndicatorSet, load_indicators
 from measures.responses import QuestionnaireResponses
@@ -71,6 +70,7 @@ from surveys.definition import Item
 from surveys.interchange import encode_text
 from surveys.types import DONT_KNOW_CODE, LANGUAGES
 from surveys.validation import dutch_number
+from surveys.vocabulary import wave_title
 
 FORMATS: dict[str, str] = {
     "csv": "CSV voor R en Python (komma's, UTF-8)",

@@ -34,6 +34,8 @@ from sqlalchemy.orm import Session
 
 from db.models import Answer, QuestionnaireVersion, Response, ResponsePack
 from surveys.definition import DefinitionError, Questionnaire, from_stored
+from surveys.vocabulary import CHANNEL_CODES
+from surveys.vocabulary import LANGUAGES as LANGUAGE_CODES
 
 PACK_FORMAT = 1
 """Raise when the packing rules change: packs of an older format are then packed again."""
@@ -42,9 +44,10 @@ CHUNK = 5000
 """Response ids bound per statement."""
 WORD_BITS = 64
 WORD = np.dtype("<u8")
-CHANNELS = ("web", "paper", "import", "demo")
-LANGUAGES = ("nl", "nl-eenvoudig")
-"""Stored channels and languages, numbered from 1 in a pack's head (0: another)."""
+CHANNELS = CHANNEL_CODES
+LANGUAGES = LANGUAGE_CODES
+"""Stored channels and languages, numbered from 1 in a pack's head (0: another): their numbers
+in surveys.vocabulary, which never change."""
 _HEAD_FIELDS = (("demo", 0, 1), ("language", 1, 3), ("channel", 4, 4), ("version", 8, 24))
 _WAVE_SHIFT = 32
 _WAVE_LIMIT = 1 << 31

@@ -17,15 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Cohort, Koploper, KoploperMember, Wave
+from surveys.vocabulary import WAVES
 
 REFERENCE_FILE = Path(__file__).parent / "koplopers.yaml"
 FIELDWORK_DAYS = 42
-WAVE_PLAN = (
-    # code, kind, label, months after the cohort's start
-    ("T0", "baseline", "Nulmeting", 0),
-    ("T1", "follow_up", "Eerste vervolgmeting (na 1 jaar)", 12),
-    ("T2", "follow_up", "Eindmeting (na 2 jaar)", 24),
-)
 
 
 def slugify(name: str) -> str:
@@ -39,15 +34,16 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def planned_waves(start: dt.date) -> list[dict[str, Any]]:
-    """The T0/T1/T2 waves of a koploper whose cohort starts on ``start``."""
+    """The waves of surveys.vocabulary (T0, T1, T2) of a koploper whose cohort starts on
+    ``start``, each with its long name as label."""
     waves = []
-    for code, kind, label, months in WAVE_PLAN:
-        begin = add_months(start, months)
+    for wave in WAVES:
+        begin = add_months(start, wave.months)
         waves.append(
             {
-                "code": code,
-                "kind": kind,
-                "label": label,
+                "code": wave.code,
+                "kind": wave.kind,
+                "label": wave.long,
                 "fieldwork_start": begin,
                 "fieldwork_end": begin + dt.timedelta(days=FIELDWORK_DAYS),
             }

@@ -18,7 +18,7 @@ from db.submit import submit_response
 from surveys.definition import Questionnaire, from_stored
 from surveys.journey import Journey
 from surveys.limits import draft_limit, storable
-from surveys.types import LANGUAGES
+from surveys.vocabulary import LANGUAGES
 
 Refusal = LinkProblem | Literal["already_sent", "draft_gone"]
 

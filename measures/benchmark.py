@@ -16,8 +16,8 @@ from measures.contrast import add_q_values, contrast, order_rows, rename_sides
 from measures.indicators import Settings
 from measures.scoring import Scored
 from measures.tabulate import summarise, tabulate
+from surveys.vocabulary import OTHERS
 
-OTHERS = "overige koplopers"
 BASE_COUNTS = ["n", "n_dont_know", "n_missing"]
 
 

@@ -18,11 +18,21 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from measures.dutch import NO_FIGURE, decimal, missing, value_text, wave_name, wave_title
+from measures.dutch import span_text, value_text
 from measures.figures import Figures
-from measures.groups import COHORT, OTHERS, OWN
 from measures.indicators import PROPORTION
-from measures.suppression import INDICATIVE, SUPPRESSED
+from surveys.numbers import PLOTLY_SEPARATORS, missing
+from surveys.vocabulary import (
+    COHORT,
+    INDICATIVE,
+    NO_ESTIMATE,
+    OTHERS,
+    OWN,
+    REFERENCE_LABELS,
+    SUPPRESSED,
+    wave_name,
+    wave_title,
+)
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour deficiency.
 # Of its eight colours these three have at least 3:1 contrast with white (WCAG 1.4.11); the band is
@@ -39,8 +49,8 @@ BAND = (-0.08, 0.36)
 point and its value never sit on the band's line."""
 FONT = '"Source Sans", "Source Sans Pro", "Helvetica Neue", Arial, sans-serif'
 """Streamlit's own letter where the browser has it, so a chart reads like the page around it."""
-OTHERS_NAME = "Overige koplopers"
-COHORT_NAME = "Eigen cohort"
+OTHERS_NAME = REFERENCE_LABELS[OTHERS]
+COHORT_NAME = REFERENCE_LABELS[COHORT]
 X_TITLE = "Meting"
 Y_TITLES = {
     PROPORTION: "Percentage",
@@ -110,15 +120,6 @@ def _plotted(values: pd.Series, kind: str) -> list[float]:
     return [factor * float(v) for v in values]
 
 
-def _interval(low: float, high: float, kind: str) -> str:
-    """'23–31 %' or '7,1–7,7': the short form for labels and the text alternative."""
-    if missing(low) or missing(high):
-        return NO_FIGURE
-    if kind == PROPORTION:
-        return f"{decimal(100 * low)}–{decimal(100 * high)} %"
-    return f"{decimal(low)}–{decimal(high)}"
-
-
 def _hover(rows: pd.DataFrame, kind: str, name: str) -> list[str]:
     texts = []
     for row in rows.to_dict("records"):
@@ -126,7 +127,7 @@ def _hover(rows: pd.DataFrame, kind: str, name: str) -> list[str]:
         texts.append(
             f"{name}, {wave_name(row['wave']).removeprefix('de ')}: "
             f"{value_text(row['estimate'], kind)}{note}<br>"
-            f"95 %-interval: {_interval(row['ci_low'], row['ci_high'], kind)}<br>"
+            f"95 %-interval: {span_text(row['ci_low'], row['ci_high'], kind)}<br>"
             f"n = {int(row['n'])}"
         )
     return texts
@@ -248,7 +249,7 @@ def indicator_chart(
             "x": 0,
             "xanchor": "left",
         },
-        separators=",.",
+        separators=PLOTLY_SEPARATORS,
         height=420,
         margin={"l": 60, "r": 20, "t": 50, "b": 100},
         paper_bgcolor="white",
@@ -282,9 +283,9 @@ def indicator_chart(
 
 def _estimate_text(row: dict, kind: str) -> str:
     if row["flag"] == SUPPRESSED or missing(row["estimate"]):
-        return "geen cijfer (te weinig antwoorden)"
+        return f"{NO_ESTIMATE} (te weinig antwoorden)"
     note = ", indicatief" if row["flag"] == INDICATIVE else ""
-    interval = _interval(row["ci_low"], row["ci_high"], kind)
+    interval = span_text(row["ci_low"], row["ci_high"], kind)
     return f"{value_text(row['estimate'], kind)} ({interval}{note})"
 
 
@@ -305,14 +306,14 @@ def chart_text(
     who = f"{koploper_name}, " if koploper_name else ""
     text = f"{label}: {who}{waves or 'nog geen metingen'}"
     references = []
-    for group, name in ((OTHERS, "overige koplopers"), (COHORT, "eigen cohort")):
+    for group, name in ((OTHERS, OTHERS_NAME.lower()), (COHORT, COHORT_NAME.lower())):
         rows = _rows(fig, questionnaire, indicator, group)
         at = rows[rows["wave"] == fig.followup].to_dict("records")
         if not at:
             continue
         row = at[0]
         shown = row["flag"] != SUPPRESSED and not missing(row["estimate"])
-        references.append(f"{name} {value_text(row['estimate'], kind) if shown else 'geen cijfer'}")
+        references.append(f"{name} {value_text(row['estimate'], kind) if shown else NO_ESTIMATE}")
     if references:
         text += f"; bij {wave_name(fig.followup)} " + ", ".join(references)
     return text + "."

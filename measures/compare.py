@@ -20,6 +20,7 @@ from measures.paired import linked_pairs, paired_contrast
 from measures.responses import WAVE_PATTERN
 from measures.scoring import Scored
 from measures.tabulate import summarise, tabulate
+from surveys.vocabulary import WAVE_KINDS
 
 Design = Literal["auto", "independent", "paired"]
 INDEPENDENT, PAIRED = "onafhankelijk", "gekoppeld"
@@ -41,7 +42,8 @@ def check_comparison(
         raise AnalysisError(
             [f"de antwoorden bevatten maar één meting ({shown}): niets te vergelijken"]
         )
-    for name, wave in (("nulmeting", baseline), ("vervolgmeting", followup)):
+    kinds = {kind: name.lower() for kind, name in WAVE_KINDS.items()}
+    for name, wave in ((kinds["baseline"], baseline), (kinds["follow_up"], followup)):
         if not pd.Series([wave]).str.fullmatch(WAVE_PATTERN).iloc[0]:
             problems.append(f"{name} '{wave}' is geen meting (verwacht T0, T1, T2, …)")
         elif wave not in waves:

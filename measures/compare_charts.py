@@ -23,10 +23,20 @@ from measures.charts import (
     Y_TITLES,
     plotly_text,
 )
-from measures.dashboard import DIRECTION_WORDS, DOWN, SAME, UP
-from measures.dutch import decimal, difference_text, missing, percent, value_text, wave_title
+from measures.dutch import difference_text, value_text
 from measures.indicators import PROPORTION
-from measures.suppression import INDICATIVE, SUPPRESSED
+from surveys.numbers import PLOTLY_SEPARATORS, decimal, missing, percent, whole
+from surveys.vocabulary import (
+    DIRECTION_WORDS,
+    DOWN,
+    INDICATIVE,
+    NO_ESTIMATE,
+    SAME,
+    SUPPRESSED,
+    UP,
+    fewer_than,
+    wave_title,
+)
 
 BLACK, GREY = "#000000", "#6b7280"
 MARKERS = {UP: ("triangle-up", BLUE), DOWN: ("triangle-down", VERMILLION), SAME: ("circle", GREY)}
@@ -47,7 +57,7 @@ def _escaped(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 def _layout(chart: go.Figure, title: str, height: int) -> None:
     chart.update_layout(
         title={"text": plotly_text(title), "x": 0, "xanchor": "left"},
-        separators=",.",
+        separators=PLOTLY_SEPARATORS,
         height=height,
         margin={"l": 20, "r": 20, "t": 50, "b": 60},
         paper_bgcolor="white",
@@ -187,7 +197,7 @@ def forest_chart(
 
 
 def _n(value: object, min_n: int) -> str:
-    return f"minder dan {min_n}" if missing(value) else str(int(value))  # type: ignore[call-overload]
+    return fewer_than(min_n) if missing(value) else whole(value)
 
 
 def forest_text(table: pd.DataFrame, pools: pd.DataFrame, kind: str, label: str) -> str:
@@ -277,7 +287,7 @@ def trend_text(pools: pd.DataFrame, kind: str, label: str) -> str:
         rows = rows.sort_values("wave", key=lambda w: w.str[1:].astype(int))
         waves = ", ".join(
             f"{wave_title(w).lower()} "
-            + (value_text(e, kind) if f != SUPPRESSED and not missing(e) else "geen cijfer")
+            + (value_text(e, kind) if f != SUPPRESSED and not missing(e) else NO_ESTIMATE)
             for w, e, f in zip(rows["wave"], rows["estimate"], rows["flag"], strict=True)
         )
         parts.append(f"{pool}: {waves}")

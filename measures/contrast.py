@@ -16,8 +16,9 @@ from measures.indicators import MEAN, PROPORTION, Settings
 from measures.intervals import newcombe_interval, t_interval, wilson_interval
 from measures.ranktests import MANN_WHITNEY, mann_whitney_from_counts
 from measures.significance import WELCH, benjamini_hochberg, proportion_test, welch
-from measures.suppression import SUPPRESSED, flags, reasons
+from measures.suppression import flags, reasons
 from measures.tabulate import key_codes
+from surveys.vocabulary import SUPPRESSED
 
 SIDE_FIGURES = ["estimate", "ci_low", "ci_high"]
 FIGURES = [

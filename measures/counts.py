@@ -15,12 +15,13 @@ import numpy as np
 import pandas as pd
 
 from measures.estimates import _subgroup_rows
-from measures.groups import ALL, COHORT, KEYS, MEMBER_COLUMNS, OTHERS, OWN, wave_order
+from measures.groups import ALL, KEYS, MEMBER_COLUMNS, wave_order
 from measures.indicators import IndicatorSet, Subgroup
 from measures.profile import empty_profile, profile_items, profile_of
 from measures.scoring import VALID, Scored
 from measures.subgroups import subgroup_choices
 from measures.tabulate import group_codes, tabulate
+from surveys.vocabulary import COHORT, OTHERS, OWN
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,9 @@
-"""Figures written the Dutch way, for people who read them: "27,3 %", "50,0 %", "7,4", "5.590",
-"+14,0 procentpunt".
+"""Statistical figures in Dutch words: an estimate ("27,3 %", "7,4"), a change ("+14,0
+procentpunt"), an interval ("23,1 % tot 31,4 %") and a p-value ("< 0,001").
 
-One decimal for every estimate (so "50,0 %" stands beside "26,3 %", never "50 %"), a decimal
-comma, a thousands point, and a space before the percent sign (as the Taalunie advises) that does
-not break: a line never starts with "%". Used by the dashboard, its downloads, the comparison and
-the council report, so the same figure reads the same everywhere. Thresholds from the settings
-("q kleiner dan 0,05", "95 %-interval") are written as set, without added zeros (``trim``).
+Built on the one number formatter, :mod:`surveys.numbers` (one decimal for every estimate, a
+decimal comma, a thousands point), so the dashboard, its downloads, the comparison and the council
+report write the same figure the same way. Wave names come from :mod:`surveys.vocabulary`.
 """
 
 from __future__ import annotations
@@ -13,69 +11,30 @@ from __future__ import annotations
 import math
 
 from measures.indicators import PROPORTION
-from surveys.validation import dutch_number
+from surveys.numbers import NO_FIGURE, PERCENT, decimal, missing, percent, signed, whole
+from surveys.vocabulary import wave_name, wave_title
 
-WAVE_NAMES = {
-    "T0": "de nulmeting",
-    "T1": "de eerste vervolgmeting",
-    "T2": "de tweede vervolgmeting",
-    "T3": "de derde vervolgmeting",
-    "T4": "de vierde vervolgmeting",
-}
-NO_FIGURE = "–"
-PERCENT = "\u00a0%"
-"""A non-breaking space and the percent sign: '27,3\u00a0%' stays on one line."""
+WAVE_NAMES = {code: wave_name(code) for code in ("T0", "T1", "T2", "T3", "T4")}
+"""For the modules not yet moved to :mod:`surveys.vocabulary` (reports): the lead moves them."""
 
-
-def missing(value: object) -> bool:
-    """No figure: None or NaN."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def wave_name(code: str) -> str:
-    """'de nulmeting' for T0, 'de eerste vervolgmeting' for T1, …"""
-    return WAVE_NAMES.get(code, f"meting {code}")
-
-
-def wave_title(code: str) -> str:
-    """'Nulmeting' for T0, 'Eerste vervolgmeting' for T1, … (as a label, without 'de')."""
-    name = wave_name(code).removeprefix("de ")
-    return name[:1].upper() + name[1:]
-
-
-def decimal(value: float, decimals: int = 1, *, trim: bool = False) -> str:
-    """A number with ``decimals`` decimals, a decimal comma and a thousands point: '5.590,0',
-    '-0,4'; '–' for no figure. ``trim`` drops trailing zeros (a setting: '0,05', '95')."""
-    if missing(value):
-        return NO_FIGURE
-    text = f"{value:,.{decimals}f}"
-    if trim and "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text.lstrip("+-").strip("0.,") == "":
-        text = text.lstrip("+-")  # '-0,0' is no figure below zero
-    return text.translate(str.maketrans({",": ".", ".": ","}))
-
-
-def whole(value: object) -> str:
-    """A count with a thousands point: '5.590'; '–' for no count."""
-    if value is None or missing(value):  # type: ignore[arg-type]
-        return NO_FIGURE
-    return dutch_number(int(value))  # type: ignore[call-overload]
-
-
-def percent(number: float, decimals: int = 1, *, trim: bool = False) -> str:
-    """A number of percent with its sign: '27,3\u00a0%' (the space does not break)."""
-    if missing(number):
-        return NO_FIGURE
-    return decimal(number, decimals, trim=trim) + PERCENT
-
-
-def signed(number: float) -> str:
-    """A change already in its unit, with its sign: '+4,2', '-0,4', '0,0'; '–' for none."""
-    text = decimal(number)
-    if text == NO_FIGURE or text.startswith("-") or not text.strip("0,."):
-        return text
-    return "+" + text
+__all__ = [
+    "NO_FIGURE",
+    "PERCENT",
+    "WAVE_NAMES",
+    "decimal",
+    "difference_interval_text",
+    "difference_text",
+    "interval_text",
+    "missing",
+    "p_text",
+    "percent",
+    "signed",
+    "span_text",
+    "value_text",
+    "wave_name",
+    "wave_title",
+    "whole",
+]
 
 
 def value_text(value: float, kind: str) -> str:

@@ -14,8 +14,6 @@ from measures.indicators import PROPORTION, Settings, Subgroup
 from measures.intervals import t_interval, wilson_interval
 from measures.scoring import Scored
 from measures.suppression import (
-    COMPLEMENT_REASON,
-    SUPPRESSED,
     blank,
     complement_of_overlapping,
     complement_of_partition,
@@ -23,6 +21,7 @@ from measures.suppression import (
     reasons,
 )
 from measures.tabulate import summarise, tabulate
+from surveys.vocabulary import COMPLEMENT_REASON, SUPPRESSED
 
 FIGURES = ["estimate", "ci_low", "ci_high"]
 UNANSWERED = -1

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 
-from measures.dutch import decimal, percent
 from measures.indicators import Settings, load_indicators
+from surveys.numbers import decimal, percent
 
 Section = tuple[str, str]
 """A title and its text: one paragraph of plain sentences."""

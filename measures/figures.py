@@ -21,9 +21,8 @@ import pandas as pd
 from measures.contrast import FIGURES as CONTRAST_FIGURES
 from measures.contrast import add_q_values, contrast, order_rows, rename_sides
 from measures.counts import GroupCounts
-from measures.dashboard import FEW_KOPLOPERS_REASON, NONE
 from measures.estimates import finish, interval_columns
-from measures.groups import ALL, COHORT, OTHERS, OWN
+from measures.groups import ALL
 from measures.indicators import IndicatorSet, Settings
 from measures.pools import (
     complement_keys,
@@ -34,9 +33,18 @@ from measures.pools import (
     withhold_small_pools,
 )
 from measures.profile import profile_table
-from measures.suppression import COMPLEMENT_REASON, SUPPRESSED, blank, shown_count_columns
+from measures.suppression import blank, shown_count_columns
 from measures.tabulate import summarise
 from measures.wording import describe
+from surveys.vocabulary import (
+    COHORT,
+    COMPLEMENT_REASON,
+    FEW_KOPLOPERS_REASON,
+    NONE,
+    OTHERS,
+    OWN,
+    SUPPRESSED,
+)
 
 
 @dataclass(frozen=True)

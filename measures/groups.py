@@ -11,9 +11,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-OWN = "koploper"
-OTHERS = "overige koplopers"
-COHORT = "cohort"
+from surveys.vocabulary import COHORT, OTHERS, OWN
+
 GROUPS = (OWN, OTHERS, COHORT)
 ALL = -99
 """The category of every row when no subgroup is chosen."""

@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike
 from scipy import stats
 
 from measures.indicators import PROPORTION, Settings
-from measures.suppression import SUPPRESSED
+from surveys.vocabulary import SUPPRESSED, fewer_than
 
 ALL_KOPLOPERS = "Alle koplopers"
 MIN_KOPLOPERS = 2
@@ -147,7 +147,7 @@ def pooled_changes(
             if len(members) < min_koplopers:
                 row |= {
                     "k": len(members),
-                    "reason": f"te weinig koplopers met een cijfer (minder dan {min_koplopers})",
+                    "reason": f"te weinig koplopers met een cijfer ({fewer_than(min_koplopers)})",
                 }
             else:
                 found = dersimonian_laird(members["difference"], members["se"], settings.confidence)

@@ -17,16 +17,11 @@ import numpy as np
 import pandas as pd
 
 from measures.counts import GroupCounts
-from measures.groups import ALL, COHORT, OTHERS, POOL_KEYS
+from measures.groups import ALL, POOL_KEYS
 from measures.indicators import Settings
-from measures.suppression import (
-    COMPLEMENT_REASON,
-    SUPPRESSED,
-    blank,
-    complement_of_overlapping,
-    complement_of_partition,
-)
+from measures.suppression import blank, complement_of_overlapping, complement_of_partition
 from measures.tabulate import key_codes
+from surveys.vocabulary import COHORT, COMPLEMENT_REASON, OTHERS, SUPPRESSED
 
 
 def _rows_in(table: pd.DataFrame, keys: list[str], found: set[tuple]) -> np.ndarray:

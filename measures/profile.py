@@ -10,15 +10,8 @@ import pandas as pd
 from measures.groups import wave_order
 from measures.indicators import IndicatorSet
 from measures.scoring import Scored
-from measures.suppression import (
-    COMPLEMENT_REASON,
-    FEWER_THAN,
-    SUPPRESSED,
-    complement_of_overlapping,
-    complement_of_partition,
-    flags,
-    reasons,
-)
+from measures.suppression import complement_of_overlapping, complement_of_partition, flags, reasons
+from surveys.vocabulary import COMPLEMENT_REASON, FEWER_THAN, SUPPRESSED
 
 PROFILE_COLUMNS = ["wave", "questionnaire", "item", "code", "count", "answered"]
 """The counted profile (``GroupCounts.profile``)."""

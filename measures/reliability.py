@@ -12,7 +12,8 @@ import pandas as pd
 
 from measures.indicators import Settings, ThemeIndicator
 from measures.scoring import Scored
-from measures.suppression import SUPPRESSED, flags, reasons
+from measures.suppression import flags, reasons
+from surveys.vocabulary import SUPPRESSED
 
 
 def cronbach_alpha(scores: np.ndarray) -> float:

@@ -12,9 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from measures.dutch import value_text, wave_name
+from measures.dutch import value_text
 from measures.indicators import PROPORTION
-from measures.suppression import COMPLEMENT_REASON, INDICATIVE, SUPPRESSED
+from surveys.vocabulary import COMPLEMENT_REASON, INDICATIVE, REFERENCE_NAMES, SUPPRESSED, wave_name
 
 MORE_THAN_CHANCE = "Dat verschil is groter dan toeval."
 INDICATIVE_NOTE = "Let op: dit cijfer rust op weinig antwoorden (indicatief)."
@@ -103,8 +103,6 @@ def change_sentence(row: Mapping[str, Any], baseline: str, followup: str) -> str
 
 def benchmark_sentence(row: Mapping[str, Any], koploper_name: str) -> str:
     """The koploper beside a reference group at one wave."""
-    from measures.dashboard import REFERENCE_NAMES
-
     reference = REFERENCE_NAMES.get(row["reference"], str(row["reference"]))
     reason = str(row.get("reason", ""))
     if row["flag"] == SUPPRESSED and reason == COMPLEMENT_REASON:

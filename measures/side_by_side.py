@@ -18,14 +18,15 @@ import numpy as np
 import pandas as pd
 
 from measures.compare import available_waves, compare_waves
-from measures.dashboard import CHANNEL_LABELS, CHANNELS, QUESTIONNAIRES
 from measures.estimates import finish, interval_columns, wave_estimates
 from measures.indicators import IndicatorSet, Settings
 from measures.meta import ALL_KOPLOPERS, change_standard_errors, pooled_changes
 from measures.scoring import Scored
-from measures.suppression import SUPPRESSED, shown_count_columns
+from measures.suppression import shown_count_columns
 from measures.tabulate import summarise, tabulate
 from measures.wording import direction
+from surveys.vocabulary import CHANNEL_LABELS, QUESTIONNAIRES, SUPPRESSED
+from surveys.vocabulary import CHANNEL_NUMBERS as CHANNELS
 
 CLOSED = ("gesloten", "afgelopen")
 """Wave statuses (``db.fieldwork_overview.wave_status``) after which no answers come in."""

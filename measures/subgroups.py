@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from measures.dashboard import CHANNEL_LABELS, LANGUAGE_LABELS
 from measures.indicators import IndicatorSet
+from surveys.vocabulary import CHANNEL_LABELS, LANGUAGE_LABELS
 
 
 @dataclass(frozen=True)

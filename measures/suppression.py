@@ -12,24 +12,38 @@ engine's own tables (``python -m measures``) keep the count, for analysts who ho
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from measures.dutch import whole
 from measures.indicators import Settings
 from measures.tabulate import key_codes
-
-SUPPRESSED = "onderdrukt"
-INDICATIVE = "indicatief"
-COMPLEMENT_REASON = (
-    "onderdrukt om een kleine groep elders in deze tabel te beschermen (aanvullende onderdrukking)"
+from surveys.numbers import whole
+from surveys.vocabulary import (
+    INDICATIVE,
+    INDICATIVE_REASON,
+    NO_ANSWERS,
+    NO_VALID_ANSWERS,
+    SUPPRESSED,
+    TOO_FEW,
+    TOO_FEW_HIDDEN,
+    fewer_than,
 )
 
-FEWER_THAN = "minder dan {n}"
-"""How a published table words a count it does not show (``n`` is ``min_n``)."""
-
 ObjectArray = NDArray[np.object_]
+
+
+def _fill(template: str, **values: object) -> object:
+    """``template`` with its ``{name}`` fields filled per row: a field's value is one text or an
+    array of texts (the result is then an array)."""
+    pieces = re.split(r"\{(\w+)\}", template)
+    text: object = pieces[0]
+    for name, after in zip(pieces[1::2], pieces[2::2], strict=True):
+        value = values[name]
+        text = text + (value if isinstance(value, np.ndarray) else str(value)) + after
+    return text
 
 
 def shown_counts(n: ArrayLike, settings: Settings) -> NDArray[np.float64]:
@@ -50,7 +64,7 @@ def count_text(n: object, settings: Settings) -> str:
     """One count as a published table writes it: '146', '1.204', or 'minder dan 10' for a count
     :func:`shown_counts` withholds (or already withheld: empty)."""
     shown = np.nan if n is None or pd.isna(n) else float(shown_counts(n, settings))  # type: ignore[arg-type]
-    return FEWER_THAN.format(n=settings.min_n) if np.isnan(shown) else whole(shown)
+    return fewer_than(settings.min_n) if np.isnan(shown) else whole(shown)
 
 
 def flags(n: ArrayLike, settings: Settings) -> ObjectArray:
@@ -81,26 +95,15 @@ def reasons(
     suffix = np.where(where == "", "", " " + where.astype(str))
     count = n.astype(np.int64).astype(str)
     nothing = np.where(
-        dont_know > 0,
-        "geen geldige antwoorden" + suffix + ": alleen 'weet niet / n.v.t.' of niet beantwoord",
-        "geen antwoorden" + suffix,
+        dont_know > 0, _fill(NO_VALID_ANSWERS, where=suffix), _fill(NO_ANSWERS, where=suffix)
     )
     hidden = np.isnan(shown_counts(n, settings)) if hide_counts else np.zeros(n.shape, dtype=bool)
-    small = np.where(
+    too_few = np.where(
         hidden,
-        FEWER_THAN.format(n=settings.min_n),
-        "n = " + count + f", minimaal {settings.min_n}",
+        _fill(TOO_FEW_HIDDEN, where=suffix, min_n=settings.min_n),
+        _fill(TOO_FEW, where=suffix, n=count, min_n=settings.min_n),
     )
-    too_few = "te weinig antwoorden" + suffix + " (" + small + ")"
-    indicative = (
-        "indicatief: minder dan "
-        + str(settings.indicative_n)
-        + " antwoorden"
-        + suffix
-        + " (n = "
-        + count
-        + ")"
-    )
+    indicative = _fill(INDICATIVE_REASON, indicative_n=settings.indicative_n, where=suffix, n=count)
     return np.select(
         [n == 0, n < settings.min_n, n < settings.indicative_n], [nothing, too_few, indicative], ""
     ).astype(object)

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from measures.dutch import decimal, missing, wave_title
+from surveys.numbers import decimal, missing
+from surveys.vocabulary import wave_title
 
 RUNNING = "open"
 """The fieldwork status of a wave whose respondent links work (``db.fieldwork_overview``)."""

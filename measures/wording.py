@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from measures.dashboard import DOWN, NONE, SAME, UP
-from measures.dutch import wave_name
 from measures.indicators import IndicatorSet, ItemIndicator
 from measures.sentences import (
     BENCHMARK_COLUMNS,
@@ -16,7 +14,7 @@ from measures.sentences import (
     benchmark_sentence,
     change_sentence,
 )
-from measures.suppression import SUPPRESSED
+from surveys.vocabulary import DOWN, NONE, SAME, SUPPRESSED, UP, wave_name
 
 
 def direction(significant: object, difference: float, flag: str) -> str:

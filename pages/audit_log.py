@@ -14,8 +14,8 @@ from pages.ui.downloads import audited, download_button
 from pages.ui.plain import text_table
 from pages.ui.routing import ensure_routed
 from surveys.clock import dutch_day, start_of_dutch_day
+from surveys.numbers import whole
 from surveys.spreadsheet import dutch_csv
-from surveys.validation import dutch_number
 
 ensure_routed()
 viewer = access.require_page("logboek")
@@ -81,18 +81,18 @@ table = log_table(lines, names)
 
 if len(table) >= LIMIT:
     st.warning(
-        f"Alleen de nieuwste {dutch_number(LIMIT)} regels staan hier (en in de download). Kies "
+        f"Alleen de nieuwste {whole(LIMIT)} regels staan hier (en in de download). Kies "
         "een kortere periode of meer filters om de rest te zien.",
         icon=":material/warning:",
     )
 SHOWN = 200
 if len(table) > SHOWN:
     st.caption(
-        f"{dutch_number(len(table))} regels, nieuwste eerst. Hier staan de nieuwste {SHOWN}; "
+        f"{whole(len(table))} regels, nieuwste eerst. Hier staan de nieuwste {SHOWN}; "
         "de download bevat ze allemaal."
     )
 else:
-    st.caption(f"{dutch_number(len(table))} regels, nieuwste eerst.")
+    st.caption(f"{whole(len(table))} regels, nieuwste eerst.")
 # A plain HTML table that screen readers read (the canvas grid of st.dataframe is not), with every
 # cell escaped: a failed login's e-mail address is whatever someone typed.
 text_table(table.head(SHOWN), "Logboek, nieuwste regels eerst")

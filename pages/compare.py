@@ -19,8 +19,7 @@ from measures.compare_charts import (
     trend_chart,
     trend_text,
 )
-from measures.dashboard import CHANNEL_LABELS, GOALS, QUESTIONNAIRES
-from measures.dutch import NO_FIGURE, decimal, p_text, percent, wave_name, wave_title, whole
+from measures.dutch import p_text
 from measures.indicators import PROPORTION, load_indicators
 from measures.meta import ALL_KOPLOPERS
 from measures.wave_choice import (
@@ -38,6 +37,8 @@ from pages.ui.plain import plain, text_table
 from pages.ui.routing import ensure_routed
 from pages.ui.state import keep
 from surveys.clock import dutch_date
+from surveys.numbers import NO_FIGURE, decimal, percent, whole
+from surveys.vocabulary import CHANNEL_LABELS, GOALS, QUESTIONNAIRES, wave_name, wave_title
 
 ensure_routed()
 PAGE = "vergelijken"

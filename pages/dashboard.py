@@ -19,11 +19,9 @@ from db.dashboard import (
 from db.engine import database_url, get_sessionmaker
 from db.fieldwork_overview import fieldwork_waves, koplopers_in_scope
 from measures.counts import GroupCounts
-from measures.dashboard import GOALS, QUESTIONNAIRES
-from measures.dutch import wave_name, wave_title
 from measures.explain import explanation
 from measures.figures import Figures, figures
-from measures.groups import ALL, OWN
+from measures.groups import ALL
 from measures.indicators import load_indicators
 from measures.subgroups import subgroup_choices
 from measures.wave_choice import RUNNING, default_pair, wave_option, waves_with_enough
@@ -34,6 +32,7 @@ from pages.ui import dashboard_view as view
 from pages.ui.plain import plain
 from pages.ui.routing import ensure_routed
 from pages.ui.state import keep as _keep
+from surveys.vocabulary import GOALS, OWN, QUESTIONNAIRES, wave_name, wave_title
 
 ensure_routed()
 PAGE = "mijn-koploper"

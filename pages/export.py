@@ -17,12 +17,12 @@ from db.engine import get_sessionmaker
 from db.export import EmptyExport, count_responses
 from db.export_files import FORMATS, MEDIA_TYPES, export_file, file_name, wave_codes
 from db.fieldwork_overview import koplopers_in_scope
-from measures.dutch import wave_title
 from pages.ui import access
 from pages.ui.downloads import download_button
 from pages.ui.routing import ensure_routed
 from surveys.clock import dutch_day
-from surveys.validation import dutch_number
+from surveys.numbers import whole
+from surveys.vocabulary import wave_with_code
 
 ensure_routed()
 PAGE = "exporteren"
@@ -63,7 +63,7 @@ koploper = st.selectbox(
 wave = st.selectbox(
     "Meting",
     [ALL, *waves],
-    format_func=lambda code: f"{wave_title(code)} ({code})" if code else "Alle metingen",
+    format_func=lambda code: wave_with_code(code) if code else "Alle metingen",
     key="export_wave",
 )
 include_demo = st.checkbox("Ook demo-antwoorden (verzonnen, voor een demonstratie)")
@@ -84,7 +84,7 @@ if not available:
     )
     st.stop()
 
-st.write(f"Met deze keuze: **{dutch_number(available)}** ingevulde vragenlijsten.")
+st.write(f"Met deze keuze: **{whole(available)}** ingevulde vragenlijsten.")
 if st.button("Bestand maken", icon=":material/file_export:", key="export_make"):
     st.session_state.pop(MADE, None)
     bar = st.progress(0.0, text="Bestand maken")

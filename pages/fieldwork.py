@@ -20,23 +20,30 @@ from db.fieldwork_overview import (
     response_counts,
 )
 from db.waves import close_wave, open_wave, set_wave_dates
-from measures.dashboard import CHANNEL_LABELS
-from measures.dashboard import CHANNELS as STORED_CHANNELS
 from pages.ui import access
 from pages.ui.downloads import download_button
 from pages.ui.plain import plain, plain_cells
 from pages.ui.routing import ensure_routed
 from surveys.clock import dutch_date, dutch_day
 from surveys.links import (
-    AUDIENCES,
-    Audience,
     public_base,
     qr_file_name,
     qr_png,
     qr_svg,
     respondent_link,
 )
-from surveys.validation import dutch_number
+from surveys.numbers import whole
+from surveys.vocabulary import (
+    AUDIENCES,
+    CHANNEL_NAMES,
+    QUESTIONNAIRES,
+    REGISTER_NAMES,
+    REGISTERS,
+    STANDARD,
+    WAVE_KINDS,
+    Audience,
+)
+from surveys.vocabulary import wave as known_wave
 
 ensure_routed()
 PAGE = "veldwerk"
@@ -48,14 +55,16 @@ NOTICE = "veldwerk_notice"
 # (koploper, wave, version, until) of an opening or closing that waits for "Ja, …".
 PENDING = "veldwerk_pending"
 DATE_FORMAT = "DD-MM-YYYY"
-KINDS = {"baseline": "Nulmeting", "follow_up": "Vervolgmeting"}
-QUESTIONNAIRES = {audience.survey: audience.name for audience in AUDIENCES}
-# Online, Op papier, …: the words of the dashboard and Vergelijken.
-CHANNELS = {stored: CHANNEL_LABELS[code] for stored, code in STORED_CHANNELS.items()}
-REGISTERS = {"nl": "Standaard (B1)", "nl-eenvoudig": "Eenvoudig"}
-# The versions of a questionnaire (``lang=`` in the link), as the links name them.
-VERSIONS = {"nl": "Standaard (taalniveau B1)", "nl-eenvoudig": "Eenvoudig (makkelijk lezen)"}
+# The versions of a questionnaire (``lang=`` in the link), as the respondent chooses them.
+VERSIONS = {register.code: register.choice for register in REGISTERS}
 maker = get_sessionmaker()
+
+
+def _wave_name(row) -> str:
+    """A wave's long name ('Tweede vervolgmeting (na 2 jaar)'); the stored label for a wave the
+    vocabulary does not know."""
+    found = known_wave(row.code)
+    return found.long if found else row.label
 
 
 def _follow_picker() -> None:
@@ -126,8 +135,8 @@ st.table(
     pd.DataFrame(
         {
             "Meting": waves["code"],
-            "Naam": waves["label"],
-            "Soort": waves["kind"].map(KINDS),
+            "Naam": [_wave_name(w) for w in waves.itertuples()],
+            "Soort": waves["kind"].map(WAVE_KINDS),
             "Eerste dag": waves["fieldwork_start"].map(dutch_date),
             "Laatste dag": waves["fieldwork_end"].map(dutch_date),
             "Status": waves["status"],
@@ -154,8 +163,8 @@ else:
             {
                 "Meting": counts["wave"],
                 "Vragenlijst": counts["questionnaire"].map(lambda k: QUESTIONNAIRES.get(k, k)),
-                "Kanaal": counts["channel"].map(lambda c: CHANNELS.get(c, c)),
-                "Taalvorm": counts["language"].map(lambda r: REGISTERS.get(r, r)),
+                "Kanaal": counts["channel"].map(lambda c: CHANNEL_NAMES.get(c, c)),
+                "Taalvorm": counts["language"].map(lambda r: REGISTER_NAMES.get(r, r)),
                 "Antwoorden": counts["responses"],
             }
         )
@@ -164,16 +173,17 @@ else:
         alt=f"Antwoorden van {names[slug]} per meting, vragenlijst, kanaal en taalvorm",
     )
     st.caption(
-        f"In totaal {dutch_number(int(counts['responses'].sum()))} antwoorden. Taalvorm: standaard "
-        "is taalniveau B1, eenvoudig is de makkelijk-lezen-versie. Kanaal demo: voorbeeldgegevens."
+        f"In totaal {whole(int(counts['responses'].sum()))} antwoorden. Taalvorm: standaard "
+        "is taalniveau B1, makkelijk lezen: korte zinnen en één vraag per scherm. Kanaal demo: "
+        "voorbeeldgegevens."
     )
 
 
 def _link_with_qr(column, base: str, audience: Audience, code: str, language: str) -> None:
     """One version's link and its QR code (PNG and SVG) in ``column``."""
-    easy = language != "nl"
+    easy = language != STANDARD
     link = respondent_link(base, audience.survey, slug, code, language if easy else None)
-    register = "eenvoudig" if easy else "standaard"
+    register = REGISTER_NAMES[language]
     suffix = "-eenvoudig" if easy else ""
     title = (
         f"QR-code: vragenlijst {audience.name.lower()}, {register}, {names[slug]}, meting {code}"
@@ -212,7 +222,7 @@ if open_waves.empty:
     )
 base = public_base(os.environ.get("KOPLOPERMONITOR_PUBLIC_URL"), st.context.url)
 for wave in open_waves.itertuples():
-    st.subheader(f"Meting {wave.code}: {wave.label}")
+    st.subheader(f"Meting {wave.code}: {_wave_name(wave)}")
     if wave.status == "gepland":
         st.caption(f"De links werken vanaf {dutch_date(wave.fieldwork_start)}.")
     else:
@@ -223,7 +233,7 @@ for wave in open_waves.itertuples():
             _link_with_qr(column, base, audience, wave.code, language)
 if not open_waves.empty:
     st.caption(
-        "Eenvoudig is de makkelijk-lezen-versie: korte zinnen en één vraag per scherm. De "
+        "Makkelijk lezen is de versie met korte zinnen en één vraag per scherm. De "
         "antwoorden tellen mee met die van de standaardversie. Iedereen met de link kan de "
         "vragenlijst invullen; er is geen inlog nodig."
     )
@@ -238,7 +248,7 @@ def _question(wave, until: dt.date | None) -> str:
     answers = int(per_wave.get(wave.code, 0))
     if wave.is_open:
         return (
-            f"Weet u zeker dat u meting {wave.code} ({wave.label}) wilt sluiten? De links en "
+            f"Weet u zeker dat u meting {wave.code} ({_wave_name(wave)}) wilt sluiten? De links en "
             "QR-codes werken dan meteen niet meer; wie de vragenlijst nu invult, kan niet meer "
             "versturen. "
             + (
@@ -246,11 +256,11 @@ def _question(wave, until: dt.date | None) -> str:
                 if answers == 0
                 else "Het ene antwoord dat er is, blijft bewaard."
                 if answers == 1
-                else f"De {dutch_number(answers)} antwoorden die er zijn, blijven bewaard."
+                else f"De {whole(answers)} antwoorden die er zijn, blijven bewaard."
             )
         )
     question = (
-        f"Weet u zeker dat u meting {wave.code} ({wave.label}) wilt openen tot en met "
+        f"Weet u zeker dat u meting {wave.code} ({_wave_name(wave)}) wilt openen tot en met "
         f"{dutch_date(until)}? De links en QR-codes gaan dan werken."
     )
     if wave.fieldwork_end < dutch_day():
@@ -265,7 +275,7 @@ def _question(wave, until: dt.date | None) -> str:
                 if answers == 0
                 else ", naast het ene antwoord van toen"
                 if answers == 1
-                else f", naast de {dutch_number(answers)} antwoorden van toen"
+                else f", naast de {whole(answers)} antwoorden van toen"
             )
             + ". Open voor een nieuwe ronde liever de volgende meting."
         )
@@ -315,7 +325,7 @@ for wave in waves.itertuples():
     # The dates in the keys: after a change the fields start again from the stored dates.
     version = f"{wave.code}-{wave.fieldwork_start}-{wave.fieldwork_end}-{wave.is_open}"
     with st.container(border=True):
-        st.subheader(f"Meting {wave.code}: {wave.label}")
+        st.subheader(f"Meting {wave.code}: {_wave_name(wave)}")
         st.text(
             f"Nu: {wave.status}, van {dutch_date(wave.fieldwork_start)} tot en met "
             f"{dutch_date(wave.fieldwork_end)}."

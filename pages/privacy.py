@@ -16,7 +16,8 @@ from db.drafts import DRAFT_DAYS
 from db.engine import get_sessionmaker
 from pages.ui import chrome
 from pages.ui.routing import ensure_routed
-from surveys.privacy import EASY_READ, privacy_notice
+from surveys.privacy import privacy_notice
+from surveys.vocabulary import EASY_READ
 
 ensure_routed()
 

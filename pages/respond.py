@@ -23,8 +23,9 @@ from pages.ui.routing import ensure_routed
 from surveys import journey as path
 from surveys.clock import utcnow
 from surveys.definition import from_stored
-from surveys.flow import EASY_READ, LANGUAGE_NAMES, display_value, screens
+from surveys.flow import display_value, screens
 from surveys.texts import LINK_PROBLEMS, TEXTS
+from surveys.vocabulary import EASY_READ, LANGUAGES
 
 ensure_routed()
 factory = get_sessionmaker()
@@ -148,8 +149,8 @@ if journey.stage == "intro":
     draw_intro(questionnaire, fieldwork, language)
     choice = st.radio(
         text("choose_version"),
-        list(LANGUAGE_NAMES),
-        index=list(LANGUAGE_NAMES).index(language),
+        LANGUAGES,
+        index=LANGUAGES.index(language),
         format_func=lambda code: TEXTS["version_names"][language][code],
         key="language_choice",
     )

@@ -15,11 +15,17 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from measures.dashboard import DIRECTION_WORDS, NONE, QUESTIONNAIRES
-from measures.dutch import p_text, wave_title
+from measures.dutch import p_text
 from measures.indicators import PROPORTION
-from measures.suppression import INDICATIVE, SUPPRESSED
 from surveys.spreadsheet import dutch_csv, formula_safe
+from surveys.vocabulary import (
+    DIRECTION_WORDS,
+    INDICATIVE,
+    NONE,
+    QUESTIONNAIRES,
+    SUPPRESSED,
+    wave_title,
+)
 
 SHEET = "Vergelijken"
 EXPLANATION_SHEET = "Uitleg"

@@ -20,12 +20,19 @@ import numpy as np
 import pandas as pd
 
 from measures.cli import COMPARE_COLUMNS, write_table
-from measures.dashboard import DIRECTION_WORDS, GOALS, QUESTIONNAIRES
-from measures.dutch import wave_name
 from measures.figures import Figures, overview
-from measures.groups import COHORT, OTHERS, OWN, in_view
+from measures.groups import in_view
 from measures.indicators import PROPORTION
 from surveys.spreadsheet import formula_safe
+from surveys.vocabulary import (
+    COHORT,
+    DIRECTION_WORDS,
+    GOALS,
+    OTHERS,
+    OWN,
+    QUESTIONNAIRES,
+    wave_name,
+)
 
 CSV_COLUMNS = [*COMPARE_COLUMNS, "reason"]
 OVERVIEW_SHEET = "Overzicht"

@@ -18,12 +18,25 @@ from html import escape
 import pandas as pd
 
 from measures import dutch
-from measures.dashboard import DIRECTION_WORDS, DOWN, GOALS, NONE, QUESTIONNAIRES, UP
-from measures.dutch import NO_FIGURE, WAVE_NAMES, value_text, wave_name
+from measures.dutch import WAVE_NAMES, value_text
 from measures.figures import Figures
-from measures.groups import COHORT, OTHERS, OWN, in_view
+from measures.groups import in_view
 from measures.indicators import PROPORTION
-from measures.suppression import INDICATIVE, SUPPRESSED
+from surveys.numbers import NO_FIGURE
+from surveys.vocabulary import (
+    COHORT,
+    DIRECTION_WORDS,
+    DOWN,
+    GOALS,
+    INDICATIVE,
+    NONE,
+    OTHERS,
+    OWN,
+    QUESTIONNAIRES,
+    SUPPRESSED,
+    UP,
+    wave_name,
+)
 
 ChartKey = tuple[str, str]
 """(questionnaire, indicator)."""

@@ -18,12 +18,10 @@ import pandas as pd
 
 from measures import dutch
 from measures.charts import chart_text
-from measures.dashboard import GOALS, NONE, QUESTIONNAIRES
-from measures.dutch import NO_FIGURE, p_text, signed, span_text, value_text, wave_name, whole
+from measures.dutch import p_text, span_text, value_text
 from measures.figures import Figures
-from measures.groups import OWN, in_view
+from measures.groups import in_view
 from measures.indicators import PROPORTION
-from measures.suppression import INDICATIVE, SUPPRESSED
 from reports.report_front import (
     REFERENCE_ROWS,
     REFERENCE_WORDS,
@@ -41,6 +39,8 @@ from reports.report_front import (
     wave_title,
 )
 from reports.report_style import STYLE
+from surveys.numbers import NO_FIGURE, signed, whole
+from surveys.vocabulary import GOALS, INDICATIVE, NONE, OWN, QUESTIONNAIRES, SUPPRESSED, wave_name
 
 # --- one indicator ------------------------------------------------------------------------------
 

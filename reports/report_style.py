@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from measures.dutch import WAVE_NAMES, wave_title
-from measures.groups import OWN
+from measures.dutch import WAVE_NAMES
 from reports.chart_images import CHART_WIDTH
+from surveys.vocabulary import OWN, wave_title
 
 MIN_POINTS = 9.0
 """The smallest text anywhere in the report, charts included."""

@@ -20,11 +20,10 @@ from surveys.conditions import ORDER_OPERATORS, Clause, Condition, clauses
 from surveys.types import (
     DONT_KNOW_CODE,
     DONT_KNOW_LABEL,
-    LANGUAGES,
     QUESTION_TYPES,
-    THEMES,
     QuestionType,
 )
+from surveys.vocabulary import LANGUAGES, THEMES
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -47,7 +46,8 @@ def _check_texts(value: dict[str, str] | None) -> dict[str, str] | None:
         raise ValueError(f"Nederlandse tekst ontbreekt voor: {', '.join(missing)}")
     unknown = sorted(set(value) - set(LANGUAGES))
     if unknown:
-        raise ValueError(f"onbekende taal: {', '.join(unknown)} (toegestaan: nl, nl-eenvoudig)")
+        allowed = ", ".join(LANGUAGES)
+        raise ValueError(f"onbekende taal: {', '.join(unknown)} (toegestaan: {allowed})")
     return value
 
 

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from surveys.definition import Item, Questionnaire
-
-EASY_READ = "nl-eenvoudig"
-LANGUAGE_NAMES = {"nl": "Standaard", EASY_READ: "Makkelijk lezen"}
+from surveys.numbers import number
+from surveys.vocabulary import EASY_READ
 
 
 def is_unanswered(item: Item, value: Any) -> bool:
@@ -99,6 +98,6 @@ def display_value(item: Item, value: Any, language: str) -> str:
         return ", ".join(item.label_of(code, language) for code in sorted(value))
     if item.qtype.coded:
         return item.label_of(value, language)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value)  # '2,5' and '1.200', as the respondent writes them
     return str(value)

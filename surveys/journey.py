@@ -14,9 +14,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from surveys.definition import Questionnaire
-from surveys.flow import EASY_READ, Screen, is_unanswered, prune, screen_of, screens
+from surveys.flow import Screen, is_unanswered, prune, screen_of, screens
 from surveys.texts import TEXTS
 from surveys.validation import validate_response
+from surveys.vocabulary import EASY_READ
 
 Stage = Literal["intro", "questions", "overview", "done"]
 

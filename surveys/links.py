@@ -7,8 +7,9 @@ absolute on the public address of the monitor. segno makes the QR codes (pure Py
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
+
+from surveys.vocabulary import Audience
 
 LOCAL = "http://localhost:8501"
 QR_ERROR = "m"
@@ -17,22 +18,6 @@ PNG_SCALE = 30
 """Pixels per module: a link's code (about 45 modules with its margin) gets some 1,350 pixels,
 11 cm at 300 dpi, sharp on an A4 or A3 poster."""
 PNG_DPI = 300
-
-
-@dataclass(frozen=True)
-class Audience:
-    survey: str
-    """The questionnaire key in the link."""
-    name: str
-    """Who fills it in, for the page (Dutch)."""
-    file_part: str
-    """In the QR code's file name."""
-
-
-AUDIENCES = (
-    Audience("client", "Inwoners en cliënten", "inwoners"),
-    Audience("professional", "Cliëntondersteuners en verwijzers", "professionals"),
-)
 
 
 def public_base(configured: str | None, visited: str | None) -> str:

@@ -13,9 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-Language = Literal["nl", "nl-eenvoudig"]
+from surveys.vocabulary import EASY_READ, LANGUAGES, STANDARD
+
+Language = str
+"""A register code, one of :data:`surveys.vocabulary.LANGUAGES`."""
 Kind = Literal["gemeente", "regio"]
-EASY_READ = "nl-eenvoudig"
 RESPONSE_YEARS = 2
 """Sent responses are kept until this many years after the end of the programme."""
 SUPERVISOR_URL = "https://www.autoriteitpersoonsgegevens.nl"
@@ -43,8 +45,8 @@ class Section(NamedTuple):
 
 
 def _check_language(language: str) -> None:
-    if language not in ("nl", EASY_READ):
-        raise ValueError(f"onbekende taal: {language!r} (toegestaan: nl, nl-eenvoudig)")
+    if language not in LANGUAGES:
+        raise ValueError(f"onbekende taal: {language!r} (toegestaan: {', '.join(LANGUAGES)})")
 
 
 def koploper_phrase(name: str, kind: Kind) -> str:
@@ -217,7 +219,7 @@ def _standard(
         Section(
             "Vragen?",
             (
-                *contact_lines(contact, "nl"),
+                *contact_lines(contact, STANDARD),
                 "U kunt ook de functionaris gegevensbescherming van uw gemeente om hulp vragen.",
             ),
         ),

@@ -28,9 +28,8 @@ import pandas as pd
 from surveys.conditions import Clause, Condition, Group
 from surveys.definition import Item, Questionnaire
 from surveys.interchange import MULTIPLE_SEPARATOR
-from surveys.types import THEMES
+from surveys.vocabulary import EASY_READ, STANDARD, THEMES
 
-EASY_READ = "nl-eenvoudig"
 EASY_READ_SHARE = 0.15
 """Share of respondents answering in the easy-read register."""
 SKIP_RATE = 0.03
@@ -398,5 +397,5 @@ def generate(
         )
         kept = shown if item.required else shown & (rng.random(size) >= SKIP_RATE)
         draw.columns[item.key] = column.where(kept)
-    language = np.where(rng.random(size) < EASY_READ_SHARE, EASY_READ, "nl").astype(object)
+    language = np.where(rng.random(size) < EASY_READ_SHARE, EASY_READ, STANDARD).astype(object)
     return Sample(questionnaire, draw.columns, language, koploper, wave)

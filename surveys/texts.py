@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from surveys.definition import Questionnaire
-from surveys.flow import EASY_READ
 from surveys.privacy import Kind, koploper_phrase
+from surveys.vocabulary import EASY_READ, REGISTERS
 
 
 def both(nl, easy=None) -> dict:
@@ -29,9 +29,7 @@ TEXTS: dict[str, dict] = {
         "in één keer af en verstuur het.",
     ),
     "choose_version": both("Welke versie wilt u invullen?", "Welke versie wilt u?"),
-    "version_names": both(
-        {"nl": "Standaard", EASY_READ: "Makkelijk lezen (korte zinnen, één vraag per keer)"}
-    ),
+    "version_names": both({register.code: register.choice for register in REGISTERS}),
     "start": both("Beginnen"),
     "back": both("Vorige", "Terug"),
     "next": both("Volgende", "Verder"),

@@ -25,12 +25,11 @@ from surveys.interchange import (
     encode_number,
     encode_text,
 )
-
-LANGUAGES = ("nl", "nl-eenvoudig")
-"""The two registers: standard B1 Dutch and easy read."""
+from surveys.vocabulary import EASY_READ
+from surveys.vocabulary import LANGUAGES as LANGUAGES  # db/export_files.py imports it from here
 
 DONT_KNOW_CODE = 9
-DONT_KNOW_LABEL = {"nl": "Weet niet / niet van toepassing", "nl-eenvoudig": "Weet ik niet"}
+DONT_KNOW_LABEL = {"nl": "Weet niet / niet van toepassing", EASY_READ: "Weet ik niet"}
 DEFAULT_TEXT_LIMIT = 1000
 
 Column = Literal["code", "number", "text"]
@@ -171,17 +170,17 @@ class QuestionType:
 
 
 AGREEMENT = (
-    ScalePoint(1, {"nl": "Helemaal niet mee eens", "nl-eenvoudig": "Helemaal niet waar"}),
-    ScalePoint(2, {"nl": "Niet mee eens", "nl-eenvoudig": "Niet waar"}),
-    ScalePoint(3, {"nl": "Neutraal", "nl-eenvoudig": "Soms waar, soms niet"}),
-    ScalePoint(4, {"nl": "Mee eens", "nl-eenvoudig": "Waar"}),
-    ScalePoint(5, {"nl": "Helemaal mee eens", "nl-eenvoudig": "Helemaal waar"}),
+    ScalePoint(1, {"nl": "Helemaal niet mee eens", EASY_READ: "Helemaal niet waar"}),
+    ScalePoint(2, {"nl": "Niet mee eens", EASY_READ: "Niet waar"}),
+    ScalePoint(3, {"nl": "Neutraal", EASY_READ: "Soms waar, soms niet"}),
+    ScalePoint(4, {"nl": "Mee eens", EASY_READ: "Waar"}),
+    ScalePoint(5, {"nl": "Helemaal mee eens", EASY_READ: "Helemaal waar"}),
 )
 YES_NO = (
-    ScalePoint(1, {"nl": "Ja", "nl-eenvoudig": "Ja"}),
-    ScalePoint(0, {"nl": "Nee", "nl-eenvoudig": "Nee"}),
+    ScalePoint(1, {"nl": "Ja", EASY_READ: "Ja"}),
+    ScalePoint(0, {"nl": "Nee", EASY_READ: "Nee"}),
 )
-GRADE = tuple(ScalePoint(n, {"nl": str(n), "nl-eenvoudig": str(n)}) for n in range(1, 11))
+GRADE = tuple(ScalePoint(n, {"nl": str(n), EASY_READ: str(n)}) for n in range(1, 11))
 
 
 def _one_code(
@@ -298,12 +297,3 @@ QUESTION_TYPES: dict[str, QuestionType] = {
     )
 }
 
-THEMES = ("awareness", "findability", "quality", "outcome", "profile", "open")
-THEME_LABELS = {
-    "awareness": "Bekendheid",
-    "findability": "Vindbaarheid",
-    "quality": "Kwaliteit",
-    "outcome": "Effect",
-    "profile": "Achtergrond",
-    "open": "Open vragen",
-}

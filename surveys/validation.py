@@ -35,6 +35,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from surveys import numbers
 from surveys.definition import Item, Questionnaire
 from surveys.flow import visible_keys
 from surveys.interchange import DecodedColumn
@@ -268,20 +269,17 @@ def _shorten(text: str, limit: int = QUESTION_TEXT_LIMIT) -> str:
     return cut.rstrip(" ,.;:?!") + "…"
 
 
-def dutch_number(number: float) -> str:
-    """A number as Dutch readers write it: 1.234 and 2,5."""
-    if isinstance(number, float) and number.is_integer():
-        number = int(number)
-    return f"{number:,}".translate(str.maketrans({",": ".", ".": ","}))
+dutch_number = numbers.number
+"""Only for ``db/export_files.py`` until its import moves to :mod:`surveys.numbers`."""
 
 
 def range_text(item: Item) -> str:
     """The allowed range of a number question in Dutch: 'van 0 tot 120', 'van 0 of meer'."""
     if item.min is not None and item.max is not None:
-        return f"van {dutch_number(item.min)} tot {dutch_number(item.max)}"
+        return f"van {numbers.number(item.min)} tot {numbers.number(item.max)}"
     if item.min is not None:
-        return f"van {dutch_number(item.min)} of meer"
-    return f"van {dutch_number(item.max)} of minder"  # type: ignore[arg-type]
+        return f"van {numbers.number(item.min)} of meer"
+    return f"van {numbers.number(item.max)} of minder"  # type: ignore[arg-type]
 
 
 def _detail(item: Item, rule: str, value: Any, language: str) -> str:
@@ -303,8 +301,8 @@ def _detail(item: Item, rule: str, value: Any, language: str) -> str:
         return f"vul een getal in {range_text(item)}."
     if rule == "length":
         return (
-            f"uw antwoord is te lang ({dutch_number(len(value))} tekens). "
-            f"Het mag maximaal {dutch_number(item.max_length or 0)} tekens zijn."
+            f"uw antwoord is te lang ({numbers.whole(len(value))} tekens). "
+            f"Het mag maximaal {numbers.whole(item.max_length or 0)} tekens zijn."
         )
     if rule == "characters":
         return "uw antwoord bevat een teken dat wij niet kunnen bewaren. Haal het weg."

@@ -14,12 +14,22 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from measures.dashboard import DIRECTION_WORDS, DOWN, NONE, QUESTIONNAIRES, UP
-from measures.dutch import NO_FIGURE, decimal, p_text, percent, wave_title, whole
-from measures.dutch import signed as dutch_signed
+from measures.dutch import p_text
 from measures.indicators import PROPORTION
-from measures.suppression import INDICATIVE, SUPPRESSED
 from pages.ui.dashboard_view import CHART_CONFIG
+from surveys.numbers import NO_FIGURE, decimal, percent, whole
+from surveys.numbers import signed as dutch_signed
+from surveys.vocabulary import (
+    DIRECTION_WORDS,
+    DOWN,
+    INDICATIVE,
+    NONE,
+    QUESTIONNAIRES,
+    SUPPRESSED,
+    UP,
+    fewer_than,
+    wave_title,
+)
 
 DASHBOARD = "pages/dashboard.py"
 DASHBOARD_URL = "mijn-koploper?koploper={slug}"
@@ -55,7 +65,7 @@ def change_text(value: float, kind: str) -> str:
 
 def _counter(min_n: int):
     """A count as written in a table: empty (fewer than ``min_n``) reads 'minder dan 10'."""
-    return lambda value: f"minder dan {min_n}" if pd.isna(value) else whole(value)
+    return lambda value: fewer_than(min_n) if pd.isna(value) else whole(value)
 
 
 def _scaled(table: pd.DataFrame, column: str) -> pd.Series:

@@ -13,7 +13,6 @@ from db.access import Viewer
 from measures.charts import indicator_chart
 from measures.explain import explanation, methods_text
 from measures.figures import Figures
-from measures.groups import OWN
 from measures.indicators import Settings
 from pages.ui.downloads import audited, download_button
 from pages.ui.plain import plain
@@ -21,6 +20,7 @@ from reports.chart_images import warm_up
 from reports.downloads import download_name, figures_csv, figures_xlsx
 from reports.report import ChartsUnavailable, PdfUnavailable, council_report
 from surveys.clock import dutch_day
+from surveys.vocabulary import OWN
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT_KEY = "mk_rapport"

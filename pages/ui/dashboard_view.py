@@ -14,31 +14,36 @@ import pandas as pd
 import streamlit as st
 
 from measures.charts import chart_text, indicator_chart
-from measures.dashboard import DIRECTION_WORDS, NONE, QUESTIONNAIRES
 from measures.dutch import (
-    NO_FIGURE,
-    decimal,
     difference_interval_text,
     difference_text,
     interval_text,
-    missing,
     p_text,
-    percent,
     value_text,
-    wave_name,
-    wave_title,
-    whole,
 )
 from measures.figures import Figures, overview
-from measures.groups import COHORT, OTHERS, OWN
 from measures.indicators import PROPORTION, Settings
 from measures.sentences import MANY_TESTS_NOTE, looks_clear_but_is_not
-from measures.suppression import INDICATIVE, SUPPRESSED, count_text
+from measures.suppression import count_text
 from pages.ui.plain import plain, plain_cells, text_table
 from surveys.clock import dutch_date
+from surveys.numbers import NO_FIGURE, decimal, missing, percent, whole
+from surveys.vocabulary import (
+    COHORT,
+    DIRECTION_WORDS,
+    INDICATIVE,
+    NO_ESTIMATE,
+    NONE,
+    OTHERS,
+    OWN,
+    QUESTIONNAIRES,
+    REFERENCE_LABELS,
+    SUPPRESSED,
+    wave_name,
+    wave_title,
+)
 
-REFERENCES = {OTHERS: "Overige koplopers", COHORT: "Eigen cohort"}
-NO_ESTIMATE = "geen cijfer"
+REFERENCES = {OTHERS: REFERENCE_LABELS[OTHERS], COHORT: REFERENCE_LABELS[COHORT]}
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 """No Plotly toolbar: its buttons are English, mouse-only, and add nothing the table lacks."""
 TOGETHER = (

@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from surveys.definition import Item
-from surveys.validation import dutch_number
+from surveys.numbers import whole
 
 Renderer = Callable[[Item, str, Any], Any]
 
@@ -70,10 +70,10 @@ def _number(item: Item, language: str, value: Any) -> Any:
     # The check says, in Dutch and beside the question, which numbers fit.
     key = widget_key(item)
     _seed(key, value)
-    whole = all(b is None or float(b).is_integer() for b in (item.min, item.max))
+    integers = all(b is None or float(b).is_integer() for b in (item.min, item.max))
     return st.number_input(
         _label(item, language),
-        step=1 if whole else 0.1,
+        step=1 if integers else 0.1,
         value=None,
         key=key,
         placeholder="Vul een getal in",
@@ -86,7 +86,7 @@ def _text(item: Item, language: str, value: Any) -> str:
     # check names the limit beside the question instead.
     key = widget_key(item)
     _seed(key, value or "")
-    st.caption(f"U kunt maximaal {dutch_number(item.max_length or 0)} tekens typen.")
+    st.caption(f"U kunt maximaal {whole(item.max_length or 0)} tekens typen.")
     return st.text_area(_label(item, language), key=key, height=160, label_visibility="collapsed")
 
 

@@ -17,11 +17,11 @@ from db.models import Answer, Koploper, Response
 from db.setup import init_database
 from measures import check_responses, compare_waves, load_indicators, score
 from measures.counts import from_scored
-from measures.dashboard import CHANNELS
 from measures.estimates import wave_estimates
 from measures.figures import figures
 from measures.pools import withhold_small_pools
-from measures.suppression import COMPLEMENT_REASON
+from surveys.vocabulary import CHANNEL_NUMBERS as CHANNELS
+from surveys.vocabulary import COMPLEMENT_REASON
 
 KEYS = ["group", "category", "wave", "questionnaire", "indicator"]
 

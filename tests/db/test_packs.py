@@ -230,3 +230,28 @@ def test_the_repack_command_packs_every_response_again(seeded, monkeypatch, caps
     with maker() as session:
         words = session.get(ResponsePack, response_id).words
     assert words != b"\xff" * 16
+
+
+def test_stored_heads_decode_as_before_with_the_vocabulary_numbers():
+    """The channel and register numbers are stored in every pack: heads written before the
+    vocabulary existed (pinned here as integers) still decode to the same channel and register,
+    and the engine's numbers are the pack's numbers."""
+    from surveys.vocabulary import CHANNEL_NUMBERS, LANGUAGE_NUMBERS
+
+    stored = {
+        # head: (channel, language, demo); wave 5, version 7
+        21474838291: ("web", "nl", True),
+        21474838308: ("paper", "nl-eenvoudig", False),
+        21474838322: ("import", "nl", False),
+        21474838341: ("demo", "nl-eenvoudig", True),
+        21474838272: ("fax", "en", False),
+    }
+    for value, (channel, language, demo) in stored.items():
+        assert head(5, 7, channel, language, demo) == value
+        fields = split_heads(np.array([value], dtype=np.uint64))
+        assert (fields["wave"][0], fields["version"][0]) == (5, 7)
+        assert fields["channel"][0] == CHANNEL_NUMBERS.get(channel, 0)
+        assert fields["language"][0] == LANGUAGE_NUMBERS.get(language, 0)
+    assert CHANNEL_NUMBERS == {"web": 1, "paper": 2, "import": 3, "demo": 4}
+    assert LANGUAGE_NUMBERS == {"nl": 1, "nl-eenvoudig": 2}
+    assert CHANNELS == ("web", "paper", "import", "demo") and LANGUAGES == ("nl", "nl-eenvoudig")

@@ -41,9 +41,9 @@ from db.questionnaires import latest_version
 from db.responses import NewResponse, insert_responses
 from db.setup import init_database
 from db.users import add_user, viewer_of
-from measures.groups import COHORT, OTHERS, OWN
 from surveys.definition import from_stored
 from surveys.synthetic import generate
+from surveys.vocabulary import COHORT, OTHERS, OWN
 
 NOT_DATA: dict[str, str] = {
     # the rules themselves

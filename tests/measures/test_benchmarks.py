@@ -11,8 +11,8 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 from measures.benchmark import OTHERS, benchmark
 from measures.responses import check_responses
 from measures.scoring import score
-from measures.suppression import SUPPRESSED
 from measures.synthetic import synthetic_responses
+from surveys.vocabulary import SUPPRESSED
 
 COHORTS = {"almere": "2017", "breda": "2018", "gouda": "2018", "regio-twente": "2018"}
 

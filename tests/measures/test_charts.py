@@ -8,13 +8,12 @@ import pytest
 
 from measures.charts import chart_text, indicator_chart
 from measures.counts import from_scored
-from measures.dutch import decimal
 from measures.figures import Figures, figures
-from measures.groups import COHORT, OTHERS, OWN
 from measures.responses import check_responses
 from measures.scoring import score
-from measures.suppression import SUPPRESSED
 from measures.synthetic import synthetic_responses
+from surveys.numbers import decimal
+from surveys.vocabulary import COHORT, OTHERS, OWN, SUPPRESSED
 
 KOPLOPERS = ("almere", "breda", "delft", "ede", "gouda", "hengelo", "leiden", "zwolle")
 COHORT_OF_ALMERE = {"almere", "breda", "delft", "ede"}

@@ -11,16 +11,16 @@ import pytest
 from measures import benchmark, check_responses, compare_waves, score
 from measures.charts import chart_text, indicator_chart
 from measures.counts import from_scored
-from measures.dashboard import DOWN, SAME, UP
-from measures.dutch import decimal, difference_text, p_text, value_text
+from measures.dutch import difference_text, p_text, value_text
 from measures.figures import figures
-from measures.groups import ALL, COHORT, OTHERS, OWN
+from measures.groups import ALL
 from measures.pools import small_pools, withhold_small_pools
 from measures.sentences import MORE_THAN_CHANCE, change_sentence
 from measures.subgroups import subgroup_choices
-from measures.suppression import COMPLEMENT_REASON, SUPPRESSED
 from measures.synthetic import synthetic_responses
 from measures.wording import direction, wording_notes
+from surveys.numbers import decimal
+from surveys.vocabulary import COHORT, COMPLEMENT_REASON, DOWN, OTHERS, OWN, SAME, SUPPRESSED, UP
 
 KOPLOPER = "almere"
 KOPLOPERS = ("almere", "breda", "delft", "ede", "gouda", "hengelo", "leiden", "zwolle")

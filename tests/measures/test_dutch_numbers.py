@@ -1,5 +1,6 @@
-"""The shared Dutch number formatters (measures.dutch): one decimal for every percentage, a
-non-breaking space before '%', a thousands point, and settings written as set."""
+"""The one Dutch number formatter (surveys.numbers) and the statistical wording built on it
+(measures.dutch): one decimal for every percentage, a non-breaking space before '%', a thousands
+point, settings written as set, and a number someone typed as given, with a decimal comma."""
 
 from __future__ import annotations
 
@@ -9,16 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from measures.dutch import (
-    NO_FIGURE,
-    decimal,
-    difference_interval_text,
-    difference_text,
-    interval_text,
-    percent,
-    value_text,
-    whole,
-)
+from measures.dutch import difference_interval_text, difference_text, interval_text, value_text
+from surveys.numbers import NO_FIGURE, decimal, percent, whole
 
 NBSP = "\u00a0"
 
@@ -89,9 +82,29 @@ def test_a_change_reads_as_the_number_it_is(change):
 
 
 def test_a_change_in_its_unit_has_a_sign_but_nothing_has_minus_zero():
-    from measures.dutch import signed
+    from surveys.numbers import signed
 
     assert signed(4.2) == "+4,2"
     assert signed(-0.44) == "-0,4"
     assert signed(0.0) == "0,0" and signed(-0.01) == "0,0"
     assert signed(float("nan")) == NO_FIGURE
+
+
+def test_a_number_as_given_keeps_its_decimals_and_gets_a_comma():
+    from surveys.numbers import number
+
+    assert number(2.5) == "2,5"
+    assert number(7.25) == "7,25"
+    assert number(0.05) == "0,05"
+    assert number(1200) == "1.200" and number(1200.0) == "1.200"
+    assert number(-1234.5) == "-1.234,5"
+    assert number(float("nan")) == NO_FIGURE
+
+
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False).map(lambda x: round(x, 3)))
+def test_a_number_as_given_reads_back_as_the_same_number(value):
+    from surveys.numbers import number
+
+    text = number(value)
+    assert "." not in text.split(",")[-1] if "," in text else True
+    assert float(text.replace(".", "").replace(",", ".")) == value

@@ -11,7 +11,7 @@ from measures.estimates import subgroup_estimates, wave_estimates
 from measures.indicators import IndicatorSet
 from measures.responses import check_responses
 from measures.scoring import score
-from measures.suppression import INDICATIVE, SUPPRESSED
+from surveys.vocabulary import INDICATIVE, SUPPRESSED
 
 
 def _row(table: pd.DataFrame, **where) -> pd.Series:

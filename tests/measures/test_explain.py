@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from measures.dashboard import DIRECTION_WORDS, DOWN, NONE, SAME, UP
 from measures.explain import REFERENCES, explanation, methods, methods_text
 from measures.indicators import Settings, load_indicators
 from measures.sentences import INDICATIVE_NOTE, MORE_THAN_CHANCE
-from measures.suppression import COMPLEMENT_REASON, INDICATIVE
+from surveys.vocabulary import COMPLEMENT_REASON, DIRECTION_WORDS, DOWN, INDICATIVE, NONE, SAME, UP
 
 METHODS_FILE = Path(__file__).resolve().parents[2] / "METHODS.md"
 OTHER = Settings(

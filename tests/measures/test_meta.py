@@ -12,7 +12,7 @@ from statsmodels.stats.meta_analysis import combine_effects
 
 from measures.indicators import load_indicators
 from measures.meta import ALL_KOPLOPERS, change_standard_errors, dersimonian_laird, pooled_changes
-from measures.suppression import SUPPRESSED
+from surveys.vocabulary import SUPPRESSED
 
 # statsmodels computes with its uncut (negative) τ² in homogeneous cases: sqrt of a negative, 1/0
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning:statsmodels.stats.meta_analysis")

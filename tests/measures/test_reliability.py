@@ -10,7 +10,7 @@ import pytest
 from measures.reliability import cronbach_alpha, theme_reliability
 from measures.responses import check_responses
 from measures.scoring import score
-from measures.suppression import SUPPRESSED
+from surveys.vocabulary import SUPPRESSED
 
 QUALITY = ["taken_seriously", "solutions_together", "on_my_side", "knew_enough"]
 

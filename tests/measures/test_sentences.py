@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from measures.groups import OTHERS
 from measures.sentences import (
     MANY_TESTS_NOTE,
     benchmark_sentence,
     change_sentence,
     looks_clear_but_is_not,
 )
+from surveys.vocabulary import OTHERS
 
 CHANGE = {
     "label": "Bekendheid",

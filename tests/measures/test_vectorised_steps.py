@@ -26,7 +26,6 @@ from measures.contrast import (
     rank_p_values,
 )
 from measures.counts import GroupCounts
-from measures.groups import COHORT, OTHERS, OWN
 from measures.indicators import PROPORTION, Settings
 from measures.pools import small_pools
 from measures.ranktests import mann_whitney_from_counts
@@ -37,8 +36,9 @@ from measures.sentences import (
     change_sentence,
 )
 from measures.significance import benjamini_hochberg
-from measures.suppression import SUPPRESSED, blank, complement_of_partition, flags, reasons
+from measures.suppression import blank, complement_of_partition, flags, reasons
 from measures.tabulate import STAT_COLUMNS, summarise
+from surveys.vocabulary import COHORT, OTHERS, OWN, SUPPRESSED
 
 SETTINGS = Settings()
 KEYS = ["wave", "questionnaire"]

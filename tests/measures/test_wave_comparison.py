@@ -15,7 +15,7 @@ from measures.compare import compare_waves
 from measures.errors import AnalysisError
 from measures.responses import check_responses
 from measures.scoring import score
-from measures.suppression import SUPPRESSED
+from surveys.vocabulary import SUPPRESSED
 
 TOLERANCE = 1e-6
 

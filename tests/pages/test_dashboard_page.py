@@ -31,10 +31,10 @@ from db.questionnaires import latest_version
 from db.responses import NewResponse, insert_responses
 from db.setup import init_database
 from measures import check_responses, compare_waves, load_indicators, score
-from measures.dashboard import DIRECTION_WORDS
 from surveys.clock import utcnow
 from surveys.definition import from_stored
 from surveys.synthetic import draw_koplopers
+from surveys.vocabulary import DIRECTION_WORDS
 from tests.conftest import BACKENDS, empty_database
 from tests.db.stored_responses import add_tilburg_responses
 from tests.pages.accounts import logged_in

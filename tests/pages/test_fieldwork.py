@@ -123,9 +123,10 @@ def test_a_tilburg_account_sees_tilburg_only_with_its_links(url):
     assert waves.loc["T2", "Status"] == "open"
     assert waves.loc["T2", "Laatste dag"] == dutch_date(TODAY + dt.timedelta(days=10))
     assert list(waves["Antwoorden"]) == [5, 0, 0]
+    assert waves.loc["T2", "Naam"] == "Tweede vervolgmeting (na 2 jaar)"
     counts = table(at, "Taalvorm")
     assert sorted(zip(counts["Taalvorm"], counts["Antwoorden"], strict=True)) == [
-        ("Eenvoudig", 2),
+        ("Makkelijk lezen", 2),
         ("Standaard (B1)", 3),
     ]
     assert set(counts.index) == {"T0"} and set(counts["Vragenlijst"]) == {"Inwoners en cliënten"}

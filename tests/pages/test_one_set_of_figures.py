@@ -24,17 +24,15 @@ from openpyxl import load_workbook
 from measures import check_responses, load_indicators, score
 from measures.charts import BAND, indicator_chart
 from measures.counts import from_scored
-from measures.dashboard import QUESTIONNAIRES
-from measures.dutch import value_text, wave_title
+from measures.dutch import value_text
 from measures.figures import Figures, figures
-from measures.groups import COHORT, OTHERS, OWN
 from measures.indicators import PROPORTION
 from measures.subgroups import subgroup_choices
-from measures.suppression import COMPLEMENT_REASON
 from measures.synthetic import synthetic_responses
 from pages.ui.dashboard_view import REFERENCES, estimate_text, figures_frame
 from reports.downloads import figures_csv, figures_xlsx, wave_label
 from reports.report import report_html
+from surveys.vocabulary import COHORT, COMPLEMENT_REASON, OTHERS, OWN, QUESTIONNAIRES, wave_title
 
 KOPLOPER, NAME = "almere", "Almere"
 KOPLOPERS = ("almere", "breda", "delft", "ede", "gouda", "hengelo", "leiden", "zwolle")

@@ -25,8 +25,8 @@ from db.engine import get_sessionmaker
 from db.fieldwork import set_wave_open
 from db.models import Answer, Draft, Koploper, Response, Wave
 from db.setup import init_database
-from surveys.flow import EASY_READ
 from surveys.texts import LINK_PROBLEMS, TEXTS
+from surveys.vocabulary import EASY_READ
 
 APP = str(Path(__file__).parents[2] / "streamlit_app.py")
 LINK = {"survey": "client", "koploper": "almere", "wave": "T2"}

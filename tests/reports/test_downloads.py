@@ -13,9 +13,7 @@ import pandas as pd
 import pytest
 
 from measures.cli import COMPARE_COLUMNS
-from measures.dashboard import GOALS, QUESTIONNAIRES
 from measures.figures import figures
-from measures.groups import OWN
 from reports.downloads import (
     NOTHING_TO_SHOW,
     OVERVIEW_SHEET,
@@ -23,6 +21,7 @@ from reports.downloads import (
     figures_csv,
     figures_xlsx,
 )
+from surveys.vocabulary import GOALS, OWN, QUESTIONNAIRES
 from tests.measures.view_figures import (
     KOPLOPER,
     KOPLOPER_NAME,

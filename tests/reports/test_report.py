@@ -21,15 +21,14 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from measures.charts import chart_text, indicator_chart
-from measures.dashboard import DOWN, UP
 from measures.dutch import p_text
-from measures.groups import OWN
 from reports.chart_images import (
     ChartsUnavailable,
     browser_path,
 )
 from reports.report import chart_sources, council_report, key_changes, report_html
 from reports.report_front import repeated_themes
+from surveys.vocabulary import DOWN, OWN, UP
 from tests.measures.view_figures import KOPLOPER_NAME, view, with_label
 
 BOTH = ["client", "professional"]

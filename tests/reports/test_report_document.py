@@ -21,12 +21,11 @@ from pathlib import Path
 import pytest
 
 from measures.charts import indicator_chart
-from measures.dashboard import DIRECTION_WORDS, GOALS
 from measures.explain import explanation, methods_text
-from measures.groups import OWN
 from measures.indicators import load_indicators
 from reports.chart_images import browser_path
 from reports.report import council_report, report_html
+from surveys.vocabulary import DIRECTION_WORDS, GOALS, OWN
 from tests.measures.view_figures import KOPLOPER_NAME, full_view
 
 BOTH = ["client", "professional"]

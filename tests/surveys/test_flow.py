@@ -74,6 +74,9 @@ def test_change_on_the_overview_leads_to_the_screen_with_that_question():
         ("heard_via", [2, 1], "nl", "Huisarts of praktijkondersteuner, Wijkteam of sociaal team"),
         ("comments", "<b>**vet**</b>", "nl", "<b>**vet**</b>"),
         ("grade", None, "nl", "Niet ingevuld"),
+        ("contacts", 3.0, "nl", "3"),
+        ("contacts", 2.5, "nl", "2,5"),  # a decimal comma, never '2.5'
+        ("contacts", 1200, "nl-eenvoudig", "1.200"),
     ],
 )
 def test_the_overview_shows_answers_as_the_respondent_chose_them(key, value, language, expected):

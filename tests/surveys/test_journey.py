@@ -8,8 +8,9 @@ import pytest
 
 from surveys import journey as path
 from surveys.definition import load_builtin
-from surveys.flow import EASY_READ, screens
+from surveys.flow import screens
 from surveys.texts import TEXTS
+from surveys.vocabulary import EASY_READ
 
 client = load_builtin("client")
 HELPED = {"aware_oco": 1, "used_oco": 1}

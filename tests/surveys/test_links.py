@@ -6,7 +6,8 @@ import struct
 
 import pytest
 
-from surveys.links import AUDIENCES, public_base, qr_file_name, qr_png, qr_svg, respondent_link
+from surveys.links import public_base, qr_file_name, qr_png, qr_svg, respondent_link
+from surveys.vocabulary import AUDIENCES
 
 LINK = "https://monitor.example.nl/respond?survey=client&koploper=tilburg&wave=T2"
 

@@ -21,8 +21,9 @@ from surveys.synthetic import (
     draw_koplopers,
     generate,
 )
-from surveys.types import LANGUAGES, QUESTION_TYPES
+from surveys.types import QUESTION_TYPES
 from surveys.validation import validate_response
+from surveys.vocabulary import LANGUAGES
 
 
 def texts(nl: str) -> dict[str, str]:

@@ -1,0 +1,143 @@
+"""One vocabulary: every Dutch label of a wave, register, channel, questionnaire, goal, reference
+group, direction or withheld figure is defined in surveys/vocabulary.py and nowhere else."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from surveys import vocabulary as v
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCT = ("streamlit_app.py", "pages", "views", "reports", "measures", "db", "surveys")
+
+CODES = {
+    *v.CHANNEL_CODES,
+    *v.LANGUAGES,
+    *(wave.code for wave in v.WAVES),
+    v.OWN,
+    v.OTHERS,
+    v.COHORT,
+}
+"""Keys, not labels: they may be written where data is matched ('demo', 'cohort')."""
+OTHER_MEANINGS = {"Demo"}
+"""A label that also names something else: 'Demo' is a column of Gebruikers (demo accounts)."""
+WRONG = ("eindmeting",)
+"""Names the vocabulary chose against: T2 is the second follow-up, not an 'eindmeting'."""
+NOT_YET_MOVED = {
+    # Files being split by other engineers right now; the lead moves their imports to
+    # surveys.vocabulary and empties this list.
+    ("db/export_dutch.py", "Inwoners en cliënten"),
+    ("db/export_files.py", "minder dan {n}"),
+    ("reports/downloads.py", "Overige koplopers"),
+    ("reports/report_front.py", "Overige koplopers"),
+    ("reports/report_front.py", "overige koplopers"),
+    ("reports/report_front.py", "Eigen cohort"),
+    ("reports/report_front.py", "eigen cohort"),
+}
+
+
+def labels() -> set[str]:
+    """Every label the vocabulary defines."""
+    found: set[str] = set()
+    for wave in v.WAVES:
+        found |= {wave.short, wave.long, wave.name, wave.title}
+    for register in v.REGISTERS:
+        found |= {register.name, register.choice}
+    for group in v.REFERENCE_GROUPS:
+        found |= {group.name, group.phrase}
+    found |= set(v.CHANNEL_LABELS.values()) | set(v.QUESTIONNAIRES.values())
+    found |= set(v.GOALS.values()) | set(v.WAVE_KINDS.values()) | set(v.DIRECTION_WORDS.values())
+    found |= {v.NO_ESTIMATE, v.FEWER_THAN, v.COMPLEMENT_REASON, v.FEW_KOPLOPERS_REASON}
+    found |= {v.TOO_FEW, v.NO_ANSWERS, v.NO_VALID_ANSWERS, v.INDICATIVE_REASON}
+    return found - OTHER_MEANINGS
+
+
+LABELS = {label.casefold(): label for label in labels()}
+
+
+def redefined(source: str) -> list[tuple[int, str]]:
+    """(line, text) of every string literal in ``source`` that spells out a vocabulary label, a
+    register code or a rejected name."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        text = node.value.strip()
+        if text in CODES and text != v.EASY_READ:
+            continue
+        folded = text.casefold()
+        if folded in LABELS or text == v.EASY_READ or any(word in folded for word in WRONG):
+            found.append((node.lineno, text))
+    return found
+
+
+def product_files() -> list[Path]:
+    files = []
+    for part in PRODUCT:
+        path = ROOT / part
+        files += [path] if path.is_file() else sorted(path.rglob("*.py"))
+    return [
+        f
+        for f in files
+        if "migrations" not in f.parts and f != ROOT / "surveys" / "vocabulary.py"
+    ]
+
+
+def test_no_module_spells_out_a_label_of_the_vocabulary_again():
+    problems = []
+    for path in product_files():
+        name = path.relative_to(ROOT).as_posix()
+        for line, text in redefined(path.read_text(encoding="utf-8")):
+            if (name, text) not in NOT_YET_MOVED:
+                problems.append(f"{name}:{line}: {text!r}")
+    assert not problems, "defined in surveys/vocabulary.py already:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'REGISTERS = {"nl": "Standaard (B1)", "nl-eenvoudig": "Eenvoudig"}',
+        'LABEL = "Makkelijk lezen"',
+        'WAVE = ("T2", "follow_up", "Eindmeting (na 2 jaar)", 24)',
+        'NAMES = {"T0": "de nulmeting"}',
+        'CHANNEL_LABELS = {2: "Op papier"}',
+        'def text(n):\n    return "minder dan {n}".format(n=n)',
+    ],
+)
+def test_the_check_finds_a_label_written_out_again(source):
+    assert redefined(source)
+
+
+def test_the_check_lets_codes_and_other_words_pass():
+    assert not redefined('CHANNEL = "demo"\nGROUP = "cohort"\nWAVE = "T2"\nTEXT = "Veldwerk"')
+
+
+def test_stored_numbers_are_one_to_n_in_pack_order():
+    # a response pack's head holds a channel's and a register's position + 1 (db.packs)
+    assert [c.number for c in v.CHANNELS] == list(range(1, len(v.CHANNELS) + 1))
+    assert [r.number for r in v.REGISTERS] == list(range(1, len(v.REGISTERS) + 1))
+    assert v.OTHER_CHANNEL not in v.CHANNEL_NUMBERS.values()
+
+
+def test_waves_have_one_name_in_every_form():
+    t2 = v.wave("T2")
+    assert (t2.short, t2.long, t2.name, t2.title, t2.kind) == (
+        "tweede vervolgmeting",
+        "Tweede vervolgmeting (na 2 jaar)",
+        "de tweede vervolgmeting",
+        "Tweede vervolgmeting",
+        "follow_up",
+    )
+    assert v.wave("T0").kind == "baseline" and v.wave("T0").months == 0
+    assert v.wave_name("T3") == "de derde vervolgmeting"
+    assert v.wave_name("X1") == "meting X1" and v.wave("X1") is None
+    assert v.wave_with_code("T1") == "Eerste vervolgmeting (T1)" and v.wave_with_code("X") == "X"
+    assert [w.number for w in v.WAVES] == list(range(len(v.WAVES)))
+
+
+def test_every_goal_is_a_theme_and_the_open_questions_are_none():
+    assert set(v.GOALS) < set(v.THEMES)
+    assert set(v.THEMES) - set(v.GOALS) == {"open"}
