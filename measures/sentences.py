@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from measures.dashboard import REFERENCE_NAMES
 from measures.dutch import value_text, wave_name
 from measures.indicators import PROPORTION
 from measures.suppression import COMPLEMENT_REASON, INDICATIVE, SUPPRESSED
@@ -103,8 +104,6 @@ def change_sentence(row: Mapping[str, Any], baseline: str, followup: str) -> str
 
 def benchmark_sentence(row: Mapping[str, Any], koploper_name: str) -> str:
     """The koploper beside a reference group at one wave."""
-    from measures.dashboard import REFERENCE_NAMES
-
     reference = REFERENCE_NAMES.get(row["reference"], str(row["reference"]))
     reason = str(row.get("reason", ""))
     if row["flag"] == SUPPRESSED and reason == COMPLEMENT_REASON:
