@@ -7,7 +7,9 @@ Input is a :class:`~measures.counts.GroupCounts`. What protects small groups is 
 ``contrast`` and Benjamini–Hochberg, exactly as ``compare_waves``, ``benchmark`` and
 ``wave_estimates`` compute them, so the dashboard's figures are the engine's figures. Both
 questionnaires are always computed together, so the q-values are the engine's (one family per
-koploper over all its indicators); a page shows the questionnaire it is asked for.
+koploper over all its indicators); a page shows the questionnaire it is asked for. Counts leave
+as every published table shows them: under ``min_n`` empty, and the reason says "minder dan 10"
+(``measures.suppression.shown_counts``).
 """
 
 from __future__ import annotations
