@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+import numbers
 from typing import Any
 
 from surveys.spreadsheet import formula_safe
@@ -49,18 +50,20 @@ class Book:
         return self._formats[key]
 
     def write(self, sheet: Any, row: int, column: int, value: object, **properties: object) -> None:
-        """One cell: text made formula-safe, a finite number as a number, else left empty.
+        """One cell: text made formula-safe, a finite number as a number; no text, None and a
+        number that is not finite (no figure) leave it empty.
 
         ``properties`` are the cell's format (``num_format`` is used for numbers only)."""
+        if value is None or value == "":
+            return
         if isinstance(value, str):
-            if value == "":
-                return
             properties.pop("num_format", None)
             sheet.write_string(row, column, formula_safe(value), self.format(**properties))
-        elif (
-            isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-        ):
-            sheet.write_number(row, column, value, self.format(**properties))
+        elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+            if math.isfinite(value):
+                sheet.write_number(row, column, value, self.format(**properties))
+        else:
+            raise TypeError(f"not text or a number for a cell: {type(value).__name__}")
 
     def symbol(self, sheet: Any, row: int, column: int, text: str, **properties: object) -> None:
         """One of our own signs (▲ ▼ = –, nobody typed it) as text marked as text, so that a
