@@ -44,20 +44,20 @@ from reports.report_style import STYLE
 # --- one indicator ------------------------------------------------------------------------------
 
 
-def _figure_row(header: str, row: dict | None, prefix: str = "") -> dict[str, Any]:
+def _figure_row(header: str, row: dict | None) -> dict[str, Any]:
     """One group at one wave: n, figure (with 'indicatief' under it when so) and interval."""
     cells: dict[str, Any] = {"header": header, "n": NO_FIGURE, "figure": NO_FIGURE}
     cells.update(interval=NO_FIGURE, flag=None, withheld=False)
     if row is None:
         return cells
-    cells["n"] = whole(row[f"n{prefix}"])
-    if row["flag"] == SUPPRESSED or pd.isna(row[f"estimate{prefix}"]):
+    cells["n"] = whole(row["n"])
+    if row["flag"] == SUPPRESSED or pd.isna(row["estimate"]):
         cells.update(figure=WITHHELD, withheld=True)
         return cells
     kind = row["kind"]
-    cells["figure"] = value_text(row[f"estimate{prefix}"], kind)
+    cells["figure"] = value_text(row["estimate"], kind)
     cells["flag"] = INDICATIVE if row["flag"] == INDICATIVE else None
-    cells["interval"] = span_text(row[f"ci_low{prefix}"], row[f"ci_high{prefix}"], kind)
+    cells["interval"] = span_text(row["ci_low"], row["ci_high"], kind)
     return cells
 
 
