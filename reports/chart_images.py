@@ -13,12 +13,11 @@ thread of its own, with its own event loop (:class:`Painter`):
   more in a new one; after any other failure of a chart the next one gets a fresh Chromium;
 - a chart drawn before (the same figure at the same size) comes from a small cache.
 
-Kaleido reloads its page after every image, plotly.js (some 4 MB) included; :func:`_kaleido_class`
-keeps the page instead (Plotly.toImage draws each figure in an element of its own and removes it
-afterwards, so the images are byte for byte the same: tests/measures/test_chart_images.py checks
-it). Everything that touches the browser runs on the painter's event loop; callers wait on
-:class:`concurrent.futures.Future` objects, in their own thread, so a progress bar can be moved
-from the thread that owns it.
+Only kaleido's public API is used (``kaleido.Kaleido``: ``open``, ``calc_fig``, ``close``). It
+reloads its page after every image, plotly.js (some 4 MB) included; with :data:`TABS` pages one
+draws while another reloads. Everything that touches the browser runs on the painter's event
+loop; callers wait on :class:`concurrent.futures.Future` objects, in their own thread, so a
+progress bar can be moved from the thread that owns it.
 """
 
 from __future__ import annotations
@@ -52,6 +51,9 @@ CLOSE_TIMEOUT = 15
 IDLE_SECONDS = 600
 """The browser closes after this long without a chart to draw (``KOPLOPERMONITOR_CHART_IDLE``)."""
 IDLE_SETTING = "KOPLOPERMONITOR_CHART_IDLE"
+TABS = 2
+"""Pages kaleido draws in at once: kaleido reloads a page (plotly.js included) after every image,
+so while one page reloads the other draws."""
 CACHE_BYTES = 64 * 2**20
 """At most this many bytes of drawn images are kept (about 25 reports' worth)."""
 
@@ -81,23 +83,6 @@ def idle_seconds() -> float:
         )
         return IDLE_SECONDS
     return seconds
-
-
-def _kaleido_class() -> type:
-    import kaleido
-
-    class OneSession(kaleido.Kaleido):
-        """Kaleido that keeps its page between charts.
-
-        After every image kaleido reloads its tab, plotly.js included: for 35 charts that is
-        about 5 of 6 seconds. Should kaleido rename this hook, the override is simply never
-        called: slower, still correct (a test watches the name).
-        """
-
-        async def _return_kaleido_tab(self, tab: Any) -> None:
-            await self.tabs_ready.put(tab)
-
-    return OneSession
 
 
 def _options(chart: Any) -> dict:
@@ -166,7 +151,7 @@ def _reason(problem: BaseException) -> str:
 
 
 class Painter:
-    """One Chromium with kaleido's page, kept open between charts, on an event loop of its own.
+    """One Chromium with kaleido's pages, kept open between charts, on an event loop of its own.
 
     Thread-safe: any thread may call :meth:`start`, :meth:`submit` and :meth:`close`. The browser
     itself is only touched on the painter's loop.
@@ -246,8 +231,10 @@ class Painter:
                 self._browser = None
                 await _shut(browser)
             if self._browser is None:
-                browser = _kaleido_class()(
-                    n=1, path=self.path, mathjax=False, timeout=CHART_TIMEOUT
+                import kaleido
+
+                browser = kaleido.Kaleido(
+                    n=TABS, path=self.path, mathjax=False, timeout=CHART_TIMEOUT
                 )
                 try:
                     await asyncio.wait_for(browser.open(), START_TIMEOUT)
@@ -276,7 +263,8 @@ class Painter:
                     if attempt == 1 and await _died(browser):
                         continue  # Chromium died (under this chart, or while idle)
                     if _alive(browser):
-                        # Kaleido keeps its page between charts: after a failure the next
+                        # A chart that failed (one that timed out above all) may leave its page
+                        # hung, and kaleido reloads that page for the next chart: the next
                         # chart gets a fresh Chromium rather than a page left in doubt.
                         self._discard(browser)
                     if inner.cancelled():

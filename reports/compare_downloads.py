@@ -4,20 +4,21 @@ for Dutch Excel.
 Both come from :func:`comparison_rows`, one row per koploper and indicator with the figures the
 page's table shows (a share in percent and a change in percentage points, one decimal; a count
 under the minimum left empty with the reason in "Let op"), so the files and the page cannot
-disagree. Text a spreadsheet would run as a formula is defused (``surveys.spreadsheet``); the
-direction signs are written as text.
+disagree. The workbook is written by XlsxWriter (:mod:`reports.excel_book`), the CSV by pandas
+(``surveys.spreadsheet.dutch_csv``). Text a spreadsheet would run as a formula is defused
+(``surveys.spreadsheet.formula_safe``); the direction signs are written as text.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 import pandas as pd
 
 from measures.dutch import p_text
 from measures.indicators import PROPORTION
-from surveys.spreadsheet import dutch_csv, formula_safe
+from reports.excel_book import BOLD, TITLE, Book
+from surveys.spreadsheet import dutch_csv
 from surveys.vocabulary import (
     DIRECTION_WORDS,
     INDICATIVE,
@@ -110,46 +111,26 @@ TEXT_COLUMNS = (
 def comparison_xlsx(rows: pd.DataFrame, title: str, explanation: Sequence[str]) -> bytes:
     """The rows as an Excel workbook: a sheet with the table (one decimal, counts whole,
     q-values written as the page writes them) and a sheet "Uitleg" with ``explanation``."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET
-    workbook.properties.title = title
-    workbook.properties.language = "nl-NL"
-    sheet.append([formula_safe(title)])
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
+    book = Book(title)
+    sheet = book.workbook.add_worksheet(SHEET)
+    book.write(sheet, 0, 0, title, **TITLE)
     headers = list(rows.columns)
-    sheet.append([formula_safe(h) for h in headers])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "C3"
+    for column, header in enumerate(headers):
+        book.write(sheet, 1, column, header, **BOLD)
+    sheet.freeze_panes(2, 2)
     formats = {h: COUNT if h.startswith("n ") else ONE_DECIMAL for h in headers}
-    for values in rows.itertuples(index=False):
-        sheet.append([None] * len(headers))
-        row = sheet.max_row
-        for column, (header, value) in enumerate(zip(headers, values, strict=True), start=1):
-            cell = sheet.cell(row=row, column=column)
+    for row, values in enumerate(rows.itertuples(index=False), start=2):
+        for column, (header, value) in enumerate(zip(headers, values, strict=True)):
             if header == "Richting":
-                # Our own sign (▲ ▼ = –), never typed by anyone: text, marked as text, so that
-                # Excel shows '=' and never takes it for a formula.
-                cell.value, cell.data_type, cell.quotePrefix = str(value), "s", True
-            elif isinstance(value, str):
-                cell.value = formula_safe(value)
+                book.symbol(sheet, row, column, str(value))
             elif value is not None and not pd.isna(value):
-                cell.value = value
-                cell.number_format = formats[header]
-    for column, header in enumerate(headers, start=1):
+                book.write(sheet, row, column, value, num_format=formats[header])
+    for column, header in enumerate(headers):
         longest = max([len(header), *(len(str(v)) for v in rows[header] if v is not None)])
-        sheet.column_dimensions[get_column_letter(column)].width = min(max(longest, 8), 60) + 2
-    notes = workbook.create_sheet(EXPLANATION_SHEET)
-    notes.append([formula_safe(title)])
-    notes.cell(row=1, column=1).font = Font(bold=True, size=13)
-    for line in explanation:
-        notes.append([formula_safe(line)])
-    notes.column_dimensions["A"].width = 110
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        sheet.set_column(column, column, min(max(longest, 8), 60) + 2)
+    notes = book.workbook.add_worksheet(EXPLANATION_SHEET)
+    book.write(notes, 0, 0, title, **TITLE)
+    for row, line in enumerate(explanation, start=1):
+        book.write(notes, row, 0, line)
+    notes.set_column(0, 0, 110)
+    return book.to_bytes()

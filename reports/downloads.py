@@ -4,9 +4,10 @@ Both come from the same :class:`~measures.figures.Figures`, already suppressed, 
 withheld on the page is an empty cell here, with the reason beside it. The CSV has the columns of
 ``python -m measures compare`` (fractions, an empty cell for no figure, never "nan") plus
 ``reason``. The Excel file has Dutch headers, percentages as numbers with a percent format, a sheet
-per goal and a sheet with the explanation. Text that a spreadsheet would run as a formula gets a
-leading apostrophe (``surveys.spreadsheet.formula_safe``). Bytes out; the page offers them for
-download and records that in the audit log.
+per goal and a sheet with the explanation, written by XlsxWriter (:mod:`reports.excel_book`).
+Text that a spreadsheet would run as a formula gets a leading apostrophe
+(``surveys.spreadsheet.formula_safe``). Bytes out; the page offers them for download and records
+that in the audit log.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from measures.cli import COMPARE_COLUMNS, write_table
 from measures.figures import Figures, overview
 from measures.groups import in_view
 from measures.indicators import PROPORTION
+from reports.excel_book import BOLD, TITLE, WRAP, Book
 from surveys.spreadsheet import formula_safe
 from surveys.vocabulary import (
     COHORT,
@@ -110,68 +112,62 @@ class _Symbol(str):
 
 
 class _Sheet:
-    """Writes one sheet: a title row, a frozen header row, rows with number formats."""
+    """Writes one sheet: a title row, a frozen header row, rows with number formats; the
+    columns in ``wrap`` wrap their text under the header row."""
 
-    def __init__(self, workbook, name: str, title: str, headers: list[str]) -> None:
-        from openpyxl.styles import Font
-
-        self.sheet = workbook.create_sheet(name)
+    def __init__(
+        self, book: Book, name: str, title: str, headers: list[str], wrap: set[int] | None = None
+    ) -> None:
+        self.book = book
+        self.sheet = book.workbook.add_worksheet(name)
         self.headers = headers
         self.widths = [len(h) for h in headers]
-        self.sheet.append([formula_safe(title)])
-        self.sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
-        self.sheet.append(headers)
-        for cell in self.sheet[2]:
-            cell.font = Font(bold=True)
-        self.sheet.freeze_panes = "A3"
+        self.wrap = wrap or set()
+        self.next_row = 0
         self.rows = 0
+        self.note(title, **TITLE)
+        self.header(headers)
+        self.sheet.freeze_panes(2, 0)
+
+    def _cell(self, column: int, value: object, **properties: object) -> None:
+        if self.next_row >= 2 and column in self.wrap:
+            properties.update(WRAP)
+        if isinstance(value, _Symbol):
+            self.book.symbol(self.sheet, self.next_row, column, str(value), **properties)
+        else:
+            self.book.write(self.sheet, self.next_row, column, value, **properties)
+
+    def header(self, headers: list[str]) -> None:
+        """A row of bold headers."""
+        for column, header in enumerate(headers):
+            self._cell(column, header, **BOLD)
+        self.next_row += 1
 
     def add(self, values: list[object], formats: dict[int, str] | None = None) -> None:
         """A row; ``formats`` maps a column position to its number format."""
         formats = formats or {}
-        row = self.sheet.max_row + 1
-        for column, value in enumerate(values, start=1):
-            cell = self.sheet.cell(row=row, column=column)
-            if isinstance(value, _Symbol):
-                # Our own ▲ ▼ = (no one typed them): a text cell marked as text, so Excel shows
-                # '=' and never takes it for a formula, not even when the cell is edited.
-                cell.value = str(value)
-                cell.data_type = "s"
-                cell.quotePrefix = True
-            elif isinstance(value, str):
-                cell.value = formula_safe(value)
+        for column, value in enumerate(values):
+            if column in formats:
+                self._cell(column, value, num_format=formats[column])
             else:
-                cell.value = value
-                if value is not None and column - 1 in formats:
-                    cell.number_format = formats[column - 1]
-            if column <= len(self.widths) and value is not None:
+                self._cell(column, value)
+            if column < len(self.widths) and value is not None:
                 length = len(value) if isinstance(value, str) else 8
-                self.widths[column - 1] = max(self.widths[column - 1], length)
+                self.widths[column] = max(self.widths[column], length)
+        self.next_row += 1
         self.rows += 1
 
-    def note(self, text: str, bold: bool = False) -> None:
-        from openpyxl.styles import Font
+    def note(self, text: str, **properties: object) -> None:
+        """A line of text in the first column."""
+        self._cell(0, text, **properties)
+        self.next_row += 1
 
-        self.sheet.append([formula_safe(text)])
-        if bold:
-            self.sheet.cell(row=self.sheet.max_row, column=1).font = Font(bold=True)
-
-    def finish(self, wrap: set[int] | None = None) -> None:
-        from openpyxl.styles import Alignment
-        from openpyxl.utils import get_column_letter
-
+    def finish(self) -> None:
         if self.rows == 0:
             self.note(NOTHING_TO_SHOW)
-        wrap = wrap or set()
         for position, width in enumerate(self.widths):
-            letter = get_column_letter(position + 1)
-            limit = 80 if position in wrap else 45
-            self.sheet.column_dimensions[letter].width = min(max(width, 8), limit) + 2
-            if position in wrap:
-                for (cell,) in self.sheet.iter_rows(
-                    min_row=3, min_col=position + 1, max_col=position + 1
-                ):
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+            limit = 80 if position in self.wrap else 45
+            self.sheet.set_column(position, position, min(max(width, 8), limit) + 2)
 
 
 def _value_format(kind: str) -> str:
@@ -188,7 +184,7 @@ def _benchmark_lookup(fig: Figures) -> dict[tuple[str, str, str, str], pd.Series
     }
 
 
-def _overview(workbook, fig: Figures, title: str, changes: pd.DataFrame, benchmarks) -> None:
+def _overview(book: Book, fig: Figures, title: str, changes: pd.DataFrame, benchmarks) -> None:
     base, follow = wave_label(fig.baseline), wave_label(fig.followup)
     headers = [
         "Doel",
@@ -210,7 +206,7 @@ def _overview(workbook, fig: Figures, title: str, changes: pd.DataFrame, benchma
         "Teken",
         "Reden",
     ]
-    sheet = _Sheet(workbook, OVERVIEW_SHEET, f"{title}: {base} tegen {follow}", headers)
+    sheet = _Sheet(book, OVERVIEW_SHEET, f"{title}: {base} tegen {follow}", headers, {2, 17})
     goal_order = {goal: position for position, goal in enumerate(GOALS)}
     in_goal_order = changes.sort_values(
         "goal", key=lambda goals: goals.map(goal_order), kind="stable"
@@ -259,7 +255,7 @@ def _overview(workbook, fig: Figures, title: str, changes: pd.DataFrame, benchma
                 15: value,
             },
         )
-    sheet.finish(wrap={2, 17})
+    sheet.finish()
 
 
 GOAL_HEADERS = [
@@ -284,7 +280,7 @@ GOAL_HEADERS = [
 
 
 def _goal_sheet(
-    workbook,
+    book: Book,
     fig: Figures,
     goal: str,
     name: str,
@@ -295,7 +291,7 @@ def _goal_sheet(
 ) -> _Sheet:
     headers = list(GOAL_HEADERS)
     headers[7] = f"Verschil met {wave_label(fig.baseline)}"
-    sheet = _Sheet(workbook, name, f"{title}: {name}", headers)
+    sheet = _Sheet(book, name, f"{title}: {name}", headers, {1, 14})
     own = estimates[(estimates["group"] == OWN) & (estimates["goal"] == goal)]
     change_of = {(r.questionnaire, r.indicator): r for r in changes.itertuples(index=False)}
     order = list(dict.fromkeys(zip(own["questionnaire"], own["indicator"], strict=True)))
@@ -366,15 +362,11 @@ PROFILE_HEADERS = [
 
 def _profile_rows(sheet: _Sheet, profile: pd.DataFrame) -> None:
     """Who answered (under Inzicht): a second table below the indicators."""
-    from openpyxl.styles import Font
-
     if profile.empty:
         return
     sheet.note("")
-    sheet.note("Wie vulden de vragenlijst in", bold=True)
-    sheet.sheet.append(PROFILE_HEADERS)
-    for cell in sheet.sheet[sheet.sheet.max_row]:
-        cell.font = Font(bold=True)
+    sheet.note("Wie vulden de vragenlijst in", **BOLD)
+    sheet.header(PROFILE_HEADERS)
     for row in profile.itertuples(index=False):
         sheet.add(
             [
@@ -393,14 +385,14 @@ def _profile_rows(sheet: _Sheet, profile: pd.DataFrame) -> None:
 
 
 def _explanation(
-    workbook,
+    book: Book,
     title: str,
     fig: Figures,
     koploper_name: str,
     questionnaires: Sequence[str],
     explanation: Sequence[tuple[str, str]],
 ) -> None:
-    sheet = _Sheet(workbook, EXPLANATION_SHEET, f"{title}: uitleg", ["Onderwerp", "Uitleg"])
+    sheet = _Sheet(book, EXPLANATION_SHEET, f"{title}: uitleg", ["Onderwerp", "Uitleg"], {1})
     about = [
         ("Koploper", koploper_name),
         (
@@ -425,7 +417,7 @@ def _explanation(
     ]
     for subject, text in [*about, *explanation]:
         sheet.add([subject, text])
-    sheet.finish(wrap={1})
+    sheet.finish()
 
 
 def figures_xlsx(
@@ -440,13 +432,8 @@ def figures_xlsx(
     Proportions are fractions with a percent format, means and theme scores numbers with one
     decimal; a withheld figure is an empty cell with the reason in "Reden".
     """
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
     title = f"Koplopermonitor {koploper_name}"
-    workbook.properties.title = title
-    workbook.properties.language = "nl-NL"
+    book = Book(title)
     estimates = in_view(fig.estimates, questionnaires)
     changes = in_view(fig.changes, questionnaires)
     benchmarks = _benchmark_lookup(fig)
@@ -455,16 +442,14 @@ def figures_xlsx(
         changes_or_rows = rows.reindex(columns=[*rows.columns, *OVERVIEW_EXTRA])
     else:
         changes_or_rows = changes
-    _overview(workbook, fig, title, changes_or_rows, benchmarks)
+    _overview(book, fig, title, changes_or_rows, benchmarks)
     for goal, name in GOALS.items():
-        sheet = _goal_sheet(workbook, fig, goal, name, title, estimates, changes, benchmarks)
+        sheet = _goal_sheet(book, fig, goal, name, title, estimates, changes, benchmarks)
         if goal == "profile":
             _profile_rows(sheet, in_view(fig.profile, questionnaires))
-        sheet.finish(wrap={1, 14})
-    _explanation(workbook, title, fig, koploper_name, questionnaires, explanation)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        sheet.finish()
+    _explanation(book, title, fig, koploper_name, questionnaires, explanation)
+    return book.to_bytes()
 
 
 __all__ = ["CSV_COLUMNS", "download_name", "figures_csv", "figures_xlsx", "wave_label"]

@@ -7,7 +7,8 @@ alternative) beside its sentence and two tables: n, estimate and interval per wa
 other koplopers, and each comparison with its ▲ / = / ▼ and q-value; an appendix that stands on
 its own explains how to read it and how it was computed. The figures are the engine's
 (:class:`~measures.figures.Figures`, already suppressed), so the report shows what the page
-shows. The HTML is built in :mod:`reports.report_html`, its look in :mod:`reports.report_style`.
+shows. The HTML comes from the Jinja2 templates in ``reports/templates/`` (fed by
+:mod:`reports.report_html`), its look from :mod:`reports.report_style`.
 
 The PDF is tagged (PDF/UA-1, by WeasyPrint): language nl, the title in the metadata, headings,
 tables with header cells, and each chart a Figure with its alt text. The charts are drawn by

@@ -1,11 +1,12 @@
-"""The first pages of the council report, and what the report says only once.
+"""The first pages of the council report as data, and what the report says only once.
 
 The first page holds the title, the period, a short table of contents and the overview per goal:
 each indicator at both waves with ▲ / = / ▼ in words. Then the clear changes in sentences. A
 theme score built from one question says exactly what that question says (the same people, 0 or
 100 each): it is named once, under the question, never as a second chart or a second sentence
-(:func:`repeated_themes`). Shared helpers of :mod:`reports.report_html` are here too. Every text
-is escaped; figures are written by :mod:`measures.dutch`.
+(:func:`repeated_themes`). :func:`front_pages` gives plain text (figures written by
+:mod:`measures.dutch`); the template ``templates/front.html.j2`` lays it out and escapes it.
+Shared helpers of :mod:`reports.report_html` are here too.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from html import escape
+from typing import Any
 
 import pandas as pd
 
@@ -70,13 +71,6 @@ def dutch_date(day: dt.date) -> str:
 def wave_title(code: str) -> str:
     """'Nulmeting (T0)'."""
     return f"{dutch.wave_title(code)} ({code})" if code in WAVE_NAMES else code
-
-
-def escaped(value: object) -> str:
-    """Escaped text for the HTML; '' for no text."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    return escape(str(value))
 
 
 def row_of(table: pd.DataFrame, **where: object) -> dict | None:
@@ -193,7 +187,8 @@ def anchor(goal: str) -> str:
     return f"doel-{goal}"
 
 
-def _contents(goals: Sequence[str], one_wave: bool) -> str:
+def _contents(goals: Sequence[str], one_wave: bool) -> list[tuple[str, str]]:
+    """(anchor, title) of every entry of the table of contents."""
     entries = [("overzicht", "Overzicht per doel")]
     if not one_wave:
         entries.append(("veranderingen", "De belangrijkste veranderingen"))
@@ -202,8 +197,7 @@ def _contents(goals: Sequence[str], one_wave: bool) -> str:
         ("uitleg", "Bijlage: hoe leest u dit rapport?"),
         ("werkwijze", "Bijlage: werkwijze"),
     ]
-    items = "".join(f'<li><a href="#{key}">{escaped(name)}</a></li>' for key, name in entries)
-    return f'<nav class="contents"><h2>Inhoud</h2><ol>{items}</ol></nav>'
+    return entries
 
 
 def _own_figure(fig: Figures, questionnaire: str, indicator: str, wave: str) -> str:
@@ -223,33 +217,24 @@ def outcome_words(symbol: object, words: Mapping[str, str] = DIRECTION_WORDS) ->
     return f"{symbol} {words[symbol]}"
 
 
-def _overview(fig: Figures, questionnaires: Sequence[str], goals: Sequence[str]) -> str:
-    """One small table: per goal and questionnaire each indicator at both waves, and ▲ = ▼."""
+def _overview(
+    fig: Figures, questionnaires: Sequence[str], goals: Sequence[str]
+) -> dict[str, Any] | None:
+    """One small table: per goal and questionnaire each indicator at both waves, and ▲ = ▼
+    (None when the view has no indicator)."""
     one_wave = fig.baseline == fig.followup
     keys = shown_indicators(fig, questionnaires)
     labels = fig.estimates.drop_duplicates(["questionnaire", "indicator"]).set_index(
         ["questionnaire", "indicator"]
     )["label"]
     waves = [fig.baseline] if one_wave else [fig.baseline, fig.followup]
-    outcome_header = "Tegenover de andere koplopers" if one_wave else "Uitkomst"
-    head = (
-        '<thead><tr><th scope="col">Indicator</th>'
-        + "".join(f'<th scope="col">{escaped(dutch.wave_title(w))}</th>' for w in waves)
-        + f'<th scope="col">{outcome_header}</th></tr></thead>'
-    )
-    body = []
+    groups = []
     for goal in goals:
         for questionnaire in questionnaires:
             here = [k for k in keys if k[0] == questionnaire and goal_of(fig, k) == goal]
             if not here:
                 continue
-            body.append(
-                f'<tr class="group"><th class="group" colspan="{len(waves) + 2}" '
-                'scope="colgroup">'
-                f"{escaped(GOALS[goal])}: "
-                f"{escaped(QUESTIONNAIRES.get(questionnaire, questionnaire))}"
-                "</th></tr>"
-            )
+            rows = []
             for key in here:
                 if one_wave:
                     compared = row_of(
@@ -262,37 +247,28 @@ def _overview(fig: Figures, questionnaires: Sequence[str], goals: Sequence[str])
                 else:
                     compared = row_of(fig.changes, questionnaire=key[0], indicator=key[1])
                 symbol = compared["direction"] if compared is not None else NONE
-                cells = "".join(
-                    f'<td class="number">{escaped(_own_figure(fig, *key, w))}</td>' for w in waves
+                rows.append(
+                    {
+                        "label": str(labels.get(key, key[1])),
+                        "figures": [_own_figure(fig, *key, w) for w in waves],
+                        "outcome": outcome_words(symbol),
+                    }
                 )
-                body.append(
-                    f'<tr><th scope="row">{escaped(labels.get(key, key[1]))}</th>{cells}'
-                    f'<td class="outcome">{escaped(outcome_words(symbol))}</td></tr>'
-                )
-    if not body:
-        return "<p>In deze weergave zijn er geen cijfers.</p>"
-    caption = (
-        f"Elke indicator bij {escaped(wave_name(fig.baseline))}"
-        + ("" if one_wave else f" en {escaped(wave_name(fig.followup))}")
-        + ", en of het verschil groter is dan toeval"
-    )
-    note = (
-        "▲ duidelijk hoger, ▼ duidelijk lager: groter dan toeval. = niet duidelijk anders: het "
-        "verschil kan toeval zijn. – geen cijfer. * indicatief: minder dan 30 antwoorden. "
-        "Een verschil tussen twee percentages is in procentpunten."
-    )
-    return "\n".join(
-        [
-            '<table class="overview">',
-            f"<caption>{caption}</caption>",
-            head,
-            "<tbody>",
-            *body,
-            "</tbody>",
-            "</table>",
-            f'<p class="note">{escaped(note)}</p>',
-        ]
-    )
+            groups.append(
+                {
+                    "goal": GOALS[goal],
+                    "questionnaire": QUESTIONNAIRES.get(questionnaire, questionnaire),
+                    "rows": rows,
+                }
+            )
+    if not groups:
+        return None
+    return {
+        "waves": [dutch.wave_title(w) for w in waves],
+        "columns": len(waves) + 2,
+        "outcome_header": "Tegenover de andere koplopers" if one_wave else "Uitkomst",
+        "groups": groups,
+    }
 
 
 def goal_of(fig: Figures, key: ChartKey) -> str:
@@ -309,68 +285,31 @@ def goals_shown(fig: Figures, questionnaires: Sequence[str]) -> list[str]:
 
 def front_pages(
     fig: Figures, koploper_name: str, questionnaires: Sequence[str], made_on: dt.date
-) -> str:
+) -> dict[str, Any]:
+    """What the first pages say, as text for ``templates/front.html.j2``."""
     one_wave = fig.baseline == fig.followup
-    period = (
-        f"Dit rapport geeft de cijfers van {escaped(wave_name(fig.baseline))} "
-        f"({escaped(fig.baseline)}), voor {escaped(_questionnaire_words(questionnaires))}. Er is "
-        "nog geen vervolgmeting, dus nog geen verandering om te laten zien."
-        if one_wave
-        else f"Dit rapport vergelijkt {escaped(wave_name(fig.followup))} "
-        f"({escaped(fig.followup)}) met {escaped(wave_name(fig.baseline))} "
-        f"({escaped(fig.baseline)}), "
-        f"voor {escaped(_questionnaire_words(questionnaires))}."
-    )
     goals = goals_shown(fig, questionnaires)
-    parts = [
-        '<section class="front">',
-        f"<h1>Rapport voor de raad – {escaped(koploper_name)}</h1>",
-        f'<p class="period">{period}</p>',
-        f"<p>Gemaakt op {dutch_date(made_on)} met de Koplopermonitor.</p>",
-        _contents(goals, one_wave),
-        '<h2 id="overzicht">Overzicht per doel</h2>',
-        _overview(fig, questionnaires, [g for g in goals if g != "profile"] or goals),
-        "</section>",
-    ]
-    if not one_wave:
-        parts.append(_key_changes(fig, questionnaires))
-    return "\n".join(parts)
+    return {
+        "koploper": koploper_name,
+        "one_wave": one_wave,
+        "baseline": fig.baseline,
+        "followup": fig.followup,
+        "baseline_name": wave_name(fig.baseline),
+        "followup_name": wave_name(fig.followup),
+        "questionnaires": _questionnaire_words(questionnaires),
+        "made_on": dutch_date(made_on),
+        "contents": _contents(goals, one_wave),
+        "overview": _overview(fig, questionnaires, [g for g in goals if g != "profile"] or goals),
+        "changes": None if one_wave else _key_changes(fig, questionnaires),
+    }
 
 
-def _key_changes(fig: Figures, questionnaires: Sequence[str]) -> str:
+def _key_changes(fig: Figures, questionnaires: Sequence[str]) -> dict[str, Any]:
+    """The sentences of the clear changes, and how many indicators stayed the same or had too
+    few answers, in words ('1 indicator', '8 indicatoren'; None for none)."""
     clear, same, none = key_changes(fig, questionnaires)
-    parts = [
-        '<section class="key-changes">',
-        '<h2 id="veranderingen">De belangrijkste veranderingen</h2>',
-    ]
-    if clear:
-        parts.append("<ul>")
-        parts += [f"<li>{escaped(sentence)}</li>" for sentence in clear]
-        parts.append("</ul>")
-    elif same:
-        parts.append(
-            "<p>Geen enkele indicator is duidelijk gestegen of gedaald: de verschillen zijn "
-            "niet groter dan toeval.</p>"
-        )
-    else:
-        parts.append(
-            "<p>Bij geen enkele indicator zijn er genoeg antwoorden om een verandering te laten "
-            "zien.</p>"
-        )
-    if same:
-        parts.append(
-            f"<p>Bij {_indicators(same)} is de uitkomst niet duidelijk anders dan bij "
-            f"{escaped(wave_name(fig.baseline))}.</p>"
-        )
-    if none:
-        parts.append(
-            f"<p>Over {_indicators(none)} zeggen we niets: daarvoor waren er te weinig "
-            "antwoorden. Cijfers op te weinig antwoorden tonen we nooit.</p>"
-        )
-    parts.append(
-        "<p>Hierna volgt per doel van het programma elke indicator: een grafiek, de cijfers per "
-        "meting en de vergelijking met de andere koplopers. Achterin staat hoe u de cijfers "
-        "leest en hoe ze berekend zijn.</p>"
-    )
-    parts.append("</section>")
-    return "\n".join(parts)
+    return {
+        "sentences": clear,
+        "same": _indicators(same) if same else None,
+        "none": _indicators(none) if none else None,
+    }

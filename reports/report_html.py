@@ -1,18 +1,20 @@
-"""The council report as HTML: its first pages (:mod:`reports.report_front`), one section per
-goal and the appendix.
+"""The council report as HTML: Jinja2 templates (``reports/templates/``) fed with plain text.
 
-Per goal every indicator: its sentence, its chart beside two tables: the figures (n, estimate and
-interval per wave and for the other koplopers) and the comparisons (the koploper at the
-follow-up against the baseline and against both reference groups), each with ▲ / = / ▼ in words
-and the q-value of exactly that comparison. Under Inzicht, who answered. The appendix explains
-how to read the report and how it was computed, and stands on its own. Every text is escaped;
-figures are written by :mod:`measures.dutch` (one decimal, the '%' never on a line of its own).
+Python decides what the report says: per goal every indicator with its sentence, its chart, the
+figures (n, estimate and interval per wave and for the other koplopers) and the comparisons (the
+koploper at the follow-up against the baseline and against both reference groups, each with
+▲ / = / ▼ in words and the q-value of exactly that comparison); under Inzicht, who answered; the
+appendix on how to read the report and how it was computed. Every figure is already text, written
+by :mod:`measures.dutch` (one decimal, the '%' never on a line of its own). The templates lay it
+out; Jinja2 escapes every text (autoescape), so a label or a name cannot add markup.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -28,7 +30,6 @@ from reports.report_front import (
     WITHHELD,
     ChartKey,
     anchor,
-    escaped,
     front_pages,
     goal_of,
     goals_shown,
@@ -45,43 +46,38 @@ from surveys.vocabulary import GOALS, INDICATIVE, NONE, OWN, QUESTIONNAIRES, SUP
 # --- one indicator ------------------------------------------------------------------------------
 
 
-def _estimate_cells(row: dict | None, prefix: str = "") -> tuple[str, str, str]:
-    """(n, figure, interval) cells of one group at one wave, as HTML."""
+def _figure_row(header: str, row: dict | None) -> dict[str, Any]:
+    """One group at one wave: n, figure (with 'indicatief' under it when so) and interval."""
+    cells: dict[str, Any] = {"header": header, "n": NO_FIGURE, "figure": NO_FIGURE}
+    cells.update(interval=NO_FIGURE, flag=None, withheld=False)
     if row is None:
-        return NO_FIGURE, NO_FIGURE, NO_FIGURE
-    n = whole(row[f"n{prefix}"])
-    if row["flag"] == SUPPRESSED or pd.isna(row[f"estimate{prefix}"]):
-        return n, WITHHELD, NO_FIGURE
+        return cells
+    cells["n"] = whole(row["n"])
+    if row["flag"] == SUPPRESSED or pd.isna(row["estimate"]):
+        cells.update(figure=WITHHELD, withheld=True)
+        return cells
     kind = row["kind"]
-    figure = escaped(value_text(row[f"estimate{prefix}"], kind))
-    if row["flag"] == INDICATIVE:
-        figure += f'<span class="flag">{INDICATIVE}</span>'
-    interval = span_text(row[f"ci_low{prefix}"], row[f"ci_high{prefix}"], kind)
-    return n, figure, escaped(interval)
+    cells["figure"] = value_text(row["estimate"], kind)
+    cells["flag"] = INDICATIVE if row["flag"] == INDICATIVE else None
+    cells["interval"] = span_text(row["ci_low"], row["ci_high"], kind)
+    return cells
 
 
-def _figure_row(header: str, n: str, figure: str, interval: str) -> str:
-    figure_class = "number withheld" if figure == WITHHELD else "number"
-    return (
-        f'<tr><th scope="row">{escaped(header)}</th><td class="number">{escaped(n)}</td>'
-        f'<td class="{figure_class}">{figure}</td><td class="interval">{interval}</td></tr>'
-    )
-
-
-def _comparison_row(what: str, row: dict, kind: str) -> str:
+def _comparison_row(what: str, row: dict, kind: str) -> dict[str, Any]:
     """One comparison: with what, the difference, ▲ / = / ▼ in words and the q-value of exactly
-    this comparison; '–' when it is withheld."""
+    this comparison; 'onderdrukt' and '–' when it is withheld."""
     if row["flag"] == SUPPRESSED or pd.isna(row["difference"]) or row["direction"] == NONE:
         difference, outcome, q = WITHHELD, outcome_words(NONE), NO_FIGURE
     else:
         difference = signed((100 if kind == PROPORTION else 1) * row["difference"])
         outcome, q = outcome_words(row["direction"]), p_text(row["q_value"])
-    difference_class = "number withheld" if difference == WITHHELD else "number"
-    return (
-        f'<tr><th scope="row">{escaped(what)}</th>'
-        f'<td class="{difference_class}">{escaped(difference)}</td>'
-        f'<td>{escaped(outcome)}</td><td class="number">{escaped(q)}</td></tr>'
-    )
+    return {
+        "what": what,
+        "difference": difference,
+        "withheld": difference == WITHHELD,
+        "outcome": outcome,
+        "q": q,
+    }
 
 
 def _indicator(
@@ -91,31 +87,19 @@ def _indicator(
     koploper_name: str,
     source: str | None,
     repeats: ChartKey | None = None,
-) -> str:
+) -> dict[str, Any]:
     own = fig.estimates[
         (fig.estimates["group"] == OWN)
         & (fig.estimates["questionnaire"] == questionnaire)
         & (fig.estimates["indicator"] == indicator)
     ]
-    label = own["label"].iloc[0]
     kind = own["kind"].iloc[0]
     change = row_of(fig.changes, questionnaire=questionnaire, indicator=indicator)
     if fig.baseline == fig.followup:
         change = None
-    parts = ['<section class="indicator">', f"<h4>{escaped(label)}</h4>"]
-    if change is not None:
-        parts.append(f"<p>{escaped(change['sentence'])}</p>")
-    parts.append('<div class="pair">')
+    chart = None
     if source is not None:
-        alt = chart_text(fig, questionnaire, indicator, koploper_name)
-        parts.append(f'<img src="{source}" alt="{escaped(alt)}">')
-    parts += [
-        '<div class="side">',
-        '<table class="figures">',
-        '<thead><tr><th scope="col">Meting of groep</th><th scope="col">n</th>'
-        '<th scope="col">Cijfer</th><th scope="col">95\u00a0%-interval</th></tr></thead>',
-        "<tbody>",
-    ]
+        chart = {"source": source, "alt": chart_text(fig, questionnaire, indicator, koploper_name)}
     reasons: list[str] = []
 
     def keep(reason: object) -> None:
@@ -123,8 +107,9 @@ def _indicator(
             reasons.append(reason)
 
     order = {wave: position for position, wave in enumerate(fig.waves)}
+    figures = []
     for row in sorted(own.to_dict("records"), key=lambda r: order.get(r["wave"], len(order))):
-        parts.append(_figure_row(wave_title(row["wave"]), *_estimate_cells(row)))
+        figures.append(_figure_row(wave_title(row["wave"]), row))
         keep(row["reason"])
     comparisons = []
     if change is not None:
@@ -150,36 +135,20 @@ def _indicator(
             questionnaire=questionnaire,
             indicator=indicator,
         )
-        parts.append(_figure_row(f"{name} ({fig.followup})", *_estimate_cells(shown)))
+        figures.append(_figure_row(f"{name} ({fig.followup})", shown))
         what = f"{REFERENCE_WORDS[reference]} ({fig.followup})"
         comparisons.append(_comparison_row(what, bench, kind))
         keep(bench["reason"])
-    parts += ["</tbody>", "</table>"]
-    if comparisons:
-        parts += [
-            '<table class="comparisons">',
-            f'<thead><tr><th scope="col">{escaped(koploper_name)} ({escaped(fig.followup)}) '
-            'tegenover</th><th scope="col">Verschil</th>'
-            '<th scope="col">Uitkomst</th><th scope="col">q-waarde</th></tr></thead>',
-            "<tbody>",
-            *comparisons,
-            "</tbody>",
-            "</table>",
-        ]
-    parts += ["</div>", "</div>"]
-    if repeats is not None:
-        parts.append(
-            f'<p class="note">{escaped(_repeated_label(fig, repeats))} is hier hetzelfde cijfer, '
-            "op 100: het thema heeft één vraag. Het staat daarom niet apart in dit rapport.</p>"
-        )
-    if reasons:
-        parts.append(
-            '<p class="note">Niet getoond of met voorzichtigheid te lezen: '
-            + escaped("; ".join(reasons))
-            + ".</p>"
-        )
-    parts.append("</section>")
-    return "\n".join(parts)
+    return {
+        "label": own["label"].iloc[0],
+        "sentence": None if change is None else change["sentence"],
+        "chart": chart,
+        "figures": figures,
+        "against": f"{koploper_name} ({fig.followup})",
+        "comparisons": comparisons,
+        "repeats": None if repeats is None else _repeated_label(fig, repeats),
+        "reasons": "; ".join(reasons),
+    }
 
 
 def _repeated_label(fig: Figures, key: ChartKey) -> str:
@@ -190,56 +159,50 @@ def _repeated_label(fig: Figures, key: ChartKey) -> str:
 # --- the goals ----------------------------------------------------------------------------------
 
 
-def _profile(fig: Figures, questionnaires: Sequence[str]) -> str:
+def _profile(fig: Figures, questionnaires: Sequence[str]) -> list[dict[str, Any]]:
     """Who answered (under Inzicht): per question the share of each answer at both waves, with
     the number who answered the question in the header."""
     profile = in_view(fig.profile, questionnaires)
     if profile.empty:
-        return ""
+        return []
     waves = [w for w in dict.fromkeys((fig.baseline, fig.followup)) if w in set(profile["wave"])]
-    parts = ["<h3>Wie vulden de vragenlijst in</h3>", '<div class="profile-tables">']
+    questions = []
     for (questionnaire, _item), rows in profile.groupby(
         ["questionnaire", "item"], sort=False, observed=True
     ):
-        question = rows["question"].iloc[0]
         headers = []
         for wave in waves:
             answered = rows.loc[rows["wave"] == wave, "answered"]
             base = whole(answered.max()) if not answered.empty else "0"
-            headers.append(
-                f'<th scope="col">{escaped(dutch.wave_title(wave))} (n\u00a0=\u00a0{base})</th>'
-            )
-        parts += [
-            '<div class="answers">',
-            "<table>",
-            f"<caption>{escaped(question)} ({escaped(QUESTIONNAIRES.get(questionnaire, ''))})"
-            "</caption>",
-            '<thead><tr><th scope="col">Antwoord</th>' + "".join(headers) + "</tr></thead>",
-            "<tbody>",
-        ]
+            headers.append(f"{dutch.wave_title(wave)} (n\u00a0=\u00a0{base})")
         reasons: list[str] = []
+        lines = []
         for category, answers in rows.groupby("category", sort=False, observed=True):
             cells = []
             for wave in waves:
                 at = answers[answers["wave"] == wave]
                 if at.empty:
-                    cells.append(f'<td class="number">{NO_FIGURE}</td>')
+                    cells.append({"text": NO_FIGURE, "withheld": False})
                     continue
                 entry = at.iloc[0]
                 if entry["flag"] == SUPPRESSED or pd.isna(entry["share"]):
-                    cells.append(f'<td class="number withheld">{WITHHELD}</td>')
+                    cells.append({"text": WITHHELD, "withheld": True})
                     if entry["reason"] and entry["reason"] not in reasons:
                         reasons.append(entry["reason"])
                 else:
                     share = value_text(entry["share"], PROPORTION)
-                    cells.append(f'<td class="number">{escaped(share)}</td>')
-            parts.append(f'<tr><th scope="row">{escaped(category)}</th>{"".join(cells)}</tr>')
-        parts += ["</tbody>", "</table>"]
-        if reasons:
-            parts.append(f'<p class="note">{escaped("; ".join(reasons))}.</p>')
-        parts.append("</div>")
-    parts.append("</div>")
-    return "\n".join(parts)
+                    cells.append({"text": share, "withheld": False})
+            lines.append({"category": category, "cells": cells})
+        questions.append(
+            {
+                "question": rows["question"].iloc[0],
+                "questionnaire": QUESTIONNAIRES.get(questionnaire, ""),
+                "headers": headers,
+                "rows": lines,
+                "reasons": "; ".join(reasons),
+            }
+        )
+    return questions
 
 
 def _goal_sections(
@@ -247,69 +210,64 @@ def _goal_sections(
     koploper_name: str,
     questionnaires: Sequence[str],
     sources: Mapping[ChartKey, str],
-) -> str:
+) -> list[dict[str, Any]]:
     keys = shown_indicators(fig, questionnaires)
     repeats = {item: theme for theme, item in repeated_themes(fig, questionnaires).items()}
-    parts = []
+    goals = []
     for goal in goals_shown(fig, questionnaires):
-        section = [
-            f'<section class="goal" id="{anchor(goal)}">',
-            f"<h2>{escaped(GOALS[goal])}</h2>",
-        ]
+        parts = []
         for questionnaire in questionnaires:
             here = [k for k in keys if k[0] == questionnaire and goal_of(fig, k) == goal]
-            if not here:
-                continue
-            section.append(f"<h3>{escaped(QUESTIONNAIRES.get(questionnaire, questionnaire))}</h3>")
-            for key in here:
-                section.append(
-                    _indicator(fig, *key, koploper_name, sources.get(key), repeats.get(key))
+            if here:
+                parts.append(
+                    {
+                        "questionnaire": QUESTIONNAIRES.get(questionnaire, questionnaire),
+                        "indicators": [
+                            _indicator(fig, *key, koploper_name, sources.get(key), repeats.get(key))
+                            for key in here
+                        ],
+                    }
                 )
-        if goal == "profile":
-            section.append(_profile(fig, questionnaires))
-        section.append("</section>")
-        parts.append("\n".join(section))
-    if not parts:
-        parts.append("<section><h2>Cijfers</h2><p>In deze weergave zijn er geen cijfers.</p>")
-        parts.append("</section>")
-    return "\n".join(parts)
+        goals.append(
+            {
+                "anchor": anchor(goal),
+                "name": GOALS[goal],
+                "parts": parts,
+                "profile": _profile(fig, questionnaires) if goal == "profile" else [],
+            }
+        )
+    return goals
 
 
 # --- the appendix and the document --------------------------------------------------------------
 
 
-def _paragraphs(text: str) -> str:
-    """Plain text as HTML: blocks split by blank lines; a block's first line is its title when
-    more lines follow, and every further line a paragraph (a list of sources stays a list)."""
-    parts = []
+def _paragraphs(text: str) -> list[dict[str, Any]]:
+    """Plain text as blocks split by blank lines; a block's first line is its title when more
+    lines follow, and every further line a paragraph (a list of sources stays a list)."""
+    blocks = []
     for block in (b.strip() for b in text.replace("\r\n", "\n").split("\n\n")):
         if not block:
             continue
         lines = [line.strip() for line in block.split("\n") if line.strip()]
-        if len(lines) > 1:
-            parts.append(f"<h3>{escaped(lines[0])}</h3>")
-            lines = lines[1:]
-        parts += [f"<p>{escaped(line)}</p>" for line in lines]
-    return "\n".join(parts)
+        title = lines.pop(0) if len(lines) > 1 else None
+        blocks.append({"title": title, "lines": lines})
+    return blocks
 
 
-def _appendix(explanation: Sequence[tuple[str, str]], methods_text: str) -> str:
-    parts = [
-        '<section class="appendix">',
-        '<h2 id="uitleg">Bijlage: hoe leest u dit rapport?</h2>',
-        '<div class="text">',
-    ]
-    for subject, text in explanation:
-        parts += [f"<h3>{escaped(subject)}</h3>", f"<p>{escaped(text)}</p>"]
-    parts += [
-        "</div>",
-        '<h2 id="werkwijze">Bijlage: werkwijze</h2>',
-        '<div class="text">',
-        _paragraphs(methods_text),
-        "</div>",
-        "</section>",
-    ]
-    return "\n".join(parts)
+@functools.cache
+def _environment() -> Any:
+    """The templates of ``reports/templates/``, made once: every text escaped, a name missing
+    from the data an error rather than an empty place in the report."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("reports", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def report_html(
@@ -325,24 +283,19 @@ def report_html(
 
     ``sources`` gives the image address of each chart (``reports.report.chart_sources``); a
     chart without one is left out."""
-    title = f"Rapport voor de raad – {koploper_name}"
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            '<html lang="nl">',
-            "<head>",
-            '<meta charset="utf-8">',
-            f"<title>{escaped(title)}</title>",
-            '<meta name="author" content="Koplopermonitor">',
-            f'<meta name="description" content="{escaped(title)}: '
-            f'{escaped(wave_name(fig.baseline))} en {escaped(wave_name(fig.followup))}">',
-            f"<style>{STYLE}</style>",
-            "</head>",
-            "<body>",
-            front_pages(fig, koploper_name, questionnaires, made_on),
-            _goal_sections(fig, koploper_name, questionnaires, sources),
-            _appendix(explanation, methods_text),
-            "</body>",
-            "</html>",
-        ]
+    from markupsafe import Markup
+
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            title=f"Rapport voor de raad – {koploper_name}",
+            # Our own style sheet, no one's input: CSS in <style> is raw text (an escaped quote
+            # would stay '&#34;' there), so it goes in as it is.
+            style=Markup(STYLE),
+            front=front_pages(fig, koploper_name, questionnaires, made_on),
+            goals=_goal_sections(fig, koploper_name, questionnaires, sources),
+            explanation=list(explanation),
+            methods=_paragraphs(methods_text),
+        )
     )

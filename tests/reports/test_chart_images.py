@@ -6,6 +6,7 @@ under ``CI=true``, as the browser tests do.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import inspect
 import os
@@ -104,12 +105,36 @@ def test_kaleido_draws_the_same_image_in_one_session_as_with_a_fresh_page(uncach
     assert all(image.startswith(b"\x89PNG") for image in theirs)
 
 
-def test_kaleido_still_has_the_hook_the_single_session_overrides() -> None:
+def test_kaleido_is_used_through_its_public_api_only() -> None:
+    """No subclass of kaleido and no private name of it: an upgrade of kaleido cannot quietly
+    change how the charts are drawn."""
     import kaleido
 
-    hook = kaleido.Kaleido._return_kaleido_tab
-    assert inspect.iscoroutinefunction(hook)
-    assert list(inspect.signature(hook).parameters) == ["self", "tab"]
+    tree = ast.parse(Path(chart_images.__file__).read_text(encoding="utf-8"))
+    from_kaleido = {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "kaleido"
+    }
+    assert from_kaleido == {"Kaleido"}
+    bases = [
+        ast.unparse(base)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+        for base in node.bases
+    ]
+    assert not any("kaleido" in base.lower() for base in bases)
+    on_browser = {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and ast.unparse(node.value) in ("browser", "self._browser")
+    }
+    assert on_browser <= {"open", "calc_fig", "close", "subprocess"}
+    for method in ("open", "calc_fig", "close"):
+        assert inspect.iscoroutinefunction(getattr(kaleido.Kaleido, method)), method
 
 
 def test_warm_up_returns_at_once_and_the_report_finds_the_browser_open(fresh) -> None:

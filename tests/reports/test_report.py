@@ -294,7 +294,7 @@ def test_every_text_in_the_html_is_escaped() -> None:
     )
     assert "<script>" not in html and "<b>Almere" not in html and "<i>Titel" not in html
     assert "<img src=x" not in html and "<a href='x'>" not in html
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp;" in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp;" in html  # Jinja2's escape
     assert "<title>Rapport voor de raad – &lt;b&gt;Almere&lt;/b&gt;</title>" in html
     assert '<html lang="nl">' in html
     assert "Gemaakt op 14 maart 2025" in html
