@@ -4,8 +4,12 @@
 its own, dropped afterwards, so tests never see each other's rows.
 
 Under ``CI=true`` nothing may be left out quietly: the run stops before the first test when
-PostgreSQL is not configured or does not answer, and a skipped test counts as a failure. On a
-laptop without PostgreSQL the database tests run on SQLite only, as the test header says.
+PostgreSQL is not configured or does not answer, or when ``-m`` or ``-k`` choose tests, and a
+skipped test counts as a failure. On a laptop without PostgreSQL the database tests run on SQLite
+only, as the test header says.
+
+The tests run in pytest-xdist workers (``pyproject.toml``); PostgreSQL is checked once, by the
+main process, before they start.
 """
 
 from __future__ import annotations
@@ -56,10 +60,17 @@ def _postgres_problem() -> str | None:
     return None
 
 
+def pytest_configure(config) -> None:
+    # Under CI every test runs: choosing tests by mark or name would leave some out unseen.
+    if IN_CI and (config.option.markexpr or config.option.keyword):
+        raise pytest.UsageError("CI=true runs every test: drop -m and -k")
+
+
 def pytest_sessionstart(session) -> None:
     # A PostgreSQL that was asked for but does not answer would otherwise give one error per
-    # test; under CI its absence would silently halve the database tests.
-    if not (IN_CI or POSTGRES_URL):
+    # test; under CI its absence would silently halve the database tests. Checked once, by the
+    # main process (pytest-xdist's workers start only after it).
+    if not (IN_CI or POSTGRES_URL) or hasattr(session.config, "workerinput"):
         return
     problem = _postgres_problem()
     if problem is None:
@@ -71,6 +82,13 @@ def pytest_sessionstart(session) -> None:
         else "Start PostgreSQL, or unset TEST_DATABASE_URL to test on SQLite only"
     )
     pytest.exit(f"{problem}. {advice}.", returncode=pytest.ExitCode.USAGE_ERROR)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    # Whatever drives Chromium is slow: `pytest -m "not slow"` needs no Chromium.
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.hookimpl(wrapper=True)
