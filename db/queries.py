@@ -1,6 +1,6 @@
 """Read-only queries that return DataFrames for the pages.
 
-Public reference data (koplopers, cohorts, questionnaire versions) takes no viewer and holds no
+Public reference data (koplopers, cohorts) takes no viewer and holds no
 response counts (those are in ``db.fieldwork_overview``, for the koplopers the viewer sees only).
 """
 
