@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
@@ -29,6 +30,11 @@ from sqlalchemy.pool import NullPool
 from db.engine import describe, get_engine
 
 IN_CI = os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+# No time limit per Hypothesis example: with the tests in parallel on shared cores, a wall-clock
+# limit measures how busy the machine is, not the code.
+settings.register_profile("koplopermonitor", deadline=None)
+settings.load_profile("koplopermonitor")
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 BACKENDS = (
     ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
