@@ -49,11 +49,11 @@ def test_the_import_contracts_hold():
 
 
 def product_packages() -> set[str]:
+    """Top-level folders with Python files of their own (a virtualenv's are deeper down)."""
     return {
-        path.parent.relative_to(ROOT).parts[0]
-        for path in ROOT.glob("*/**/*.py")
-        if path.relative_to(ROOT).parts[0] not in NOT_PRODUCT
-        and not path.relative_to(ROOT).parts[0].startswith(".")
+        path.parent.name
+        for path in ROOT.glob("*/*.py")
+        if path.parent.name not in NOT_PRODUCT and not path.parent.name.startswith(".")
     }
 
 
