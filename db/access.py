@@ -76,9 +76,6 @@ class Viewer:
     def sees(self, slug: str) -> bool:
         return self.sees_all or slug in self.koploper_slugs
 
-    def sees_id(self, koploper_id: int) -> bool:
-        return self.sees_all or koploper_id in self.koploper_ids
-
 
 def viewer_key(who: Viewer) -> tuple:
     """The whole viewer as a cache key: what is counted or drawn for one viewer is never served

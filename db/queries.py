@@ -1,6 +1,6 @@
 """Read-only queries that return DataFrames for the pages.
 
-Public reference data (koplopers, cohorts, questionnaire versions) takes no viewer and holds no
+Public reference data (koplopers, cohorts) takes no viewer and holds no
 response counts (those are in ``db.fieldwork_overview``, for the koplopers the viewer sees only).
 """
 
@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Cohort, Koploper, KoploperMember, QuestionnaireVersion
+from db.models import Cohort, Koploper, KoploperMember
 
 
 def koplopers_by_cohort(session: Session) -> pd.DataFrame:
@@ -58,20 +58,3 @@ def cohorts(session: Session) -> pd.DataFrame:
         .order_by(Cohort.start_date)
     ).all()
     return pd.DataFrame(rows, columns=["code", "name", "start_date", "koplopers"])
-
-
-def questionnaire_versions(session: Session) -> pd.DataFrame:
-    """Every stored questionnaire version; no counts (``db.fieldwork_overview`` counts)."""
-    rows = session.execute(
-        select(
-            QuestionnaireVersion.key,
-            QuestionnaireVersion.version,
-            QuestionnaireVersion.title,
-            QuestionnaireVersion.audience,
-            QuestionnaireVersion.created_at,
-            QuestionnaireVersion.checksum,
-        ).order_by(QuestionnaireVersion.key, QuestionnaireVersion.version)
-    ).all()
-    return pd.DataFrame(
-        rows, columns=["key", "version", "title", "audience", "created_at", "checksum"]
-    )

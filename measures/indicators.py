@@ -134,9 +134,6 @@ class IndicatorSet:
     settings: Settings
     questionnaires: Mapping[str, QuestionnaireIndicators]
 
-    def indicator_names(self) -> dict[str, list[str]]:
-        return {key: [i.name for i in q.indicators] for key, q in self.questionnaires.items()}
-
 
 def _item_indicator(
     spec: dict[str, Any], definition: Questionnaire, where: str

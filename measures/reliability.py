@@ -16,17 +16,6 @@ from measures.suppression import flags, reasons
 from surveys.vocabulary import SUPPRESSED
 
 
-def cronbach_alpha(scores: np.ndarray) -> float:
-    """Alpha of one complete respondents × items matrix: k/(k−1) · (1 − Σ item variances / total
-    variance), variances with n − 1."""
-    scores = np.asarray(scores, dtype=float)
-    k = scores.shape[1]
-    total = scores.sum(axis=1).var(ddof=1)
-    if k < 2 or scores.shape[0] < 2 or total == 0:
-        return float("nan")
-    return float(k / (k - 1) * (1 - scores.var(axis=0, ddof=1).sum() / total))
-
-
 def _item_scores(scored: Scored, theme: ThemeIndicator) -> pd.DataFrame:
     columns = {}
     for key, mapping, dont_know in zip(

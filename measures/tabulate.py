@@ -16,8 +16,6 @@ import pandas as pd
 from measures.indicators import PROPORTION
 from measures.scoring import DONT_KNOW, MISSING, VALID, Scored
 
-STAT_COLUMNS = ["kind", "scale", "n", "n_dont_know", "n_missing", "successes", "mean", "variance"]
-
 
 @dataclass(frozen=True)
 class Tabulation:

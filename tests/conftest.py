@@ -4,8 +4,12 @@
 its own, dropped afterwards, so tests never see each other's rows.
 
 Under ``CI=true`` nothing may be left out quietly: the run stops before the first test when
-PostgreSQL is not configured or does not answer, and a skipped test counts as a failure. On a
-laptop without PostgreSQL the database tests run on SQLite only, as the test header says.
+PostgreSQL is not configured or does not answer, or when ``-m`` or ``-k`` choose tests, and a
+skipped test counts as a failure. On a laptop without PostgreSQL the database tests run on SQLite
+only, as the test header says.
+
+The tests run in pytest-xdist workers (``pyproject.toml``); PostgreSQL is checked once, by the
+main process, before they start.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
@@ -25,6 +30,11 @@ from sqlalchemy.pool import NullPool
 from db.engine import describe, get_engine
 
 IN_CI = os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+# No time limit per Hypothesis example: with the tests in parallel on shared cores, a wall-clock
+# limit measures how busy the machine is, not the code.
+settings.register_profile("koplopermonitor", deadline=None)
+settings.load_profile("koplopermonitor")
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 BACKENDS = (
     ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -56,10 +66,17 @@ def _postgres_problem() -> str | None:
     return None
 
 
+def pytest_configure(config) -> None:
+    # Under CI every test runs: choosing tests by mark or name would leave some out unseen.
+    if IN_CI and (config.option.markexpr or config.option.keyword):
+        raise pytest.UsageError("CI=true runs every test: drop -m and -k")
+
+
 def pytest_sessionstart(session) -> None:
     # A PostgreSQL that was asked for but does not answer would otherwise give one error per
-    # test; under CI its absence would silently halve the database tests.
-    if not (IN_CI or POSTGRES_URL):
+    # test; under CI its absence would silently halve the database tests. Checked once, by the
+    # main process (pytest-xdist's workers start only after it).
+    if not (IN_CI or POSTGRES_URL) or hasattr(session.config, "workerinput"):
         return
     problem = _postgres_problem()
     if problem is None:
@@ -71,6 +88,13 @@ def pytest_sessionstart(session) -> None:
         else "Start PostgreSQL, or unset TEST_DATABASE_URL to test on SQLite only"
     )
     pytest.exit(f"{problem}. {advice}.", returncode=pytest.ExitCode.USAGE_ERROR)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    # Whatever drives Chromium is slow: `pytest -m "not slow"` needs no Chromium.
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -6,11 +6,11 @@ Every download of the app goes through ``download_button``, so that:
   the address made then is random and short-lived (``pages.ui.media``);
 - the audit line is written by the same callable, after the file was made and before its address
   exists: a file cannot be fetched without its line, and a download that failed logs nothing
-  (an ``on_click`` callback logged at the click, and a direct fetch of the address skipped it);
+  (an ``on_click`` callback would log at the click, and miss a direct fetch of the address);
 - the login is checked again at the click: a tab still showing the button after "Uitloggen" in
   another tab, after 8 hours or after the account was disabled, gets no file;
 - a click does not rerun the page (``on_click="ignore"``): a rerun replaces the ids of every
-  button on the page, so a second quick click on another button asked for an id that was gone
+  button on the page, so a second quick click on another button would ask for an id that is gone
   (``MediaFileStorageError: Deferred file … not found``).
 
 The callable runs in Streamlit's worker thread, outside the script run: ``make`` must not use

@@ -2,7 +2,8 @@
 
 Skipped, with the reason, when no Chromium is installed; under ``CI=true`` that is a failure instead
 (CI installs Debian's ``chromium``, so a missing one means the browser tests did not run).
-Screenshots of every screen go to ``test-artifacts/`` when a test fails.
+Screenshots of every screen go to ``test-artifacts/`` when a test fails. Each test here is marked
+``browser`` and ``slow``; a pytest-xdist worker starts its own server and Chromium.
 """
 
 from __future__ import annotations
@@ -25,7 +26,15 @@ ROOT = Path(__file__).parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
-pytestmark = pytest.mark.browser
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items) -> None:
+    # Every test here is a browser test, and so slow (`pytest -m "not slow"` leaves it out).
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -60,7 +60,6 @@ def streamlit_server(
     applies); ``port`` fixes the port (when an ``[auth]`` redirect_uri must name it beforehand);
     ``secrets`` replaces all secrets files by one temporary ``secrets.toml``.
     """
-    port = port or free_port()
     options = []
     with tempfile.TemporaryDirectory(prefix="streamlit-secrets-") as folder:
         if secrets is not None:
@@ -68,8 +67,21 @@ def streamlit_server(
             secrets_file.write_text(secrets_toml(secrets), encoding="utf-8")
             secrets_file.chmod(0o600)
             options += ["--secrets.files", str(secrets_file)]
-        with _process(database_url, log_path, script, port, options, env) as base:
-            yield base
+        for attempt in range(1 if port else 3):
+            try:
+                with _process(
+                    database_url, log_path, script, port or free_port(), options, env
+                ) as base:
+                    yield base
+                return
+            except PortTaken:
+                if port or attempt == 2:
+                    raise
+
+
+class PortTaken(RuntimeError):
+    """Another process took the free port between asking for it and the server binding it (test
+    workers start servers side by side)."""
 
 
 @contextmanager
@@ -101,25 +113,35 @@ def _process(
                 *options,
             ],
             cwd=ROOT,
-            env={**os.environ, **database, **env},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **database, **env},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                        if answer.status == 200:
-                            break
-                except OSError as error:
-                    if time.monotonic() > deadline or process.poll() is not None:
-                        raise RuntimeError(
-                            f"streamlit did not start: {log_path.read_text()}"
-                        ) from error
-                    time.sleep(0.3)
+            _wait_until_up(process, base, log_path)
             yield base
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+def _wait_until_up(process: subprocess.Popen, base: str, log_path: Path) -> None:
+    """Until this process serves ``base``: its health check answers and its log names the address
+    (a health answer alone could come from another test worker's server on the same port)."""
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            log = log_path.read_text()
+            if "is not available" in log or "already in use" in log:
+                raise PortTaken(log)
+            raise RuntimeError(f"streamlit did not start: {log}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200 and f"URL: {base}" in log_path.read_text():
+                    return
+        except OSError:
+            pass  # not listening yet
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"streamlit did not start: {log_path.read_text()}")
+        time.sleep(0.3)

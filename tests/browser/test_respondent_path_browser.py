@@ -37,7 +37,8 @@ def database(tmp_path_factory) -> str:
 
 
 def assert_dutch_page_without_modal(page, title: str) -> None:
-    page.get_by_role("heading", name=title).wait_for(timeout=20000)
+    # The first visit of a fresh server waits for the app's first run: long on a busy machine.
+    page.get_by_role("heading", name=title).wait_for(timeout=60000)
     settle(page)
     assert page.evaluate("document.documentElement.lang") == "nl"
     assert page.title() == title

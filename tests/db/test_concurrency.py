@@ -6,6 +6,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pytest
 from sqlalchemy import func, select
 
 from db.contacts import set_contact
@@ -16,6 +17,8 @@ from db.setup import init_database
 from db.submit import submit_response
 from surveys.definition import load_builtin
 from surveys.synthetic import generate
+
+pytestmark = pytest.mark.slow  # threads at once: `pytest -m "not slow"` leaves it out
 
 THREADS = 50
 RESPONSES = 2000

@@ -21,6 +21,8 @@ from db.setup import init_database
 from db.users import add_user
 from surveys.clock import utcnow
 
+pytestmark = pytest.mark.slow  # threads at once: `pytest -m "not slow"` leaves it out
+
 GOOD = "vier losse woorden paard"
 TILBURG = "pl@tilburg.example"
 WAIT = 60  # seconds; only reached when a check is held up, which is the fault tested for

@@ -94,6 +94,7 @@ def test_after_five_wrong_current_passwords_even_the_right_one_is_refused(url):
     assert lines(url)[-1][:2] == ("password_change_failed", "refused")
 
 
+@pytest.mark.slow  # threads at once
 def test_twenty_attempts_at_once_count_at_most_five_wrong_passwords(url):
     here = login(url)
     # 19 wrong ones and the right one last, all at the same moment.

@@ -5,13 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, select, text
 
 from db.engine import DatabaseUnavailable, get_engine, get_sessionmaker
 from db.models import Cohort, Koploper, QuestionnaireVersion, Wave
 from db.reference import read_reference, slugify
-from db.schema import SchemaTooNew, current_revision, head_revision
+from db.schema import SchemaTooNew, alembic_config, current_revision
 from db.setup import init_database
+
+
+def head_revision() -> str:
+    """The newest migration of this release, read from Alembic's scripts."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
 
 SEED_NAMES = [
     "Alkmaar",

@@ -32,6 +32,8 @@ from db.users import add_user, set_password
 from surveys.definition import load_builtin
 from surveys.limits import draft_limit
 
+pytestmark = pytest.mark.slow  # threads at once: `pytest -m "not slow"` leaves it out
+
 GOOD = "vier losse woorden paard"
 TILBURG = "pl@tilburg.example"
 CLIENT_LIMIT = draft_limit(load_builtin("client"))

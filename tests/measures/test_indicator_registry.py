@@ -9,13 +9,13 @@ from measures.indicators import MEAN, PROPORTION, IndicatorSet, parse_indicators
 
 
 def test_client_indicators_are_named_by_item_key_and_theme(indicators: IndicatorSet) -> None:
-    names = indicators.indicator_names()["client"]
+    names = [i.name for i in indicators.questionnaires["client"].indicators]
     assert {"aware_oco", "knew_where", "taken_seriously", "grade", "grade_7plus"} <= set(names)
     assert names[-4:] == ["awareness", "findability", "quality", "outcome"]
 
 
 def test_professional_indicators_include_the_fixed_keys(indicators: IndicatorSet) -> None:
-    names = indicators.indicator_names()["professional"]
+    names = [i.name for i in indicators.questionnaires["professional"].indicators]
     assert {"aware_offer", "knows_how_refer", "quality_grade", "quality"} <= set(names)
 
 

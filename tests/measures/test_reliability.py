@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pingouin
 import pytest
 
-from measures.reliability import cronbach_alpha, theme_reliability
+from measures.reliability import theme_reliability
 from measures.responses import check_responses
 from measures.scoring import score
 from surveys.vocabulary import SUPPRESSED
@@ -43,11 +42,3 @@ def test_alpha_on_fewer_than_ten_complete_answers_is_withheld(frame, indicators)
     quality = table[table["theme"] == "quality"].iloc[0]
     assert quality["flag"] == SUPPRESSED and np.isnan(quality["alpha"])
     assert "n = 8" in quality["reason"]
-
-
-def test_the_single_matrix_alpha_matches_pingouin() -> None:
-    rng = np.random.default_rng(31)
-    latent = rng.normal(size=200)
-    matrix = np.clip(np.rint(3 + latent[:, None] + rng.normal(0, 1, (200, 4))), 1, 5)
-    reference, _ = pingouin.cronbach_alpha(pd.DataFrame(matrix))
-    assert cronbach_alpha(matrix) == pytest.approx(reference, abs=1e-9)

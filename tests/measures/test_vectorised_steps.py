@@ -37,10 +37,11 @@ from measures.sentences import (
 )
 from measures.significance import benjamini_hochberg
 from measures.suppression import blank, complement_of_partition, flags, reasons
-from measures.tabulate import STAT_COLUMNS, summarise
+from measures.tabulate import summarise
 from surveys.vocabulary import COHORT, OTHERS, OWN, SUPPRESSED
 
 SETTINGS = Settings()
+STAT_COLUMNS = ["kind", "scale", "n", "n_dont_know", "n_missing", "successes", "mean", "variance"]
 KEYS = ["wave", "questionnaire"]
 CELLS = [("T0", "client"), ("T1", "client"), ("T0", "professional"), ("T2", "professional")]
 ROUNDS = 20

@@ -11,7 +11,6 @@ from streamlit.testing.v1 import AppTest
 from db.contacts import fill_demo_contacts, koploper_contact
 from db.engine import get_sessionmaker
 from db.models import AuditEvent
-from db.setup import init_database
 from tests.pages.accounts import logged_in
 
 APP = str(Path(__file__).parents[2] / "streamlit_app.py")
@@ -19,10 +18,8 @@ PAGE = "pages/contacts.py"
 
 
 @pytest.fixture
-def url(sqlite_url, monkeypatch) -> str:
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    init_database(sqlite_url)
-    return sqlite_url
+def url(app_database) -> str:
+    return app_database
 
 
 def contacts_page(url: str, role: str, koplopers=(), **params: str) -> AppTest:

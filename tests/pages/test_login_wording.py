@@ -7,17 +7,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from db.setup import init_database
 from pages.ui import sso
 
 APP = str(Path(__file__).parents[2] / "streamlit_app.py")
 
 
 @pytest.fixture
-def url(sqlite_url, monkeypatch) -> str:
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    init_database(sqlite_url)
-    return sqlite_url
+def url(app_database) -> str:
+    return app_database
 
 
 def test_the_organisation_login_is_explained_in_dutch_without_single_sign_on(url, monkeypatch):

@@ -11,7 +11,6 @@ from streamlit.testing.v1 import AppTest
 from db.engine import get_sessionmaker
 from db.logins import LoginRefused, log_in
 from db.models import AuditEvent
-from db.setup import init_database
 from tests.pages.accounts import PASSWORD, logged_in
 
 APP = str(Path(__file__).parents[2] / "streamlit_app.py")
@@ -25,10 +24,8 @@ ROLES = [
 
 
 @pytest.fixture
-def url(sqlite_url, monkeypatch) -> str:
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    init_database(sqlite_url)
-    return sqlite_url
+def url(app_database) -> str:
+    return app_database
 
 
 def my_account(url: str, role: str, koplopers=()) -> tuple[AppTest, str]:

@@ -19,12 +19,10 @@ import db.drafts
 import db.fieldwork
 import db.respondent
 import db.submit
-from db.contacts import set_contact
 from db.drafts import load_draft
 from db.engine import get_sessionmaker
 from db.fieldwork import set_wave_open
 from db.models import Answer, Draft, Koploper, Response, Wave
-from db.setup import init_database
 from surveys.texts import LINK_PROBLEMS, TEXTS
 from surveys.vocabulary import EASY_READ
 
@@ -53,14 +51,9 @@ CLIENT_SCREENS: list[dict[str, Any]] = [
 
 # --- helpers --------------------------------------------------------------------------------------
 @pytest.fixture
-def url(sqlite_url, monkeypatch) -> str:
+def url(almere_t2_open) -> str:
     """A database with the reference data and wave T2 of Almere open for fieldwork."""
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    init_database(sqlite_url)
-    with get_sessionmaker(sqlite_url).begin() as session:
-        set_contact(session, "almere", phone="14 036")
-        set_wave_open(session, "almere", "T2", None)
-    return sqlite_url
+    return almere_t2_open
 
 
 def open_page(**params: str) -> AppTest:

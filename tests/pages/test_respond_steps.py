@@ -12,11 +12,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from db.contacts import set_contact
 from db.engine import get_sessionmaker
-from db.fieldwork import set_wave_open
 from db.models import Draft
-from db.setup import init_database
 from surveys.texts import TEXTS
 from tests.pages.test_respond import (
     CLIENT_SCREENS,
@@ -33,14 +30,9 @@ NEXT, BACK = TEXTS["next"]["nl"], TEXTS["back"]["nl"]
 
 
 @pytest.fixture
-def url(sqlite_url, monkeypatch) -> str:
+def url(almere_t2_open) -> str:
     """A database with the reference data and wave T2 of Almere open for fieldwork."""
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    init_database(sqlite_url)
-    with get_sessionmaker(sqlite_url).begin() as session:
-        set_contact(session, "almere", phone="14 036")
-        set_wave_open(session, "almere", "T2", None)
-    return sqlite_url
+    return almere_t2_open
 
 
 def draft_of(database: str) -> Draft:
