@@ -36,10 +36,10 @@ from bench.common import arguments, filled, timed  # noqa: E402
 from bench.common import show as common_show  # noqa: E402
 from db.access import command_line  # noqa: E402
 from db.export import read_export  # noqa: E402
-from db.export_files import FORMATS, export_file  # noqa: E402
 from db.models import Answer, Koploper, QuestionnaireVersion, Response, Wave  # noqa: E402
 from surveys.definition import from_stored  # noqa: E402
 from surveys.interchange import META_COLUMNS  # noqa: E402
+from views.export import FORMATS, export_file  # noqa: E402
 
 
 def previous_read(session: Session) -> pd.DataFrame:

@@ -2,15 +2,9 @@
 
 :func:`read_export` reads the responses (one row each: ``response_id, koploper, wave,
 questionnaire, questionnaire_version, submitted_at, channel, language``, the day only) and their
-answers as plain integers, numbers and, only where needed, texts; numpy puts them in place. Per
-item one array on the rows: a code (float, NaN when not answered), a bit mask of the chosen codes
-for multiple choice (bit ``code``, 0 when not answered, as the measures engine keeps them), a
-number (float) or a text (None when not answered). ``db.export_files`` writes the formats from it.
-
-:func:`responses_wide` is the same selection in the interchange format (``surveys.interchange``:
-codes, multiple choice joined, numbers, texts safe for spreadsheets), and :func:`write_export`
-writes it as CSV with the codebook beside it (``surveys.codebook``): the stored definitions of the
-versions the rows name, so every row can be checked against its own version.
+answers, and gives them as a ``surveys.export.Export``: per item one array on the rows (a code, a
+bit mask for multiple choice, a number or a text). ``reports.export_*`` write the formats from it;
+``views.export`` puts the two together with the audit line.
 
 Only what the viewer may see goes out (``db.access``): its koplopers, filtered in SQL; never to an
 adviesraad; open-text answers only for a viewer with that right (else their columns are absent).
@@ -18,10 +12,6 @@ Demo responses only when asked.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,16 +29,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from db.access import Viewer, koploper_filter, require_koploper, require_responses
+from db.contacts import find_koploper
 from db.models import Answer, Koploper, QuestionnaireVersion, Response, Wave
-from surveys.codebook import codebook_path, write_codebook
 from surveys.definition import Item, from_stored
+from surveys.export import FREE_TEXT_COLUMN, NUMBER_COLUMN, Export, is_free_text
 from surveys.interchange import META_COLUMNS
 
 META = list(META_COLUMNS)
-FREE_TEXT_COLUMN = "text"
-"""The ``answers`` column of open-text answers (``surveys.types``: the ``text`` question type)."""
-NUMBER_COLUMN = Answer.number.key
-"""The ``answers`` column of numbers (a storage column, not a question type)."""
 DUTCH_ZONE = "Europe/Amsterdam"
 ITEMS = 1 << 8
 CODES = 1 << 16
@@ -59,25 +46,24 @@ class EmptyExport(LookupError):
     """Nothing to export for this choice; the message (Dutch) says which choice gave nothing."""
 
 
-def is_free_text(item: Item) -> bool:
-    """An open question: the respondent typed the answer, so it may hold anything personal."""
-    return item.qtype.column == FREE_TEXT_COLUMN
+class UnknownWave(LookupError):
+    """A wave code that no koploper has."""
 
 
-@dataclass(frozen=True)
-class Export:
-    """The rows of one export and, per item, its values on those rows (see the module doc)."""
+def wave_codes(session: Session) -> list[str]:
+    """The codes of the waves any koploper has, in order: T0, T1, T2 (reference data)."""
+    return sorted(set(session.scalars(select(Wave.code))), key=lambda c: (len(c), c))
 
-    meta: pd.DataFrame
-    items: dict[str, Item]
-    values: dict[str, np.ndarray]
-    versions: dict[str, list[tuple[str, int]]]
-    """Per item key, the questionnaire versions (key, number) that hold it."""
-    definitions: list[tuple[str, int, dict[str, Any]]]
-    """(key, version, stored definition) of every questionnaire version the rows name."""
 
-    def __len__(self) -> int:
-        return len(self.meta)
+def check_choice(session: Session, koploper: str | None, wave: str | None) -> None:
+    """Refuse, in Dutch, a koploper or a wave that does not exist (``UnknownKoploper``,
+    :class:`UnknownWave`)."""
+    if koploper is not None:
+        find_koploper(session, koploper)
+    if wave is not None:
+        codes = wave_codes(session)
+        if wave not in codes:
+            raise UnknownWave(f"Meting '{wave}' bestaat niet (wel: {', '.join(codes)}).")
 
 
 def _items(session: Session) -> tuple[dict[str, Item], dict[str, list[tuple[str, int]]]]:
@@ -216,7 +202,8 @@ def read_export(
             "language",
         ],
     )
-    slugs = dict(session.execute(select(Koploper.id, Koploper.slug)).all())
+    koplopers = session.execute(select(Koploper.id, Koploper.slug, Koploper.name)).all()
+    slugs = {number: slug for number, slug, _ in koplopers}
     codes = dict(session.execute(select(Wave.id, Wave.code)).all())
     stored = {
         row.id: (row.key, row.version)
@@ -251,7 +238,8 @@ def read_export(
         )
         if (key, version) in set(named)
     ]
-    return Export(meta, items, values, versions, definitions)
+    names = {slug: name for _, slug, name in koplopers if slug in set(meta["koploper"])}
+    return Export(meta, items, values, versions, definitions, names)
 
 
 def _joined(connection: Connection, number: ColumnElement[int]) -> ColumnElement[str]:
@@ -344,63 +332,3 @@ def _answers(
             here = (item_key == key) & (row >= 0)
             values[key][row[here]] = given[here]
     return values
-
-
-def interchange_cells(item: Item, values: np.ndarray) -> np.ndarray:
-    """One item's values as interchange texts ('' when not answered); each distinct one once."""
-    qtype = item.qtype
-    if qtype.multiple:
-        index, uniques = pd.factorize(values)
-        texts = [
-            "" if mask == 0 else qtype.encode([c for c in range(64) if int(mask) >> c & 1])
-            for mask in uniques
-        ]
-    else:
-        index, uniques = pd.factorize(values, use_na_sentinel=True)
-        texts = [qtype.encode(qtype.load([value])) for value in uniques]
-    return np.asarray([*texts, ""], dtype=object)[index]
-
-
-def interchange(export: Export) -> pd.DataFrame:
-    """The export in the wide interchange format, every item a column of texts (None: empty)."""
-    frame = export.meta.copy()
-    for key, item in export.items.items():
-        cells = interchange_cells(item, export.values[key])
-        frame[key] = np.where(cells == "", None, cells)
-    return frame
-
-
-def responses_wide(
-    session: Session,
-    viewer: Viewer,
-    koploper: str | None = None,
-    include_demo: bool = True,
-    wave: str | None = None,
-) -> pd.DataFrame:
-    """The responses the viewer may see (optionally of one koploper and wave) in the interchange
-    format; :func:`read_export` says what goes out.
-
-    Raises :class:`~db.access.AccessDenied` for an adviesraad and for a koploper out of scope.
-    """
-    return interchange(read_export(session, viewer, koploper, wave, include_demo))
-
-
-def codebook_entries(
-    session: Session, frame: pd.DataFrame
-) -> list[tuple[str, int, dict[str, Any]]]:
-    """(key, version, stored definition) of every questionnaire version the exported rows name."""
-    named = set(zip(frame["questionnaire"], frame["questionnaire_version"], strict=True))
-    versions = session.scalars(select(QuestionnaireVersion))
-    return [
-        (version.key, version.version, version.definition)
-        for version in versions
-        if (version.key, version.version) in named
-    ]
-
-
-def write_export(session: Session, frame: pd.DataFrame, path: Path) -> Path:
-    """Write the rows as CSV and, beside them, the codebook of their versions; returns its path."""
-    frame.to_csv(path, index=False, encoding="utf-8")
-    book = codebook_path(path)
-    write_codebook(book, codebook_entries(session, frame))
-    return book

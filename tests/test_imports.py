@@ -68,12 +68,10 @@ def test_every_package_module_is_probed():
     assert {"surveys.validation", "measures.cli", "db.export", "db.respondent"} <= set(MODULES)
 
 
-MEASURES_IN_DB = {"db.dashboard", "db.compare", "db.export_files", "db.export_dutch"}
+MEASURES_IN_DB = {"db.dashboard", "db.compare"}
 """The modules of ``db`` that may load ``measures``: ``db.dashboard`` counts one koploper's
 figures with the engine, ``db.compare`` every koploper's (the page Vergelijken), so that no
-data per response leaves ``db``; ``db.export_files`` puts the engine's figures of the exported
-rows in the Excel file, and ``db.export_dutch`` (its CSV for Dutch Excel) the engine's Dutch names
-of waves, channels and languages in the CSV."""
+data per response leaves ``db``."""
 
 
 @pytest.mark.parametrize("module", MODULES)

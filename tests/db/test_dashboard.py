@@ -12,13 +12,14 @@ from db.access import AccessDenied, Viewer, command_line
 from db.dashboard import dashboard_counts, data_version, open_answers, wording_changes
 from db.demo import seed_demo
 from db.engine import get_sessionmaker
-from db.export import responses_wide
+from db.export import read_export
 from db.models import Answer, Koploper, Response
 from db.setup import init_database
 from measures import check_responses, compare_waves, load_indicators, score
 from measures.dashboard import CHANNELS, figures, from_scored, withhold_small_pools
 from measures.estimates import wave_estimates
 from measures.suppression import COMPLEMENT_REASON
+from surveys.export import interchange
 
 KEYS = ["group", "category", "wave", "questionnaire", "indicator"]
 
@@ -50,7 +51,7 @@ def _sorted(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def _in_memory(url: str, koploper: str):
     indicators = load_indicators()
     with get_sessionmaker(url)() as session:
-        wide = responses_wide(session, command_line())
+        wide = interchange(read_export(session, command_line(), include_demo=True))
         own = session.scalar(select(Koploper).where(Koploper.slug == koploper))
         cohort = set(
             session.scalars(select(Koploper.slug).where(Koploper.cohort_id == own.cohort_id))

@@ -14,7 +14,7 @@ from db.access import command_line
 from db.contacts import set_contact
 from db.demo import seed_demo
 from db.engine import get_sessionmaker
-from db.export import META, responses_wide
+from db.export import META, read_export
 from db.fieldwork import resolve_link, set_wave_open
 from db.models import Answer, Response
 from db.questionnaires import register_definition
@@ -23,6 +23,7 @@ from db.submit import submit_response
 from measures.cli import main as measures_main
 from surveys.codebook import read_codebook
 from surveys.definition import DEFINITIONS_DIR, load_builtin, parse_definition, read_definition
+from surveys.export import interchange
 from surveys.interchange import decode_text, encode_text
 
 
@@ -58,7 +59,7 @@ def url(database_url) -> str:
 
 def test_one_row_per_response_with_codes_in_item_columns(url):
     with get_sessionmaker(url)() as session:
-        frame = responses_wide(session, command_line())
+        frame = interchange(read_export(session, command_line(), include_demo=True))
     assert list(frame.columns[: len(META)]) == META
     assert {"aware_oco", "role", "knows_how_refer"} <= set(frame.columns)
     row = frame.iloc[0]
@@ -127,7 +128,7 @@ def test_the_demo_export_feeds_the_measures_command_line(sqlite_url, tmp_path, m
 def test_every_exported_cell_decodes_to_the_answer_stored(url):
     questionnaire = load_builtin("client")
     with get_sessionmaker(url)() as session:
-        row = responses_wide(session, command_line()).iloc[0]
+        row = interchange(read_export(session, command_line(), include_demo=True)).iloc[0]
     read_back = {
         item.key: item.qtype.decode(row[item.key])
         for item in questionnaire.items
@@ -204,7 +205,7 @@ def test_measures_checks_each_row_against_the_version_in_the_codebook(url, tmp_p
 def test_without_a_codebook_a_row_of_an_unknown_version_is_refused_naming_it(url, tmp_path, capsys):
     _client_version_2(url)
     with get_sessionmaker(url)() as session:
-        frame = responses_wide(session, command_line())
+        frame = interchange(read_export(session, command_line(), include_demo=True))
     alone = tmp_path / "zonder-codeboek.csv"
     frame.to_csv(alone, index=False)
     assert measures_main(["summary", "--responses", str(alone)], stdout=io.StringIO()) == 2
