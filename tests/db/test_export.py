@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+import db.export
 from db.__main__ import main as db_main
 from db.access import command_line
 from db.contacts import set_contact
@@ -16,7 +18,8 @@ from db.demo import seed_demo
 from db.engine import get_sessionmaker
 from db.export import META, read_export
 from db.fieldwork import resolve_link, set_wave_open
-from db.models import Answer, Response
+from db.models import Answer, Response, ResponsePack
+from db.packs import Layout
 from db.questionnaires import register_definition
 from db.setup import init_database
 from db.submit import submit_response
@@ -229,3 +232,51 @@ def test_an_export_by_command_is_a_line_in_the_audit_log(sqlite_url, tmp_path, m
     assert list(lines["koploper"]) == ["tilburg"]
     assert lines["detail"][0].startswith("csv (opdrachtregel), ")
     assert lines["detail"][0].endswith(", alle metingen, met demo-antwoorden")
+
+
+def _same(first, second) -> None:
+    """Two exports with the same rows and, per item, the same values."""
+    pd.testing.assert_frame_equal(first.meta, second.meta)
+    assert list(first.values) == list(second.values)
+    for key, values in first.values.items():
+        np.testing.assert_array_equal(values, second.values[key], err_msg=key)
+
+
+def test_the_coded_answers_come_from_the_packs_and_without_a_pack_from_the_answers(
+    database_url, monkeypatch
+):
+    init_database(database_url)
+    factory = get_sessionmaker(database_url)
+    with factory.begin() as session:
+        seed_demo(session, sizes=(3, 3))
+    with factory() as session:
+        packed = read_export(session, command_line(), include_demo=True)
+    assert len(packed) > 100 and packed.values["heard_via"].any()
+
+    # A question outside its version's pack layout (as a too-wide one is) comes from the
+    # answer rows; so does every answer of a response whose pack is missing.
+    real_layouts = db.export.version_layouts
+
+    def without_heard_via(session):
+        layouts = {}
+        for version_id, (key, shape) in real_layouts(session).items():
+            slots = tuple(s for s in shape.slots if s.item != "heard_via")
+            by_item = {s.item: s for s in slots}
+            layouts[version_id] = (key, Layout(slots, shape.words, by_item))
+        return layouts
+
+    monkeypatch.setattr(db.export, "version_layouts", without_heard_via)
+    with factory() as session:
+        wide = read_export(session, command_line(), include_demo=True)
+    monkeypatch.undo()
+    _same(packed, wide)
+
+    with factory.begin() as session:
+        half = session.scalars(select(Response.id).where(Response.id % 2 == 0)).all()
+        session.execute(delete(ResponsePack).where(ResponsePack.response_id.in_(half)))
+    with factory() as session:
+        _same(packed, read_export(session, command_line(), include_demo=True))
+    with factory.begin() as session:
+        session.execute(delete(ResponsePack))
+    with factory() as session:
+        _same(packed, read_export(session, command_line(), include_demo=True))
