@@ -196,9 +196,7 @@ def write_xlsx(export: Export, columns: list[Column], path: Path, indicators: In
     """Write the Excel export to ``path`` (see the module doc)."""
     min_n = indicators.settings.min_n
     table = figures(export, indicators)
-    with xlsxwriter.Workbook(
-        str(path), {"constant_memory": True, "strings_to_numbers": False}
-    ) as book:
+    with xlsxwriter.Workbook(str(path), {"constant_memory": True}) as book:
         bold = book.add_format({"bold": True})
         share = book.add_format({"num_format": "0.0%"})
         plain = book.add_format({"num_format": "0.0"})
