@@ -242,7 +242,7 @@ def _show_contact(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    # The one command that needs measures and reports: it goes through views (issue 18).
+    # The one command that needs measures and reports: it goes through views.
     from surveys.codebook import codebook_path
     from views.export import (
         CSV_FORMATS,

@@ -217,6 +217,7 @@ def read_export(
         )
     }
     named = [stored[v] for v in frame["version"]]
+    named_versions = set(named)
     meta = pd.DataFrame(
         {
             "response_id": frame["response_id"].to_numpy(dtype=np.int64),
@@ -246,9 +247,10 @@ def read_export(
                 QuestionnaireVersion.definition,
             ).order_by(QuestionnaireVersion.key, QuestionnaireVersion.version)
         )
-        if (key, version) in set(named)
+        if (key, version) in named_versions
     ]
-    names = {slug: name for _, slug, name in koplopers if slug in set(meta["koploper"])}
+    exported = set(meta["koploper"])
+    names = {slug: name for _, slug, name in koplopers if slug in exported}
     return Export(meta, items, values, versions, definitions, names)
 
 

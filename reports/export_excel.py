@@ -141,36 +141,24 @@ def _figure_rows(table: pd.DataFrame, min_n: int) -> list[list[object]]:
     return rows
 
 
-def _data_cells(column: Column) -> tuple[np.ndarray, bool]:
-    """A column's cells as Python values (None: empty), each distinct one converted once, and
-    whether they are texts."""
+def _data_cells(column: Column) -> list[object]:
+    """A column's cells as Python values (None: empty), each distinct one converted once."""
     index, uniques = pd.factorize(column.values, use_na_sentinel=True)
     if column.values.dtype == object:
         written = [formula_safe(str(value)) for value in uniques]
-        texts = True
     else:
         written = [int(v) if float(v).is_integer() else float(v) for v in uniques]
-        texts = False
-    return np.asarray([*written, None], dtype=object)[index], texts
+    return np.asarray([*written, None], dtype=object)[index].tolist()
 
 
 def _write_data(sheet, columns: list[Column], bold) -> None:
-    """The data sheet a row at a time (constant memory: rows strictly in order); empty cells
-    are not written at all."""
+    """The data sheet a row at a time (constant memory: rows strictly in order); an empty cell
+    (None) is not written at all."""
     sheet.freeze_panes(1, 0)
-    for number, column in enumerate(columns):
-        sheet.write_string(0, number, column.name, bold)
-    prepared = [_data_cells(column) for column in columns]
-    cells = [values.tolist() for values, _ in prepared]
-    writers = [sheet.write_string if texts else sheet.write_number for _, texts in prepared]
-    plan = list(enumerate(zip(writers, cells, strict=True)))
-    rows = len(columns[0].values) if columns else 0
-    for row in range(rows):
-        line = row + 1
-        for number, (write, values) in plan:
-            value = values[row]
-            if value is not None:
-                write(line, number, value)
+    sheet.write_row(0, 0, [column.name for column in columns], bold)
+    cells = [_data_cells(column) for column in columns]
+    for line, row in enumerate(zip(*cells, strict=True), start=1):
+        sheet.write_row(line, 0, row)
 
 
 def _write_table(
@@ -196,7 +184,14 @@ def write_xlsx(export: Export, columns: list[Column], path: Path, indicators: In
     """Write the Excel export to ``path`` (see the module doc)."""
     min_n = indicators.settings.min_n
     table = figures(export, indicators)
-    with xlsxwriter.Workbook(str(path), {"constant_memory": True}) as book:
+    options = {
+        "constant_memory": True,
+        # Texts stay texts: never turned into formulas, links or numbers.
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+    }
+    with xlsxwriter.Workbook(str(path), options) as book:
         bold = book.add_format({"bold": True})
         share = book.add_format({"num_format": "0.0%"})
         plain = book.add_format({"num_format": "0.0"})
