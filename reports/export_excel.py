@@ -172,8 +172,8 @@ def _write_table(
     for line, row in enumerate(rows, start=1):
         for number, value in enumerate(row):
             fmt = formats(row, number) if formats else None
-            if value is None or (isinstance(value, float) and math.isnan(value)):
-                continue
+            if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+                continue  # an empty cell, not a cell holding an empty text
             if isinstance(value, str):
                 sheet.write_string(line, number, formula_safe(value), fmt)
             else:

@@ -71,3 +71,15 @@ def test_the_excel_file_writes_only_given_cells_and_safe_texts(tmp_path):
     assert comments == "'=1+1"
     assert [row[header.index("heard_via_2")] for row in rows[1:]] == [1, None, None]
     assert [row[header.index("aware_oco")] for row in rows[1:]] == [1, 0, None]
+
+
+def test_an_empty_text_on_the_small_sheets_is_an_empty_cell(tmp_path):
+    write_file(made(), "xlsx", tmp_path / "a.xlsx")
+    codebook = list(openpyxl.load_workbook(tmp_path / "a.xlsx")["Codeboek"].values)
+    assert codebook[1][:5] == (
+        "response_id",
+        "response_id",
+        "Nummer van de ingevulde vragenlijst",
+        None,
+        "gegevens van het antwoord",
+    )
