@@ -2,10 +2,10 @@
 
 In one run, on one database filled with synthetic responses (``db.demo.seed_demo``: 28 koplopers,
 two waves, two questionnaires, as ``bench/dashboard.py``), it times, as the command line and the
-page Exporteren do (``db.export_files.export_file``: read, write, the audit line; rolled back):
+page Exporteren do (``views.export.export_file``: read, write, the audit line; rolled back):
 
-- ``read``: the selection read from the database (``db.export.read_export``: one packed integer
-  per answer, pivoted with numpy), on its own;
+- ``read``: the selection read from the database (``db.export.read_export``: the coded answers
+  decoded from the response packs, numbers and texts as rows), on its own;
 - each format: ``csv``, ``csv-nl``, ``xlsx`` (with the codebook and the engine's figures),
   ``sav``, ``dta``, from the database to the finished file;
 - the baseline, in the same run: the previous read path (``responses_wide`` of before: every
@@ -36,10 +36,10 @@ from bench.common import arguments, filled, timed  # noqa: E402
 from bench.common import show as common_show  # noqa: E402
 from db.access import command_line  # noqa: E402
 from db.export import read_export  # noqa: E402
-from db.export_files import FORMATS, export_file  # noqa: E402
 from db.models import Answer, Koploper, QuestionnaireVersion, Response, Wave  # noqa: E402
 from surveys.definition import from_stored  # noqa: E402
 from surveys.interchange import META_COLUMNS  # noqa: E402
+from views.export import FORMATS, export_file  # noqa: E402
 
 
 def previous_read(session: Session) -> pd.DataFrame:

@@ -28,7 +28,7 @@ from surveys.definition import DefinitionError
 from surveys.numbers import whole
 
 FORMAT_CHOICES = ("csv", "csv-nl", "xlsx", "sav", "dta")
-"""The formats of ``export`` (``db.export_files.FORMATS``; loaded only when exporting)."""
+"""The formats of ``export`` (``reports.export_files.FORMATS``; loaded only when exporting)."""
 
 
 def _init(_args: argparse.Namespace) -> int:
@@ -242,9 +242,16 @@ def _show_contact(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from db.export import EmptyExport
-    from db.export_files import CSV_FORMATS, EXTENSIONS, UnknownWave, export_file, replacing
+    # The one command that needs measures and reports: it goes through views.
     from surveys.codebook import codebook_path
+    from views.export import (
+        CSV_FORMATS,
+        EXTENSIONS,
+        EmptyExport,
+        UnknownWave,
+        export_file,
+        replacing,
+    )
 
     out = Path(args.out)
     fmt = args.format or next(

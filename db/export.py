@@ -2,15 +2,14 @@
 
 :func:`read_export` reads the responses (one row each: ``response_id, koploper, wave,
 questionnaire, questionnaire_version, submitted_at, channel, language``, the day only) and their
-answers as plain integers, numbers and, only where needed, texts; numpy puts them in place. Per
-item one array on the rows: a code (float, NaN when not answered), a bit mask of the chosen codes
-for multiple choice (bit ``code``, 0 when not answered, as the measures engine keeps them), a
-number (float) or a text (None when not answered). ``db.export_files`` writes the formats from it.
+answers, and gives them as a ``surveys.export.Export``: per item one array on the rows (a code, a
+bit mask for multiple choice, a number or a text). ``reports.export_*`` write the formats from it;
+``views.export`` puts the two together with the audit line.
 
-:func:`responses_wide` is the same selection in the interchange format (``surveys.interchange``:
-codes, multiple choice joined, numbers, texts safe for spreadsheets), and :func:`write_export`
-writes it as CSV with the codebook beside it (``surveys.codebook``): the stored definitions of the
-versions the rows name, so every row can be checked against its own version.
+The coded answers come from the response packs (``db.packs``), the one coded form of a response
+that the dashboard reads too: one short row per response, decoded with a shift and a mask. What
+no pack holds is read from the answer rows: responses without a current pack, questions outside
+a version's pack layout, numbers and texts.
 
 Only what the viewer may see goes out (``db.access``): its koplopers, filtered in SQL; never to an
 adviesraad; open-text answers only for a viewer with that right (else their columns are absent).
@@ -19,85 +18,77 @@ Demo responses only when asked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
 import numpy as np
 import pandas as pd
 from sqlalchemy import (
-    BigInteger,
-    ColumnElement,
     Connection,
     Select,
-    Text,
-    case,
-    cast,
     func,
     select,
 )
 from sqlalchemy.orm import Session
 
 from db.access import Viewer, koploper_filter, require_koploper, require_responses
-from db.models import Answer, Koploper, QuestionnaireVersion, Response, Wave
-from surveys.codebook import codebook_path, write_codebook
+from db.contacts import find_koploper
+from db.models import Answer, Koploper, QuestionnaireVersion, Response, ResponsePack, Wave
+from db.packs import PACK_FORMAT, WORD, unpack, version_layouts
 from surveys.definition import Item, from_stored
+from surveys.export import FREE_TEXT_COLUMN, NUMBER_COLUMN, Export, is_free_text
 from surveys.interchange import META_COLUMNS
 
 META = list(META_COLUMNS)
-FREE_TEXT_COLUMN = "text"
-"""The ``answers`` column of open-text answers (``surveys.types``: the ``text`` question type)."""
-NUMBER_COLUMN = Answer.number.key
-"""The ``answers`` column of numbers (a storage column, not a question type)."""
 DUTCH_ZONE = "Europe/Amsterdam"
-ITEMS = 1 << 8
-CODES = 1 << 16
-"""How an answer is packed into one integer: (response id × ITEMS + item) × CODES + code."""
+CHUNK = 5000
+"""Response ids bound per statement."""
 
 
 class EmptyExport(LookupError):
     """Nothing to export for this choice; the message (Dutch) says which choice gave nothing."""
 
 
-def is_free_text(item: Item) -> bool:
-    """An open question: the respondent typed the answer, so it may hold anything personal."""
-    return item.qtype.column == FREE_TEXT_COLUMN
+class UnknownWave(LookupError):
+    """A wave code that no koploper has."""
 
 
-@dataclass(frozen=True)
-class Export:
-    """The rows of one export and, per item, its values on those rows (see the module doc)."""
-
-    meta: pd.DataFrame
-    items: dict[str, Item]
-    values: dict[str, np.ndarray]
-    versions: dict[str, list[tuple[str, int]]]
-    """Per item key, the questionnaire versions (key, number) that hold it."""
-    definitions: list[tuple[str, int, dict[str, Any]]]
-    """(key, version, stored definition) of every questionnaire version the rows name."""
-
-    def __len__(self) -> int:
-        return len(self.meta)
+def wave_codes(session: Session) -> list[str]:
+    """The codes of the waves any koploper has, in order: T0, T1, T2 (reference data)."""
+    return sorted(set(session.scalars(select(Wave.code))), key=lambda c: (len(c), c))
 
 
-def _items(session: Session) -> tuple[dict[str, Item], dict[str, list[tuple[str, int]]]]:
-    """Item keys in questionnaire order, newest version of each questionnaire first-seen, and
-    the versions that hold each key.
+def check_choice(session: Session, koploper: str | None, wave: str | None) -> None:
+    """Refuse, in Dutch, a koploper or a wave that does not exist (``UnknownKoploper``,
+    :class:`UnknownWave`)."""
+    if koploper is not None:
+        find_koploper(session, koploper)
+    if wave is not None:
+        codes = wave_codes(session)
+        if wave not in codes:
+            raise UnknownWave(f"Meting '{wave}' bestaat niet (wel: {', '.join(codes)}).")
+
+
+def _items(
+    session: Session,
+) -> tuple[dict[str, Item], dict[str, list[tuple[str, int]]], dict[int, set[str]]]:
+    """Item keys in questionnaire order, newest version of each questionnaire first-seen; the
+    versions that hold each key; and per questionnaire version id, the keys it asks.
 
     A key means one thing in every version (same type and codes), so any version's item encodes it.
     """
     items: dict[str, Item] = {}
     versions: dict[str, list[tuple[str, int]]] = {}
+    asked: dict[int, set[str]] = {}
     stored = session.scalars(
         select(QuestionnaireVersion).order_by(
             QuestionnaireVersion.key, QuestionnaireVersion.version.desc()
         )
     )
     for version in stored:
+        asked[version.id] = set()
         for item in from_stored(version.definition).items:
             items.setdefault(item.key, item)
             versions.setdefault(item.key, []).append((version.key, version.version))
-    return items, {key: sorted(held) for key, held in versions.items()}
+            asked[version.id].add(item.key)
+    return items, {key: sorted(held) for key, held in versions.items()}, asked
 
 
 def _selection(
@@ -181,7 +172,7 @@ def read_export(
     require_responses(viewer)
     if koploper is not None:
         require_koploper(viewer, koploper)
-    items, versions = _items(session)
+    items, versions, asked = _items(session)
     if not viewer.reads_free_text:
         items = {key: item for key, item in items.items() if not is_free_text(item)}
     versions = {key: versions[key] for key in items}
@@ -216,7 +207,8 @@ def read_export(
             "language",
         ],
     )
-    slugs = dict(session.execute(select(Koploper.id, Koploper.slug)).all())
+    koplopers = session.execute(select(Koploper.id, Koploper.slug, Koploper.name)).all()
+    slugs = {number: slug for number, slug, _ in koplopers}
     codes = dict(session.execute(select(Wave.id, Wave.code)).all())
     stored = {
         row.id: (row.key, row.version)
@@ -225,6 +217,7 @@ def read_export(
         )
     }
     named = [stored[v] for v in frame["version"]]
+    named_versions = set(named)
     meta = pd.DataFrame(
         {
             "response_id": frame["response_id"].to_numpy(dtype=np.int64),
@@ -239,7 +232,12 @@ def read_export(
         columns=META,
     )
     ids = meta["response_id"].to_numpy()
-    values = _answers(connection, viewer, koploper, wave, include_demo, items, ids)
+    choice = (viewer, koploper, wave, include_demo)
+    values = _empty_values(items, ids.size)
+    if ids.size:
+        version_ids = frame["version"].to_numpy(dtype=np.int64)
+        _codes(session, choice, items, asked, ids, version_ids, values)
+        _numbers_and_texts(connection, choice, items, ids, values)
     definitions = [
         (key, version, definition)
         for key, version, definition in session.execute(
@@ -249,42 +247,24 @@ def read_export(
                 QuestionnaireVersion.definition,
             ).order_by(QuestionnaireVersion.key, QuestionnaireVersion.version)
         )
-        if (key, version) in set(named)
+        if (key, version) in named_versions
     ]
-    return Export(meta, items, values, versions, definitions)
-
-
-def _joined(connection: Connection, number: ColumnElement[int]) -> ColumnElement[str]:
-    """All values of ``number`` as one text, ``1,5,2``, in any order: one value to fetch instead of
-    a row per answer (a million Python objects fewer); numpy reads it back at once."""
-    if connection.dialect.name == "sqlite":
-        return func.group_concat(number, ",")
-    return func.string_agg(cast(number, Text), ",")
+    exported = set(meta["koploper"])
+    names = {slug: name for _, slug, name in koplopers if slug in exported}
+    return Export(meta, items, values, versions, definitions, names)
 
 
 def _rows(ids: np.ndarray, responses: np.ndarray) -> np.ndarray:
-    """The row of each answer's response in ``ids`` (sorted), −1 for a response not among them:
-    one sent between the two reads (on PostgreSQL each statement sees what was committed)."""
+    """The row of each response in ``ids`` (sorted), −1 for a response not among them: one sent
+    between the reads (on PostgreSQL each statement sees what was committed)."""
     row = np.searchsorted(ids, responses)
     inside = row < ids.size
     inside[inside] = ids[row[inside]] == responses[inside]
     return np.where(inside, row, -1)
 
 
-def _answers(
-    connection: Connection,
-    viewer: Viewer,
-    koploper: str | None,
-    wave: str | None,
-    include_demo: bool,
-    items: dict[str, Item],
-    ids: np.ndarray,
-) -> dict[str, np.ndarray]:
-    """Every item's values on the rows ``ids`` (sorted), from three plain reads of the answers:
-    codes, numbers and (only for items that go out) texts."""
-    n = ids.size
-    keys = list(items)
-    position = {key: number for number, key in enumerate(keys)}
+def _empty_values(items: dict[str, Item], n: int) -> dict[str, np.ndarray]:
+    """Every item's array of ``n`` unanswered values (see ``surveys.export``)."""
     values: dict[str, np.ndarray] = {}
     for key, item in items.items():
         if item.qtype.multiple:
@@ -293,47 +273,113 @@ def _answers(
             values[key] = np.full(n, np.nan)
         else:
             values[key] = np.full(n, None, dtype=object)
-    if n == 0:
-        return values
+    return values
 
-    coded = [key for key in keys if items[key].qtype.coded]
-    if any(not 0 <= code < CODES for key in coded for code in items[key].allowed_codes):
-        raise ValueError("an answer code outside 0–65535 does not fit the packed read")
-    if coded:
-        # One integer per answer, (response id, item, code) packed by the database, and all of
-        # them joined into one text: no row object per answer, and no item key text in Python.
-        number = case({key: position[key] for key in coded}, value=Answer.item_key)
-        packed = (cast(Answer.response_id, BigInteger) * ITEMS + number) * CODES + Answer.code
-        query = select(_joined(connection, packed)).select_from(Answer)
-        query = query.join(Response, Response.id == Answer.response_id)
-        query = query.where(Answer.code.is_not(None), Answer.item_key.in_(coded))
-        joined = connection.execute(
-            _selection(query, viewer, koploper, wave, include_demo)
-        ).scalar()
-        found = np.fromstring(joined or "", dtype=np.int64, sep=",")
-        code = found % CODES
-        item = found // CODES % ITEMS
-        row = _rows(ids, found // CODES // ITEMS)
-        code, item = code[row >= 0], item[row >= 0]
-        row = row[row >= 0]
-        for key in coded:
-            here = item == position[key]
-            if items[key].qtype.multiple:
-                # Codes are distinct within an answer, so adding the bits is a bitwise OR.
-                np.add.at(values[key], row[here], np.left_shift(1, code[here]))
-            else:
-                values[key][row[here]] = code[here]
 
+def _put_codes(
+    values: dict[str, np.ndarray],
+    items: dict[str, Item],
+    rows: np.ndarray,
+    keys: np.ndarray,
+    codes: np.ndarray,
+) -> None:
+    """Codes of answer rows in place: a single choice set, a multiple choice's bit OR-ed in (so
+    reading one answer twice changes nothing)."""
+    for key in np.unique(keys):
+        here = keys == key
+        if items[key].qtype.multiple:
+            np.bitwise_or.at(values[key], rows[here], np.left_shift(1, codes[here]))
+        else:
+            values[key][rows[here]] = codes[here]
+
+
+def _codes(
+    session: Session,
+    choice: tuple[Viewer, str | None, str | None, bool],
+    items: dict[str, Item],
+    asked: dict[int, set[str]],
+    ids: np.ndarray,
+    version_ids: np.ndarray,
+    values: dict[str, np.ndarray],
+) -> None:
+    """The coded answers of the rows ``ids`` (sorted), of questionnaire versions ``version_ids``,
+    from the response packs (``db.packs``): the one coded form of a response, which the dashboard
+    reads too. What a pack does not hold comes from the answer rows, so nothing is lost: every
+    coded answer of a response without a current pack (or with one of the wrong length), and
+    the questions a version asks outside its pack layout (too wide for a pack)."""
+    connection = session.connection()
+    coded = {key for key, item in items.items() if item.qtype.coded}
+    if not coded:
+        return
+    layouts = version_layouts(session)
+    query = select(ResponsePack.response_id, ResponsePack.words)
+    query = query.join(Response, Response.id == ResponsePack.response_id)
+    query = _selection(query.where(ResponsePack.format == PACK_FORMAT), *choice)
+    found = _plain(connection, query.order_by(ResponsePack.response_id))
+    packed = np.zeros(ids.size, dtype=bool)
+    if found:
+        row = _rows(ids, np.fromiter((r[0] for r in found), dtype=np.int64, count=len(found)))
+        words = np.empty(len(found), dtype=object)  # not np.array: bytes lose trailing zeros
+        words[:] = [bytes(r[1]) for r in found]
+        lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=words.size)
+        version_of = np.where(row >= 0, version_ids[np.maximum(row, 0)], -1)
+        for version_id in np.unique(version_of[row >= 0]):
+            _, shape = layouts[int(version_id)]
+            here = np.flatnonzero(
+                (version_of == version_id) & (lengths == WORD.itemsize * shape.words)
+            )
+            keys = [key for key in coded if shape.slot(key) is not None]
+            for key, column in unpack(shape, list(words[here]), keys).items():
+                values[key][row[here]] = column
+            packed[row[here]] = True
+    wide = sorted(
+        {
+            key
+            for version_id, keys in asked.items()
+            if version_id in layouts
+            for key in keys & coded
+            if layouts[version_id][1].slot(key) is None
+        }
+    )
+    answers = select(Answer.response_id, Answer.item_key, Answer.code).where(
+        Answer.code.is_not(None)
+    )
+    reads = []
+    unpacked = ids[~packed].tolist()
+    for start in range(0, len(unpacked), CHUNK):
+        chunk = unpacked[start : start + CHUNK]
+        reads.append(answers.where(Answer.response_id.in_(chunk), Answer.item_key.in_(coded)))
+    if wide:
+        joined = answers.join(Response, Response.id == Answer.response_id)
+        reads.append(_selection(joined.where(Answer.item_key.in_(wide)), *choice))
+    for read in reads:
+        rows = _plain(connection, read)
+        if not rows:
+            continue
+        response, key, code = (np.asarray(part, dtype=object) for part in zip(*rows, strict=True))
+        row = _rows(ids, response.astype(np.int64))
+        keep = row >= 0
+        _put_codes(values, items, row[keep], key[keep], code[keep].astype(np.int64))
+
+
+def _numbers_and_texts(
+    connection: Connection,
+    choice: tuple[Viewer, str | None, str | None, bool],
+    items: dict[str, Item],
+    ids: np.ndarray,
+    values: dict[str, np.ndarray],
+) -> None:
+    """Numbers and (only for items that go out) texts of the rows ``ids`` (sorted): they are
+    few, so plain rows of (response, item key, value)."""
     for column in (NUMBER_COLUMN, FREE_TEXT_COLUMN):
-        # Numbers and texts are few: plain rows of (response, item key, value).
-        keyed = [key for key in keys if items[key].qtype.column == column]
+        keyed = [key for key, item in items.items() if item.qtype.column == column]
         if not keyed:
             continue
         stored = getattr(Answer, column)
         query = select(Answer.response_id, Answer.item_key, stored)
         query = query.join(Response, Response.id == Answer.response_id)
         query = query.where(stored.is_not(None), Answer.item_key.in_(keyed))
-        rows = connection.execute(_selection(query, viewer, koploper, wave, include_demo)).all()
+        rows = connection.execute(_selection(query, *choice)).all()
         if not rows:
             continue
         response, item_key, given = (
@@ -343,64 +389,3 @@ def _answers(
         for key in keyed:
             here = (item_key == key) & (row >= 0)
             values[key][row[here]] = given[here]
-    return values
-
-
-def interchange_cells(item: Item, values: np.ndarray) -> np.ndarray:
-    """One item's values as interchange texts ('' when not answered); each distinct one once."""
-    qtype = item.qtype
-    if qtype.multiple:
-        index, uniques = pd.factorize(values)
-        texts = [
-            "" if mask == 0 else qtype.encode([c for c in range(64) if int(mask) >> c & 1])
-            for mask in uniques
-        ]
-    else:
-        index, uniques = pd.factorize(values, use_na_sentinel=True)
-        texts = [qtype.encode(qtype.load([value])) for value in uniques]
-    return np.asarray([*texts, ""], dtype=object)[index]
-
-
-def interchange(export: Export) -> pd.DataFrame:
-    """The export in the wide interchange format, every item a column of texts (None: empty)."""
-    frame = export.meta.copy()
-    for key, item in export.items.items():
-        cells = interchange_cells(item, export.values[key])
-        frame[key] = np.where(cells == "", None, cells)
-    return frame
-
-
-def responses_wide(
-    session: Session,
-    viewer: Viewer,
-    koploper: str | None = None,
-    include_demo: bool = True,
-    wave: str | None = None,
-) -> pd.DataFrame:
-    """The responses the viewer may see (optionally of one koploper and wave) in the interchange
-    format; :func:`read_export` says what goes out.
-
-    Raises :class:`~db.access.AccessDenied` for an adviesraad and for a koploper out of scope.
-    """
-    return interchange(read_export(session, viewer, koploper, wave, include_demo))
-
-
-def codebook_entries(
-    session: Session, frame: pd.DataFrame
-) -> list[tuple[str, int, dict[str, Any]]]:
-    """(key, version, stored definition) of every questionnaire version the exported rows name."""
-    named = set(zip(frame["questionnaire"], frame["questionnaire_version"], strict=True))
-    versions = session.scalars(select(QuestionnaireVersion))
-    return [
-        (version.key, version.version, version.definition)
-        for version in versions
-        if (version.key, version.version) in named
-    ]
-
-
-def write_export(session: Session, frame: pd.DataFrame, path: Path) -> Path:
-    """Write the rows as CSV and, beside them, the codebook of their versions; returns its path."""
-    frame.to_csv(path, index=False, encoding="utf-8")
-    book = codebook_path(path)
-    write_codebook(book, codebook_entries(session, frame))
-    return book

@@ -1,8 +1,8 @@
 """Exporteren: the responses the account may export, as CSV, Excel, SPSS or Stata, with labels.
 
-The data layer decides what goes out (``db.export_files.export_file``: the viewer's koplopers,
-open text only with that right, never for an adviesraad) and writes the audit line in the same
-transaction as the reading; this page only asks what, shows the progress and offers the file.
+``views.export.export_file`` makes the file: the data layer decides what goes out (the viewer's
+koplopers, open text only with that right, never for an adviesraad) and the audit line is written
+before the file is offered; this page only asks what, shows the progress and offers the file.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ import streamlit as st
 
 from db.access import AccessDenied
 from db.engine import get_sessionmaker
-from db.export import EmptyExport, count_responses
-from db.export_files import FORMATS, MEDIA_TYPES, export_file, file_name, wave_codes
 from db.fieldwork_overview import koplopers_in_scope
 from pages.ui import access
 from pages.ui.downloads import download_button
@@ -23,6 +21,15 @@ from pages.ui.routing import ensure_routed
 from surveys.clock import dutch_day
 from surveys.numbers import whole
 from surveys.vocabulary import wave_with_code
+from views.export import (
+    FORMATS,
+    MEDIA_TYPES,
+    EmptyExport,
+    count_responses,
+    export_file,
+    file_name,
+    wave_codes,
+)
 
 ensure_routed()
 PAGE = "exporteren"

@@ -8,8 +8,9 @@ One row per response: ``META_COLUMNS``, then one column per item key holding the
 - multiple choice: the codes joined by ``;`` in ascending order (``2;5``);
 - a number: whole numbers without a decimal point (``3``), others as Python's exact ``repr``
   (``2.5``, ``0.1``), so a float read back is the float written;
-- a text as typed, except that a text a spreadsheet would run as a formula (or one starting with
-  the apostrophe that defuses formulas) gets a leading ``'``, which decoding takes off again;
+- a text as typed, except that a text a spreadsheet would run as a formula (the rule of
+  ``surveys.spreadsheet``), or one starting with the apostrophe that defuses formulas, gets a
+  leading ``'``, which decoding takes off again;
 - an empty cell (for codes and numbers also a cell of only spaces): not answered.
 
 Decoding is total: a cell that is not in its item's format comes back as the text itself, which the
@@ -29,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from surveys.spreadsheet import DEFUSE, FORMULA_STARTS
+
 if TYPE_CHECKING:  # the model imports the type table, which imports this codec
     from surveys.definition import Item
 
@@ -44,9 +47,6 @@ META_COLUMNS = (
 )
 VERSION_COLUMN = "questionnaire_version"
 MULTIPLE_SEPARATOR = ";"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-"""What makes a spreadsheet run a cell as a formula (OWASP CSV injection advice)."""
-DEFUSE = "'"
 _WHOLE = re.compile(r"[+-]?[0-9]+")
 _WHOLE_CODE = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -106,13 +106,16 @@ def decode_number(text: str) -> Any:
 
 
 def encode_text(text: str) -> str:
-    """The text, with a leading ``'`` when a spreadsheet would run it (or it starts with ``'``)."""
-    return DEFUSE + text if text.startswith((*FORMULA_START, DEFUSE)) else text
+    """The text, with a leading ``'`` when a spreadsheet would run it (or it starts with ``'``).
+
+    Lossless, so that decoding gives the text as typed; a file writer first takes out what no
+    file should carry (``surveys.spreadsheet.printable``), as for every spreadsheet output."""
+    return DEFUSE + text if text.startswith((*FORMULA_STARTS, DEFUSE)) else text
 
 
 def decode_text(text: str) -> str:
     """The text as typed: the ``'`` that ``encode_text`` added is taken off again."""
-    if text.startswith(DEFUSE) and text[1:].startswith((*FORMULA_START, DEFUSE)):
+    if text.startswith(DEFUSE) and text[1:].startswith((*FORMULA_STARTS, DEFUSE)):
         return text[1:]
     return text
 

@@ -26,7 +26,6 @@ from surveys.interchange import (
     encode_text,
 )
 from surveys.vocabulary import EASY_READ
-from surveys.vocabulary import LANGUAGES as LANGUAGES  # db/export_files.py imports it from here
 
 DONT_KNOW_CODE = 9
 DONT_KNOW_LABEL = {"nl": "Weet niet / niet van toepassing", EASY_READ: "Weet ik niet"}

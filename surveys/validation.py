@@ -269,9 +269,6 @@ def _shorten(text: str, limit: int = QUESTION_TEXT_LIMIT) -> str:
     return cut.rstrip(" ,.;:?!") + "…"
 
 
-dutch_number = numbers.number
-"""Only for ``db/export_files.py`` until its import moves to :mod:`surveys.numbers`."""
-
 
 def range_text(item: Item) -> str:
     """The allowed range of a number question in Dutch: 'van 0 tot 120', 'van 0 of meer'."""

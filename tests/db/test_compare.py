@@ -14,13 +14,14 @@ from db.access import AccessDenied, Viewer, command_line
 from db.compare import comparison, fieldwork_across
 from db.demo import seed_demo
 from db.engine import get_sessionmaker
-from db.export import responses_wide
+from db.export import read_export
 from db.fieldwork_overview import response_counts
 from db.models import Koploper, Response
 from db.queries import koplopers_by_cohort
 from db.setup import init_database
 from measures import check_responses, load_indicators, score
 from measures.side_by_side import all_estimates, koploper_table
+from surveys.export import interchange
 
 ONDERZOEKER = Viewer(email="o@movisie.example", role="onderzoeker")
 
@@ -62,7 +63,7 @@ def test_the_tables_equal_the_engines_on_the_exported_responses(seeded):
     indicators = load_indicators()
     with get_sessionmaker(seeded)() as session:
         found = comparison(session, ONDERZOEKER, indicators=indicators)
-        wide = responses_wide(session, command_line())
+        wide = interchange(read_export(session, command_line(), include_demo=True))
         koplopers = koplopers_by_cohort(session)
     scored = score(check_responses(wide, indicators), indicators)
     cohort_of = dict(zip(koplopers["slug"], koplopers["cohort"], strict=True))

@@ -12,7 +12,7 @@ from db.access import AccessDenied, Viewer, command_line
 from db.dashboard import dashboard_counts, data_version, open_answers, wording_changes
 from db.demo import seed_demo
 from db.engine import get_sessionmaker
-from db.export import responses_wide
+from db.export import read_export
 from db.models import Answer, Koploper, Response
 from db.setup import init_database
 from measures import check_responses, compare_waves, load_indicators, score
@@ -20,6 +20,7 @@ from measures.counts import from_scored
 from measures.estimates import wave_estimates
 from measures.figures import figures
 from measures.pools import withhold_small_pools
+from surveys.export import interchange
 from surveys.vocabulary import CHANNEL_NUMBERS as CHANNELS
 from surveys.vocabulary import COMPLEMENT_REASON
 
@@ -53,7 +54,7 @@ def _sorted(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def _in_memory(url: str, koploper: str):
     indicators = load_indicators()
     with get_sessionmaker(url)() as session:
-        wide = responses_wide(session, command_line())
+        wide = interchange(read_export(session, command_line(), include_demo=True))
         own = session.scalar(select(Koploper).where(Koploper.slug == koploper))
         cohort = set(
             session.scalars(select(Koploper.slug).where(Koploper.cohort_id == own.cohort_id))

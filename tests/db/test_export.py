@@ -5,24 +5,28 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+import db.export
 from db.__main__ import main as db_main
 from db.access import command_line
 from db.contacts import set_contact
 from db.demo import seed_demo
 from db.engine import get_sessionmaker
-from db.export import META, responses_wide
+from db.export import META, read_export
 from db.fieldwork import resolve_link, set_wave_open
-from db.models import Answer, Response
+from db.models import Answer, Response, ResponsePack
+from db.packs import Layout
 from db.questionnaires import register_definition
 from db.setup import init_database
 from db.submit import submit_response
 from measures.cli import main as measures_main
 from surveys.codebook import read_codebook
 from surveys.definition import DEFINITIONS_DIR, load_builtin, parse_definition, read_definition
+from surveys.export import interchange
 from surveys.interchange import decode_text, encode_text
 
 
@@ -58,7 +62,7 @@ def url(database_url) -> str:
 
 def test_one_row_per_response_with_codes_in_item_columns(url):
     with get_sessionmaker(url)() as session:
-        frame = responses_wide(session, command_line())
+        frame = interchange(read_export(session, command_line(), include_demo=True))
     assert list(frame.columns[: len(META)]) == META
     assert {"aware_oco", "role", "knows_how_refer"} <= set(frame.columns)
     row = frame.iloc[0]
@@ -127,7 +131,7 @@ def test_the_demo_export_feeds_the_measures_command_line(sqlite_url, tmp_path, m
 def test_every_exported_cell_decodes_to_the_answer_stored(url):
     questionnaire = load_builtin("client")
     with get_sessionmaker(url)() as session:
-        row = responses_wide(session, command_line()).iloc[0]
+        row = interchange(read_export(session, command_line(), include_demo=True)).iloc[0]
     read_back = {
         item.key: item.qtype.decode(row[item.key])
         for item in questionnaire.items
@@ -204,7 +208,7 @@ def test_measures_checks_each_row_against_the_version_in_the_codebook(url, tmp_p
 def test_without_a_codebook_a_row_of_an_unknown_version_is_refused_naming_it(url, tmp_path, capsys):
     _client_version_2(url)
     with get_sessionmaker(url)() as session:
-        frame = responses_wide(session, command_line())
+        frame = interchange(read_export(session, command_line(), include_demo=True))
     alone = tmp_path / "zonder-codeboek.csv"
     frame.to_csv(alone, index=False)
     assert measures_main(["summary", "--responses", str(alone)], stdout=io.StringIO()) == 2
@@ -228,3 +232,51 @@ def test_an_export_by_command_is_a_line_in_the_audit_log(sqlite_url, tmp_path, m
     assert list(lines["koploper"]) == ["tilburg"]
     assert lines["detail"][0].startswith("csv (opdrachtregel), ")
     assert lines["detail"][0].endswith(", alle metingen, met demo-antwoorden")
+
+
+def _same(first, second) -> None:
+    """Two exports with the same rows and, per item, the same values."""
+    pd.testing.assert_frame_equal(first.meta, second.meta)
+    assert list(first.values) == list(second.values)
+    for key, values in first.values.items():
+        np.testing.assert_array_equal(values, second.values[key], err_msg=key)
+
+
+def test_the_coded_answers_come_from_the_packs_and_without_a_pack_from_the_answers(
+    database_url, monkeypatch
+):
+    init_database(database_url)
+    factory = get_sessionmaker(database_url)
+    with factory.begin() as session:
+        seed_demo(session, sizes=(3, 3))
+    with factory() as session:
+        packed = read_export(session, command_line(), include_demo=True)
+    assert len(packed) > 100 and packed.values["heard_via"].any()
+
+    # A question outside its version's pack layout (as a too-wide one is) comes from the
+    # answer rows; so does every answer of a response whose pack is missing.
+    real_layouts = db.export.version_layouts
+
+    def without_heard_via(session):
+        layouts = {}
+        for version_id, (key, shape) in real_layouts(session).items():
+            slots = tuple(s for s in shape.slots if s.item != "heard_via")
+            by_item = {s.item: s for s in slots}
+            layouts[version_id] = (key, Layout(slots, shape.words, by_item))
+        return layouts
+
+    monkeypatch.setattr(db.export, "version_layouts", without_heard_via)
+    with factory() as session:
+        wide = read_export(session, command_line(), include_demo=True)
+    monkeypatch.undo()
+    _same(packed, wide)
+
+    with factory.begin() as session:
+        half = session.scalars(select(Response.id).where(Response.id % 2 == 0)).all()
+        session.execute(delete(ResponsePack).where(ResponsePack.response_id.in_(half)))
+    with factory() as session:
+        _same(packed, read_export(session, command_line(), include_demo=True))
+    with factory.begin() as session:
+        session.execute(delete(ResponsePack))
+    with factory() as session:
+        _same(packed, read_export(session, command_line(), include_demo=True))

@@ -21,7 +21,6 @@ from db.audit import read_log
 from db.contacts import set_contact
 from db.drafts import new_resume_code, save_draft
 from db.engine import get_sessionmaker
-from db.export_files import export_file, write_csv
 from db.fieldwork import resolve_link, set_wave_open
 from db.logins import LoginRefused, log_in
 from db.own_account import PasswordChangeRefused, change_own_password
@@ -29,8 +28,10 @@ from db.respondent import Opened, open_questionnaire
 from db.setup import init_database
 from db.submit import submit_response
 from db.users import add_user, set_password
+from reports.export_files import write_csv
 from surveys.definition import load_builtin
 from surveys.limits import draft_limit
+from views.export import export_file
 
 pytestmark = pytest.mark.slow  # threads at once: `pytest -m "not slow"` leaves it out
 
@@ -239,7 +240,7 @@ def test_an_export_holds_no_write_lock_while_its_file_is_made(
         free_while_writing.append(can_take_write_lock(sqlite_url))
         write_csv(export, out)
 
-    monkeypatch.setattr("db.export_files.write_csv", observed)
+    monkeypatch.setattr("reports.export_files.write_csv", observed)
     with factory.begin() as session:
         written = export_file(session, command_line(), "csv", tmp_path / "export.csv")
     assert free_while_writing == [True] and written.responses == 1

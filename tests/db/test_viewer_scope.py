@@ -42,6 +42,7 @@ from db.responses import NewResponse, insert_responses
 from db.setup import init_database
 from db.users import add_user, viewer_of
 from surveys.definition import from_stored
+from surveys.export import interchange
 from surveys.synthetic import generate
 from surveys.vocabulary import COHORT, OTHERS, OWN
 
@@ -157,9 +158,6 @@ NOT_DATA: dict[str, str] = {
     "db.users.check_new_user": "checks input for a new account; reads only koploper slugs",
     "db.users.koploper_names": "public reference data: koploper slugs and names",
     # exports that only write what a scoped function returned
-    "db.export.codebook_entries": "the definitions of the versions a scoped frame names",
-    "db.export.write_export": "writes a frame that responses_wide scoped already",
-    "db.export.is_free_text": "looks at an item definition; no database",
     "db.dashboard.data_version": "a cache key (counts and checksums of all responses); never shown",
     "db.dashboard.wait_for_counting": "waits for the background counting; returns only whether "
     "it finished",
@@ -178,29 +176,14 @@ NOT_DATA: dict[str, str] = {
     "db.packs.repack": "writes packs of every response, returns only how many; setup and "
     "migrations",
     "db.dashboard.wanted_items": "pure: which coded questions the dashboard reads; no database",
-    "db.export.interchange": "pure: an Export that read_export scoped, as interchange texts",
-    "db.export.interchange_cells": "pure: one item's values as interchange texts",
-    "db.export_files.analysis_columns": "pure: an Export that read_export scoped, labelled",
-    "db.export_files.check_choice": "reference data: does the koploper or wave exist",
-    "db.export_files.describe_choice": "no database: the choice in words",
-    "db.export_files.file_name": "no database: a file name",
-    "db.export_files.wave_codes": "reference data: the wave codes (T0, T1, T2)",
-    "db.export_files.figures": "pure: the engine's figures of an Export read_export scoped",
-    "db.export_files.replacing": "temporary files; no database",
-    "db.export_files.safe_text": "no database",
-    "db.export_files.write_csv": "writes an Export that read_export scoped",
-    "db.export_dutch.write_dutch_csv": "writes an Export that read_export scoped; koploper names",
-    "db.export_files.write_dta": "writes columns of an Export that read_export scoped",
-    "db.export_files.write_sav": "writes columns of an Export that read_export scoped",
-    "db.export_files.write_xlsx": "writes an Export that read_export scoped",
+    "db.export.check_choice": "reference data: does the koploper or wave exist",
+    "db.export.wave_codes": "reference data: the wave codes (T0, T1, T2)",
 }
 """Public functions of ``db`` that read no responses, answers, counts, figures or exports."""
 
 RESPONSE_LEVEL = {
-    "db.export.responses_wide",
     "db.export.read_export",
     "db.export.count_responses",
-    "db.export_files.export_file",
 }
 ALL_KOPLOPERS_ONLY = {
     "db.compare.comparison",
@@ -220,7 +203,7 @@ the pooled part holds no name or text of Breda."""
 """Functions giving data per response: an adviesraad gets AccessDenied from each."""
 
 EXPORT_FILE = Path(tempfile.gettempdir()) / f"koplopermonitor-scope-{uuid.uuid4().hex}.xlsx"
-"""Where ``db.export_files.export_file`` writes in these calls; removed after the module."""
+"""Where a function given a file (``out``) writes in these calls; removed after the module."""
 ARGUMENTS: dict[str, list[Any]] = {
     "koploper": [None, "tilburg", "breda"],
     "include_demo": [True, False],
@@ -275,7 +258,7 @@ def test_every_public_function_in_db_takes_the_viewer_or_says_why_it_reads_no_da
         f"NOT_DATA names functions that no longer exist: {sorted(set(NOT_DATA) - set(FUNCTIONS))}"
     )
     assert set(SCOPED) >= RESPONSE_LEVEL
-    assert "db.export.responses_wide" in SCOPED and "db.responses.count_demo" in SCOPED
+    assert "db.export.read_export" in SCOPED and "db.responses.count_demo" in SCOPED
 
 
 @pytest.mark.parametrize("name", SCOPED)
@@ -537,10 +520,10 @@ def test_a_tilburg_viewer_gets_nothing_of_breda_and_only_what_its_role_allows(wo
 
 def test_with_the_right_a_gemeente_viewer_reads_its_own_open_text(worlds):
     both, _, viewers = worlds
-    frame = call(both, "db.export.responses_wide", viewers["gemeente_free_text"], {})
+    frame = interchange(call(both, "db.export.read_export", viewers["gemeente_free_text"], {}))
     assert traces(frame, TILBURG_TEXT) and "comments" in frame.columns
-    without = call(both, "db.export.responses_wide", viewers["gemeente"], {})
+    without = interchange(call(both, "db.export.read_export", viewers["gemeente"], {}))
     assert "comments" not in without.columns and len(without) == len(frame)
     assert set(frame["koploper"]) == {"tilburg"}
-    everything = call(both, "db.export.responses_wide", command_line(), {})
+    everything = interchange(call(both, "db.export.read_export", command_line(), {}))
     assert traces(everything, BREDA_TEXT)  # the marker is there to be found

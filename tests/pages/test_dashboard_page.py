@@ -25,7 +25,7 @@ from db.audit import read_log
 from db.dashboard import wait_for_counting
 from db.demo import demo_responses
 from db.engine import get_sessionmaker
-from db.export import responses_wide
+from db.export import read_export
 from db.models import Koploper
 from db.questionnaires import latest_version
 from db.responses import NewResponse, insert_responses
@@ -33,6 +33,7 @@ from db.setup import init_database
 from measures import check_responses, compare_waves, load_indicators, score
 from surveys.clock import utcnow
 from surveys.definition import from_stored
+from surveys.export import interchange
 from surveys.synthetic import draw_koplopers
 from surveys.vocabulary import DIRECTION_WORDS
 from tests.conftest import BACKENDS, empty_database
@@ -223,7 +224,7 @@ def number(text: str) -> float:
 
 def engine_changes(url: str, koploper: str, baseline: str, followup: str, indicators):
     with get_sessionmaker(url)() as session:
-        wide = responses_wide(session, command_line(), koploper)
+        wide = interchange(read_export(session, command_line(), koploper, include_demo=True))
     scored = score(check_responses(wide, indicators), indicators)
     return compare_waves(scored, baseline, followup, indicators.settings)
 

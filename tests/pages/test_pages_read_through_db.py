@@ -78,7 +78,7 @@ def test_the_check_finds_each_way_around(source):
 def test_the_check_lets_through_what_reads_no_data():
     source = (
         "from db.errors import SQLAlchemyError\n"
-        "from db.export import responses_wide\n"
+        "from db.export import read_export\n"
         "value = st.session_state.get('x')\n"
     )
     assert problems(source) == []

@@ -59,3 +59,16 @@ def test_dutch_days_and_times_follow_summer_and_winter_time():
     assert start_of_dutch_day(dt.date(2026, 1, 1)) == dt.datetime(2025, 12, 31, 23)
     assert dutch_time(dt.datetime(2026, 7, 1, 12)).hour == 14
     assert dutch_time(dt.datetime(2026, 1, 1, 12)).hour == 13
+
+
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [("\x01=1", "'=1"), ("a\x00b\x1fc", "abc"), ("regel\nregel\tkolom", "regel\nregel\tkolom")],
+)
+def test_unprintable_control_characters_go_before_the_formula_check(cell, safe):
+    assert formula_safe(cell) == safe
+
+
+def test_a_number_as_text_is_text_and_a_number_stays_a_number():
+    assert formula_safe("-5") == "'-5"  # a text is always treated as text
+    assert formula_safe(-5) == -5 and formula_safe(-2.5) == -2.5

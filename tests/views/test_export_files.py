@@ -18,12 +18,12 @@ from db.audit import read_log
 from db.contacts import find_koploper
 from db.engine import get_sessionmaker
 from db.export import EmptyExport, count_responses, read_export
-from db.export_files import export_file
 from db.questionnaires import latest_version
 from db.responses import NewResponse, insert_responses
 from db.setup import init_database
 from surveys.codebook import read_codebook
 from surveys.definition import from_stored
+from views.export import export_file
 
 PSPP = shutil.which("pspp")
 SOFFICE = shutil.which("soffice")
@@ -216,8 +216,8 @@ def test_pspp_reads_the_spss_file_with_its_cases_and_labels(url, tmp_path):
     reason="LibreOffice is not installed (Debian: apt-get install libreoffice-calc-nogui)",
 )
 def test_libreoffice_calc_opens_every_sheet_of_the_excel_file(url, tmp_path):
-    """The data sheet is written as plain XML for speed: a spreadsheet program nobody here
-    wrote must read it, with every response, the codebook and the figures."""
+    """The file is written by XlsxWriter in constant-memory mode (inline strings): a
+    spreadsheet program must read it, with every response, the codebook and the figures."""
     export(url, "xlsx", tmp_path / "a.xlsx", include_demo=True)
     out = tmp_path / "csv"
     result = subprocess.run(
@@ -335,13 +335,13 @@ def test_by_command_bad_input_is_one_dutch_line_and_no_file(
 def test_an_export_interrupted_halfway_leaves_the_old_file_and_no_log_line(
     url, tmp_path, monkeypatch, capsys
 ):
-    import db.export_files
+    import reports.export_files
 
     def half(columns, path):
         path.write_bytes(b"half")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(db.export_files, "write_sav", half)
+    monkeypatch.setattr(reports.export_files, "write_sav", half)
     monkeypatch.setenv("DATABASE_URL", url)
     folder = tmp_path / "uit"
     folder.mkdir()
