@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -253,6 +254,13 @@ def _paragraphs(text: str) -> list[dict[str, Any]]:
     return blocks
 
 
+def _text(value: object) -> object:
+    """What a template writes for a value: nothing for no text (None, or NaN from a table)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return value
+
+
 @functools.cache
 def _environment() -> Any:
     """The templates of ``reports/templates/``, made once: every text escaped, a name missing
@@ -263,6 +271,7 @@ def _environment() -> Any:
         loader=jinja2.PackageLoader("reports", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        finalize=_text,
         trim_blocks=True,
         lstrip_blocks=True,
     )
