@@ -6,7 +6,8 @@ koploper at the follow-up against the baseline and against both reference groups
 ▲ / = / ▼ in words and the q-value of exactly that comparison); under Inzicht, who answered; the
 appendix on how to read the report and how it was computed. Every figure is already text, written
 by :mod:`measures.dutch` (one decimal, the '%' never on a line of its own). The templates lay it
-out; Jinja2 escapes every text (autoescape), so a label or a name cannot add markup.
+out; Jinja2 escapes every text (autoescape), so a label or a name cannot add markup. Only the
+style sheet, a constant of :mod:`reports.report_style`, goes in as it is.
 """
 
 from __future__ import annotations
