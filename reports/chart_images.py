@@ -1,8 +1,9 @@
 """Charts as PNG images, drawn by kaleido in the system Chromium, which stays open between uses.
 
-Starting Chromium and loading plotly.js into its page takes about two seconds; drawing one chart
-after that less than a tenth of a second. So one Chromium per browser path stays open in a
-thread of its own, with its own event loop (:class:`Painter`):
+Starting Chromium takes about two seconds; drawing one chart after that a few tenths of a second
+at most (kaleido loads its page, plotly.js included, again for every image: only its public API is
+used, ``kaleido.Kaleido``'s ``open``, ``calc_fig`` and ``close``). So one Chromium per browser
+path stays open in a thread of its own, with its own event loop (:class:`Painter`):
 
 - the page "Mijn koploper" starts it when it shows the download buttons (:func:`warm_up`), so a
   report asked for a moment later finds it ready;
@@ -13,11 +14,9 @@ thread of its own, with its own event loop (:class:`Painter`):
   more in a new one; after any other failure of a chart the next one gets a fresh Chromium;
 - a chart drawn before (the same figure at the same size) comes from a small cache.
 
-Only kaleido's public API is used (``kaleido.Kaleido``: ``open``, ``calc_fig``, ``close``). It
-reloads its page after every image, plotly.js (some 4 MB) included; with :data:`TABS` pages one
-draws while another reloads. Everything that touches the browser runs on the painter's event
-loop; callers wait on :class:`concurrent.futures.Future` objects, in their own thread, so a
-progress bar can be moved from the thread that owns it.
+Everything that touches the browser runs on the painter's event loop; callers wait on
+:class:`concurrent.futures.Future` objects, in their own thread, so a progress bar can be moved
+from the thread that owns it.
 """
 
 from __future__ import annotations
@@ -51,9 +50,10 @@ CLOSE_TIMEOUT = 15
 IDLE_SECONDS = 600
 """The browser closes after this long without a chart to draw (``KOPLOPERMONITOR_CHART_IDLE``)."""
 IDLE_SETTING = "KOPLOPERMONITOR_CHART_IDLE"
-TABS = 2
-"""Pages kaleido draws in at once: kaleido reloads a page (plotly.js included) after every image,
-so while one page reloads the other draws."""
+TABS = 1
+"""Pages kaleido draws in. Kaleido reloads its page (plotly.js included) after every image; a
+second page would draw while the first reloads, but costs some 170 MB more and made the report no
+faster, as the charts are drawn while WeasyPrint works."""
 CACHE_BYTES = 64 * 2**20
 """At most this many bytes of drawn images are kept (about 25 reports' worth)."""
 

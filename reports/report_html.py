@@ -6,13 +6,15 @@ koploper at the follow-up against the baseline and against both reference groups
 ▲ / = / ▼ in words and the q-value of exactly that comparison); under Inzicht, who answered; the
 appendix on how to read the report and how it was computed. Every figure is already text, written
 by :mod:`measures.dutch` (one decimal, the '%' never on a line of its own). The templates lay it
-out; Jinja2 escapes every text (autoescape), so a label or a name cannot add markup.
+out; Jinja2 escapes every text (autoescape), so a label or a name cannot add markup. Only the
+style sheet, a constant of :mod:`reports.report_style`, goes in as it is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -255,6 +257,13 @@ def _paragraphs(text: str) -> list[dict[str, Any]]:
     return blocks
 
 
+def _text(value: object) -> object:
+    """What a template writes for a value: nothing for no text (None, or NaN from a table)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return value
+
+
 @functools.cache
 def _environment() -> Any:
     """The templates of ``reports/templates/``, made once: every text escaped, a name missing
@@ -265,6 +274,7 @@ def _environment() -> Any:
         loader=jinja2.PackageLoader("reports", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        finalize=_text,
         trim_blocks=True,
         lstrip_blocks=True,
     )

@@ -300,6 +300,30 @@ def test_every_text_in_the_html_is_escaped() -> None:
     assert "Gemaakt op 14 maart 2025" in html
 
 
+def test_quotes_in_a_name_cannot_leave_an_attribute() -> None:
+    label = 'Bekend" onload="alert(1)'
+    fig = with_label(view(), "aware_oco", label)
+    sources = chart_sources([("client", "aware_oco")])
+    html = report_html(fig, "\"A\" & 'B'", BOTH, sources, [], "", dt.date(2025, 3, 14))
+    assert (
+        '<meta name="description" content="Rapport voor de raad – &#34;A&#34; &amp; &#39;B&#39;:'
+        in html
+    )
+    alt = html[html.index('<img src="chart:0" alt="') :].split(">")[0]
+    assert 'onload="' not in alt and "Bekend&#34; onload=&#34;alert(1)" in alt
+
+
+def test_no_text_is_written_as_nothing_never_as_none_or_nan() -> None:
+    fig = view()
+    changes = fig.changes.copy()
+    changes.loc[changes["indicator"] == "aware_oco", "sentence"] = float("nan")
+    html = report_html(
+        replace(fig, changes=changes), KOPLOPER_NAME, BOTH, {}, [], "", dt.date(2025, 3, 14)
+    )
+    assert ">nan<" not in html and ">None<" not in html
+    assert "<h4>Bekendheid van onafhankelijke cliëntondersteuning</h4>\n<p></p>" in html
+
+
 def test_clear_rises_come_before_clear_falls_on_the_first_page() -> None:
     fig = view()
     changes = fig.changes.copy()
