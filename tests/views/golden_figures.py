@@ -197,37 +197,23 @@ def record(url: str, view_figures: ViewFigures, comparison: Callable[[str, Viewe
     return {"views": found, "vergelijken": comparison_prints(comparison(url, who["onderzoeker"]))}
 
 
-def _old_view(url, viewer, slug, name, subgroup, category, baseline, followup) -> Figures:
-    """The page's figures as the code before ``views/`` computed them (pages/dashboard.py)."""
-    from db.dashboard import dashboard_counts, wording_changes
-    from measures.dashboard import figures, subgroup_choices, wording_notes
+def view_figures(url, viewer, slug, name, subgroup, category, baseline, followup) -> Figures:
+    """The figures of one view as the page gets them (``views.dashboard``), with no figures or
+    count tables kept: what was counted for one view must not decide another's (the scored
+    responses are kept, as for the page)."""
+    from views.cache import CACHE
+    from views.dashboard import COUNTS, FIGURES, dashboard_figures
 
-    indicators = load_indicators()
+    CACHE.drop(FIGURES)
+    CACHE.drop(COUNTS)
     with get_sessionmaker(url)() as session:
-        counts = dashboard_counts(session, viewer, slug, subgroup, indicators=indicators)
-        whole = (
-            counts
-            if subgroup is None
-            else dashboard_counts(session, viewer, slug, None, indicators=indicators)
+        return dashboard_figures(
+            session, viewer, slug, name, subgroup, category, baseline, followup
         )
-        changed = wording_changes(session, viewer, slug)
-    multiple = subgroup is not None and subgroup_choices(indicators)[subgroup].multiple
-    notes = wording_notes(whole.versions, changed, indicators, baseline, followup)
-    return figures(
-        counts,
-        indicators,
-        baseline,
-        followup,
-        category=category,
-        multiple=multiple,
-        total=whole if multiple else None,
-        koploper_name=name,
-        wording=notes,
-    )
 
 
-def _old_comparison(url: str, viewer: Viewer):
-    from db.compare import comparison
+def comparison(url: str, viewer: Viewer):
+    from views.compare import comparison
 
     with get_sessionmaker(url)() as session:
         return comparison(session, viewer, indicators=load_indicators())
@@ -237,7 +223,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'golden.db'}"
         build(url)
-        recorded = record(url, _old_view, _old_comparison)
+        recorded = record(url, view_figures, comparison)
         get_engine(url).dispose()
     GOLDEN.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n")
     print(f"{len(recorded['views'])} views written to {GOLDEN}", file=sys.stderr)

@@ -10,7 +10,7 @@ from tests.views import golden_figures as golden
 
 def test_the_figures_of_many_views_are_those_recorded(database_url):
     golden.build(database_url)
-    found = golden.record(database_url, golden._old_view, golden._old_comparison)
+    found = golden.record(database_url, golden.view_figures, golden.comparison)
     expected = json.loads(golden.GOLDEN.read_text())
     assert list(found["views"]) == list(expected["views"]) or set(found["views"]) == set(
         expected["views"]
