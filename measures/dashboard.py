@@ -5,7 +5,7 @@ rest of its cohort.
 Input is a :class:`GroupCounts`: count and base tables (``measures.tabulate``) of three groups,
 the koploper itself, all other koplopers together and the other koplopers of its cohort, per wave
 and (when a subgroup is chosen) per category. :func:`from_scored` makes them with the engine's own
-``tabulate`` from scored responses: ``views.dashboard`` counts what ``db`` read, tests
+``tabulate`` from scored responses: ``db.dashboard`` reads the codes from the database, tests
 and ``bench/dashboard.py`` give it responses in memory. A reference group that pools fewer than
 ``min_koplopers`` koplopers is withheld (:func:`withhold_small_pools`). Everything after that is
 the engine: ``summarise``, the intervals, ``contrast`` and Benjamini–Hochberg, exactly as
