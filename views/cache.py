@@ -38,10 +38,11 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from db.read_model import DataVersion
-from measures.indicators import IndicatorSet
+from measures.indicators import IndicatorSet, QuestionnaireIndicators
 
 BUDGET = int(os.environ.get("KOPLOPERMONITOR_CACHE_MB", "1024")) * 2**20
-"""Bytes the cache may hold (an estimate: arrays and frames with their contents)."""
+"""Bytes the cache may hold (as :func:`size_of` estimates them)."""
+DEEP_ROWS = 10_000
 
 Place = tuple[str, bool, int]
 """Where what is kept comes from: the database (its address), the demo choice and the indicator
@@ -69,17 +70,19 @@ class _Entry:
 
 def size_of(value: object, seen: set[int] | None = None) -> int:
     """Bytes held by ``value``, roughly: arrays and frames with their contents, dataclasses and
-    containers with theirs; what two parts share is counted once."""
+    containers with theirs; what two parts share is counted once, and the indicator set (held
+    by the process anyway) not at all. The texts of a frame's
+    columns are counted in frames up to :data:`DEEP_ROWS` rows (tables of figures, with their
+    sentences); in larger ones (the responses, whose texts are a few codes shared by every row)
+    only the pointers, which is quick and about right."""
     seen = set() if seen is None else seen
-    if id(value) in seen or isinstance(value, IndicatorSet):
+    if id(value) in seen or isinstance(value, IndicatorSet | QuestionnaireIndicators):
         return 0
     seen.add(id(value))
     if isinstance(value, np.ndarray):
-        if value.dtype == object:
-            return value.nbytes + sum(size_of(v, seen) for v in value.ravel()[:1]) * value.size
         return value.nbytes
     if isinstance(value, pd.DataFrame | pd.Series):
-        return int(np.sum(value.memory_usage(index=True, deep=True)))
+        return int(np.sum(value.memory_usage(index=True, deep=len(value) <= DEEP_ROWS)))
     if isinstance(value, dict):
         return sum(size_of(k, seen) + size_of(v, seen) for k, v in value.items())
     if isinstance(value, list | tuple | set | frozenset):
