@@ -18,8 +18,8 @@ storing an entry of a newer data version drops the place's entries of every othe
 once. The responses of a place set its data version: the rest is kept only for theirs. After new
 responses only those are read and added to the last read (``views.responses``), which stays until
 the new read replaces it. Beyond :data:`BUDGET` bytes (``KOPLOPERMONITOR_CACHE_MB``, default
-1024) the least recently used entries go first; the entry just stored always stays, however
-large.
+1024) the least recently used entries go first, a place's responses last; the entry just stored
+always stays, however large.
 
 No page-level cache sits on top of this one: pages call ``views`` once per view.
 """
@@ -123,7 +123,8 @@ class ViewCache:
         self, key: tuple, version: DataVersion, indicators: IndicatorSet, value: object
     ) -> None:
         """Keep ``value`` under ``key``: the place's entries of other data versions go, then the
-        least recently used until the cache fits its budget again (never this entry). Anything
+        least recently used (responses last) until the cache fits its budget again (never this
+        entry). Anything
         but responses is only kept for the data version of the place's responses: it was
         counted from them (a background thread may finish counting after a newer read)."""
         size = size_of(value)
@@ -139,7 +140,13 @@ class ViewCache:
             self._kept[key] = _Entry(version, indicators, value, size)
             self._bytes += size
             while self._bytes > self.budget and len(self._kept) > 1:
-                self._drop(next(iter(self._kept)))
+                self._drop(self._victim(key))
+
+    def _victim(self, keep: tuple) -> tuple:
+        """The least recently used entry other than ``keep``, responses last: every other entry
+        is quicker to make again than a read of every response."""
+        others = [k for k in self._kept if k != keep]
+        return next((k for k in others if k[1] != RESPONSES), others[0])
 
     def _drop(self, key: Hashable) -> None:
         entry = self._kept.pop(key, None)
