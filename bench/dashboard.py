@@ -156,6 +156,7 @@ def main() -> int:
             store_one(factory)  # not timed: what the respondent's request does
             incremental_times += timed(warm_path, 1)[0]
         render_times, (counts, result) = timed(render, args.rounds)
+        kept = CACHE.bytes  # the responses read and scored, one view's count tables and figures
 
         def waves():
             CACHE.drop(FIGURES)  # another choice of waves: figures not made before
@@ -249,6 +250,7 @@ def main() -> int:
             "(aim ≤ 2×)"
         )
         print(f"largest difference between the two paths: {same:.1e}")
+        print(f"kept in views.cache after one view: {kept / 2**20:.0f} MB")
     return 0
 
 
