@@ -3,24 +3,26 @@
 In one run, on one database filled with synthetic responses (``db.demo.seed_demo``: 28 koplopers,
 two waves, two questionnaires), it times for one koploper:
 
-- ``database → figures (cold)``: right after the data changed: the data version, the count
-  tables of the koploper and its pooled benchmark groups (``db.dashboard.dashboard_counts``:
-  one read of every response's pack, ``db.packs``, decoded and scored) and the figures
-  (``measures.figures.figures``);
+- ``database → figures (cold)``: right after the data changed, what the page asks of
+  ``views.dashboard``: the count tables of the koploper and its pooled benchmark groups
+  (``dashboard_counts``: the data version, one read of every response's pack,
+  ``db.read_model``, decoded and scored) and the figures (``dashboard_figures``: the engine's
+  ``measures.figures.figures`` with the wording notes);
 - ``database → figures (warm)``: the same when the responses of this data version were read
-  already (by any page view: ``db.dashboard`` keeps them in memory per data version);
+  already (by any page view: ``views.cache`` keeps them per data version), the count tables
+  and figures not;
 - ``database → figures after one new response (incremental)``: the same right after one more
   response was stored (as the app stores it: with its pack, in a transaction of its own):
   only the new pack is read and added to what is kept, then everything is scored again;
 - ``render``: what a first visit computes after new data: the cold path and the charts of the
   open goal (the page draws only the open tab);
-- ``filter: waves``: figures again from the cached count tables;
+- ``filter: waves``: figures again (``dashboard_figures``) from the kept count tables;
 - ``background``: what the page starts after the first view: every subgroup of the koploper
-  counted in a background thread (``db.dashboard.count_subgroups_later``), timed until it is
-  done;
+  counted in a background thread (``views.subgroups.count_subgroups_later``), timed until it
+  is done;
 - ``filter: a subgroup, first time``: a subgroup chosen for the first time after that: its count
-  tables from what the background counted (``dashboard_counts`` with a subgroup), then the
-  figures; and, for reference, the same right after new data, before the background has counted
+  tables from what the background counted, then the figures (``dashboard_figures`` with a
+  subgroup); and, for reference, the same right after new data, before the background has counted
   it: counted from the responses in memory, then the figures;
 - ``report``: the council report (``reports.report``: every chart drawn by kaleido in the
   system Chromium, the PDF by WeasyPrint) of a view not reported before, with Chromium already
@@ -30,7 +32,7 @@ two waves, two questionnaires), it times for one koploper:
 - ``engine in memory``: the same figures from the same responses already in memory as the
   measures engine holds them (``measures.counts.from_scored`` + ``figures``): the baseline for
   the ratio "database to figures" / "engine in memory";
-- ``read_export`` as the interchange frame: every response read for the export, for
+- ``responses_wide``: the old way to read responses (one row per response, then pandas), for
   reference.
 
 Goals (issue 9): render ≤ 2 s, a filter change ≤ 300 ms, the report ≤ 10 s, ratio ≤ 2×. Run from
@@ -53,16 +55,9 @@ import secrets  # noqa: E402
 
 from sqlalchemy import select  # noqa: E402
 
-import db.dashboard  # noqa: E402
 from bench.common import arguments, filled, show, timed  # noqa: E402
 from db.access import command_line  # noqa: E402
-from db.dashboard import (  # noqa: E402
-    count_subgroups_later,
-    dashboard_counts,
-    data_version,
-    wait_for_counting,
-)
-from db.export import read_export  # noqa: E402
+from db.export import responses_wide  # noqa: E402
 from db.models import Koploper, Wave  # noqa: E402
 from db.questionnaires import latest_version  # noqa: E402
 from db.responses import NewResponse, insert_responses  # noqa: E402
@@ -76,7 +71,14 @@ from reports import chart_images  # noqa: E402
 from reports.report import council_report  # noqa: E402
 from surveys.clock import utcnow  # noqa: E402
 from surveys.definition import from_stored  # noqa: E402
-from surveys.export import interchange  # noqa: E402
+from views.cache import CACHE  # noqa: E402
+from views.dashboard import (  # noqa: E402
+    COUNTS,
+    FIGURES,
+    dashboard_counts,
+    dashboard_figures,
+)
+from views.subgroups import count_subgroups_later, wait_for_counting  # noqa: E402
 
 KOPLOPER = "tilburg"
 
@@ -125,14 +127,23 @@ def main() -> int:
         viewer = command_line()
         choice = subgroup_choices(indicators)["age_group"]
 
+        def view(subgroup=None, category=None):
+            """The figures as the page gets them; only the responses may be kept."""
+            with factory() as session:
+                return dashboard_figures(
+                    session, viewer, KOPLOPER, "Tilburg", subgroup, category, "T0", "T1",
+                    indicators=indicators,
+                )  # fmt: skip
+
         def warm_path():
-            with factory() as session:  # as the page: the data version, handed down
-                version = data_version(session)
-                counts = dashboard_counts(session, viewer, KOPLOPER, version=version)
-            return counts, figures(counts, indicators, "T0", "T1", koploper_name="Tilburg")
+            CACHE.drop(FIGURES)  # the responses kept, nothing counted
+            CACHE.drop(COUNTS)
+            with factory() as session:  # as the page: the koploper's waves, then the view
+                counts = dashboard_counts(session, viewer, KOPLOPER, indicators=indicators)
+            return counts, view()
 
         def database_to_figures():
-            db.dashboard._SCORED.clear()  # as right after new responses: a new data version
+            CACHE.clear()  # as right after new responses: a new data version
             return warm_path()
 
         def render():
@@ -147,21 +158,24 @@ def main() -> int:
             store_one(factory)  # not timed: what the respondent's request does
             incremental_times += timed(warm_path, 1)[0]
         render_times, (counts, result) = timed(render, args.rounds)
-        waves_times, _ = timed(
-            lambda: figures(counts, indicators, "T0", "T1", koploper_name="Tilburg"), args.rounds
-        )
+        kept = CACHE.bytes  # the responses read and scored, one view's count tables and figures
+
+        def waves():
+            CACHE.drop(FIGURES)  # another choice of waves: figures not made before
+            return view()
+
+        waves_times, _ = timed(waves, args.rounds)
 
         def subgroup():
-            with factory() as session:
-                by_age = dashboard_counts(session, viewer, KOPLOPER, subgroup=choice.key)
-            return figures(by_age, indicators, "T0", "T1", category=3, total=counts)
+            CACHE.drop(FIGURES)
+            return view(choice.key, 3)
 
         def subgroup_after_new_data():
-            db.dashboard._COUNTED.clear()  # as right after new responses: nothing counted yet
+            CACHE.drop(COUNTS)  # as right after new responses: nothing counted yet
             return subgroup()
 
         def background():
-            db.dashboard._COUNTED.clear()
+            CACHE.drop(COUNTS)
             with factory() as session:  # as the page does after the first view
                 count_subgroups_later(session, viewer, KOPLOPER)
             if not wait_for_counting(timeout=600):
@@ -196,9 +210,7 @@ def main() -> int:
         print(f"report: {len(pdf) / 1e6:.1f} MB, {len(charts)} charts")
 
         with factory() as session:
-            wide_times, wide = timed(
-                lambda: interchange(read_export(session, viewer, include_demo=True)), 1
-            )
+            wide_times, wide = timed(lambda: responses_wide(session, viewer), 1)
         scored = score(check_responses(wide, indicators), indicators)
 
         def in_memory():
@@ -233,13 +245,14 @@ def main() -> int:
         show("report, Chromium still to start", started_times)
         show("report, same view again", again_times)
         engine = show("engine in memory (same figures)", engine_times)
-        show("read_export + interchange (export read)", wide_times)
+        show("responses_wide (old read path)", wide_times)
         print(
             f"ratio database → figures / engine in memory: {path / engine:.2f}× cold, "
             f"{warm / engine:.2f}× warm, {incremental / engine:.2f}× after one new response  "
             "(aim ≤ 2×)"
         )
         print(f"largest difference between the two paths: {same:.1e}")
+        print(f"kept in views.cache after one view: {kept / 2**20:.0f} MB")
     return 0
 
 

@@ -79,7 +79,7 @@ class Viewer:
 
 def viewer_key(who: Viewer) -> tuple:
     """The whole viewer as a cache key: what is counted or drawn for one viewer is never served
-    to another (``db.dashboard`` keeps counts by it, the pages' ``st.cache_data`` hashes it)."""
+    to another (``views.cache`` keeps counts and figures by it)."""
     return (
         who.email,
         who.role,

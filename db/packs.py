@@ -72,7 +72,7 @@ def head(wave_id: int, version_id: int, channel: str, language: str, demo: bool)
 
 def checksum(head_: int, words: bytes) -> int:
     """31 bits of a hash of a pack: the sum over all packs changes with any answer, so
-    in-memory caches of decoded packs can be keyed by it (``db.dashboard``)."""
+    in-memory caches of decoded packs can be keyed by it (``views.cache``)."""
     digest = hashlib.blake2b(head_.to_bytes(8, "little") + words, digest_size=4).digest()
     return int.from_bytes(digest, "little") & 0x7FFFFFFF
 

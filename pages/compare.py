@@ -1,16 +1,16 @@
 """Vergelijken: every koploper side by side for Movisie: the change per indicator, the pooled
-change per cohort, the trend over the waves, and the fieldwork."""
+change per cohort, the trend over the waves, and the fieldwork.
+
+The figures come from ``views.compare``, which keeps them per viewer and data version
+(``views.cache``): this page caches nothing itself."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from db.access import Viewer, viewer_key
 from db.audit import record
-from db.compare import Comparison, comparison, fieldwork_across
-from db.dashboard import DataVersion, data_version
-from db.engine import database_url, get_sessionmaker
+from db.engine import get_sessionmaker
 from db.fieldwork_overview import fieldwork_waves, response_counts
 from measures.compare_charts import (
     calendar_chart,
@@ -39,6 +39,7 @@ from pages.ui.state import keep
 from surveys.clock import dutch_date
 from surveys.numbers import NO_FIGURE, decimal, percent, whole
 from surveys.vocabulary import CHANNEL_LABELS, GOALS, QUESTIONNAIRES, wave_name, wave_title
+from views.compare import comparison, fieldwork_across
 
 ensure_routed()
 PAGE = "vergelijken"
@@ -57,13 +58,6 @@ settings = indicators.settings
 LEVEL = percent(100 * settings.confidence, 3, trim=True)  # the intervals' level, as set: '95 %'
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=20, hash_funcs={Viewer: viewer_key})
-def _comparison(url: str, version: DataVersion, who: Viewer) -> Comparison:
-    """Every koploper's figures, per database, data version and viewer: one read."""
-    with get_sessionmaker(url)() as session:
-        return comparison(session, who, indicators=indicators)
-
-
 page_style()
 st.title("Vergelijken")
 st.write(
@@ -71,16 +65,13 @@ st.write(
     "verandering van alle koplopers samen en per cohort, de cijfers per meting en het veldwerk. "
     "Klik op een koploper in een grafiek, of op de link in de tabel, om zijn dashboard te openen."
 )
-url = database_url()
-with maker() as session:  # a read: no write lock on SQLite
-    version = data_version(session)
 if not st.session_state.get(VIEWED):  # the audit line once per browser session
     with maker.begin() as session:
         record(session, viewer, "viewed", detail="Vergelijken")
     st.session_state[VIEWED] = True
 
-with st.spinner("De cijfers van alle koplopers worden berekend…"):
-    data = _comparison(url, version, viewer)
+with st.spinner("De cijfers van alle koplopers worden berekend…"), maker() as session:
+    data = comparison(session, viewer, indicators=indicators)
 names = dict(zip(data.koplopers["slug"], data.koplopers["name"], strict=True))
 cohort_of = dict(zip(data.koplopers["slug"], data.koplopers["cohort"], strict=True))
 cohorts = list(dict.fromkeys(data.koplopers["cohort"]))

@@ -1,31 +1,23 @@
 """Mijn koploper: the koploper's figures per goal of the programme, its baseline against a
-follow-up, beside the other koplopers (pooled, anonymous) and its own cohort."""
+follow-up, beside the other koplopers (pooled, anonymous) and its own cohort.
+
+The counts and figures come from ``views.dashboard``, once per view; what is kept between views
+is kept there (``views.cache``), so this page caches nothing itself."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import streamlit as st
 
-from db.access import Viewer, viewer_key
 from db.audit import record
-from db.dashboard import (
-    MAX_OPEN_ANSWERS,
-    DataVersion,
-    count_subgroups_later,
-    dashboard_counts,
-    data_version,
-    open_answers,
-    wording_changes,
-)
-from db.engine import database_url, get_sessionmaker
+from db.engine import get_sessionmaker
 from db.fieldwork_overview import fieldwork_waves, koplopers_in_scope
-from measures.counts import GroupCounts
 from measures.explain import explanation
-from measures.figures import Figures, figures
 from measures.groups import ALL
 from measures.indicators import load_indicators
 from measures.subgroups import subgroup_choices
 from measures.wave_choice import RUNNING, default_pair, wave_option, waves_with_enough
-from measures.wording import wording_notes
 from pages.ui import access
 from pages.ui import dashboard_downloads as downloads
 from pages.ui import dashboard_view as view
@@ -33,6 +25,8 @@ from pages.ui.plain import plain
 from pages.ui.routing import ensure_routed
 from pages.ui.state import keep as _keep
 from surveys.vocabulary import GOALS, OWN, QUESTIONNAIRES, wave_name, wave_title
+from views.dashboard import MAX_OPEN_ANSWERS, dashboard_counts, dashboard_figures, open_answers
+from views.subgroups import count_subgroups_later
 
 ensure_routed()
 PAGE = "mijn-koploper"
@@ -47,70 +41,6 @@ maker = get_sessionmaker()
 indicators = load_indicators()
 settings = indicators.settings
 choices = subgroup_choices(indicators)
-
-
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=200, hash_funcs={Viewer: viewer_key})
-def _whole(url: str, version: DataVersion, who: Viewer, koploper: str) -> GroupCounts:
-    """Count tables without subgroup, per database, data version, viewer and koploper: all a
-    first visit needs."""
-    with get_sessionmaker(url)() as session:
-        return dashboard_counts(
-            session, who, koploper, None, indicators=indicators, version=version
-        )
-
-
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=500, hash_funcs={Viewer: viewer_key})
-def _subgroup(
-    url: str, version: DataVersion, who: Viewer, koploper: str, subgroup: str
-) -> GroupCounts:
-    """The count tables of one subgroup: counted in the background after the first view (see the
-    end of this page), or else now, from the responses ``db.dashboard`` keeps per data version."""
-    with get_sessionmaker(url)() as session:
-        return dashboard_counts(
-            session, who, koploper, subgroup, indicators=indicators, version=version
-        )
-
-
-def _counts(
-    url: str, version: DataVersion, who: Viewer, koploper: str, subgroup: str | None
-) -> GroupCounts:
-    if subgroup is None:
-        return _whole(url, version, who, koploper)
-    with st.spinner("De cijfers per subgroep worden geteld…"):
-        return _subgroup(url, version, who, koploper, subgroup)
-
-
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=500, hash_funcs={Viewer: viewer_key})
-def _figures(
-    url: str,
-    version: DataVersion,
-    who: Viewer,
-    koploper: str,
-    name: str,
-    subgroup: str | None,
-    category: int | None,
-    baseline: str,
-    followup: str,
-) -> Figures:
-    """The figures of one view, from the cached counts (and, for a multiple-choice subgroup, the
-    counts without it, which complementary suppression needs)."""
-    counts = _counts(url, version, who, koploper, subgroup)
-    whole = counts if subgroup is None else _counts(url, version, who, koploper, None)
-    multiple = subgroup is not None and choices[subgroup].multiple
-    with get_sessionmaker(url)() as session:
-        changed = wording_changes(session, who, koploper)
-    notes = wording_notes(whole.versions, changed, indicators, baseline, followup)
-    return figures(
-        counts,
-        indicators,
-        baseline,
-        followup,
-        category=category,
-        multiple=multiple,
-        total=whole if multiple else None,
-        koploper_name=name,
-        wording=notes,
-    )
 
 
 def _follow_picker() -> None:
@@ -150,9 +80,6 @@ else:
     slug = st.session_state[PICK]
 name = names[slug]
 
-url = database_url()
-with maker() as session:  # a read: no write lock on SQLite
-    version = data_version(session)
 viewed: set[str] = st.session_state.setdefault(VIEWED, set())
 if slug not in viewed:  # the audit line once per koploper per browser session
     with maker.begin() as session:
@@ -166,7 +93,8 @@ st.write(
     "andere koplopers staan er niet bij."
 )
 
-total = _counts(url, version, viewer, slug, None)
+with maker() as session:  # a read: no write lock on SQLite
+    total = dashboard_counts(session, viewer, slug, indicators=indicators)
 waves = total.waves
 if not waves:
     st.info(
@@ -280,7 +208,13 @@ if explained:
             for paragraph in text.split("\n\n"):
                 st.markdown(plain(paragraph))
 
-fig = _figures(url, version, viewer, slug, name, subgroup, category, baseline, followup)
+counting = (  # a subgroup not counted in the background yet is counted now
+    nullcontext() if subgroup is None else st.spinner("De cijfers per subgroep worden geteld…")
+)
+with maker() as session, counting:
+    fig = dashboard_figures(
+        session, viewer, slug, name, subgroup, category, baseline, followup, indicators=indicators
+    )
 
 # --- the figures --------------------------------------------------------------------------------
 st.header("Overzicht")
@@ -343,10 +277,10 @@ if viewer.reads_free_text:
         )
         search = st.text_input("Zoek in de open antwoorden", key=SEARCH, max_chars=100)
         with maker() as session:
-            answers = open_answers(session, viewer, slug, search)
+            answers = open_answers(session, viewer, slug, search, indicators=indicators)
         view.draw_open_answers(answers, MAX_OPEN_ANSWERS)
 
 # --- afterwards: every subgroup counted in the background, so that choosing one is quick -------
 if subgroup is None:
     with maker() as session:
-        count_subgroups_later(session, viewer, slug, indicators=indicators, version=version)
+        count_subgroups_later(session, viewer, slug, indicators=indicators)

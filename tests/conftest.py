@@ -115,7 +115,7 @@ def in_ci() -> bool:
 
 
 def _background_done() -> None:
-    from db.dashboard import wait_for_counting
+    from views.subgroups import wait_for_counting
 
     assert wait_for_counting(timeout=120), "background counting did not end"
 
@@ -124,7 +124,7 @@ def _background_done() -> None:
 def empty_database(backend: str, folder: Path) -> Iterator[str]:
     """The URL of a new, empty database: a SQLite file in ``folder``, or a PostgreSQL schema.
 
-    Before it goes, whatever a page left counting in the background (``db.dashboard``) ends: a
+    Before it goes, whatever a page left counting in the background (``views.subgroups``) ends: a
     schema dropped under a reading thread would fail the test that happens to be last."""
     if backend == "sqlite":
         url = f"sqlite:///{folder / 'test.db'}"

@@ -1,6 +1,6 @@
 """How the page "Vergelijken" draws its tables and charts.
 
-Rendering only: the figures come from ``db.compare`` (the engine's, already suppressed), written
+Rendering only: the figures come from ``views.compare`` (the engine's, already suppressed), written
 the Dutch way with ``measures.dutch``. Sortable tables are ``st.dataframe`` with the numbers kept
 as numbers (so a column sorts by value) and shown Dutch through a pandas Styler. Koploper and
 cohort names are set by the beheerder: they appear in table cells and chart labels (never

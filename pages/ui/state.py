@@ -1,5 +1,5 @@
 """What the pages keep between runs: choices that must still fit. (The viewer's cache key is
-``db.access.viewer_key``, shared with ``db.dashboard``.)"""
+``db.access.viewer_key``, shared with ``views.cache``.)"""
 
 from __future__ import annotations
 

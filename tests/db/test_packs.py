@@ -9,9 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
-import db.dashboard
+import db.read_model
 from db.access import command_line
-from db.dashboard import dashboard_counts, data_version
 from db.demo import seed_demo
 from db.engine import get_sessionmaker
 from db.models import Answer, Response, ResponsePack
@@ -27,9 +26,13 @@ from db.packs import (
     split_heads,
     unpack,
 )
+from db.read_model import data_version
 from db.setup import init_database
 from measures import load_indicators
 from surveys.definition import load_builtin
+from views.cache import CACHE
+from views.dashboard import dashboard_counts
+from views.responses import wanted_items
 
 QUESTIONNAIRES = ("client", "professional")
 
@@ -127,13 +130,13 @@ def test_without_packs_the_figures_are_the_same_and_setup_packs_them_again(seede
     maker = get_sessionmaker(seeded)
     with maker.begin() as session:
         session.execute(delete(ResponsePack))  # as a database from before packs existed
-    db.dashboard._SCORED.clear()
+    CACHE.clear()
     without = counts_of(seeded)
     assert without.equals(before)
     with maker.begin() as session:
         assert repack(session) > 0
         assert repack(session) == 0  # nothing left to do
-    db.dashboard._SCORED.clear()
+    CACHE.clear()
     assert counts_of(seeded).equals(before)
 
 
@@ -163,7 +166,7 @@ def test_a_changed_response_loses_its_pack_and_the_read_follows_the_change(seede
         changed = response.id
     with maker() as session:
         assert session.get(ResponsePack, changed) is None
-        read = db.dashboard._fetch(session, load_indicators(), demo=False)
+        read = db.read_model._fetch(session, wanted_items(load_indicators()), demo=False)
     assert list(read.meta["response_id"]) == [changed]  # read from its answers, no longer demo
     with maker.begin() as session:
         assert repack(session) == 1

@@ -44,7 +44,6 @@ from db.users import add_user, viewer_of
 from surveys.definition import from_stored
 from surveys.export import interchange
 from surveys.synthetic import generate
-from surveys.vocabulary import COHORT, OTHERS, OWN
 
 NOT_DATA: dict[str, str] = {
     # the rules themselves
@@ -158,9 +157,9 @@ NOT_DATA: dict[str, str] = {
     "db.users.check_new_user": "checks input for a new account; reads only koploper slugs",
     "db.users.koploper_names": "public reference data: koploper slugs and names",
     # exports that only write what a scoped function returned
-    "db.dashboard.data_version": "a cache key (counts and checksums of all responses); never shown",
-    "db.dashboard.wait_for_counting": "waits for the background counting; returns only whether "
-    "it finished",
+    "db.read_model.data_version": "a cache key (counts and checksums of all responses); never "
+    "shown",
+    "db.read_model.check_reader": "an access check; reads nothing",
     "db.packs.layout": "pure: where each coded question sits in a pack; no database",
     "db.packs.pack": "pure: packs one response's answers it is given; no database",
     "db.packs.unpack": "pure: decodes packs it is given; no database",
@@ -168,14 +167,13 @@ NOT_DATA: dict[str, str] = {
     "db.packs.split_heads": "pure: the fields of heads it is given; no database",
     "db.packs.checksum": "pure: a hash of a pack it is given; no database",
     "db.packs.pack_row": "pure: a row to insert, from what it is given; no database",
-    "db.packs.unpacked_responses": "packs of responses without a current pack, for db.dashboard's "
-    "scoped read and repack",
+    "db.packs.unpacked_responses": "packs of responses without a current pack, for "
+    "db.read_model's scoped read and repack",
     "db.packs.version_layouts": "questionnaire definitions, public; no responses",
-    "db.packs.pack_stored": "packs the answers of response ids its callers (db.dashboard's "
+    "db.packs.pack_stored": "packs the answers of response ids its callers (db.read_model's "
     "scoped read, repack) chose",
     "db.packs.repack": "writes packs of every response, returns only how many; setup and "
     "migrations",
-    "db.dashboard.wanted_items": "pure: which coded questions the dashboard reads; no database",
     "db.export.check_choice": "reference data: does the koploper or wave exist",
     "db.export.wave_codes": "reference data: the wave codes (T0, T1, T2)",
 }
@@ -185,21 +183,14 @@ RESPONSE_LEVEL = {
     "db.export.read_export",
     "db.export.count_responses",
 }
-ALL_KOPLOPERS_ONLY = {
-    "db.compare.comparison",
-    "db.compare.fieldwork_across",
-    "db.dashboard.scored_responses",
-}
+ALL_KOPLOPERS_ONLY: set[str] = set()
 """Functions for viewers who see every koploper: a gemeente or adviesraad always gets
 AccessDenied."""
-ANONYMOUS_BENCHMARK = {
-    "db.dashboard.dashboard_counts",
-    "db.dashboard.dashboard_views",
-    "db.dashboard.count_subgroups_later",
-}
-"""Functions that also return the other koplopers added together (the benchmark a ``gemeente``
-account may see, never by name): the koploper's own part must equal the Tilburg-only result, and
-the pooled part holds no name or text of Breda."""
+ANONYMOUS_BENCHMARK = {"db.read_model.read_packs"}
+"""Functions that also return the other koplopers' coded answers, by koploper id and never by
+name or with any text, for ``views`` to count the anonymous benchmark a ``gemeente`` account may
+see (``views`` hands on only counts): the koploper's own part must equal the Tilburg-only result,
+and the rest holds no name or text of Breda."""
 """Functions giving data per response: an adviesraad gets AccessDenied from each."""
 
 EXPORT_FILE = Path(tempfile.gettempdir()) / f"koplopermonitor-scope-{uuid.uuid4().hex}.xlsx"
@@ -447,27 +438,20 @@ def check_nothing_of_breda(both: str, alone: str, name: str, role: str, viewer: 
         assert not traces(result, "breda", BREDA_TEXT), f"{what} shows something of Breda"
         expected = call(alone, name, viewer, arguments)
         if name in ANONYMOUS_BENCHMARK:
-            result, expected = own_part(result), own_part(expected)
+            result, expected = own_part(result, viewer), own_part(expected, viewer)
         assert_same(result, expected, what)
     return results
 
 
-def own_part(counts: Any) -> Any:
-    """The koploper's own rows of a ``GroupCounts`` (its profile and versions are its own)."""
-    if isinstance(counts, AccessDenied):
-        return counts
-    if isinstance(counts, dict):  # one GroupCounts per subgroup
-        return {
-            f"{subgroup}.{name}": frame
-            for subgroup, view in counts.items()
-            for name, frame in own_part(view).items()
-        }
-    assert set(counts.base["group"]) <= {OWN, OTHERS, COHORT}
+def own_part(read: Any, viewer: Viewer) -> Any:
+    """The rows of a ``PackRead`` of the viewer's own koplopers (what the packs add up to is of
+    every response)."""
+    if isinstance(read, AccessDenied):
+        return read
+    own = read.meta["koploper"].isin(viewer.koploper_ids).to_numpy()
     return {
-        "counts": counts.counts[counts.counts["group"] == OWN].reset_index(drop=True),
-        "base": counts.base[counts.base["group"] == OWN].reset_index(drop=True),
-        "profile": counts.profile,
-        "versions": counts.versions,
+        "meta": read.meta[own].reset_index(drop=True),
+        **{item: column[own] for item, column in read.codes.items()},
     }
 
 

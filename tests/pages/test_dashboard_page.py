@@ -22,7 +22,6 @@ from streamlit.testing.v1 import AppTest
 
 from db.access import command_line
 from db.audit import read_log
-from db.dashboard import wait_for_counting
 from db.demo import demo_responses
 from db.engine import get_sessionmaker
 from db.export import read_export
@@ -39,6 +38,7 @@ from surveys.vocabulary import DIRECTION_WORDS
 from tests.conftest import BACKENDS, empty_database
 from tests.db.stored_responses import add_tilburg_responses
 from tests.pages.accounts import logged_in
+from views.subgroups import wait_for_counting
 
 APP = str(Path(__file__).parents[2] / "streamlit_app.py")
 PAGE = "pages/dashboard.py"
@@ -118,7 +118,7 @@ def database(request, tmp_path_factory) -> str:
 def url(database, monkeypatch) -> str:
     monkeypatch.setenv("DATABASE_URL", database)
     yield database
-    # What a view left counting in the background ends before the next test patches db.dashboard.
+    # What a view left counting in the background ends before the next test patches views.
     assert wait_for_counting(timeout=120)
 
 
@@ -399,17 +399,18 @@ def test_a_subgroup_shows_its_own_smaller_figures_for_its_questionnaire_only(url
 
 
 def test_the_responses_are_read_once_per_data_version_whatever_the_view(url, monkeypatch):
-    import db.dashboard
+    import db.read_model
+    from views.cache import CACHE
 
     reads = []
-    real = db.dashboard._fetch
+    real = db.read_model._fetch
 
     def counted(*args, **kwargs):
         reads.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(db.dashboard, "_fetch", counted)
-    monkeypatch.setattr(db.dashboard, "_SCORED", {})
+    monkeypatch.setattr(db.read_model, "_fetch", counted)
+    CACHE.clear()
     at = AppTest.from_file(APP, default_timeout=120)
     logged_in(at, url, "gemeente", ["tilburg"], email=f"once-{secrets.token_hex(4)}@t.example")
     at.run()
@@ -424,16 +425,17 @@ def test_the_responses_are_read_once_per_data_version_whatever_the_view(url, mon
 
 
 def test_after_the_first_view_every_subgroup_is_counted_in_the_background(url, monkeypatch):
-    import db.dashboard
+    import views.dashboard
+    import views.subgroups
 
     asked: list[tuple[str, str]] = []
-    real_later = db.dashboard.count_subgroups_later
+    real_later = views.subgroups.count_subgroups_later
 
     def later(session, viewer, koploper, **options):
         asked.append((viewer.email, koploper))
         return real_later(session, viewer, koploper, **options)
 
-    monkeypatch.setattr(db.dashboard, "count_subgroups_later", later)
+    monkeypatch.setattr(views.subgroups, "count_subgroups_later", later)
     email = f"later-{secrets.token_hex(4)}@t.example"
     at = AppTest.from_file(APP, default_timeout=120)
     logged_in(at, url, "gemeente", ["tilburg"], email=email)
@@ -443,13 +445,13 @@ def test_after_the_first_view_every_subgroup_is_counted_in_the_background(url, m
     assert asked == [(email, "tilburg")]
     assert wait_for_counting(timeout=120)
     counted = []
-    real_count = db.dashboard.from_scored
+    real_count = views.dashboard.from_scored
 
     def counting(*args, **kwargs):
         counted.append(kwargs.get("subgroup"))
         return real_count(*args, **kwargs)
 
-    monkeypatch.setattr(db.dashboard, "from_scored", counting)
+    monkeypatch.setattr(views.dashboard, "from_scored", counting)
 
     def first_table():
         return [t.value for t in at.table if t.value.index.name == "Indicator"][0]
@@ -584,16 +586,17 @@ def test_a_koploper_with_one_wave_gets_its_estimates_and_no_comparison(url):
 
 
 def test_counts_are_cached_per_viewer_and_data_version_never_shared(url, monkeypatch):
-    import db.dashboard
+    import views.dashboard
 
-    real = db.dashboard.dashboard_counts
+    real = views.dashboard.Counter.count
     calls: list[tuple[str, str, str | None]] = []
 
-    def counting(session, viewer, koploper, subgroup=None, **options):
-        calls.append((viewer.email, koploper, subgroup))
-        return real(session, viewer, koploper, subgroup, **options)
+    def counting(counter, subgroup):
+        if subgroup is None:  # the page's own count (the background counts the subgroups)
+            calls.append((counter.who[0], counter.facts.slug, subgroup))
+        return real(counter, subgroup)
 
-    monkeypatch.setattr(db.dashboard, "dashboard_counts", counting)
+    monkeypatch.setattr(views.dashboard.Counter, "count", counting)
     first = AppTest.from_file(APP, default_timeout=120)
     logged_in(first, url, "gemeente", ["tilburg"], email="cache-een@tilburg.example")
     first.run()

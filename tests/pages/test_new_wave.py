@@ -15,13 +15,13 @@ import pytest
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
-from db.dashboard import wait_for_counting
 from db.demo import seed_demo
 from db.engine import get_sessionmaker
 from db.setup import init_database
 from tests.conftest import BACKENDS, empty_database
 from tests.db.stored_responses import add_tilburg_responses
 from tests.pages.accounts import logged_in
+from views.subgroups import wait_for_counting
 
 APP = str(Path(__file__).parents[2] / "streamlit_app.py")
 RUNNING = "Tweede vervolgmeting (loopt nog: 3 antwoorden)"

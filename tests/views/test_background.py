@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from db.background import Worker
+from views.background import Worker
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_a_failing_piece_is_logged_and_the_next_one_still_runs(worker, caplog):
     def failing():
         raise RuntimeError("kapot")
 
-    with caplog.at_level(logging.ERROR, logger="db.background"):
+    with caplog.at_level(logging.ERROR, logger="views.background"):
         failed = worker.submit("failing", failing, label="the failing piece")
         after = worker.submit("after", lambda: "gedaan")
         assert after.result(timeout=30) == "gedaan"

@@ -1,25 +1,28 @@
-"""What the page "Vergelijken" reads: every koploper side by side, for Movisie.
+"""What the page "Vergelijken" shows: every koploper side by side, for Movisie.
 
 Only for a viewer who sees every koploper (``Viewer.sees_all``: onderzoeker, beheerder); anyone
-else gets :class:`~db.access.AccessDenied` before anything is read. Responses are read once with
-``db.dashboard.scored_responses`` (the packed read) and counted by the measures engine
+else gets :class:`~db.access.AccessDenied` before anything is read. The responses come scored
+from ``views.responses`` (one read per data version, shared with "Mijn koploper"), each
+koploper's id turned into its slug, and are counted by the measures engine
 (``measures.side_by_side``, ``measures.meta``); what leaves this module are tables of figures and
-counts, never data per response. Fieldwork counts come from ``db.fieldwork_overview``.
+counts, never data per response. The comparison is kept per viewer and data version
+(``views.cache``). Fieldwork counts come from ``db.fieldwork_overview``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from db.access import AccessDenied, Viewer
-from db.dashboard import scored_responses
+from db.access import AccessDenied, Viewer, viewer_key
 from db.fieldwork_overview import fieldwork_waves, response_counts
 from db.queries import koplopers_by_cohort
+from db.read_model import data_version, koploper_slugs
 from measures.indicators import IndicatorSet, load_indicators
+from measures.scoring import Scored
 from measures.side_by_side import (
     all_estimates,
     calendar,
@@ -29,7 +32,10 @@ from measures.side_by_side import (
     pooled,
     wave_pairs,
 )
+from views.cache import CACHE, place_of
+from views.responses import scored_responses
 
+COMPARISON = "comparison"
 REFUSED = "Vergelijken is alleen voor onderzoekers en beheerders van Movisie."
 
 
@@ -67,18 +73,33 @@ def _koplopers(session: Session) -> tuple[pd.DataFrame, dict[str, str]]:
     return frame.reset_index(drop=True), dict(zip(frame["slug"], frame["cohort"], strict=True))
 
 
+def _named(scored: dict[str, Scored], slugs: dict[int, str]) -> dict[str, Scored]:
+    """The scored responses with each koploper's slug instead of its id."""
+    return {
+        key: replace(part, meta=part.meta.assign(koploper=part.meta["koploper"].map(slugs)))
+        for key, part in scored.items()
+    }
+
+
 def comparison(
     session: Session,
     viewer: Viewer,
     include_demo: bool = True,
     indicators: IndicatorSet | None = None,
 ) -> Comparison:
-    """Every koploper's figures for every pair of waves with answers, from one read."""
+    """Every koploper's figures for every pair of waves with answers, from one read; kept per
+    viewer and data version."""
     _require_all(viewer)
     indicators = indicators or load_indicators()
+    version = data_version(session)
+    key = (place_of(session, include_demo, indicators), COMPARISON, viewer_key(viewer))
+    kept = CACHE.get(key, version, indicators)
+    if isinstance(kept, Comparison):
+        return kept
     koplopers, cohort_of = _koplopers(session)
     names = dict(zip(koplopers["slug"], koplopers["name"], strict=True))
-    scored = scored_responses(session, viewer, include_demo, indicators)
+    version, scored = scored_responses(session, viewer, None, indicators, include_demo, version)
+    scored = _named(scored, koploper_slugs(session, viewer))
     settings = indicators.settings
     estimates = all_estimates(scored, settings)
     waves = sorted(set(estimates["wave"]) if len(estimates) else (), key=lambda w: int(w[1:]))
@@ -87,7 +108,7 @@ def comparison(
         table = koploper_table(scored, estimates, *pair, indicators, cohort_of, names)
         changes[pair] = table
         pools[pair] = pooled(table, cohort_of, settings)
-    return Comparison(
+    found = Comparison(
         koplopers=koplopers,
         waves=waves,
         estimates=estimates,
@@ -95,6 +116,8 @@ def comparison(
         changes=changes,
         pools=pools,
     )
+    CACHE.put(key, version, indicators, found)
+    return found
 
 
 def fieldwork_across(

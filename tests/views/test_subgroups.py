@@ -14,23 +14,21 @@ import weakref
 import pandas as pd
 import pytest
 
-import db.dashboard
+import views.dashboard
+import views.subgroups
 from db.access import AccessDenied, Viewer, command_line
 from db.contacts import UnknownKoploper
-from db.dashboard import (
-    count_subgroups_later,
-    dashboard_counts,
-    dashboard_views,
-    data_version,
-    wait_for_counting,
-)
 from db.demo import seed_demo
 from db.engine import get_sessionmaker
+from db.read_model import data_version
 from db.setup import init_database
 from measures import load_indicators
 from measures.counts import GroupCounts
 from measures.subgroups import subgroup_choices
 from tests.db.stored_responses import add_tilburg_responses
+from views.cache import CACHE, ViewCache
+from views.dashboard import COUNTS, dashboard_counts, dashboard_views
+from views.subgroups import count_subgroups_later, wait_for_counting
 
 TILBURG = Viewer(
     email="pl@tilburg.example",
@@ -50,9 +48,9 @@ def seeded(database_url) -> str:
 
 
 @pytest.fixture(autouse=True)
-def fresh(monkeypatch):
+def fresh():
     """Nothing counted before the test; nothing left running after it."""
-    monkeypatch.setattr(db.dashboard, "_COUNTED", db.dashboard._CountedViews(size=200))
+    CACHE.clear()
     yield
     assert wait_for_counting(timeout=120)
 
@@ -61,13 +59,13 @@ def fresh(monkeypatch):
 def counted(monkeypatch) -> list[str | None]:
     """The subgroups ``measures.counts.from_scored`` counts from now on."""
     calls: list[str | None] = []
-    real = db.dashboard.from_scored
+    real = views.dashboard.from_scored
 
     def counting(*args, subgroup=None, **kwargs):
         calls.append(subgroup)
         return real(*args, subgroup=subgroup, **kwargs)
 
-    monkeypatch.setattr(db.dashboard, "from_scored", counting)
+    monkeypatch.setattr(views.dashboard, "from_scored", counting)
     return calls
 
 
@@ -83,13 +81,14 @@ def counts(url: str, viewer: Viewer, subgroup: str | None, **options) -> GroupCo
 
 
 def direct(url: str, viewer: Viewer, subgroup: str | None) -> GroupCounts:
-    """Counted now, whatever the background kept."""
-    kept = db.dashboard._COUNTED
-    db.dashboard._COUNTED = db.dashboard._CountedViews(size=200)
+    """Counted now, whatever the background kept (the count tables looked up in a cache of
+    their own; the responses read as kept)."""
+    kept = views.dashboard.CACHE
+    views.dashboard.CACHE = ViewCache()
     try:
         return counts(url, viewer, subgroup)
     finally:
-        db.dashboard._COUNTED = kept
+        views.dashboard.CACHE = kept
 
 
 def assert_same(found: GroupCounts, expected: GroupCounts) -> None:
@@ -125,7 +124,7 @@ def test_a_subgroup_counted_in_the_background_is_served_as_counted_directly(seed
 def test_asked_again_when_all_is_counted_nothing_is_queued(seeded, monkeypatch):
     first = in_background(seeded, TILBURG)
     queued = []
-    monkeypatch.setattr(db.dashboard._WORKER, "submit", lambda *a, **k: queued.append(a))
+    monkeypatch.setattr(views.subgroups._WORKER, "submit", lambda *a, **k: queued.append(a))
     with get_sessionmaker(seeded)() as session:
         again = count_subgroups_later(session, TILBURG, "tilburg")
     assert again.done() and queued == []
@@ -134,7 +133,7 @@ def test_asked_again_when_all_is_counted_nothing_is_queued(seeded, monkeypatch):
 
 def test_the_same_request_while_it_waits_is_queued_once(seeded, counted):
     release = threading.Event()
-    db.dashboard._WORKER.submit(("hold", secrets.token_hex(4)), lambda: release.wait(60))
+    views.subgroups._WORKER.submit(("hold", secrets.token_hex(4)), lambda: release.wait(60))
     try:
         with get_sessionmaker(seeded)() as session:
             first = count_subgroups_later(session, TILBURG, "tilburg")
@@ -163,7 +162,7 @@ def test_a_new_data_version_is_not_served_from_the_tables_counted_before(seeded,
         assert data_version(session) != old
         future = count_subgroups_later(session, TILBURG, "tilburg")
     assert all(future.result(timeout=120)[s] is not before[s] for s in SUBGROUPS)
-    assert len(db.dashboard._COUNTED) == len(SUBGROUPS)  # the older tables are gone
+    assert CACHE.count(COUNTS) == len(SUBGROUPS)  # the older tables are gone
 
 
 def test_another_viewer_never_gets_the_first_viewers_tables(seeded, counted):
@@ -193,15 +192,14 @@ def test_what_is_kept_holds_its_indicator_set_so_no_other_set_can_take_its_id(se
     del other
     gc.collect()
     assert gone() is not None
-    db.dashboard._COUNTED.clear()
-    db.dashboard._SCORED.clear()
+    CACHE.clear()
     gc.collect()
     assert gone() is None  # nothing else held it
 
 
 def test_a_viewer_without_access_is_refused_at_once_and_nothing_is_queued(seeded, monkeypatch):
     queued = []
-    monkeypatch.setattr(db.dashboard._WORKER, "submit", lambda *a, **k: queued.append(a))
+    monkeypatch.setattr(views.subgroups._WORKER, "submit", lambda *a, **k: queued.append(a))
     with get_sessionmaker(seeded)() as session:
         with pytest.raises(AccessDenied):
             count_subgroups_later(session, TILBURG, "breda")
@@ -214,19 +212,19 @@ def test_a_viewer_without_access_is_refused_at_once_and_nothing_is_queued(seeded
 def test_a_failing_count_is_logged_and_the_next_request_is_still_counted(
     seeded, monkeypatch, caplog
 ):
-    real = db.dashboard.from_scored
+    real = views.dashboard.from_scored
 
     def failing(*args, **kwargs):
         raise RuntimeError("telling mislukt")
 
-    monkeypatch.setattr(db.dashboard, "from_scored", failing)
-    with caplog.at_level(logging.ERROR, logger="db.background"):
+    monkeypatch.setattr(views.dashboard, "from_scored", failing)
+    with caplog.at_level(logging.ERROR, logger="views.background"):
         with get_sessionmaker(seeded)() as session:
             failed = count_subgroups_later(session, TILBURG, "tilburg")
         assert isinstance(failed.exception(timeout=120), RuntimeError)
     assert "counting the subgroups of tilburg failed" in caplog.text
     assert "telling mislukt" in caplog.text
-    assert len(db.dashboard._COUNTED) == 0
-    monkeypatch.setattr(db.dashboard, "from_scored", real)
+    assert CACHE.count(COUNTS) == 0
+    monkeypatch.setattr(views.dashboard, "from_scored", real)
     later = in_background(seeded, TILBURG)
     assert_same(later["target_group"], direct(seeded, TILBURG, "target_group"))

@@ -1,5 +1,5 @@
-"""The page Vergelijken's tables come from the database, equal the engine's on the same
-responses, and only for viewers who see every koploper."""
+"""The page Vergelijken's tables (``views.compare``) come from the database, equal the engine's
+on the same responses, and only for viewers who see every koploper."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import select
 
 from db.access import AccessDenied, Viewer, command_line
-from db.compare import comparison, fieldwork_across
 from db.demo import seed_demo
 from db.engine import get_sessionmaker
 from db.export import read_export
@@ -22,6 +21,7 @@ from db.setup import init_database
 from measures import check_responses, load_indicators, score
 from measures.side_by_side import all_estimates, koploper_table
 from surveys.export import interchange
+from views.compare import comparison, fieldwork_across
 
 ONDERZOEKER = Viewer(email="o@movisie.example", role="onderzoeker")
 

@@ -9,11 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from db.access import AccessDenied, Viewer, command_line
-from db.dashboard import dashboard_counts, data_version, open_answers, wording_changes
+from db.dashboard import open_answers as stored_open_answers
+from db.dashboard import wording_changes
 from db.demo import seed_demo
 from db.engine import get_sessionmaker
 from db.export import read_export
 from db.models import Answer, Koploper, Response
+from db.read_model import data_version
 from db.setup import init_database
 from measures import check_responses, compare_waves, load_indicators, score
 from measures.counts import from_scored
@@ -23,6 +25,7 @@ from measures.pools import withhold_small_pools
 from surveys.export import interchange
 from surveys.vocabulary import CHANNEL_NUMBERS as CHANNELS
 from surveys.vocabulary import COMPLEMENT_REASON
+from views.dashboard import dashboard_counts, open_answers
 
 KEYS = ["group", "category", "wave", "questionnaire", "indicator"]
 
@@ -184,6 +187,10 @@ def test_open_answers_are_searchable_as_plain_text_for_those_with_the_right(seed
         every = open_answers(session, reader, "tilburg")
         assert set(texts) <= set(every["answer"])
         mine = every[every["answer"].isin(texts)]
+        question = load_indicators().questionnaires["client"].definition.item("comments")
+        assert set(mine["question"]) == {question.text["nl"]}  # its text, not its key
+        stored = stored_open_answers(session, reader, "tilburg")
+        assert set(stored[stored["answer"].isin(texts)]["question"]) == {"comments"}
         assert list(mine["answer"]) == texts[::-1]  # newest first
         assert mine["day"].iloc[0] == dt.date(2031, 3, 4)
         assert list(open_answers(session, reader, "tilburg", search="QZHEEL")["answer"]) == [

@@ -1,5 +1,6 @@
-"""After new responses, the dashboard reads only those (``db.dashboard._added``) and counts what a
-full read counts; any other change since the kept read makes it read everything again."""
+"""After new responses, the dashboard reads only those (``db.read_model._added``, from the read
+``views.cache`` keeps) and counts what a full read counts; any other change since the kept read
+makes it read everything again."""
 
 from __future__ import annotations
 
@@ -11,18 +12,20 @@ import pandas as pd
 import pytest
 from sqlalchemy import select, text
 
-import db.dashboard
+import db.read_model
 from db.access import command_line
-from db.dashboard import dashboard_counts, data_version
 from db.demo import seed_demo
 from db.engine import get_sessionmaker
 from db.models import Answer, Koploper, Response, Wave
 from db.packs import repack
 from db.questionnaires import register_definition
+from db.read_model import PackRead, data_version
 from db.responses import delete_demo
 from db.setup import init_database
 from surveys.definition import DEFINITIONS_DIR, parse_definition, read_definition
 from tests.db.stored_responses import add_tilburg_responses as add_responses
+from views.cache import CACHE, RESPONSES
+from views.dashboard import dashboard_counts
 
 KEYS = ["group", "category", "wave", "questionnaire", "indicator"]
 TABLES = {"base": KEYS, "counts": [*KEYS, "value"]}
@@ -39,24 +42,25 @@ def seeded(database_url) -> str:
 
 
 @pytest.fixture(autouse=True)
-def fresh(monkeypatch):
-    """Nothing kept from another test, nothing counted in the background."""
-    monkeypatch.setattr(db.dashboard, "_SCORED", {})
-    monkeypatch.setattr(db.dashboard, "_COUNTED", db.dashboard._CountedViews(size=200))
+def fresh():
+    """Nothing kept from another test, nor for another."""
+    CACHE.clear()
+    yield
+    CACHE.clear()
 
 
 @pytest.fixture
 def reads(monkeypatch) -> list[tuple[int, int]]:
     """(after, packs read) of every ``_fetch`` from now on."""
     calls: list[tuple[int, int]] = []
-    real = db.dashboard._fetch
+    real = db.read_model._fetch
 
     def fetch(*args, after: int = 0, **kwargs):
         read = real(*args, after=after, **kwargs)
         calls.append((after, len(read.meta) if read.packed is None else read.packed[0]))
         return read
 
-    monkeypatch.setattr(db.dashboard, "_fetch", fetch)
+    monkeypatch.setattr(db.read_model, "_fetch", fetch)
     return calls
 
 
@@ -70,15 +74,14 @@ def counted(url: str, include_demo: bool) -> dict[str | None, object]:
         }
 
 
-def kept(include_demo: bool) -> db.dashboard._Read:
-    [entry] = [e for place, e in db.dashboard._SCORED.items() if place[1] == include_demo]
+def kept(include_demo: bool) -> PackRead:
+    [entry] = [e for key, e in CACHE.entries(RESPONSES) if key[0][1] == include_demo]
     return entry.read
 
 
-def read_in_full(url: str, include_demo: bool) -> tuple[dict, db.dashboard._Read]:
+def read_in_full(url: str, include_demo: bool) -> tuple[dict, PackRead]:
     """Counts and what was read after dropping whatever was kept."""
-    db.dashboard._SCORED.clear()
-    db.dashboard._COUNTED.clear()
+    CACHE.clear()
     return counted(url, include_demo), kept(include_demo)
 
 
@@ -90,7 +93,7 @@ def assert_same_counts(found: dict, expected: dict) -> None:
             pd.testing.assert_frame_equal(left, right, obj=f"{subgroup}: {name}")
 
 
-def assert_same_read(found: db.dashboard._Read, expected: db.dashboard._Read) -> None:
+def assert_same_read(found: PackRead, expected: PackRead) -> None:
     pd.testing.assert_frame_equal(found.meta, expected.meta)
     assert list(found.codes) == list(expected.codes)
     for item, column in expected.codes.items():
