@@ -4,7 +4,8 @@ A caller hands a piece of work to :meth:`Worker.submit` and goes on; one daemon 
 pieces one at a time, in the order they came. A piece that is still waiting or running under the
 same key is not queued again: the caller gets the same :class:`concurrent.futures.Future`. A piece
 that fails is logged, its future holds the error, and the thread goes on with the next one: the
-app never notices. Nothing here knows about the database or Streamlit.
+app never notices. Of the database it knows only its errors, logged without the values
+they quote (``db.errors``); nothing here knows Streamlit.
 """
 
 from __future__ import annotations
