@@ -40,8 +40,10 @@ def _codes_by_title() -> dict[str, str]:
     """'Eerste vervolgmeting' → 'T1', for every wave the vocabulary names (a chart's tick labels
     are wave titles, ``measures.charts``)."""
     codes: dict[str, str] = {}
-    while (known := wave(f"T{len(codes)}")) is not None:
+    number = 0
+    while (known := wave(f"T{number}")) is not None:
         codes[known.title] = known.code
+        number += 1
     return codes
 
 
