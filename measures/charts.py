@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 from measures.dutch import span_text, value_text
 from measures.figures import Figures
 from measures.indicators import PROPORTION
-from surveys.numbers import PLOTLY_SEPARATORS, missing
+from surveys.numbers import PERCENT, PLOTLY_SEPARATORS, missing, whole
 from surveys.vocabulary import (
     COHORT,
     INDICATIVE,
@@ -123,12 +123,12 @@ def _plotted(values: pd.Series, kind: str) -> list[float]:
 def _hover(rows: pd.DataFrame, kind: str, name: str) -> list[str]:
     texts = []
     for row in rows.to_dict("records"):
-        note = " (indicatief)" if row["flag"] == INDICATIVE else ""
+        note = f" ({INDICATIVE})" if row["flag"] == INDICATIVE else ""
         texts.append(
             f"{name}, {wave_name(row['wave']).removeprefix('de ')}: "
             f"{value_text(row['estimate'], kind)}{note}<br>"
             f"95 %-interval: {span_text(row['ci_low'], row['ci_high'], kind)}<br>"
-            f"n = {int(row['n'])}"
+            f"n = {whole(row['n'])}"
         )
     return texts
 
@@ -273,7 +273,7 @@ def indicator_chart(
     chart.update_yaxes(
         title_text=Y_TITLES.get(axis, "Score"),
         range=[low - pad, high + pad] if low is not None else None,
-        ticksuffix=" %" if kind == PROPORTION else "",
+        ticksuffix=PERCENT if kind == PROPORTION else "",
         gridcolor="#e5e7eb",
         zeroline=False,
         fixedrange=True,
@@ -284,7 +284,7 @@ def indicator_chart(
 def _estimate_text(row: dict, kind: str) -> str:
     if row["flag"] == SUPPRESSED or missing(row["estimate"]):
         return f"{NO_ESTIMATE} (te weinig antwoorden)"
-    note = ", indicatief" if row["flag"] == INDICATIVE else ""
+    note = f", {INDICATIVE}" if row["flag"] == INDICATIVE else ""
     interval = span_text(row["ci_low"], row["ci_high"], kind)
     return f"{value_text(row['estimate'], kind)} ({interval}{note})"
 

@@ -25,7 +25,7 @@ from measures.charts import (
 )
 from measures.dutch import difference_text, value_text
 from measures.indicators import PROPORTION
-from surveys.numbers import PLOTLY_SEPARATORS, decimal, missing, percent, whole
+from surveys.numbers import PERCENT, PLOTLY_SEPARATORS, decimal, missing, percent, whole
 from surveys.vocabulary import (
     DIRECTION_WORDS,
     DOWN,
@@ -135,7 +135,7 @@ def forest_chart(
                     f"{name}: {difference_text(d, kind)} "
                     f"({_change_interval(lo, hi, kind)}{unit}), "
                     f"n = {_n(nb, min_n)} en {_n(nf, min_n)}"
-                    + (" (indicatief)" if flag == INDICATIVE else "")
+                    + (f" ({INDICATIVE})" if flag == INDICATIVE else "")
                     for name, d, lo, hi, nb, nf, flag in zip(
                         part["name"],
                         part["difference"],
@@ -261,7 +261,7 @@ def trend_chart(
                 customdata=[slug] * len(rows),
                 hovertext=[
                     f"{name}, {wave_title(w)}: {value_text(e, kind)}"
-                    + (" (indicatief)" if f == INDICATIVE else "")
+                    + (f" ({INDICATIVE})" if f == INDICATIVE else "")
                     for w, e, f in zip(rows["wave"], rows["estimate"], rows["flag"], strict=True)
                 ],
                 hoverinfo="text",
@@ -272,7 +272,7 @@ def trend_chart(
     chart.update_yaxes(
         title_text=Y_TITLES.get(axis, "Score"),
         range=[low, high] if low is not None else None,
-        ticksuffix=" %" if kind == PROPORTION else "",
+        ticksuffix=PERCENT if kind == PROPORTION else "",
         gridcolor="#e5e7eb",
         fixedrange=True,
     )

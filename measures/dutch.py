@@ -3,7 +3,8 @@ procentpunt"), an interval ("23,1 % tot 31,4 %") and a p-value ("< 0,001").
 
 Built on the one number formatter, :mod:`surveys.numbers` (one decimal for every estimate, a
 decimal comma, a thousands point), so the dashboard, its downloads, the comparison and the council
-report write the same figure the same way. Wave names come from :mod:`surveys.vocabulary`.
+report write the same figure the same way. Wave names and other words are in
+:mod:`surveys.vocabulary`.
 """
 
 from __future__ import annotations
@@ -11,29 +12,15 @@ from __future__ import annotations
 import math
 
 from measures.indicators import PROPORTION
-from surveys.numbers import NO_FIGURE, PERCENT, decimal, missing, percent, signed, whole
-from surveys.vocabulary import wave_name, wave_title
-
-WAVE_NAMES = {code: wave_name(code) for code in ("T0", "T1", "T2", "T3", "T4")}
-"""For the modules not yet moved to :mod:`surveys.vocabulary` (reports): the lead moves them."""
+from surveys.numbers import NO_FIGURE, decimal, missing, percent, signed
 
 __all__ = [
-    "NO_FIGURE",
-    "PERCENT",
-    "WAVE_NAMES",
-    "decimal",
     "difference_interval_text",
     "difference_text",
     "interval_text",
-    "missing",
     "p_text",
-    "percent",
-    "signed",
     "span_text",
     "value_text",
-    "wave_name",
-    "wave_title",
-    "whole",
 ]
 
 
@@ -84,9 +71,9 @@ def p_text(value: float) -> str:
     if missing(value):
         return NO_FIGURE
     if value < 0.001:
-        return "< 0,001"
-    text = f"{value:.3f}"
-    if text == "0.050" and value < 0.05:
+        return f"< {decimal(0.001, 3)}"
+    text = decimal(value, 3)
+    if text == decimal(0.05, 3) and value < 0.05:
         # 0,0499 next to "duidelijk hoger", never a puzzling "0,050": cut off, not rounded up
-        text = f"{math.floor(value * 10_000) / 10_000:.4f}"
-    return text.replace(".", ",")
+        text = decimal(math.floor(value * 10_000) / 10_000, 4)
+    return text

@@ -44,7 +44,7 @@ def _direction(symbol: object) -> str:
 def _note(flag: object) -> str:
     if flag == SUPPRESSED:
         return "te weinig antwoorden"
-    return "indicatief" if flag == INDICATIVE else ""
+    return INDICATIVE if flag == INDICATIVE else ""
 
 
 def _scaled(table: pd.DataFrame, column: str) -> list[float | None]:

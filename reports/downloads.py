@@ -33,7 +33,9 @@ from surveys.vocabulary import (
     OTHERS,
     OWN,
     QUESTIONNAIRES,
+    REFERENCE_LABELS,
     wave_name,
+    wave_with_code,
 )
 
 CSV_COLUMNS = [*COMPARE_COLUMNS, "reason"]
@@ -79,12 +81,6 @@ def figures_csv(fig: Figures, koploper: str, questionnaires: Sequence[str]) -> b
 
 
 # --- Excel --------------------------------------------------------------------------------------
-
-
-def wave_label(code: str) -> str:
-    """'T0 (nulmeting)'."""
-    name = wave_name(code)
-    return f"{code} ({name.removeprefix('de ')})" if name != f"meting {code}" else code
 
 
 def _number(value: object) -> float | int | None:
@@ -185,7 +181,7 @@ def _benchmark_lookup(fig: Figures) -> dict[tuple[str, str, str, str], pd.Series
 
 
 def _overview(book: Book, fig: Figures, title: str, changes: pd.DataFrame, benchmarks) -> None:
-    base, follow = wave_label(fig.baseline), wave_label(fig.followup)
+    base, follow = wave_with_code(fig.baseline), wave_with_code(fig.followup)
     headers = [
         "Doel",
         "Vragenlijst",
@@ -201,8 +197,8 @@ def _overview(book: Book, fig: Figures, title: str, changes: pd.DataFrame, bench
         "Effectgrootte",
         "Richting",
         "Betekenis",
-        f"Overige koplopers {follow}",
-        f"Cohort {follow}",
+        f"{REFERENCE_LABELS[OTHERS]} {follow}",
+        f"{REFERENCE_LABELS[COHORT]} {follow}",
         "Teken",
         "Reden",
     ]
@@ -258,25 +254,27 @@ def _overview(book: Book, fig: Figures, title: str, changes: pd.DataFrame, bench
     sheet.finish()
 
 
-GOAL_HEADERS = [
-    "Vragenlijst",
-    "Indicator",
-    "Meting",
-    "n",
-    "Schatting",
-    "95%-interval ondergrens",
-    "95%-interval bovengrens",
-    "Verschil met de nulmeting",
-    "95%-interval verschil ondergrens",
-    "95%-interval verschil bovengrens",
-    "q-waarde",
-    "Effectgrootte",
-    "Richting",
-    "Teken",
-    "Reden",
-    "Overige koplopers",
-    "Cohort",
-]
+def _goal_headers(baseline: str) -> list[str]:
+    """The columns of a goal's sheet; the change is the one from ``baseline``."""
+    return [
+        "Vragenlijst",
+        "Indicator",
+        "Meting",
+        "n",
+        "Schatting",
+        "95%-interval ondergrens",
+        "95%-interval bovengrens",
+        f"Verschil met {wave_name(baseline)} ({baseline})",
+        "95%-interval verschil ondergrens",
+        "95%-interval verschil bovengrens",
+        "q-waarde",
+        "Effectgrootte",
+        "Richting",
+        "Teken",
+        "Reden",
+        REFERENCE_LABELS[OTHERS],
+        REFERENCE_LABELS[COHORT],
+    ]
 
 
 def _goal_sheet(
@@ -289,8 +287,7 @@ def _goal_sheet(
     changes: pd.DataFrame,
     benchmarks,
 ) -> _Sheet:
-    headers = list(GOAL_HEADERS)
-    headers[7] = f"Verschil met {wave_label(fig.baseline)}"
+    headers = _goal_headers(fig.baseline)
     sheet = _Sheet(book, name, f"{title}: {name}", headers, {1, 14})
     own = estimates[(estimates["group"] == OWN) & (estimates["goal"] == goal)]
     change_of = {(r.questionnaire, r.indicator): r for r in changes.itertuples(index=False)}
@@ -308,7 +305,7 @@ def _goal_sheet(
                 [
                     QUESTIONNAIRES.get(questionnaire, questionnaire),
                     row.label,
-                    wave_label(row.wave),
+                    wave_with_code(row.wave),
                     _number(row.n),
                     _number(row.estimate),
                     _number(row.ci_low),
@@ -373,7 +370,7 @@ def _profile_rows(sheet: _Sheet, profile: pd.DataFrame) -> None:
                 QUESTIONNAIRES.get(row.questionnaire, row.questionnaire),
                 row.question,
                 row.category,
-                wave_label(row.wave),
+                wave_with_code(row.wave),
                 _number(row.count),
                 _number(row.answered),
                 _number(row.share),
@@ -452,4 +449,4 @@ def figures_xlsx(
     return book.to_bytes()
 
 
-__all__ = ["CSV_COLUMNS", "download_name", "figures_csv", "figures_xlsx", "wave_label"]
+__all__ = ["CSV_COLUMNS", "download_name", "figures_csv", "figures_xlsx"]

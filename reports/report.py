@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from measures.figures import Figures
+from measures.indicators import Settings
 from reports.chart_images import ChartsUnavailable, browser_path, draw_charts
 from reports.report_front import ChartKey, key_changes, shown_indicators
 from reports.report_html import report_html
@@ -109,13 +110,15 @@ def council_report(
     explanation: Sequence[tuple[str, str]],
     methods_text: str,
     progress: Progress | None = None,
+    settings: Settings | None = None,
 ) -> bytes:
     """The "Rapport voor de raad" as PDF bytes.
 
     ``charts`` maps (questionnaire, indicator) to the dashboard's Plotly figure of it; only the
     charts the report shows are drawn (those of ``questionnaires``, but for a theme score that
     repeats a question), restyled for paper (:func:`reports.report_style.for_print`).
-    ``progress(fraction, text)`` is told how far it is (in the calling thread). Raises
+    ``progress(fraction, text)`` is told how far it is (in the calling thread); ``settings``
+    are the limits the figures were made with (by default those of ``indicators.yaml``). Raises
     :class:`ChartsUnavailable` when the charts cannot be drawn, :class:`PdfUnavailable` when
     WeasyPrint cannot run.
 
@@ -136,7 +139,14 @@ def council_report(
         sources = chart_sources(list(wanted))
         keys = {source: key for key, source in sources.items()}
         html = report_html(
-            fig, koploper_name, questionnaires, sources, explanation, methods_text, dt.date.today()
+            fig,
+            koploper_name,
+            questionnaires,
+            sources,
+            explanation,
+            methods_text,
+            dt.date.today(),
+            settings,
         )
         fetched: set[str] = set()
 

@@ -18,25 +18,27 @@ from typing import Any
 
 import pandas as pd
 
-from measures import dutch
-from measures.dutch import WAVE_NAMES, value_text
+from measures.dutch import value_text
 from measures.figures import Figures
 from measures.groups import in_view
-from measures.indicators import PROPORTION
+from measures.indicators import PROPORTION, Settings, load_indicators
 from surveys.numbers import NO_FIGURE
 from surveys.vocabulary import (
-    COHORT,
     DIRECTION_WORDS,
     DOWN,
     GOALS,
     INDICATIVE,
+    NO_ESTIMATE,
     NONE,
     OTHERS,
     OWN,
     QUESTIONNAIRES,
+    SAME,
     SUPPRESSED,
     UP,
+    fewer_than,
     wave_name,
+    wave_title,
 )
 
 ChartKey = tuple[str, str]
@@ -59,18 +61,11 @@ MONTHS = (
 WITHHELD = "onderdrukt"
 THEME_SCALE = "0-100"
 """The scale of a theme score (an item's share is '0-1')."""
-REFERENCE_ROWS = ((OTHERS, "Overige koplopers"), (COHORT, "Eigen cohort"))
-REFERENCE_WORDS = {OTHERS: "overige koplopers", COHORT: "eigen cohort"}
 
 
 def dutch_date(day: dt.date) -> str:
     """'14 maart 2025'."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def wave_title(code: str) -> str:
-    """'Nulmeting (T0)'."""
-    return f"{dutch.wave_title(code)} ({code})" if code in WAVE_NAMES else code
 
 
 def row_of(table: pd.DataFrame, **where: object) -> dict | None:
@@ -264,7 +259,7 @@ def _overview(
     if not groups:
         return None
     return {
-        "waves": [dutch.wave_title(w) for w in waves],
+        "waves": [wave_title(w) for w in waves],
         "columns": len(waves) + 2,
         "outcome_header": "Tegenover de andere koplopers" if one_wave else "Uitkomst",
         "groups": groups,
@@ -283,10 +278,28 @@ def goals_shown(fig: Figures, questionnaires: Sequence[str]) -> list[str]:
     return [goal for goal in GOALS if goal in shown]
 
 
+def overview_note(settings: Settings) -> str:
+    """What the overview's signs mean, in the vocabulary's words; the limit of an indicative
+    figure is the one of ``settings``."""
+    return (
+        f"{UP} {DIRECTION_WORDS[UP]}, {DOWN} {DIRECTION_WORDS[DOWN]}: groter dan toeval. "
+        f"{SAME} {DIRECTION_WORDS[SAME]}: het verschil kan toeval zijn. {NONE} {NO_ESTIMATE}. "
+        f"* {INDICATIVE}: {fewer_than(settings.indicative_n)} antwoorden. "
+        "Een verschil tussen twee percentages is in procentpunten."
+    )
+
+
 def front_pages(
-    fig: Figures, koploper_name: str, questionnaires: Sequence[str], made_on: dt.date
+    fig: Figures,
+    koploper_name: str,
+    questionnaires: Sequence[str],
+    made_on: dt.date,
+    settings: Settings | None = None,
 ) -> dict[str, Any]:
-    """What the first pages say, as text for ``templates/front.html.j2``."""
+    """What the first pages say, as text for ``templates/front.html.j2``. ``settings`` are the
+    limits the figures were made with (by default those of ``indicators.yaml``)."""
+    if settings is None:
+        settings = load_indicators().settings
     one_wave = fig.baseline == fig.followup
     goals = goals_shown(fig, questionnaires)
     return {
@@ -300,6 +313,7 @@ def front_pages(
         "made_on": dutch_date(made_on),
         "contents": _contents(goals, one_wave),
         "overview": _overview(fig, questionnaires, [g for g in goals if g != "profile"] or goals),
+        "overview_note": overview_note(settings),
         "changes": None if one_wave else _key_changes(fig, questionnaires),
     }
 

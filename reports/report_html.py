@@ -20,15 +20,12 @@ from typing import Any
 
 import pandas as pd
 
-from measures import dutch
 from measures.charts import chart_text
 from measures.dutch import p_text, span_text, value_text
 from measures.figures import Figures
 from measures.groups import in_view
-from measures.indicators import PROPORTION
+from measures.indicators import PROPORTION, Settings
 from reports.report_front import (
-    REFERENCE_ROWS,
-    REFERENCE_WORDS,
     WITHHELD,
     ChartKey,
     anchor,
@@ -39,11 +36,21 @@ from reports.report_front import (
     repeated_themes,
     row_of,
     shown_indicators,
-    wave_title,
 )
 from reports.report_style import STYLE
 from surveys.numbers import NO_FIGURE, signed, whole
-from surveys.vocabulary import GOALS, INDICATIVE, NONE, OWN, QUESTIONNAIRES, SUPPRESSED, wave_name
+from surveys.vocabulary import (
+    GOALS,
+    INDICATIVE,
+    NONE,
+    OWN,
+    QUESTIONNAIRES,
+    REFERENCE_LABELS,
+    SUPPRESSED,
+    wave_name,
+    wave_title,
+    wave_with_code,
+)
 
 # --- one indicator ------------------------------------------------------------------------------
 
@@ -111,14 +118,14 @@ def _indicator(
     order = {wave: position for position, wave in enumerate(fig.waves)}
     figures = []
     for row in sorted(own.to_dict("records"), key=lambda r: order.get(r["wave"], len(order))):
-        figures.append(_figure_row(wave_title(row["wave"]), row))
+        figures.append(_figure_row(wave_with_code(row["wave"]), row))
         keep(row["reason"])
     comparisons = []
     if change is not None:
         what = f"{wave_name(fig.baseline).removeprefix('de ')} ({fig.baseline})"
         comparisons.append(_comparison_row(what, change, kind))
         keep(change["reason"])
-    for reference, name in REFERENCE_ROWS:
+    for reference, name in REFERENCE_LABELS.items():
         bench = row_of(
             fig.benchmarks,
             wave=fig.followup,
@@ -138,7 +145,7 @@ def _indicator(
             indicator=indicator,
         )
         figures.append(_figure_row(f"{name} ({fig.followup})", shown))
-        what = f"{REFERENCE_WORDS[reference]} ({fig.followup})"
+        what = f"{name.lower()} ({fig.followup})"
         comparisons.append(_comparison_row(what, bench, kind))
         keep(bench["reason"])
     return {
@@ -176,7 +183,7 @@ def _profile(fig: Figures, questionnaires: Sequence[str]) -> list[dict[str, Any]
         for wave in waves:
             answered = rows.loc[rows["wave"] == wave, "answered"]
             base = whole(answered.max()) if not answered.empty else "0"
-            headers.append(f"{dutch.wave_title(wave)} (n\u00a0=\u00a0{base})")
+            headers.append(f"{wave_title(wave)} (n\u00a0=\u00a0{base})")
         reasons: list[str] = []
         lines = []
         for category, answers in rows.groupby("category", sort=False, observed=True):
@@ -288,11 +295,13 @@ def report_html(
     explanation: Sequence[tuple[str, str]],
     methods_text: str,
     made_on: dt.date,
+    settings: Settings | None = None,
 ) -> str:
     """The report as one HTML document (every text escaped), ready for WeasyPrint.
 
     ``sources`` gives the image address of each chart (``reports.report.chart_sources``); a
-    chart without one is left out."""
+    chart without one is left out. ``settings`` are the limits the figures were made with (by
+    default those of ``indicators.yaml``)."""
     from markupsafe import Markup
 
     return (
@@ -303,7 +312,7 @@ def report_html(
             # Our own style sheet, no one's input: CSS in <style> is raw text (an escaped quote
             # would stay '&#34;' there), so it goes in as it is.
             style=Markup(STYLE),
-            front=front_pages(fig, koploper_name, questionnaires, made_on),
+            front=front_pages(fig, koploper_name, questionnaires, made_on, settings),
             goals=_goal_sections(fig, koploper_name, questionnaires, sources),
             explanation=list(explanation),
             methods=_paragraphs(methods_text),

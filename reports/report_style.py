@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from measures.dutch import WAVE_NAMES
 from reports.chart_images import CHART_WIDTH
-from surveys.vocabulary import OWN, wave_title
+from surveys.vocabulary import OWN, wave
 
 MIN_POINTS = 9.0
 """The smallest text anywhere in the report, charts included."""
@@ -35,6 +34,17 @@ def printed_points(pixels: float, drawn_width: float = CHART_WIDTH) -> float:
     """The size in points on paper of text ``pixels`` high in a chart drawn ``drawn_width``
     pixels wide and printed :data:`CHART_PRINT_MM` wide."""
     return pixels * CHART_PRINT_MM * POINTS_PER_MM / drawn_width
+
+
+def _codes_by_title() -> dict[str, str]:
+    """'Eerste vervolgmeting' → 'T1', for every wave the vocabulary names (a chart's tick labels
+    are wave titles, ``measures.charts``)."""
+    codes: dict[str, str] = {}
+    number = 0
+    while (known := wave(f"T{number}")) is not None:
+        codes[known.title] = known.code
+        number += 1
+    return codes
 
 
 def for_print(chart: Any) -> Any:
@@ -60,7 +70,7 @@ def for_print(chart: Any) -> Any:
             "tracegroupgap": 0,
         },
     )
-    codes = {wave_title(code): code for code in WAVE_NAMES}
+    codes = _codes_by_title()
     ticks = printed.layout.xaxis.ticktext
     printed.update_xaxes(
         title=None,

@@ -12,7 +12,7 @@ from measures.figures import Figures, figures
 from measures.responses import check_responses
 from measures.scoring import score
 from measures.synthetic import synthetic_responses
-from surveys.numbers import decimal
+from surveys.numbers import PERCENT, decimal
 from surveys.vocabulary import COHORT, OTHERS, OWN, SUPPRESSED
 
 KOPLOPERS = ("almere", "breda", "delft", "ede", "gouda", "hengelo", "leiden", "zwolle")
@@ -138,7 +138,7 @@ def test_the_chart_speaks_dutch_labels_values_in_percent_with_a_decimal_comma(fi
     expected = engine(fig, OWN, "aware_oco")
     assert chart.layout.title.text == "Bekendheid van onafhankelijke cliëntondersteuning"
     assert chart.layout.separators == ",."
-    assert chart.layout.yaxis.ticksuffix == " %"
+    assert chart.layout.yaxis.ticksuffix == PERCENT
     assert chart.layout.xaxis.title.text == "Meting"
     assert list(chart.layout.xaxis.ticktext) == ["Nulmeting", "Eerste vervolgmeting"]
     (own,) = traces(chart, OWN)

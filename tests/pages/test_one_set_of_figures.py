@@ -30,9 +30,17 @@ from measures.indicators import PROPORTION
 from measures.subgroups import subgroup_choices
 from measures.synthetic import synthetic_responses
 from pages.ui.dashboard_view import REFERENCES, estimate_text, figures_frame
-from reports.downloads import figures_csv, figures_xlsx, wave_label
+from reports.downloads import figures_csv, figures_xlsx
 from reports.report import report_html
-from surveys.vocabulary import COHORT, COMPLEMENT_REASON, OTHERS, OWN, QUESTIONNAIRES, wave_title
+from surveys.vocabulary import (
+    COHORT,
+    COMPLEMENT_REASON,
+    OTHERS,
+    OWN,
+    QUESTIONNAIRES,
+    wave_title,
+    wave_with_code,
+)
 
 KOPLOPER, NAME = "almere", "Almere"
 KOPLOPERS = ("almere", "breda", "delft", "ede", "gouda", "hengelo", "leiden", "zwolle")
@@ -244,7 +252,7 @@ def test_page_chart_excel_csv_and_report_show_the_same_figures(view) -> None:
     # The Excel file: each goal sheet lists the koploper per wave and the references beside it.
     book = load_workbook(io.BytesIO(figures_xlsx(fig, NAME, QUESTIONNAIRE_KEYS, [])))
     labels = {(QUESTIONNAIRES[q], _label(fig, q, i)): (q, i) for q, i in _pairs(fig)}
-    waves_of = {wave_label(w): w for w in fig.waves}
+    waves_of = {wave_with_code(w): w for w in fig.waves}
     checked = 0
     for sheet in book.worksheets:
         header = [c.value for c in sheet[2]]
@@ -259,7 +267,7 @@ def test_page_chart_excel_csv_and_report_show_the_same_figures(view) -> None:
             for group, column in (
                 (OWN, "Schatting"),
                 (OTHERS, "Overige koplopers"),
-                (COHORT, "Cohort"),
+                (COHORT, "Eigen cohort"),
             ):
                 assert _close(cells[column], truth.get((group, wave, questionnaire, indicator))), (
                     sheet.title,

@@ -21,7 +21,7 @@ from reports.downloads import (
     figures_csv,
     figures_xlsx,
 )
-from surveys.vocabulary import GOALS, OWN, QUESTIONNAIRES
+from surveys.vocabulary import GOALS, OWN, QUESTIONNAIRES, wave_with_code
 from tests.measures.view_figures import (
     KOPLOPER,
     KOPLOPER_NAME,
@@ -63,7 +63,7 @@ def find(
         row
         for row in rows_of(sheet)
         if row["Indicator"].value == indicator_label
-        and row["Meting"].value.startswith(wave)
+        and row["Meting"].value == wave_with_code(wave)
         and row["Vragenlijst"].value == QUESTIONNAIRES[questionnaire]
     )
 
@@ -112,7 +112,7 @@ def test_the_headers_are_dutch_and_the_header_row_stays_in_view(book) -> None:
         "Schatting",
         "95%-interval ondergrens",
         "95%-interval bovengrens",
-        "Verschil met T0 (nulmeting)",
+        "Verschil met de nulmeting (T0)",
         "95%-interval verschil ondergrens",
         "95%-interval verschil bovengrens",
         "q-waarde",
@@ -121,10 +121,10 @@ def test_the_headers_are_dutch_and_the_header_row_stays_in_view(book) -> None:
         "Teken",
         "Reden",
         "Overige koplopers",
-        "Cohort",
+        "Eigen cohort",
     ]
     overview_headers = [cell.value for cell in book["Overzicht"][HEADER_ROW]]
-    assert {"Doel", "Indicator", "Schatting T1 (eerste vervolgmeting)", "Richting", "Reden"} <= set(
+    assert {"Doel", "Indicator", "Schatting Eerste vervolgmeting (T1)", "Richting", "Reden"} <= set(
         overview_headers
     )
     english = {"estimate", "ci_low", "q_value", "flag", "reason", "label", "indicator"}
@@ -182,7 +182,7 @@ def test_withheld_figures_are_empty_cells_with_the_reason(book) -> None:
         "Schatting",
         "95%-interval ondergrens",
         "95%-interval bovengrens",
-        "Verschil met T0 (nulmeting)",
+        "Verschil met de nulmeting (T0)",
         "95%-interval verschil ondergrens",
         "95%-interval verschil bovengrens",
         "q-waarde",
@@ -207,7 +207,7 @@ def test_withheld_figures_are_empty_cells_with_the_reason(book) -> None:
     }
     for change in withheld.itertuples():
         row = overview[QUESTIONNAIRES[change.questionnaire], change.label]
-        assert row["Schatting T1 (eerste vervolgmeting)"].value is None
+        assert row["Schatting Eerste vervolgmeting (T1)"].value is None
         assert row["Verschil"].value is None and row["q-waarde"].value is None
         assert row["Reden"].value.startswith("te weinig antwoorden bij T1")
 

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -212,6 +212,18 @@ def html() -> str:
 
 def numbers(sentence: str) -> tuple[str, ...]:
     return tuple(re.findall(r"\d+,\d", sentence))
+
+
+def test_the_overview_note_says_the_signs_and_the_limit_of_the_settings() -> None:
+    from reports.report_front import front_pages
+
+    made_on = dt.date(2026, 12, 5)
+    assert f"* indicatief: minder dan {SETTINGS.indicative_n} antwoorden." in html()
+    stricter = replace(SETTINGS, indicative_n=50)
+    note = front_pages(full_view(), KOPLOPER_NAME, BOTH, made_on, stricter)["overview_note"]
+    assert "* indicatief: minder dan 50 antwoorden." in note
+    for symbol, words in DIRECTION_WORDS.items():
+        assert f"{symbol} {words}" in note
 
 
 def test_no_two_key_changes_say_the_same_figures() -> None:
