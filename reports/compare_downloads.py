@@ -61,7 +61,7 @@ def _count(values: pd.Series) -> list[int | None]:
 
 
 def comparison_rows(table: pd.DataFrame, baseline: str, followup: str) -> pd.DataFrame:
-    """The rows the page shows (``db.compare``'s changes, already suppressed), with Dutch
+    """The rows the page shows (``views.compare``'s changes, already suppressed), with Dutch
     headers: who and what, which way and how much, the figures of both waves with n."""
     table = table.reset_index(drop=True)
     first, later = wave_title(baseline), wave_title(followup)

@@ -1,8 +1,8 @@
 """The downloads of "Vergelijken": the koploper table as shown, as Excel and as CSV.
 
 The file is made when it is fetched, with its line in the audit log, on a short-lived address
-(``pages.ui.downloads``). The rows come from ``reports.compare_downloads``, from the same
-figures as the table on the page.
+(``pages.ui.downloads``). The files come from ``views.documents``, from the same figures as the
+table on the page.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import streamlit as st
 
 from db.access import Viewer
 from pages.ui.downloads import audited, download_button
-from reports.compare_downloads import comparison_csv, comparison_rows, comparison_xlsx
 from surveys.clock import dutch_day
+from views.documents import comparison_files
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
@@ -33,8 +33,8 @@ def draw_downloads(
 ) -> None:
     """Excel and CSV buttons for ``table`` (the rows shown). ``view`` says in words what is
     shown (waves, filters, koploper), for the file's title and the audit line."""
-    rows = comparison_rows(table, baseline, followup)
     title = f"Koplopermonitor, vergelijken: {view}"
+    make_excel, make_csv = comparison_files(table, baseline, followup, title, explanation)
     part = koploper or "alle-koplopers"
     name = f"koplopermonitor-vergelijken-{part}-{baseline}-{followup}-{dutch_day().isoformat()}"
     st.caption(
@@ -43,7 +43,7 @@ def draw_downloads(
     excel, csv = st.columns(2)
     download_button(
         "Tabel als Excel-bestand",
-        lambda: comparison_xlsx(rows, title, explanation),
+        make_excel,
         file_name=f"{name}.xlsx",
         mime=XLSX,
         key="vg_excel",
@@ -54,7 +54,7 @@ def draw_downloads(
     )
     download_button(
         "Tabel als CSV (voor Nederlandse Excel)",
-        lambda: comparison_csv(rows),
+        make_csv,
         file_name=f"{name}.csv",
         mime=CSV,
         key="vg_csv",

@@ -1,7 +1,7 @@
 """The downloads of "Mijn koploper": the figures of the view as Excel and CSV, and the report for
 the council as PDF. Each download is a line in the audit log, written when the file is made at
-the click (``pages.ui.downloads``); the files come from ``reports.downloads`` and
-``reports.report``, from the same figures as the page."""
+the click (``pages.ui.downloads``); the files come from ``views.documents``, from the same
+figures as the page."""
 
 from __future__ import annotations
 
@@ -10,17 +10,12 @@ import datetime as dt
 import streamlit as st
 
 from db.access import Viewer
-from measures.charts import indicator_chart
-from measures.explain import explanation, methods_text
 from measures.figures import Figures
 from measures.indicators import Settings
 from pages.ui.downloads import audited, download_button
 from pages.ui.plain import plain
-from reports.chart_images import warm_up
-from reports.downloads import download_name, figures_csv, figures_xlsx
-from reports.report import ChartsUnavailable, PdfUnavailable, council_report
 from surveys.clock import dutch_day
-from surveys.vocabulary import OWN
+from views import documents
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT_KEY = "mk_rapport"
@@ -54,8 +49,8 @@ def draw_downloads(
     excel, csv = st.columns(2)
     download_button(
         "Cijfers als Excel-bestand",
-        lambda: figures_xlsx(fig, title, questionnaires, explanation(settings)),
-        file_name=download_name(slug, day, "xlsx"),
+        lambda: documents.figures_excel(fig, title, questionnaires, settings),
+        file_name=documents.file_name(slug, day, "xlsx"),
         mime=XLSX,
         key="mk_excel",
         viewer=viewer,
@@ -65,8 +60,8 @@ def draw_downloads(
     )
     download_button(
         "Cijfers als CSV (voor analisten)",
-        lambda: figures_csv(fig, slug, questionnaires),
-        file_name=download_name(slug, day, "csv"),
+        lambda: documents.figures_text(fig, slug, questionnaires),
+        file_name=documents.file_name(slug, day, "csv"),
         mime="text/csv",
         key="mk_csv",
         viewer=viewer,
@@ -97,31 +92,22 @@ def _report(
         "gewone taal, dan per doel de grafieken en tabellen, met uitleg en methoden in een "
         "bijlage. Het maken duurt enkele seconden."
     )
-    warm_up()  # Chromium starts now, in the background, so the report need not wait for it
+    documents.prepare_report()  # Chromium starts now, in the background: the report need not wait
     made = st.session_state.get(REPORT_KEY)
     if made is not None and made[0] != (slug, view):
         made = None  # another koploper or view: make it again
     if st.button("Rapport maken", icon=":material/picture_as_pdf:", key="mk_rapport_maken"):
         bar = st.progress(0.0, text="Rapport maken")
-        own = fig.estimates[fig.estimates["group"] == OWN]
-        charts = {
-            (questionnaire, indicator): indicator_chart(fig, questionnaire, indicator, name)
-            for questionnaire, indicator in dict.fromkeys(
-                zip(own["questionnaire"], own["indicator"], strict=True)
-            )
-            if questionnaire in questionnaires
-        }
         try:
-            pdf = council_report(
+            pdf = documents.report_pdf(
                 fig,
+                name,
                 title,
                 questionnaires,
-                charts,
-                explanation(settings),
-                methods_text(settings),
+                settings,
                 progress=lambda fraction, text: bar.progress(min(fraction, 1.0), text=text),
             )
-        except (ChartsUnavailable, PdfUnavailable) as problem:
+        except (documents.ChartsUnavailable, documents.PdfUnavailable) as problem:
             bar.empty()
             st.error(plain(str(problem)), icon=":material/error:")
             return
@@ -133,7 +119,7 @@ def _report(
         download_button(
             "Rapport downloaden (PDF)",
             lambda: pdf,
-            file_name=download_name(slug, day, "pdf"),
+            file_name=documents.file_name(slug, day, "pdf"),
             mime="application/pdf",
             key="mk_rapport_pdf",
             viewer=viewer,

@@ -1,0 +1,85 @@
+"""The files a viewer downloads from "Mijn koploper" and "Vergelijken", made from the figures the
+page shows (already counted and suppressed by ``views.dashboard`` / ``views.compare``).
+
+Pages ask here and hand the bytes to their download button; the documents themselves are
+written in ``reports`` (Excel and CSV of the figures, the council report as PDF).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+
+from measures.charts import indicator_chart
+from measures.explain import explanation, methods_text
+from measures.figures import Figures
+from measures.indicators import Settings
+from reports.chart_images import warm_up
+from reports.compare_downloads import comparison_csv, comparison_rows, comparison_xlsx
+from reports.downloads import download_name, figures_csv, figures_xlsx
+from reports.report import ChartsUnavailable, PdfUnavailable, council_report
+from surveys.vocabulary import OWN
+
+__all__ = ["ChartsUnavailable", "PdfUnavailable", "prepare_report", "file_name"]
+
+prepare_report = warm_up
+"""Start the browser that draws the report's charts, ahead of a click (never waits)."""
+
+
+def file_name(slug: str, day: dt.date, extension: str) -> str:
+    """'koplopermonitor-tilburg-2025-03-14.xlsx'."""
+    return download_name(slug, day, extension)
+
+
+def figures_excel(
+    fig: Figures, title: str, questionnaires: list[str], settings: Settings
+) -> bytes:
+    """The view's figures as an Excel workbook, with the explanation sheet."""
+    return figures_xlsx(fig, title, questionnaires, explanation(settings))
+
+
+def figures_text(fig: Figures, slug: str, questionnaires: list[str]) -> bytes:
+    """The view's change table as CSV for analysts."""
+    return figures_csv(fig, slug, questionnaires)
+
+
+def report_pdf(
+    fig: Figures,
+    name: str,
+    title: str,
+    questionnaires: Sequence[str],
+    settings: Settings,
+    progress: Callable[[float, str], None] | None = None,
+) -> bytes:
+    """The council report of the view: the dashboard's chart of every indicator of the koploper
+    (``name`` in the legends), drawn for paper, with the figures, the explanation and the
+    methods of ``settings``. Raises ``ChartsUnavailable`` or ``PdfUnavailable``."""
+    own = fig.estimates[fig.estimates["group"] == OWN]
+    charts = {
+        (questionnaire, indicator): indicator_chart(fig, questionnaire, indicator, name)
+        for questionnaire, indicator in dict.fromkeys(
+            zip(own["questionnaire"], own["indicator"], strict=True)
+        )
+        if questionnaire in questionnaires
+    }
+    return council_report(
+        fig,
+        title,
+        questionnaires,
+        charts,
+        explanation(settings),
+        methods_text(settings),
+        progress=progress,
+        settings=settings,
+    )
+
+
+def comparison_files(
+    table: pd.DataFrame, baseline: str, followup: str, title: str, notes: Sequence[str]
+) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
+    """Makers of Vergelijken's table as shown (``table``), as Excel and as CSV: each makes its
+    file when called (at the click)."""
+    rows = comparison_rows(table, baseline, followup)
+    return (lambda: comparison_xlsx(rows, title, notes)), (lambda: comparison_csv(rows))
