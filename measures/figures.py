@@ -45,6 +45,7 @@ from surveys.vocabulary import (
     NONE,
     OTHERS,
     OWN,
+    REFERENCE_WHERE,
     SUPPRESSED,
 )
 
@@ -206,7 +207,7 @@ def _benchmarks(
     for reference in (OTHERS, COHORT):
         if own.empty:
             continue
-        name = "bij de overige koplopers" if reference == OTHERS else "bij het cohort"
+        name = REFERENCE_WHERE[reference]
         table = contrast(
             _side(stats, reference, waves),
             own,

@@ -11,7 +11,7 @@ from measures.groups import wave_order
 from measures.indicators import IndicatorSet
 from measures.scoring import Scored
 from measures.suppression import complement_of_overlapping, complement_of_partition, flags, reasons
-from surveys.vocabulary import COMPLEMENT_REASON, FEWER_THAN, SUPPRESSED
+from surveys.vocabulary import COMPLEMENT_REASON, SUPPRESSED, fewer_than
 
 PROFILE_COLUMNS = ["wave", "questionnaire", "item", "code", "count", "answered"]
 """The counted profile (``GroupCounts.profile``)."""
@@ -107,7 +107,7 @@ def profile_table(profile: pd.DataFrame, indicators: IndicatorSet) -> pd.DataFra
     reason = reasons(answered, np.zeros(len(n)), settings, hide_counts=True)
     cell_small = small & ~base_small
     flag[cell_small] = SUPPRESSED
-    reason[cell_small] = f"te weinig mensen in deze groep ({FEWER_THAN.format(n=settings.min_n)})"
+    reason[cell_small] = f"te weinig mensen in deze groep ({fewer_than(settings.min_n)})"
     flag[extra & ~base_small] = SUPPRESSED
     reason[extra & ~base_small] = COMPLEMENT_REASON
     hide = flag == SUPPRESSED

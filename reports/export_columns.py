@@ -16,17 +16,23 @@ import pandas as pd
 from surveys.definition import Item
 from surveys.export import NUMBER_COLUMN, Export
 from surveys.spreadsheet import formula_safe
+from surveys.vocabulary import AUDIENCES, CHANNEL_CODES, REGISTERS, wave_title
 
 META_LABELS = {
     "response_id": "Nummer van de ingevulde vragenlijst",
     "koploper": "Koploper",
-    "wave": "Meting (T0 = nulmeting)",
-    "questionnaire": "Vragenlijst (client: inwoners en cliënten; professional: professionals)",
+    "wave": f"Meting (T0 = {wave_title('T0').lower()})",
+    "questionnaire": "Vragenlijst ("
+    + "; ".join(f"{a.survey}: {a.name.lower()}" for a in AUDIENCES)
+    + ")",
     "questionnaire_version": "Versie van de vragenlijst",
     "submitted_at": "Dag van insturen (JJJJ-MM-DD)",
-    "channel": "Kanaal (web, paper, import, demo)",
-    "language": "Taal (nl: standaard B1; nl-eenvoudig: makkelijk lezen)",
+    "channel": f"Kanaal ({', '.join(CHANNEL_CODES)})",
+    "language": "Taal ("
+    + "; ".join(f"{r.code}: {r.name[:1].lower()}{r.name[1:]}" for r in REGISTERS)
+    + ")",
 }
+"""The variable labels of the response columns, from the vocabulary's words."""
 CHOSEN = {0: "Niet gekozen", 1: "Gekozen"}
 
 

@@ -27,13 +27,12 @@ from reports.export_columns import META_LABELS, Column
 from surveys.export import Export
 from surveys.spreadsheet import formula_safe
 from surveys.types import DONT_KNOW_CODE
-from surveys.vocabulary import LANGUAGES, fewer_than, wave_title
+from surveys.vocabulary import LANGUAGES, REGISTERS, fewer_than, wave_title
 
 CODEBOOK_HEADER = [
     "Variabelen",
     "Vraag (sleutel)",
-    "Vraagtekst (standaard, B1)",
-    "Vraagtekst (makkelijk lezen)",
+    *(f"Vraagtekst, {r.name[:1].lower()}{r.name[1:]}" for r in REGISTERS),
     "Soort vraag",
     "Codes",
     "Ontbrekend (weet niet)",

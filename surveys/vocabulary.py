@@ -202,14 +202,19 @@ class ReferenceGroup:
     """A row or a legend: 'Overige koplopers'."""
     phrase: str
     """In a sentence: 'de andere koplopers samen'."""
+    where: str
+    """Where a reason applies: 'te weinig antwoorden bij de overige koplopers'."""
 
 
 REFERENCE_GROUPS = (
-    ReferenceGroup(OTHERS, "Overige koplopers", "de andere koplopers samen"),
-    ReferenceGroup(COHORT, "Eigen cohort", "de andere koplopers van het cohort"),
+    ReferenceGroup(
+        OTHERS, "Overige koplopers", "de andere koplopers samen", "bij de overige koplopers"
+    ),
+    ReferenceGroup(COHORT, "Eigen cohort", "de andere koplopers van het cohort", "bij het cohort"),
 )
 REFERENCE_NAMES = {group.key: group.phrase for group in REFERENCE_GROUPS}
 REFERENCE_LABELS = {group.key: group.name for group in REFERENCE_GROUPS}
+REFERENCE_WHERE = {group.key: group.where for group in REFERENCE_GROUPS}
 
 # --- the direction of a change --------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from surveys.vocabulary import (
     INDICATIVE,
     NONE,
     QUESTIONNAIRES,
+    SAME,
     SUPPRESSED,
     UP,
     fewer_than,
@@ -202,9 +203,9 @@ def table_explanation(view: str, settings) -> list[str]:
         "de verandering.",
         "Aandelen staan in procenten; hun verandering in procentpunten. Gemiddelden (zoals een "
         "rapportcijfer) en hun verandering staan in punten. De kolom Eenheid zegt welke.",
-        "▲ duidelijk hoger en ▼ duidelijk lager: de verandering is groter dan toeval, ook als "
-        f"je rekening houdt met het aantal indicatoren (q-waarde onder "
-        f"{decimal(settings.significance, 2)}). = niet duidelijk anders: dat is niet zo.",
+        f"{UP} {DIRECTION_WORDS[UP]} en {DOWN} {DIRECTION_WORDS[DOWN]}: de verandering is "
+        "groter dan toeval, ook als je rekening houdt met het aantal indicatoren (q-waarde onder "
+        f"{decimal(settings.significance, 2)}). {SAME} {DIRECTION_WORDS[SAME]}: dat is niet zo.",
         f"Onder {settings.min_n} antwoorden staat er geen cijfer (een lege cel, met 'te weinig "
         f"antwoorden' bij Let op); onder {settings.indicative_n} is het cijfer indicatief.",
         "Dezelfde cijfers als op de pagina Vergelijken van de Koplopermonitor.",

@@ -31,6 +31,7 @@ from surveys.numbers import NO_FIGURE, decimal, missing, percent, whole
 from surveys.vocabulary import (
     COHORT,
     DIRECTION_WORDS,
+    DOWN,
     INDICATIVE,
     NO_ESTIMATE,
     NONE,
@@ -38,7 +39,9 @@ from surveys.vocabulary import (
     OWN,
     QUESTIONNAIRES,
     REFERENCE_LABELS,
+    SAME,
     SUPPRESSED,
+    UP,
     wave_name,
     wave_title,
 )
@@ -198,8 +201,9 @@ def draw_overview(
         test = f" (q-waarde kleiner dan {decimal(settings.significance, 2)})" if details else ""
         st.caption(
             f"{wave_title(fig.baseline)} tegenover {wave_name(fig.followup)} van {plain(name)}; "
-            "n is het aantal antwoorden. ▲ duidelijk hoger en ▼ duidelijk lager: het verschil is "
-            f"groter dan toeval{test}. = niet duidelijk anders: het verschil kan toeval zijn. "
+            f"n is het aantal antwoorden. {UP} {DIRECTION_WORDS[UP]} en {DOWN} "
+            f"{DIRECTION_WORDS[DOWN]}: het verschil is groter dan toeval{test}. {SAME} "
+            f"{DIRECTION_WORDS[SAME]}: het verschil kan toeval zijn. "
             "Verschillen in procenten zijn procentpunten."
         )
 

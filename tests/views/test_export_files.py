@@ -156,7 +156,7 @@ def test_the_excel_file_has_the_data_a_codebook_and_the_figures_without_small_nu
     assert first["comments"].startswith("'=")
     codebook = pd.read_excel(tmp_path / "a.xlsx", sheet_name="Codeboek")
     knew = codebook[codebook["Vraag (sleutel)"] == "knew_where"].iloc[0]
-    assert knew["Vraagtekst (standaard, B1)"] != knew["Vraagtekst (makkelijk lezen)"]
+    assert knew["Vraagtekst, standaard (B1)"] != knew["Vraagtekst, makkelijk lezen"]
     assert "5 = Helemaal mee eens" in knew["Codes"] and knew["Versies van de vragenlijst"] == (
         "client 1"
     )
