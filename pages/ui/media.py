@@ -17,7 +17,7 @@ there is no supported option to pass another storage to ``streamlit run``. ``ins
 turns that one object into a ``ProtectedDownloads`` (a subclass, by ``__class__``), once per
 process, so both holders see the new behaviour. That reaches one private attribute; it is checked
 here and by ``tests/pages/test_media.py``, which fails loudly when Streamlit changes it. When the
-hook is not there, ``protected()`` is False and the pages offer no download at all.
+hook is not there, ``install()`` says False and the pages offer no download at all.
 
 The owner of a download made by a button with ``data=callable`` (the only kind the pages use, see
 ``pages.ui.downloads``): Streamlit runs the callable and then stores its bytes in the same worker
@@ -171,8 +171,8 @@ def _storage() -> object | None:
 
 def install() -> bool:
     """Protect this process's downloads (once; cheap afterwards). False when Streamlit no longer
-    has the storage this module expects: then ``protected()`` stays False, the pages offer no
-    downloads, and the server log says why."""
+    has the storage this module expects: then the pages offer no downloads, and the server log
+    says why."""
     with _install_lock:
         storage = _storage()
         if isinstance(storage, ProtectedDownloads):
@@ -189,11 +189,6 @@ def install() -> bool:
         ProtectedDownloads._protect(storage)  # type: ignore[arg-type]
         storage.__class__ = ProtectedDownloads
         return True
-
-
-def protected() -> bool:
-    """Whether downloads made now get protected addresses."""
-    return isinstance(_storage(), ProtectedDownloads)
 
 
 def revoke(session: str | None = None, user: int | None = None) -> int:

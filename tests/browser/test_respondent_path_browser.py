@@ -63,7 +63,7 @@ def test_the_link_on_the_letter_works_whoever_came_first_in_dutch_without_a_moda
             tab = context.new_page()
             tab.goto(base + LINK)
             assert_dutch_page_without_modal(tab, TITLE)
-            assert tab.get_by_role("button", name="Beginnen").is_visible()
+            expect(tab.get_by_role("button", name="Beginnen")).to_be_visible(timeout=30000)
             tab.close()
         context.close()
 
