@@ -35,7 +35,8 @@ import time
 import zipfile
 from pathlib import Path
 
-sys.path[0] = str(Path(__file__).resolve().parents[1])
+if __name__ == "__main__":  # run as a script: import from the repository root
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 import numpy as np  # noqa: E402
 import xlsxwriter  # noqa: E402
