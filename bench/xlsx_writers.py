@@ -15,8 +15,8 @@ would take) and the peak memory. Variants:
   memory not possible: not the same file, for the time only).
 
 The three constant-memory variants write the same sheet: their sheet XML is compared byte for
-byte. Run from the repository root (``--database-url`` of a database ``bench/export.py`` or
-``bench/dashboard.py`` filled: reused as it is; without it a fresh one is filled):
+byte. Run from the repository root (``--database-url``: a database that already holds responses,
+used as it is; without it a fresh one is filled as ``bench/export.py`` fills one):
 
     python bench/xlsx_writers.py [--database-url URL] [--rounds 3] [--quick] [--no-polars]
 """
