@@ -11,6 +11,11 @@ page Exporteren do (``views.export.export_file``: read, write, the audit line; r
 - the baseline, in the same run: the previous read path (``responses_wide`` of before: every
   answer as a row, grouped per item by pandas) written with ``DataFrame.to_csv``.
 
+Each is shown with its wall-clock time and the CPU time of this process (``time.process_time``:
+what a quiet machine would take; with SQLite the whole export runs in this process, with a
+database server its own work is not counted). ``bench/xlsx_writers.py`` compares ways of writing
+the Excel file's data sheet.
+
 Goal (issue 10): each export of 80,000 responses within 10 s. Run from the repository root:
 
     python bench/export.py                       # embedded SQLite in a temporary folder
@@ -20,8 +25,10 @@ Goal (issue 10): each export of 80,000 responses within 10 s. Run from the repos
 
 from __future__ import annotations
 
+import statistics
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -99,6 +106,26 @@ def show(name: str, times: list[float], goal: str = "") -> float:
     return common_show(name, times, goal, width=28, places=2)
 
 
+def with_cpu(work: Callable[[], object], cpu: list[float]) -> Callable[[], object]:
+    """``work``, adding the CPU time of each run to ``cpu``."""
+
+    def run() -> object:
+        start = time.process_time()
+        result = work()
+        cpu.append(time.process_time() - start)
+        return result
+
+    return run
+
+
+def show_cpu(cpu: list[float]) -> None:
+    print(
+        f"{'':<28}   cpu {statistics.median(cpu):6.2f} s   (runs "
+        + ", ".join(f"{t:.2f}" for t in cpu)
+        + ")"
+    )
+
+
 def main() -> int:
     args = arguments(__doc__.splitlines()[0])
     viewer = command_line()
@@ -129,17 +156,21 @@ def main() -> int:
             return out.stat().st_size
 
         print()
-        results = {"read": timed(read, args.rounds)}
+        cpu: dict[str, list[float]] = {name: [] for name in ("read", *FORMATS, "baseline")}
+        results = {"read": timed(with_cpu(read, cpu["read"]), args.rounds)}
         for fmt in FORMATS:
-            results[fmt] = timed(write(fmt), args.rounds)
-        results["baseline"] = timed(baseline, 1)
+            results[fmt] = timed(with_cpu(write(fmt), cpu[fmt]), args.rounds)
+        results["baseline"] = timed(with_cpu(baseline, cpu["baseline"]), 1)
         rows = results["read"][1]
         print(f"exported {len(rows):,} responses, {len(rows.values)} item columns")
         show("read (read_export)", results["read"][0])
+        show_cpu(cpu["read"])
         for fmt in FORMATS:
             times, size = results[fmt]
             show(f"{fmt} ({size / 1e6:.1f} MB)", times, "goal ≤ 10 s")
+            show_cpu(cpu[fmt])
         show("baseline: previous read + to_csv", results["baseline"][0])
+        show_cpu(cpu["baseline"])
     return 0
 
 

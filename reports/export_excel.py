@@ -52,6 +52,14 @@ FIGURES_HEADER = [
     "Vlag",
     "Toelichting",
 ]
+OPTIONS = {
+    "constant_memory": True,
+    # Texts stay texts: never turned into formulas, links or numbers.
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+"""XlsxWriter's workbook options for the export."""
 ESTIMATE_COLUMNS = (7, 8, 9)
 """The columns (H, I, J) of the estimate and its interval on the figures sheet."""
 
@@ -141,7 +149,7 @@ def _figure_rows(table: pd.DataFrame, settings: Settings) -> list[list[object]]:
     return rows
 
 
-def _data_cells(column: Column) -> list[object]:
+def data_cells(column: Column) -> list[object]:
     """A column's cells as Python values (None: empty), each distinct one converted once."""
     index, uniques = pd.factorize(column.values, use_na_sentinel=True)
     if column.values.dtype == object:
@@ -153,10 +161,11 @@ def _data_cells(column: Column) -> list[object]:
 
 def _write_data(sheet, columns: list[Column], bold) -> None:
     """The data sheet a row at a time (constant memory: rows strictly in order); an empty cell
-    (None) is not written at all."""
+    (None) is not written at all. ``write_row`` is as fast as every other public way to write
+    these cells (``bench/xlsx_writers.py``): nearly all the time is XlsxWriter's own per cell."""
     sheet.freeze_panes(1, 0)
     sheet.write_row(0, 0, [column.name for column in columns], bold)
-    cells = [_data_cells(column) for column in columns]
+    cells = [data_cells(column) for column in columns]
     for line, row in enumerate(zip(*cells, strict=True), start=1):
         sheet.write_row(line, 0, row)
 
@@ -184,14 +193,7 @@ def write_xlsx(export: Export, columns: list[Column], path: Path, indicators: In
     """Write the Excel export to ``path`` (see the module doc)."""
     min_n = indicators.settings.min_n
     table = figures(export, indicators)
-    options = {
-        "constant_memory": True,
-        # Texts stay texts: never turned into formulas, links or numbers.
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-        "strings_to_numbers": False,
-    }
-    with xlsxwriter.Workbook(str(path), options) as book:
+    with xlsxwriter.Workbook(str(path), OPTIONS) as book:
         bold = book.add_format({"bold": True})
         share = book.add_format({"num_format": "0.0%"})
         plain = book.add_format({"num_format": "0.0"})

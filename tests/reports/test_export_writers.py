@@ -83,3 +83,29 @@ def test_an_empty_text_on_the_small_sheets_is_an_empty_cell(tmp_path):
         None,
         "gegevens van het antwoord",
     )
+
+
+def test_the_benchmarked_ways_write_the_products_data_sheet(tmp_path):
+    """``bench/xlsx_writers.py`` compares ways of writing the data sheet; the constant-memory
+    ones must write exactly the sheet ``write_xlsx`` writes, or its figures compare nothing."""
+    import zipfile
+
+    import xlsxwriter
+
+    from bench import xlsx_writers
+    from reports.export_columns import analysis_columns
+    from reports.export_excel import OPTIONS
+
+    export = made()
+    write_file(export, "xlsx", tmp_path / "product.xlsx")
+    with zipfile.ZipFile(tmp_path / "product.xlsx") as book:
+        product = book.read(xlsx_writers.SHEET)
+    columns = analysis_columns(export)
+    for name, (write, constant) in xlsx_writers.VARIANTS.items():
+        if not constant:
+            continue
+        out = tmp_path / f"{write.__name__}.xlsx"
+        with xlsxwriter.Workbook(str(out), OPTIONS) as book:
+            write(book.add_worksheet("Gegevens"), columns, book.add_format({"bold": True}))
+        with zipfile.ZipFile(out) as book:
+            assert book.read(xlsx_writers.SHEET) == product, name
