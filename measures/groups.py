@@ -1,8 +1,6 @@
-"""The dimensions of the dashboard's tables: the three groups a koploper's figures are counted
-for, the category of "no subgroup", the key columns, and two helpers over them.
-
-The groups: the koploper itself (``OWN``), all other koplopers together (``OTHERS``) and the
-other koplopers of its cohort (``COHORT``). These are engine keys, not words a reader sees.
+"""The dimensions of the dashboard's tables: the category of "no subgroup", the key columns, and
+two helpers over them. The three groups a koploper's figures are counted for (``OWN``,
+``OTHERS``, ``COHORT``) are keys of ``surveys.vocabulary``.
 """
 
 from __future__ import annotations
@@ -11,9 +9,6 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from surveys.vocabulary import COHORT, OTHERS, OWN
-
-GROUPS = (OWN, OTHERS, COHORT)
 ALL = -99
 """The category of every row when no subgroup is chosen."""
 KEYS = ["group", "category", "wave", "questionnaire"]
