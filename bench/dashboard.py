@@ -32,7 +32,7 @@ two waves, two questionnaires), it times for one koploper:
 - ``engine in memory``: the same figures from the same responses already in memory as the
   measures engine holds them (``measures.counts.from_scored`` + ``figures``): the baseline for
   the ratio "database to figures" / "engine in memory";
-- ``responses_wide``: the old way to read responses (one row per response, then pandas), for
+- ``read_export`` + ``interchange``: the export's read as a wide frame (one row per response), for
   reference.
 
 Goals (issue 9): render ≤ 2 s, a filter change ≤ 300 ms, the report ≤ 10 s, ratio ≤ 2×. Run from
@@ -57,7 +57,7 @@ from sqlalchemy import select  # noqa: E402
 
 from bench.common import arguments, filled, show, timed  # noqa: E402
 from db.access import command_line  # noqa: E402
-from db.export import responses_wide  # noqa: E402
+from db.export import read_export  # noqa: E402
 from db.models import Koploper, Wave  # noqa: E402
 from db.questionnaires import latest_version  # noqa: E402
 from db.responses import NewResponse, insert_responses  # noqa: E402
@@ -71,6 +71,7 @@ from reports import chart_images  # noqa: E402
 from reports.report import council_report  # noqa: E402
 from surveys.clock import utcnow  # noqa: E402
 from surveys.definition import from_stored  # noqa: E402
+from surveys.export import interchange  # noqa: E402
 from views.cache import CACHE  # noqa: E402
 from views.dashboard import (  # noqa: E402
     COUNTS,
@@ -210,7 +211,9 @@ def main() -> int:
         print(f"report: {len(pdf) / 1e6:.1f} MB, {len(charts)} charts")
 
         with factory() as session:
-            wide_times, wide = timed(lambda: responses_wide(session, viewer), 1)
+            wide_times, wide = timed(
+                lambda: interchange(read_export(session, viewer, include_demo=True)), 1
+            )
         scored = score(check_responses(wide, indicators), indicators)
 
         def in_memory():
@@ -245,7 +248,7 @@ def main() -> int:
         show("report, Chromium still to start", started_times)
         show("report, same view again", again_times)
         engine = show("engine in memory (same figures)", engine_times)
-        show("responses_wide (old read path)", wide_times)
+        show("read_export + interchange (the export's read)", wide_times)
         print(
             f"ratio database → figures / engine in memory: {path / engine:.2f}× cold, "
             f"{warm / engine:.2f}× warm, {incremental / engine:.2f}× after one new response  "

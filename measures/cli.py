@@ -19,6 +19,7 @@ from typing import NoReturn, TextIO
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import is_numeric_dtype
 
 from measures.benchmark import benchmark
 from measures.compare import compare_waves
@@ -29,6 +30,7 @@ from measures.reliability import theme_reliability
 from measures.responses import KOPLOPER_PATTERN, check_responses, read_responses_csv
 from measures.scoring import Scored, score
 from surveys.codebook import Codebook, CodebookError, codebook_path, read_codebook
+from surveys.spreadsheet import formula_safe
 
 COMPARE_COLUMNS = [
     "koploper",
@@ -246,11 +248,15 @@ def _only(table: pd.DataFrame, koploper: str | None) -> pd.DataFrame:
 
 
 def write_table(table: pd.DataFrame, out: Path | None, stdout: TextIO) -> None:
-    """CSV with empty cells for missing figures (never 'nan'), counts as whole numbers."""
+    """CSV with empty cells for missing figures (never 'nan'), counts as whole numbers, every
+    text made safe for a spreadsheet (``surveys.spreadsheet.formula_safe``: a direction '=' or a
+    koploper name from the input file never runs as a formula)."""
     clean = table.replace([np.inf, -np.inf], np.nan)
     for column in clean.columns:
         if column.startswith("n") and column.split("_")[0] == "n":
             clean[column] = clean[column].astype("Int64")
+        elif not is_numeric_dtype(clean[column]):
+            clean[column] = clean[column].map(formula_safe)
     options = {"index": False, "na_rep": "", "float_format": "%.10g", "lineterminator": "\n"}
     if out is None:
         clean.to_csv(stdout, **options)

@@ -25,7 +25,6 @@ from measures.figures import Figures, overview
 from measures.groups import in_view
 from measures.indicators import PROPORTION
 from reports.excel_book import BOLD, TITLE, WRAP, Book
-from surveys.spreadsheet import formula_safe
 from surveys.vocabulary import (
     COHORT,
     DIRECTION_WORDS,
@@ -72,9 +71,6 @@ def figures_csv(fig: Figures, koploper: str, questionnaires: Sequence[str]) -> b
         else pd.DataFrame(columns=CSV_COLUMNS)
     )
     table = table.assign(koploper=koploper)
-    for column in table.columns:
-        if table[column].dtype == object:
-            table[column] = table[column].map(formula_safe)
     out = io.StringIO()
     write_table(table, None, out)
     return out.getvalue().encode("utf-8")

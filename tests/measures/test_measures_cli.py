@@ -196,3 +196,21 @@ def test_reliability_for_one_koploper_is_split_by_koploper(responses_csv, capsys
     )
     table = pd.read_csv(io.StringIO(text))
     assert code == 0 and set(table["koploper"]) == {"breda"}
+
+
+def test_the_csv_defuses_every_text_a_spreadsheet_would_run():
+    """A direction '=' or a koploper name from the input file never runs as a formula."""
+    import io
+
+    import pandas as pd
+
+    from measures.cli import write_table
+
+    out = io.StringIO()
+    table = pd.DataFrame(
+        {"koploper": ["=HYPERLINK(\"x\")", "tilburg"], "direction": ["=", "▲"], "n": [12, 30]}
+    )
+    write_table(table, None, out)
+    lines = out.getvalue().splitlines()
+    assert lines[1].startswith("\"'=HYPERLINK") and ",'=," in lines[1]
+    assert lines[2] == "tilburg,▲,30"
