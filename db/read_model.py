@@ -293,8 +293,8 @@ def _decoded(
     )
     codes: dict[str, np.ndarray] = {}
     for key, wanted in items.items():
-        for item, multiple in wanted.items():
-            codes[item] = np.zeros(size, np.int64) if multiple else np.full(size, np.nan)
+        for item, multiple in wanted.items():  # an item two questionnaires share: one column
+            codes.setdefault(item, np.zeros(size, np.int64) if multiple else np.full(size, np.nan))
         for version_id in np.unique(version_ids):
             version_key, shape = layouts[int(version_id)]
             if version_key != key:

@@ -7,7 +7,7 @@ import streamlit as st
 from db.engine import get_sessionmaker
 from db.queries import cohorts, koplopers_by_cohort
 from pages.ui import access
-from pages.ui.plain import plain_cells
+from pages.ui.plain import plain, plain_cells
 from pages.ui.routing import ensure_routed
 
 ensure_routed()
@@ -51,7 +51,7 @@ else:
 st.header(f"Koplopers ({len(koplopers)})")
 for cohort in cohort_table.itertuples():
     members = koplopers[koplopers["cohort_code"] == cohort.code]
-    st.subheader(f"{cohort.name} — {len(members)} koplopers")
+    st.subheader(f"{plain(cohort.name)} — {len(members)} koplopers")
     if members.empty:
         st.caption("Nog geen koplopers in dit cohort.")
         continue
