@@ -25,8 +25,7 @@ from measures.scoring import Scored
 from measures.suppression import shown_count_columns
 from measures.tabulate import summarise, tabulate
 from measures.wording import direction
-from surveys.vocabulary import CHANNEL_LABELS, QUESTIONNAIRES, SUPPRESSED
-from surveys.vocabulary import CHANNEL_NUMBERS as CHANNELS
+from surveys.vocabulary import CHANNEL_LABELS, CHANNEL_NUMBERS, QUESTIONNAIRES, SUPPRESSED
 
 CLOSED = ("gesloten", "afgelopen")
 """Wave statuses (``db.fieldwork_overview.wave_status``) after which no answers come in."""
@@ -174,7 +173,7 @@ def fieldwork_table(
         pd.DataFrame({"questionnaire": questionnaires}), how="cross"
     )
     frame = frame.rename(columns={"code": "wave", "koploper_name": "name"})
-    channels = [c for c in CHANNELS if c in set(counts["channel"])]
+    channels = [c for c in CHANNEL_NUMBERS if c in set(counts["channel"])]
     by = ["koploper", "wave", "questionnaire"]
     if not counts.empty:
         per_channel = counts.pivot_table(
@@ -184,12 +183,12 @@ def fieldwork_table(
         frame = frame.merge(per_channel, on=by, how="left")
     for channel in channels:
         frame[channel] = frame[channel].fillna(0).astype(np.int64)
-    others = [c for c in set(counts["channel"]) if c not in CHANNELS]
+    others = [c for c in set(counts["channel"]) if c not in CHANNEL_NUMBERS]
     frame["other"] = frame[others].fillna(0).sum(axis=1).astype(np.int64) if others else 0
     frame["total"] = frame[[*channels, "other"]].sum(axis=1).astype(np.int64)
     frame["cohort"] = frame["koploper"].map(cohort_of).fillna("")
     frame["too_few"] = frame["status"].isin(CLOSED) & (frame["total"] < settings.indicative_n)
-    frame = frame.rename(columns={c: CHANNEL_LABELS[CHANNELS[c]] for c in channels})
+    frame = frame.rename(columns={c: CHANNEL_LABELS[CHANNEL_NUMBERS[c]] for c in channels})
     return frame.drop(columns=others).reset_index(drop=True)
 
 

@@ -25,6 +25,7 @@ from surveys.vocabulary import (
     NONE,
     QUESTIONNAIRES,
     SUPPRESSED,
+    TOO_FEW_NOTE,
     wave_title,
 )
 
@@ -43,7 +44,7 @@ def _direction(symbol: object) -> str:
 
 def _note(flag: object) -> str:
     if flag == SUPPRESSED:
-        return "te weinig antwoorden"
+        return TOO_FEW_NOTE
     return INDICATIVE if flag == INDICATIVE else ""
 
 

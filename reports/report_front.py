@@ -58,7 +58,6 @@ MONTHS = (
     "november",
     "december",
 )
-WITHHELD = "onderdrukt"
 THEME_SCALE = "0-100"
 """The scale of a theme score (an item's share is '0-1')."""
 
@@ -202,7 +201,7 @@ def _own_figure(fig: Figures, questionnaire: str, indicator: str, wave: str) -> 
     if row is None:
         return NO_FIGURE
     if row["flag"] == SUPPRESSED or pd.isna(row["estimate"]):
-        return WITHHELD
+        return SUPPRESSED
     text = value_text(row["estimate"], row["kind"])
     return f"{text}\u00a0*" if row["flag"] == INDICATIVE else text
 

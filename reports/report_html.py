@@ -26,7 +26,6 @@ from measures.figures import Figures
 from measures.groups import in_view
 from measures.indicators import PROPORTION, Settings
 from reports.report_front import (
-    WITHHELD,
     ChartKey,
     anchor,
     front_pages,
@@ -63,7 +62,7 @@ def _figure_row(header: str, row: dict | None) -> dict[str, Any]:
         return cells
     cells["n"] = whole(row["n"])
     if row["flag"] == SUPPRESSED or pd.isna(row["estimate"]):
-        cells.update(figure=WITHHELD, withheld=True)
+        cells.update(figure=SUPPRESSED, withheld=True)
         return cells
     kind = row["kind"]
     cells["figure"] = value_text(row["estimate"], kind)
@@ -76,14 +75,14 @@ def _comparison_row(what: str, row: dict, kind: str) -> dict[str, Any]:
     """One comparison: with what, the difference, ▲ / = / ▼ in words and the q-value of exactly
     this comparison; 'onderdrukt' and '–' when it is withheld."""
     if row["flag"] == SUPPRESSED or pd.isna(row["difference"]) or row["direction"] == NONE:
-        difference, outcome, q = WITHHELD, outcome_words(NONE), NO_FIGURE
+        difference, outcome, q = SUPPRESSED, outcome_words(NONE), NO_FIGURE
     else:
         difference = signed((100 if kind == PROPORTION else 1) * row["difference"])
         outcome, q = outcome_words(row["direction"]), p_text(row["q_value"])
     return {
         "what": what,
         "difference": difference,
-        "withheld": difference == WITHHELD,
+        "withheld": difference == SUPPRESSED,
         "outcome": outcome,
         "q": q,
     }
@@ -195,7 +194,7 @@ def _profile(fig: Figures, questionnaires: Sequence[str]) -> list[dict[str, Any]
                     continue
                 entry = at.iloc[0]
                 if entry["flag"] == SUPPRESSED or pd.isna(entry["share"]):
-                    cells.append({"text": WITHHELD, "withheld": True})
+                    cells.append({"text": SUPPRESSED, "withheld": True})
                     if entry["reason"] and entry["reason"] not in reasons:
                         reasons.append(entry["reason"])
                 else:

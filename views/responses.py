@@ -25,8 +25,7 @@ from measures.profile import profile_items
 from measures.responses import QuestionnaireResponses
 from measures.scoring import Scored, score_questionnaire
 from measures.subgroups import subgroup_choices
-from surveys.vocabulary import CHANNEL_NUMBERS as CHANNELS
-from surveys.vocabulary import LANGUAGE_NUMBERS as LANGUAGES
+from surveys.vocabulary import CHANNEL_NUMBERS, LANGUAGE_NUMBERS
 from views.cache import CACHE, RESPONSES, place_of
 
 
@@ -105,8 +104,8 @@ def _recoded(codes: np.ndarray, packed: tuple[str, ...], engine: dict[str, int])
 
 def _scored(read: PackRead, indicators: IndicatorSet) -> dict[str, Scored]:
     meta = read.meta.assign(
-        channel=_recoded(read.meta["channel"].to_numpy(), PACKED_CHANNELS, CHANNELS),
-        language=_recoded(read.meta["language"].to_numpy(), PACKED_LANGUAGES, LANGUAGES),
+        channel=_recoded(read.meta["channel"].to_numpy(), PACKED_CHANNELS, CHANNEL_NUMBERS),
+        language=_recoded(read.meta["language"].to_numpy(), PACKED_LANGUAGES, LANGUAGE_NUMBERS),
     )
     scored = {}
     wanted = wanted_items(indicators)

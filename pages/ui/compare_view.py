@@ -27,6 +27,7 @@ from surveys.vocabulary import (
     QUESTIONNAIRES,
     SAME,
     SUPPRESSED,
+    TOO_FEW_NOTE,
     UP,
     fewer_than,
     wave_title,
@@ -106,7 +107,7 @@ def koploper_frame(table: pd.DataFrame, baseline: str, followup: str, min_n: int
     first, later = wave_title(baseline), wave_title(followup)
     n_first, n_later = count_header(baseline), count_header(followup)
     notes = [
-        "indicatief" if f == INDICATIVE else ("te weinig antwoorden" if f == SUPPRESSED else "")
+        INDICATIVE if f == INDICATIVE else (TOO_FEW_NOTE if f == SUPPRESSED else "")
         for f in table["flag"]
     ]
     frame = pd.DataFrame(

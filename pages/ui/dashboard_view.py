@@ -75,7 +75,7 @@ def estimate_text(estimate: object, flag: object, kind: str) -> str:
     if flag == SUPPRESSED or missing(estimate):
         return NO_ESTIMATE
     text = value_text(float(estimate), kind)  # type: ignore[arg-type]
-    return f"{text} (indicatief)" if flag == INDICATIVE else text
+    return f"{text} ({INDICATIVE})" if flag == INDICATIVE else text
 
 
 def direction_text(symbol: object) -> str:
@@ -402,7 +402,7 @@ def profile_frames(
                         reasons.append(text)
                 else:
                     share = percent(100 * float(row["share"]))
-                    note = " (indicatief)" if row["flag"] == INDICATIVE else ""
+                    note = f" ({INDICATIVE})" if row["flag"] == INDICATIVE else ""
                     cells.append(f"{share} ({whole(row['count'])}){note}")
             columns[title] = cells
             answered[title] = n_text(at["answered"].iloc[0], settings)
