@@ -20,12 +20,11 @@ from measures.indicators import PROPORTION
 from reports.excel_book import BOLD, TITLE, Book
 from surveys.spreadsheet import dutch_csv
 from surveys.vocabulary import (
-    DIRECTION_WORDS,
     INDICATIVE,
-    NONE,
     QUESTIONNAIRES,
     SUPPRESSED,
     TOO_FEW_NOTE,
+    direction_text,
     wave_title,
 )
 
@@ -35,11 +34,6 @@ ONE_DECIMAL = "0.0"
 COUNT = "0"
 UNITS = {PROPORTION: "procent (verandering in procentpunt)"}
 OTHER_UNIT = "gemiddelde (verandering in punten)"
-
-
-def _direction(symbol: object) -> str:
-    symbol = symbol if isinstance(symbol, str) and symbol in DIRECTION_WORDS else NONE
-    return f"{symbol} {DIRECTION_WORDS[symbol]}"
 
 
 def _note(flag: object) -> str:
@@ -73,7 +67,7 @@ def comparison_rows(table: pd.DataFrame, baseline: str, followup: str) -> pd.Dat
             "Vragenlijst": table["questionnaire"].map(QUESTIONNAIRES),
             "Indicator": table["label"].astype(str),
             "Eenheid": [UNITS.get(k, OTHER_UNIT) for k in table["kind"]],
-            "Richting": [_direction(d) for d in table["direction"]],
+            "Richting": [direction_text(d) for d in table["direction"]],
             "Verandering": _scaled(table, "difference"),
             first: _scaled(table, "estimate_baseline"),
             f"n {first.lower()}": _count(table["n_baseline"]),

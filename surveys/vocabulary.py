@@ -228,6 +228,13 @@ DIRECTION_WORDS = {
     NONE: NO_ESTIMATE,
 }
 
+
+def direction_text(symbol: object) -> str:
+    """'▲ duidelijk hoger': a direction's symbol never stands alone; anything that is not a
+    direction (no figure, NaN) is '– geen cijfer'."""
+    symbol = symbol if isinstance(symbol, str) and symbol in DIRECTION_WORDS else NONE
+    return f"{symbol} {DIRECTION_WORDS[symbol]}"
+
 # --- withheld figures -----------------------------------------------------------------------------
 
 SUPPRESSED = "onderdrukt"

@@ -23,12 +23,12 @@ from surveys.vocabulary import (
     DIRECTION_WORDS,
     DOWN,
     INDICATIVE,
-    NONE,
     QUESTIONNAIRES,
     SAME,
     SUPPRESSED,
     TOO_FEW_NOTE,
     UP,
+    direction_text,
     fewer_than,
     wave_title,
 )
@@ -40,11 +40,6 @@ OPEN = "vg_open"
 COLOURS = {UP: "#dbeafe", DOWN: "#fde4cf"}
 """Light backgrounds (dark text stays readable) beside the words: ▲ blue, ▼ orange, as the
 forest plot's markers."""
-
-
-def direction_text(symbol: object) -> str:
-    symbol = symbol if isinstance(symbol, str) and symbol in DIRECTION_WORDS else NONE
-    return f"{symbol} {DIRECTION_WORDS[symbol]}"
 
 
 def _number(value: float, kind: str) -> str:

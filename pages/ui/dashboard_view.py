@@ -34,7 +34,6 @@ from surveys.vocabulary import (
     DOWN,
     INDICATIVE,
     NO_ESTIMATE,
-    NONE,
     OTHERS,
     OWN,
     QUESTIONNAIRES,
@@ -42,6 +41,7 @@ from surveys.vocabulary import (
     SAME,
     SUPPRESSED,
     UP,
+    direction_text,
     wave_name,
     wave_title,
 )
@@ -76,12 +76,6 @@ def estimate_text(estimate: object, flag: object, kind: str) -> str:
         return NO_ESTIMATE
     text = value_text(float(estimate), kind)  # type: ignore[arg-type]
     return f"{text} ({INDICATIVE})" if flag == INDICATIVE else text
-
-
-def direction_text(symbol: object) -> str:
-    """'▲ duidelijk hoger': the symbol never stands alone."""
-    symbol = str(symbol) if not missing(symbol) else NONE
-    return f"{symbol} {DIRECTION_WORDS.get(symbol, DIRECTION_WORDS[NONE])}"
 
 
 def effect_text(value: object, kind: str) -> str:
