@@ -87,12 +87,10 @@ def scored_responses(
         kept=before.read if isinstance(before, Responses) else None,
         version=version,
     )
-    scored = _scored(read, indicators)
     if read.version is not None:  # the version of what was read, whatever the caller had
         version = read.version
-        CACHE.put(key, version, indicators, Responses(read, scored))
-    # else: what was read does not add up to a known version (a change since the caller's
-    # version, or responses without a pack): used for this view, never kept under a label
+    scored = _scored(read, indicators)
+    CACHE.put(key, version, indicators, Responses(read, scored))
     return version, scored
 
 
