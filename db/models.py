@@ -107,6 +107,7 @@ class Wave(Base):
         UniqueConstraint("koploper_id", "code"),
         CheckConstraint("kind IN ('baseline', 'follow_up')", name="kind"),
         CheckConstraint("fieldwork_end >= fieldwork_start", name="dates"),
+        CheckConstraint("access IN ('codes', 'open', 'both')", name="access"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,6 +120,9 @@ class Wave(Base):
     is_open: Mapped[bool] = mapped_column(Boolean, default=False)
     opened_for_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """Opened by ``seed-demo``; ``remove-demo`` closes it again."""
+    access: Mapped[str] = mapped_column(String(10), default="both", server_default="both")
+    """How respondents get in (``surveys.vocabulary.ACCESS``): 'codes' (a personal code from an
+    invitation only), 'open' (the open link only) or 'both'."""
 
     koploper: Mapped[Koploper] = relationship(back_populates="waves")
 
@@ -160,6 +164,10 @@ class Response(Base):
     submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    invited: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Came in with an invitation code (which one is never kept: ``InvitationCode``)."""
+    panel_key: Mapped[str | None] = mapped_column(String(32), index=True)
+    """The pseudonymous panel key of a panel code: links one person's responses across waves."""
 
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
     koploper: Mapped[Koploper] = relationship()
@@ -263,6 +271,100 @@ class Draft(Base):
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+# --- invitations ---------------------------------------------------------------------------------
+
+
+class CodeBatch(Base):
+    """Single-use invitation codes made at once for one koploper, wave and questionnaire."""
+
+    __tablename__ = "code_batches"
+    __table_args__ = (CheckConstraint("language IN ('nl', 'nl-eenvoudig')", name="language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    koploper_id: Mapped[int] = mapped_column(ForeignKey("koplopers.id"), index=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"), index=True)
+    survey: Mapped[str] = mapped_column(String(60))
+    """The questionnaire key (``surveys.vocabulary.AUDIENCES``)."""
+    language: Mapped[str] = mapped_column(String(20))
+    """The register the codes open (and their letters are written in)."""
+    panel: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    follow_up_of: Mapped[int | None] = mapped_column(ForeignKey("waves.id"))
+    """For panel codes made for the members of an earlier wave's panel: that wave."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(254))
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    """Set when withdrawn: its unused codes stop working."""
+    letters_on: Mapped[dt.date | None] = mapped_column(Date)
+    """The day its letters were last printed (marked in responses per day)."""
+    reminders_on: Mapped[dt.date | None] = mapped_column(Date)
+    """The day its reminder letters were last printed."""
+
+    codes: Mapped[list[InvitationCode]] = relationship(
+        back_populates="batch", order_by="InvitationCode.letter_number"
+    )
+
+
+class InvitationCode(Base):
+    """One single-use code. Anonymous by design: of its use only the day is kept, never which
+    response it gave (no response id, no key, no time finer than the day), except the panel key
+    that a panel code passes on to its response."""
+
+    __tablename__ = "invitation_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("code_batches.id"), index=True)
+    letter_number: Mapped[int] = mapped_column(Integer)
+    """Per koploper, wave and questionnaire: 1, 2, 3, … (``briefnummer``)."""
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    """Normalised (``surveys.codes``): 8 characters of Crockford's base 32, no hyphen."""
+    used_on: Mapped[dt.date | None] = mapped_column(Date)
+    panel_key: Mapped[str | None] = mapped_column(String(32), index=True)
+
+    batch: Mapped[CodeBatch] = relationship(back_populates="codes")
+
+
+class CodeAttempt(Base):
+    """Wrong codes per source (a keyed hash of a browser or a network address), so a pause
+    after too many holds across server processes."""
+
+    __tablename__ = "code_attempts"
+
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_failure_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class OpenArrival(Base):
+    """A complete response through the open link: when, and from which source (a keyed hash of
+    a browser or network address). Never which response; kept only as long as bursts matter."""
+
+    __tablename__ = "open_arrivals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class HeldResponse(Base):
+    """A complete open-link response that came in a burst: checked and kept, but not a
+    ``Response`` (so in no figure or export) until a beheerder accepts it, or removes it."""
+
+    __tablename__ = "held_responses"
+    __table_args__ = (CheckConstraint("language IN ('nl', 'nl-eenvoudig')", name="language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"))
+    koploper_id: Mapped[int] = mapped_column(ForeignKey("koplopers.id"), index=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(20))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
 
 
 # --- who may see what --------------------------------------------------------------------------

@@ -149,6 +149,16 @@ CHANNEL_NUMBERS = {channel.code: channel.number for channel in CHANNELS}
 CHANNEL_LABELS = {OTHER_CHANNEL: "Anders"} | {c.number: c.name for c in CHANNELS}
 CHANNEL_NAMES = {channel.code: channel.name for channel in CHANNELS}
 
+# --- a wave's way in ------------------------------------------------------------------------------
+
+ACCESS = {
+    "both": "Met een code of via de open link",
+    "codes": "Alleen met een code uit een uitnodiging",
+    "open": "Alleen via de open link",
+}
+"""How respondents get into a wave (``waves.access``): the stored code and its Dutch name."""
+ACCESS_DEFAULT = "both"
+
 # --- questionnaires -------------------------------------------------------------------------------
 
 
