@@ -245,6 +245,7 @@ def direction_text(symbol: object) -> str:
     symbol = symbol if isinstance(symbol, str) and symbol in DIRECTION_WORDS else NONE
     return f"{symbol} {DIRECTION_WORDS[symbol]}"
 
+
 # --- withheld figures -----------------------------------------------------------------------------
 
 SUPPRESSED = "onderdrukt"
