@@ -337,6 +337,15 @@ class CodeAttempt(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
+class ServerKey(Base):
+    """A random key made once per database and shared by every server process (``db.sources``)."""
+
+    __tablename__ = "server_keys"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+
+
 class OpenArrival(Base):
     """A complete response through the open link: when, and from which source (a keyed hash of
     a browser or network address). Never which response; kept only as long as bursts matter."""

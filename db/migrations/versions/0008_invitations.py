@@ -5,7 +5,7 @@ Revises: 0007
 Create Date: 2026-12-05 15:00:00
 
 Single-use invitation codes in batches (``db.invitations``), a wave's way in (codes, open link or
-both), whether a response came in with a code and its panel key, wrong-code counts per source,
+both), whether a response came in with a code and its panel key, wrong-code counts per source, a key shared by every server process,
 open-link arrivals per source and the responses held back from a burst. Columns are added with a
 plain ADD COLUMN, not a batch copy (see 0003); SQLite takes the CHECK in the column itself.
 """
@@ -98,6 +98,13 @@ def upgrade() -> None:
     )
 
     op.create_table(
+        "server_keys",
+        sa.Column("name", sa.String(40), nullable=False),
+        sa.Column("value", sa.String(128), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_server_keys")),
+    )
+
+    op.create_table(
         "open_arrivals",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("source", sa.String(64), nullable=False),
@@ -142,6 +149,7 @@ def downgrade() -> None:
     for table in (
         "held_responses",
         "open_arrivals",
+        "server_keys",
         "code_attempts",
         "invitation_codes",
         "code_batches",

@@ -1,0 +1,50 @@
+"""Where a respondent's request came from, as keys that cannot be turned back into an address.
+
+Bounding abuse (wrong invitation codes, bursts through the open link) needs to know that two
+requests came from the same browser or network address, not which ones. A source is kept only as
+an HMAC-SHA256 of the browser's or address's text, under a random key made once per database
+(``server_keys``), so every server process computes the same key and the database alone does not
+give an address back (a plain hash of an IPv4 address is undone by trying all 2**32).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.models import ServerKey
+
+KEY_NAME = "sources"
+_cache: dict[str, bytes] = {}
+
+
+def _server_key(session: Session) -> bytes:
+    """The database's key for sources, made on first use (two processes racing agree on one)."""
+    bind = str(session.get_bind().url)
+    if bind in _cache:
+        return _cache[bind]
+    value = session.scalar(select(ServerKey.value).where(ServerKey.name == KEY_NAME))
+    if value is None:
+        try:
+            with session.begin_nested():
+                session.add(ServerKey(name=KEY_NAME, value=secrets.token_hex(32)))
+        except IntegrityError:
+            pass  # another process made it first: use theirs
+        value = session.scalar(select(ServerKey.value).where(ServerKey.name == KEY_NAME))
+    _cache[bind] = bytes.fromhex(value)
+    return _cache[bind]
+
+
+def source_keys(session: Session, browser: str | None, address: str | None) -> list[str]:
+    """One key per known source ('browser:…', 'address:…'), hex, 64 characters; may be empty."""
+    key = _server_key(session)
+    return [
+        hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+        for kind, value in (("browser", browser), ("address", address))
+        if value
+    ]
