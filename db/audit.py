@@ -42,6 +42,9 @@ ACTIONS: dict[str, str] = {
     "wave_dates": "Data van meting gewijzigd",
     "demo_seeded": "Demogegevens gemaakt",
     "demo_removed": "Demogegevens verwijderd",
+    "response_held": "Antwoord apart gezet om te controleren",
+    "held_accepted": "Apart gezette antwoorden geaccepteerd",
+    "held_removed": "Apart gezette antwoorden verwijderd",
 }
 OUTCOMES: dict[str, str] = {"ok": "gelukt", "refused": "geweigerd", "failed": "mislukt"}
 ANONYMOUS = "anoniem"

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from db.models import Draft, Response, utcnow
+from db.models import Draft, HeldResponse, Response, utcnow
 from surveys.limits import draft_size
 
 DRAFT_DAYS = int(os.environ.get("KOPLOPERMONITOR_DRAFT_DAYS", "14"))
@@ -69,8 +69,10 @@ def save_draft(
     if size > limit:
         raise DraftTooLarge(size, limit)
     purge_expired(session)
-    if session.scalar(
-        select(Response.id).where(Response.idempotency_key == idempotency_key_for(code))
+    sent = idempotency_key_for(code)
+    if any(  # counted, or held for a check (``db.open_link``)
+        session.scalar(select(table.id).where(table.idempotency_key == sent))
+        for table in (Response, HeldResponse)
     ):
         return
     now = utcnow()

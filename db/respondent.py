@@ -106,10 +106,13 @@ def send(
     journey: Journey,
     code: str,
     started_at: dt.datetime | None,
+    sources: list[str] | None = None,
 ) -> tuple[int, bool]:
     """Check and store the response, once per resume code; the draft goes with it.
 
-    Raises ``InvalidResponse`` or ``FieldworkClosed``; nothing is stored then.
+    ``sources`` (``db.sources.source_keys`` of the request) for the open link: a burst from
+    one source is held for a check (``db.open_link``). Raises ``InvalidResponse`` or
+    ``FieldworkClosed``; nothing is stored then.
     """
     return submit_response(
         session,
@@ -120,4 +123,5 @@ def send(
         idempotency_key=idempotency_key_for(code),
         started_at=started_at,
         resume_code=code,
+        sources=sources,
     )

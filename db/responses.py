@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.access import Viewer, koploper_filter
 from db.drafts import delete_draft
-from db.models import Answer, Response, ResponsePack, Wave
+from db.models import Answer, HeldResponse, Response, ResponsePack, Wave
 from db.packs import head as pack_head
 from db.packs import pack, pack_row, version_layouts
 from surveys.clock import dutch_day
@@ -146,8 +146,11 @@ def _check_fieldwork(session: Session, response: NewResponse) -> None:
 
 
 def response_exists(session: Session, idempotency_key: str) -> bool:
-    query = select(Response.id).where(Response.idempotency_key == idempotency_key)
-    return session.scalar(query) is not None
+    """Whether a response was sent under this key: counted, or held for a check."""
+    return any(
+        session.scalar(select(table.id).where(table.idempotency_key == idempotency_key)) is not None
+        for table in (Response, HeldResponse)
+    )
 
 
 def count_demo(session: Session, viewer: Viewer) -> int:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from db.open_link import store_open
 from db.responses import NewResponse, store_response
 from surveys.clock import utcnow
 from surveys.definition import Questionnaire
@@ -39,9 +40,13 @@ def submit_response(
     channel: str = "web",
     resume_code: str | None = None,
     now: dt.datetime | None = None,
+    sources: list[str] | None = None,
 ) -> tuple[int, bool]:
     """Validate and store in the caller's transaction; returns (response id, newly stored).
 
+    ``sources`` (``db.sources.source_keys``) of a response through the open link: from a
+    source in a burst it is held for a check instead (``db.open_link``; the id is then the held
+    response's). Without a known source nothing can be counted against one: stored as usual.
     Raises ``InvalidResponse`` (nothing stored) or ``FieldworkClosed``.
     """
     problems = validate_response(questionnaire, answers, language)
@@ -58,4 +63,6 @@ def submit_response(
         submitted_at=now or utcnow(),
         answers=prune(questionnaire, answers),
     )
+    if sources:
+        return store_open(session, questionnaire, response, sources, resume_code)
     return store_response(session, questionnaire, response, resume_code)
