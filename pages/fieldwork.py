@@ -20,7 +20,7 @@ from db.fieldwork_overview import (
     response_counts,
 )
 from db.waves import close_wave, open_wave, set_wave_dates
-from pages.ui import access
+from pages.ui import access, held
 from pages.ui.downloads import download_button
 from pages.ui.plain import plain, plain_cells
 from pages.ui.routing import ensure_routed
@@ -177,6 +177,7 @@ else:
         "is taalniveau B1, makkelijk lezen: korte zinnen en één vraag per scherm. Kanaal demo: "
         "voorbeeldgegevens."
     )
+held.section(maker, viewer, slug, names[slug])  # "Te controleren": bursts via the open link
 
 
 def _link_with_qr(column, base: str, audience: Audience, code: str, language: str) -> None:

@@ -16,10 +16,12 @@ from db.engine import get_sessionmaker
 from db.errors import SQLAlchemyError, trouble
 from db.respondent import Opened, open_questionnaire, save_progress, send
 from db.responses import FieldworkClosed
+from db.sources import source_keys
 from db.submit import InvalidResponse
 from pages.ui import chrome, widgets
 from pages.ui.intro import ask_resume_code, draw_intro
 from pages.ui.routing import ensure_routed
+from pages.ui.sources import request_source
 from surveys import journey as path
 from surveys.clock import utcnow
 from surveys.definition import from_stored
@@ -251,7 +253,9 @@ if journey.stage == "overview":
         state.pop("problems", None)
         try:
             with factory.begin() as session:
-                send(session, questionnaire, fieldwork, journey, *codes)
+                # Where it came from, for bounding bursts through the open link (db.open_link).
+                sources = source_keys(session, *request_source())
+                send(session, questionnaire, fieldwork, journey, *codes, sources=sources)
         except InvalidResponse as invalid:
             state["problems"] = [p.message for p in invalid.problems]
             st.rerun()
