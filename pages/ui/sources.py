@@ -40,4 +40,6 @@ def request_source(context: Any = None) -> tuple[str | None, str | None]:
     """(browser, address) of the current request (``st.context``); either may be None."""
     context = context if context is not None else st.context
     cookies = getattr(context, "cookies", None) or {}
-    return browser_token(cookies.get(XSRF_COOKIE)), getattr(context, "ip_address", None)
+    address = getattr(context, "ip_address", None)
+    # Only a text is an address (Streamlit's AppTest, for one, gives a stand-in object).
+    return browser_token(cookies.get(XSRF_COOKIE)), address if isinstance(address, str) else None

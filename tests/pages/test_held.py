@@ -165,6 +165,7 @@ def test_request_source_reads_the_cookie_and_the_address_from_the_context():
     context = SimpleNamespace(cookies={XSRF_COOKIE: cookie}, ip_address="198.51.100.4")
     assert request_source(context) == ("01" * 16, "198.51.100.4")
     assert request_source(SimpleNamespace(cookies={}, ip_address=None)) == (None, None)
+    assert request_source(SimpleNamespace(cookies=None, ip_address=object())) == (None, None)
 
 
 def test_the_respondent_page_passes_its_sources_and_a_held_response_looks_sent(
