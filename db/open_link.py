@@ -83,8 +83,15 @@ def in_burst(session: Session, sources: list[str], now: dt.datetime) -> bool:
 
 
 def _arrive(session: Session, sources: list[str], now: dt.datetime) -> None:
-    """One arrival per source; what fell out of the window goes."""
-    session.execute(delete(OpenArrival).where(OpenArrival.at <= now - burst_window()))
+    """One arrival per source; what fell out of the window goes. Rows another send is deleting
+    just now are left to it (``SKIP LOCKED`` on PostgreSQL), so two sends never wait for each
+    other over old rows, nor lock them in opposite orders."""
+    old = (
+        select(OpenArrival.id)
+        .where(OpenArrival.at <= now - burst_window())
+        .with_for_update(skip_locked=True)
+    )
+    session.execute(delete(OpenArrival).where(OpenArrival.id.in_(old.scalar_subquery())))
     if sources:
         session.execute(
             insert(OpenArrival), [{"source": source, "at": now} for source in sorted(set(sources))]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
@@ -273,3 +274,13 @@ def test_a_held_response_keeps_no_source(url, at_minute):
     columns = {c.name for c in HeldResponse.__table__.columns}
     assert not {"source", "address", "browser", "ip"} & columns
     assert all(key not in str(vars(held)) for key in keys)
+
+
+@pytest.mark.slow  # threads at once
+def test_a_script_sending_in_parallel_from_one_source_gets_no_more_counted(url, at_minute):
+    keys = sources(url)
+    at_minute(0)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: send_open(url, keys), range(8)))
+    assert all(created for _, created in results)
+    assert counted(url) == (3, 5)
