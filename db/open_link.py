@@ -9,7 +9,7 @@ arrivals within ``KOPLOPERMONITOR_BURST_MINUTES`` (default 10), the response, ch
 any other, is stored as a ``HeldResponse``: apart from ``responses``, so in no figure, count or
 export until a beheerder accepts it (``db.held``). The respondent sees the same thank-you screen.
 
-Arrivals older than the window are deleted on the way: they matter only as long as a burst does.
+Arrivals are kept to the minute and deleted once out of the window (``forget_arrivals``).
 A response with an invitation code, or from a request without any known source, is never held.
 """
 
@@ -27,6 +27,7 @@ from db.drafts import delete_draft
 from db.held import describe
 from db.models import HeldResponse, OpenArrival, QuestionnaireVersion, Response, Wave
 from db.responses import NewResponse, _check_fieldwork, store_response
+from surveys.clock import utcnow
 from surveys.definition import Questionnaire
 
 DEFAULT_COUNT = 3
@@ -82,20 +83,28 @@ def in_burst(session: Session, sources: list[str], now: dt.datetime) -> bool:
     return (busiest or 0) >= burst_count()
 
 
-def _arrive(session: Session, sources: list[str], now: dt.datetime) -> None:
-    """One arrival per source; what fell out of the window goes. Rows another send is deleting
-    just now are left to it (``SKIP LOCKED`` on PostgreSQL), so two sends never wait for each
-    other over old rows, nor lock them in opposite orders."""
+def forget_arrivals(session: Session, now: dt.datetime | None = None) -> None:
+    """Delete the arrivals that fell out of the window: they matter only as long as a burst
+    does. Called with every arrival and every draft saved, so none outlives the fieldwork's
+    last minutes for long. Rows another transaction is deleting just now are left to it (``SKIP
+    LOCKED`` on PostgreSQL): two never wait for each other over old rows, nor lock them in
+    opposite orders."""
     old = (
         select(OpenArrival.id)
-        .where(OpenArrival.at <= now - burst_window())
+        .where(OpenArrival.at <= (now or utcnow()) - burst_window())
         .with_for_update(skip_locked=True)
     )
     session.execute(delete(OpenArrival).where(OpenArrival.id.in_(old.scalar_subquery())))
-    if sources:
-        session.execute(
-            insert(OpenArrival), [{"source": source, "at": now} for source in sorted(set(sources))]
-        )
+
+
+def _arrive(session: Session, sources: list[str], now: dt.datetime) -> None:
+    """One arrival per source, at the minute: not the response's own time to the second, so an
+    arrival does not point at the response it came with."""
+    forget_arrivals(session, now)
+    minute = now.replace(second=0, microsecond=0)
+    session.execute(
+        insert(OpenArrival), [{"source": source, "at": minute} for source in sorted(set(sources))]
+    )
 
 
 def store_open(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from db.drafts import idempotency_key_for, load_draft, save_draft
 from db.fieldwork import Fieldwork, LinkProblem, resolve_draft, resolve_link
+from db.open_link import forget_arrivals
 from db.responses import response_exists
 from db.submit import submit_response
 from surveys.definition import Questionnaire, from_stored
@@ -87,6 +88,7 @@ def save_progress(
     whole is held to the questionnaire's ``draft_limit``.
     """
     questionnaire = from_stored(fieldwork.definition)
+    forget_arrivals(session)  # open-link arrivals out of their window (db.open_link)
     save_draft(
         session,
         code,

@@ -125,10 +125,23 @@ def test_after_the_window_the_source_counts_again_and_old_arrivals_go(url, at_mi
         send_open(url, keys)
     assert counted(url) == (6, 0)
     with get_sessionmaker(url)() as session:
-        # only the arrivals within the window of the last send are kept
-        assert session.scalar(select(func.count(OpenArrival.id))) == 6
-        oldest = session.scalar(select(func.min(OpenArrival.at)))
-    assert oldest >= START + dt.timedelta(minutes=12) - dt.timedelta(seconds=1)
+        # only the arrivals within the window of the last send are kept, to the minute only
+        times = session.scalars(select(OpenArrival.at).order_by(OpenArrival.at)).all()
+    twelve = (START + dt.timedelta(minutes=12)).replace(second=0)
+    assert len(times) == 6 and times[0] == twelve
+    assert all(t.second == 0 and t.microsecond == 0 for t in times)
+
+
+def test_a_draft_saved_later_takes_the_last_arrivals_along(url, at_minute, monkeypatch):
+    at_minute(0)
+    send_open(url, sources(url))
+    later = START + dt.timedelta(minutes=11)
+    monkeypatch.setattr("db.open_link.utcnow", lambda: later)
+    with get_sessionmaker(url).begin() as session:
+        fieldwork = resolve_link(session, "client", "almere", "T2")
+        save_progress(session, new_resume_code(), fieldwork, Journey(answers=ANSWERS), None)
+    with get_sessionmaker(url)() as session:
+        assert session.scalar(select(func.count(OpenArrival.id))) == 0
 
 
 def test_the_threshold_and_window_are_settings(url, at_minute, monkeypatch):
