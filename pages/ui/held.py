@@ -90,6 +90,7 @@ def _group(maker, viewer: Viewer, koploper: str, wave: str, survey: str, rows: l
             )
             .set_index("Nummer")
             .pipe(plain_cells),
+            alt=f"Antwoorden die wachten op controle: {describe(wave, survey)}",
         )
         chosen = st.multiselect(
             "Welke antwoorden?",
