@@ -82,6 +82,21 @@ def held_count(session: Session, viewer: Viewer, koploper: str) -> int:
     return session.scalar(query) or 0
 
 
+def held_per_koploper(session: Session, viewer: Viewer) -> dict[str, int]:
+    """Koploper slug → how many of its responses wait, for the koplopers the viewer sees (only
+    those with any); every role but adviesraad."""
+    if viewer.role == "adviesraad":
+        raise AccessDenied("Uw rol geeft geen toegang tot antwoorden die wachten op controle.")
+    rows = session.execute(
+        select(Koploper.slug, func.count(HeldResponse.id))
+        .join(Koploper, Koploper.id == HeldResponse.koploper_id)
+        .where(koploper_filter(viewer, Koploper.id))
+        .group_by(Koploper.slug)
+        .order_by(Koploper.slug)
+    ).all()
+    return {slug: int(count) for slug, count in rows}
+
+
 def _audit(session: Session, viewer: Viewer, action: str, rows, verb: str) -> None:
     """One line per koploper × wave × questionnaire: how many, never which."""
     groups = Counter((slug, wave, survey) for _, slug, wave, survey in rows)

@@ -177,7 +177,7 @@ else:
         "is taalniveau B1, makkelijk lezen: korte zinnen en één vraag per scherm. Kanaal demo: "
         "voorbeeldgegevens."
     )
-held.section(maker, viewer, slug, names[slug])  # "Te controleren": bursts via the open link
+held.section(maker, viewer, slug, names)  # "Te controleren": bursts via the open link
 
 
 def _link_with_qr(column, base: str, audience: Audience, code: str, language: str) -> None:

@@ -13,7 +13,14 @@ import pandas as pd
 import streamlit as st
 
 from db.access import Viewer
-from db.held import Held, accept_held, describe, held_count, held_responses, remove_held
+from db.held import (
+    Held,
+    accept_held,
+    describe,
+    held_per_koploper,
+    held_responses,
+    remove_held,
+)
 from pages.ui.plain import plain_cells
 from surveys.clock import dutch_clock
 from surveys.numbers import whole
@@ -34,21 +41,36 @@ def _responses(count: int) -> str:
     return "1 antwoord" if count == 1 else f"{whole(count)} antwoorden"
 
 
-def section(maker, viewer: Viewer, koploper: str, name: str) -> None:
-    """Draw the part for ``koploper`` (its name ``name``); nothing when nothing waits."""
+def section(maker, viewer: Viewer, koploper: str, names: dict[str, str]) -> None:
+    """Draw the part for ``koploper``, and which other koplopers of ``names`` (slug → name,
+    those the viewer sees) have responses waiting; nothing when nothing waits."""
     if viewer.role == "adviesraad":
         return
-    if not viewer.is_admin:
-        with maker() as session:
-            waiting = held_count(session, viewer, koploper)
-        if waiting:
-            verb = "wacht" if waiting == 1 else "wachten"
-            st.info(
-                f"{_responses(waiting)} {verb} op controle. Een beheerder bekijkt ze. Tot dan "
-                "tellen ze niet mee in de cijfers.",
-                icon=":material/pending:",
-            )
-        return
+    with maker() as session:
+        waiting = held_per_koploper(session, viewer)
+    others = [
+        f"{names.get(slug, slug)} ({whole(n)})" for slug, n in waiting.items() if slug != koploper
+    ]
+    if others:
+        st.caption(
+            "Bij andere koplopers wachten ook antwoorden op controle: "
+            + ", ".join(sorted(others))
+            + ". Kies de koploper hierboven."
+        )
+    here = waiting.get(koploper, 0)
+    if viewer.is_admin:
+        _held(maker, viewer, koploper, names.get(koploper, koploper))
+    elif here:
+        verb = "wacht" if here == 1 else "wachten"
+        st.info(
+            f"{_responses(here)} {verb} op controle. Een beheerder bekijkt ze. Tot dan tellen "
+            "ze niet mee in de cijfers.",
+            icon=":material/pending:",
+        )
+
+
+def _held(maker, viewer: Viewer, koploper: str, name: str) -> None:
+    """The beheerder's list per wave and questionnaire, with what was done just now."""
     with maker() as session:
         held = held_responses(session, viewer, koploper)
     notice = st.session_state.pop(NOTICE, None)

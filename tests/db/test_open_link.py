@@ -16,7 +16,7 @@ from db.drafts import load_draft, new_resume_code
 from db.engine import get_sessionmaker
 from db.export import read_export
 from db.fieldwork import resolve_link, set_wave_open
-from db.held import accept_held, held_count, held_responses, remove_held
+from db.held import accept_held, held_count, held_per_koploper, held_responses, remove_held
 from db.models import Answer, HeldResponse, Koploper, OpenArrival, Response
 from db.respondent import open_questionnaire, save_progress, send
 from db.setup import init_database
@@ -264,6 +264,11 @@ def test_only_the_beheerder_sees_and_handles_held_responses_a_gemeente_only_its_
         assert held_count(session, almere, "almere") == 2
         assert held_count(session, researcher, "almere") == 2
         assert held_count(session, ADMIN, "breda") == 0
+        assert held_per_koploper(session, ADMIN) == {"almere": 2}
+        assert held_per_koploper(session, almere) == {"almere": 2}
+        assert held_per_koploper(session, breda) == {}
+        with pytest.raises(AccessDenied):
+            held_per_koploper(session, council)
         for viewer, slug in ((breda, "almere"), (council, "almere")):
             with pytest.raises(AccessDenied):
                 held_count(session, viewer, slug)

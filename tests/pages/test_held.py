@@ -61,10 +61,10 @@ def counted(url: str) -> tuple[int, int]:
         )
 
 
-def open_fieldwork(url: str, role: str, koplopers=()) -> AppTest:
+def open_fieldwork(url: str, role: str, koplopers=(), koploper: str = "almere") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
     logged_in(at, url, role, koplopers)
-    at.query_params["koploper"] = "almere"
+    at.query_params["koploper"] = koploper
     at.run()
     at.switch_page("pages/fieldwork.py").run()
     assert not at.exception, at.exception
@@ -140,10 +140,25 @@ def test_a_gemeente_sees_only_how_many_wait_and_can_do_nothing(url):
     assert not [m for m in at.multiselect if m.key.startswith("held-")]
 
 
+def test_on_another_koploper_the_page_says_where_responses_wait_to_whoever_sees_them(url):
+    at = open_fieldwork(url, "beheerder", koploper="breda")
+    assert "Te controleren" not in headers(at)
+    assert (
+        "Bij andere koplopers wachten ook antwoorden op controle: Almere (2). Kies de koploper "
+        "hierboven." in [c.value for c in at.caption]
+    )
+    region = open_fieldwork(url, "gemeente", ["almere", "breda"], koploper="breda")
+    assert any("Almere (2)" in c.value for c in region.caption)
+    breda = open_fieldwork(url, "gemeente", ["breda"], koploper="breda")
+    assert not [c for c in breda.caption if "controle" in c.value]
+    assert not [i for i in breda.info if "controle" in i.value]
+
+
 def test_an_adviesraad_sees_nothing_of_them(url):
     at = open_fieldwork(url, "adviesraad", ["almere"])
     assert at.title[0].value == "Veldwerk"
     assert not [i for i in at.info if "controle" in i.value]
+    assert not [c for c in at.caption if "controle" in c.value]
     assert "Te controleren" not in headers(at)
     assert not [b for b in at.button if b.key.startswith("held-")]
 
