@@ -208,7 +208,7 @@ def test_the_csv_defuses_every_text_a_spreadsheet_would_run():
 
     out = io.StringIO()
     table = pd.DataFrame(
-        {"koploper": ['=HYPERLINK("x")', "tilburg"], "direction": ["=", "▲"], "n": [12, 30]}
+        {"koploper": ["=HYPERLINK(\"x\")", "tilburg"], "direction": ["=", "▲"], "n": [12, 30]}
     )
     write_table(table, None, out)
     lines = out.getvalue().splitlines()
