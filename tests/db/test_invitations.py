@@ -239,6 +239,20 @@ def test_a_codes_draft_is_resumed_by_typing_the_code_again_and_goes_at_sending(d
         assert load_draft(session, draft_key(code)) is None
 
 
+def test_a_second_tab_saves_no_draft_once_the_code_is_used(db):
+    make(db, 1)
+    [code] = codes(db)
+    opened = open_code(db, code)
+    send_with(db, opened)
+    journey = Journey(stage="questions", language="nl", answers=dict(list(answers().items())[:1]))
+    with db.begin() as session:
+        save_progress(
+            session, opened.draft_code, opened.fieldwork, journey, None, opened.invitation
+        )
+    with db() as session:
+        assert load_draft(session, draft_key(code)) is None
+
+
 def test_an_unused_code_of_a_withdrawn_batch_stops_working_a_used_one_stays_used(db):
     made = make(db, 2)
     first, second = codes(db)
