@@ -45,6 +45,11 @@ ACTIONS: dict[str, str] = {
     "response_held": "Antwoord apart gezet om te controleren",
     "held_accepted": "Apart gezette antwoorden geaccepteerd",
     "held_removed": "Apart gezette antwoorden verwijderd",
+    "codes_made": "Uitnodigingscodes gemaakt",
+    "codes_exported": "Uitnodigingscodes geëxporteerd",
+    "letters_printed": "Uitnodigingsbrieven gemaakt",
+    "codes_withdrawn": "Uitnodigingscodes ingetrokken",
+    "code_gepauzeerd": "Code invoeren gepauzeerd",
 }
 OUTCOMES: dict[str, str] = {"ok": "gelukt", "refused": "geweigerd", "failed": "mislukt"}
 ANONYMOUS = "anoniem"

@@ -41,6 +41,8 @@ def submit_response(
     resume_code: str | None = None,
     now: dt.datetime | None = None,
     sources: list[str] | None = None,
+    invited: bool = False,
+    panel_key: str | None = None,
 ) -> tuple[int, bool]:
     """Validate and store in the caller's transaction; returns (response id, newly stored).
 
@@ -62,6 +64,8 @@ def submit_response(
         started_at=started_at,
         submitted_at=now or utcnow(),
         answers=prune(questionnaire, answers),
+        invited=invited,
+        panel_key=panel_key,
     )
     if sources:
         return store_open(session, questionnaire, response, sources, resume_code)
