@@ -36,11 +36,12 @@ import db
 from db.access import AccessDenied, Viewer, command_line
 from db.contacts import find_koploper
 from db.engine import get_sessionmaker
-from db.models import User
+from db.models import CodeBatch, InvitationCode, User
 from db.questionnaires import latest_version
 from db.responses import NewResponse, insert_responses
 from db.setup import init_database
 from db.users import add_user, viewer_of
+from surveys.codes import new_code
 from surveys.definition import from_stored
 from surveys.export import interchange
 from surveys.synthetic import generate
@@ -300,13 +301,39 @@ VIEWERS = {
 }
 
 
+def add_codes(session, slug: str) -> None:
+    """A batch of invitation codes of one koploper at T0 (two of them used), letters printed."""
+    koploper = find_koploper(session, slug)
+    t0 = next(wave for wave in koploper.waves if wave.code == "T0")
+    batch = CodeBatch(
+        koploper_id=koploper.id,
+        wave_id=t0.id,
+        survey="client",
+        language="nl",
+        created_by="scope@test.example",
+        letters_on=dt.date(2019, 2, 25),
+    )
+    session.add(batch)
+    session.flush()
+    used = dt.date(2019, 3, 1)
+    session.add_all(
+        InvitationCode(
+            batch_id=batch.id, letter_number=n, code=new_code(), used_on=used if n < 3 else None
+        )
+        for n in range(1, 6)
+    )
+
+
 def build(url: str, with_breda: bool) -> dict[str, Viewer]:
-    """Reference data, Tilburg's responses (and then Breda's), and the Tilburg accounts."""
+    """Reference data, Tilburg's responses and codes (and then Breda's), and the Tilburg
+    accounts."""
     init_database(url)
     with get_sessionmaker(url).begin() as session:
         add_responses(session, "tilburg", TILBURG_TEXT)
+        add_codes(session, "tilburg")
         if with_breda:
             add_responses(session, "breda", BREDA_TEXT)
+            add_codes(session, "breda")
         for email, role, free_text in VIEWERS.values():
             add_user(session, command_line(), email, role, ["tilburg"], free_text=free_text)
     with get_sessionmaker(url)() as session:
