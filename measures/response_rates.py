@@ -89,14 +89,17 @@ def response_sentence(used: int, sent: int, questionnaire: str) -> str:
     )
 
 
+def _answers(count: int) -> str:
+    return "1 antwoord" if count == 1 else f"{whole(count)} antwoorden"
+
+
 def open_sentence(count: int) -> str:
     """The responses without a code, which have no rate; '' for none."""
     if not count:
         return ""
-    answers = "1 antwoord" if count == 1 else f"{whole(count)} antwoorden"
     return (
-        f"Daarnaast {answers} zonder code ({OPEN_LINK.lower()}). Daarvan is geen respons te "
-        "berekenen: niemand weet hoeveel mensen de open link zagen."
+        f"Daarnaast {_answers(count)} zonder code ({OPEN_LINK.lower()}). Daarvan is geen "
+        "respons te berekenen: niemand weet hoeveel mensen de open link zagen."
     )
 
 
@@ -212,8 +215,10 @@ def per_day_text(days: pd.DataFrame, letters: pd.DataFrame) -> str:
         text = "Nog geen antwoorden."
     else:
         busiest = days.loc[total.idxmax()]
+        count = int((total > 0).sum())
+        on_days = "1 dag" if count == 1 else f"{whole(count)} dagen"
         text = (
-            f"{whole(int(total.sum()))} antwoorden op {whole(int((total > 0).sum()))} dagen, van "
+            f"{_answers(int(total.sum()))} op {on_days}, van "
             f"{dutch_date(min(days['day']))} tot en met {dutch_date(max(days['day']))}: "
             f"{whole(int(days['invited'].sum()))} {WITH_CODE.lower()}, "
             f"{whole(int(days['open'].sum()))} {OPEN_LINK.lower()}. De meeste op "
