@@ -68,6 +68,19 @@ def rate_percent(used: int, sent: int) -> str:
     return percent(tenths / 10)
 
 
+def with_rates(table: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (one row per koploper × wave × questionnaire, such as
+    ``measures.side_by_side.fieldwork_table``) with the codes ``sent`` and ``used`` (0 without
+    codes) and the ``rate`` (NaN without codes) of :func:`rate_table` beside each row."""
+    found = rates[[*KEYS, "sent", "used", "rate"]]
+    frame = table.drop(columns=["sent", "used", "rate"], errors="ignore").merge(
+        found, on=KEYS, how="left"
+    )
+    for column in ("sent", "used"):
+        frame[column] = frame[column].fillna(0).astype("int64")
+    return frame
+
+
 def rate_text(used: int, sent: int) -> str:
     """'1 van de 200 (0,5 %)'; '–' without codes sent."""
     if not sent:
@@ -243,4 +256,5 @@ __all__ = [
     "rate_text",
     "response_lines",
     "response_sentence",
+    "with_rates",
 ]
