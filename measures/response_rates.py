@@ -53,7 +53,7 @@ def rate_table(invitations: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFra
         responses[[*KEYS, "invited", "open"]], on=KEYS, how="outer"
     )
     for column in ("sent", "used", "invited", "open"):
-        frame[column] = frame[column].fillna(0).astype("int64")
+        frame[column] = pd.to_numeric(frame[column]).fillna(0).astype("int64")
     frame["rate"] = [rate(u, s) for u, s in zip(frame["used"], frame["sent"], strict=True)]
     return frame[RATE_COLUMNS].sort_values(KEYS, kind="stable").reset_index(drop=True)
 
@@ -77,7 +77,7 @@ def with_rates(table: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
         found, on=KEYS, how="left"
     )
     for column in ("sent", "used"):
-        frame[column] = frame[column].fillna(0).astype("int64")
+        frame[column] = pd.to_numeric(frame[column]).fillna(0).astype("int64")
     return frame
 
 
