@@ -421,3 +421,7 @@ with sections[3]:
             column_config=view.whole_headers(fieldwork_table),
             placeholder=NO_FIGURE,
         )
+        st.caption(
+            "Respons: het deel van de verstuurde uitnodigingscodes dat gebruikt is. Zonder codes "
+            f"is er geen respons ({NO_FIGURE}); antwoorden via de open link tellen daarin niet mee."
+        )

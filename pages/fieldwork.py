@@ -22,6 +22,7 @@ from db.fieldwork_overview import (
 from db.waves import close_wave, open_wave, set_wave_dates
 from pages.ui import access, held
 from pages.ui.downloads import download_button
+from pages.ui.fieldwork_response import draw_response
 from pages.ui.plain import plain, plain_cells
 from pages.ui.routing import ensure_routed
 from surveys.clock import dutch_date, dutch_day
@@ -44,6 +45,7 @@ from surveys.vocabulary import (
     Audience,
 )
 from surveys.vocabulary import wave as known_wave
+from views.response_rates import koploper_response
 
 ensure_routed()
 PAGE = "veldwerk"
@@ -122,6 +124,7 @@ slug = st.selectbox(
 with maker() as session:  # reads: no write lock on SQLite while counting
     waves = fieldwork_waves(session, viewer, koploper=slug)
     counts = response_counts(session, viewer, koploper=slug)
+    response = koploper_response(session, viewer, slug)
 viewed: set[str] = st.session_state.setdefault(VIEWED, set())
 if slug not in viewed:  # the audit line once per koploper per browser session
     with maker.begin() as session:
@@ -178,6 +181,9 @@ else:
         "voorbeeldgegevens."
     )
 held.section(maker, viewer, slug, names)  # "Te controleren": bursts via the open link
+
+# --- response: invitations and responses per day -------------------------------------------------
+draw_response(response, names[slug], {w.code: _wave_name(w) for w in waves.itertuples()})
 
 
 def _link_with_qr(column, base: str, audience: Audience, code: str, language: str) -> None:

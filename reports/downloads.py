@@ -33,6 +33,7 @@ from surveys.vocabulary import (
     OWN,
     QUESTIONNAIRES,
     REFERENCE_LABELS,
+    RESPONSE,
     wave_name,
     wave_with_code,
 )
@@ -384,6 +385,7 @@ def _explanation(
     koploper_name: str,
     questionnaires: Sequence[str],
     explanation: Sequence[tuple[str, str]],
+    response: Sequence[str] = (),
 ) -> None:
     sheet = _Sheet(book, EXPLANATION_SHEET, f"{title}: uitleg", ["Onderwerp", "Uitleg"], {1})
     about = [
@@ -397,6 +399,7 @@ def _explanation(
             f"{wave_name(fig.baseline)} ({fig.baseline}) tegen "
             f"{wave_name(fig.followup)} ({fig.followup})",
         ),
+        *((RESPONSE, line) for line in response),
         (
             "Lege cel",
             "Een lege cel betekent: hier staat geen cijfer. In de kolom Reden staat waarom, "
@@ -418,10 +421,13 @@ def figures_xlsx(
     koploper_name: str,
     questionnaires: list[str],
     explanation: Sequence[tuple[str, str]],
+    response: Sequence[str] = (),
 ) -> bytes:
     """The figures of the view as an Excel workbook (.xlsx bytes).
 
-    Sheets: "Overzicht" (every indicator with ▲/▼/= and the numbers), one per goal, "Uitleg".
+    Sheets: "Overzicht" (every indicator with ▲/▼/= and the numbers), one per goal, "Uitleg"
+    (with a row "Respons" for each line of ``response``:
+    ``measures.response_rates.response_lines``, the response of the view's waves with codes).
     Proportions are fractions with a percent format, means and theme scores numbers with one
     decimal; a withheld figure is an empty cell with the reason in "Reden".
     """
@@ -441,7 +447,7 @@ def figures_xlsx(
         if goal == "profile":
             _profile_rows(sheet, in_view(fig.profile, questionnaires))
         sheet.finish()
-    _explanation(book, title, fig, koploper_name, questionnaires, explanation)
+    _explanation(book, title, fig, koploper_name, questionnaires, explanation, response)
     return book.to_bytes()
 
 

@@ -111,6 +111,7 @@ def council_report(
     methods_text: str,
     progress: Progress | None = None,
     settings: Settings | None = None,
+    response: Sequence[str] = (),
 ) -> bytes:
     """The "Rapport voor de raad" as PDF bytes.
 
@@ -118,7 +119,8 @@ def council_report(
     charts the report shows are drawn (those of ``questionnaires``, but for a theme score that
     repeats a question), restyled for paper (:func:`reports.report_style.for_print`).
     ``progress(fraction, text)`` is told how far it is (in the calling thread); ``settings``
-    are the limits the figures were made with (by default those of ``indicators.yaml``). Raises
+    are the limits the figures were made with (by default those of ``indicators.yaml``);
+    ``response`` the lines on the response in the methods appendix (``report_html``). Raises
     :class:`ChartsUnavailable` when the charts cannot be drawn, :class:`PdfUnavailable` when
     WeasyPrint cannot run.
 
@@ -147,6 +149,7 @@ def council_report(
             methods_text,
             dt.date.today(),
             settings,
+            response,
         )
         fetched: set[str] = set()
 

@@ -45,6 +45,7 @@ from surveys.vocabulary import (
     OWN,
     QUESTIONNAIRES,
     REFERENCE_LABELS,
+    RESPONSE,
     SUPPRESSED,
     wave_name,
     wave_title,
@@ -295,12 +296,14 @@ def report_html(
     methods_text: str,
     made_on: dt.date,
     settings: Settings | None = None,
+    response: Sequence[str] = (),
 ) -> str:
     """The report as one HTML document (every text escaped), ready for WeasyPrint.
 
     ``sources`` gives the image address of each chart (``reports.report.chart_sources``); a
     chart without one is left out. ``settings`` are the limits the figures were made with (by
-    default those of ``indicators.yaml``)."""
+    default those of ``indicators.yaml``). ``response`` (``measures.response_rates.
+    response_lines``) opens the appendix on the methods, under "Respons"; none: no such part."""
     from markupsafe import Markup
 
     return (
@@ -314,6 +317,9 @@ def report_html(
             front=front_pages(fig, koploper_name, questionnaires, made_on, settings),
             goals=_goal_sections(fig, koploper_name, questionnaires, sources),
             explanation=list(explanation),
-            methods=_paragraphs(methods_text),
+            methods=[
+                *([{"title": RESPONSE, "lines": list(response)}] if response else []),
+                *_paragraphs(methods_text),
+            ],
         )
     )

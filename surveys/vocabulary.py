@@ -180,6 +180,19 @@ AUDIENCES = (
 )
 QUESTIONNAIRES = {audience.survey: audience.name for audience in AUDIENCES}
 
+# --- invitations and response ---------------------------------------------------------------------
+
+INVITEES = {"client": "inwoners", "professional": "cliëntondersteuners en verwijzers"}
+"""Whom a questionnaire's invitation letters go to: '75 van de 200 uitgenodigde inwoners'."""
+RESPONSE = "Respons"
+"""The response rate: codes used out of codes sent (Veldwerk, Vergelijken, Excel, the report)."""
+SENT, USED = "Verstuurd", "Gebruikt"
+"""Invitation codes sent (in batches not withdrawn) and used."""
+WITH_CODE, OPEN_LINK = "Met een code", "Via de open link"
+"""Responses by their way in: with an invitation code, or without one (no response rate)."""
+LETTER_DAYS = {"letters": "brieven", "reminders": "herinnering"}
+"""The marks of a letter day in responses per day (``db.response_rates`` kinds)."""
+
 # --- themes and goals -----------------------------------------------------------------------------
 
 THEMES = ("awareness", "findability", "quality", "outcome", "profile", "open")

@@ -22,6 +22,7 @@ from db.fieldwork_overview import fieldwork_waves, response_counts
 from db.queries import koplopers_by_cohort
 from db.read_model import data_version, koploper_slugs
 from measures.indicators import IndicatorSet, load_indicators
+from measures.response_rates import with_rates
 from measures.scoring import Scored
 from measures.side_by_side import (
     all_estimates,
@@ -33,6 +34,7 @@ from measures.side_by_side import (
     wave_pairs,
 )
 from views.cache import CACHE, place_of
+from views.response_rates import response_rates
 from views.responses import scored_responses
 
 COMPARISON = "comparison"
@@ -55,8 +57,9 @@ class Comparison:
 
 @dataclass(frozen=True)
 class FieldworkAcross:
-    """Responses per koploper × wave × questionnaire × channel (``responses``), each koploper's
-    waves (``waves``) and per cohort the calendar of its waves (``calendar``)."""
+    """Responses per koploper × wave × questionnaire × channel (``responses``, with the codes
+    ``sent`` and ``used`` and the response ``rate``), each koploper's waves (``waves``) and per
+    cohort the calendar of its waves (``calendar``)."""
 
     responses: pd.DataFrame
     waves: pd.DataFrame
@@ -127,15 +130,17 @@ def fieldwork_across(
     today: dt.date | None = None,
     indicators: IndicatorSet | None = None,
 ) -> FieldworkAcross:
-    """Fieldwork of every koploper: responses counted in SQL (``db.fieldwork_overview``)."""
+    """Fieldwork of every koploper: responses counted in SQL (``db.fieldwork_overview``), and
+    the response rates (``views.response_rates``)."""
     _require_all(viewer)
     settings = (indicators or load_indicators()).settings
     _, cohort_of = _koplopers(session)
     counts = response_counts(session, viewer, include_demo=include_demo)
     waves = fieldwork_waves(session, viewer, today=today)
     waves = waves.assign(cohort=waves["koploper"].map(cohort_of).fillna(""))
+    table = fieldwork_table(counts, waves, cohort_of, settings)
     return FieldworkAcross(
-        responses=fieldwork_table(counts, waves, cohort_of, settings),
+        responses=with_rates(table, response_rates(session, viewer, include_demo=include_demo)),
         waves=waves,
         calendar=calendar(waves, cohort_of),
     )

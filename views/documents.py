@@ -16,6 +16,7 @@ from measures.charts import indicator_chart
 from measures.explain import explanation, methods_text
 from measures.figures import Figures
 from measures.indicators import Settings
+from measures.response_rates import response_lines
 from reports.chart_images import warm_up
 from reports.compare_downloads import comparison_csv, comparison_rows, comparison_xlsx
 from reports.downloads import download_name, figures_csv, figures_xlsx
@@ -33,11 +34,27 @@ def file_name(slug: str, day: dt.date, extension: str) -> str:
     return download_name(slug, day, extension)
 
 
+def response_of(
+    fig: Figures, questionnaires: Sequence[str], rates: pd.DataFrame | None
+) -> list[str]:
+    """The lines on the response of the view's waves and questionnaires with codes (``rates``:
+    ``views.response_rates.response_rates`` of the koploper); none without codes."""
+    if rates is None:
+        return []
+    return response_lines(rates, [fig.baseline, fig.followup], questionnaires)
+
+
 def figures_excel(
-    fig: Figures, title: str, questionnaires: list[str], settings: Settings
+    fig: Figures,
+    title: str,
+    questionnaires: list[str],
+    settings: Settings,
+    rates: pd.DataFrame | None = None,
 ) -> bytes:
-    """The view's figures as an Excel workbook, with the explanation sheet."""
-    return figures_xlsx(fig, title, questionnaires, explanation(settings))
+    """The view's figures as an Excel workbook, with the explanation sheet (and on it the
+    response, from ``rates``)."""
+    response = response_of(fig, questionnaires, rates)
+    return figures_xlsx(fig, title, questionnaires, explanation(settings), response)
 
 
 def figures_text(fig: Figures, slug: str, questionnaires: list[str]) -> bytes:
@@ -52,10 +69,12 @@ def report_pdf(
     questionnaires: Sequence[str],
     settings: Settings,
     progress: Callable[[float, str], None] | None = None,
+    rates: pd.DataFrame | None = None,
 ) -> bytes:
     """The council report of the view: the dashboard's chart of every indicator of the koploper
     (``name`` in the legends), drawn for paper, with the figures, the explanation and the
-    methods of ``settings``. Raises ``ChartsUnavailable`` or ``PdfUnavailable``."""
+    methods of ``settings``, and the response (``rates``) in the methods appendix. Raises
+    ``ChartsUnavailable`` or ``PdfUnavailable``."""
     own = fig.estimates[fig.estimates["group"] == OWN]
     charts = {
         (questionnaire, indicator): indicator_chart(fig, questionnaire, indicator, name)
@@ -73,6 +92,7 @@ def report_pdf(
         methods_text(settings),
         progress=progress,
         settings=settings,
+        response=response_of(fig, questionnaires, rates),
     )
 
 

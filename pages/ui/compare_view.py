@@ -16,6 +16,7 @@ import streamlit as st
 
 from measures.dutch import p_text
 from measures.indicators import PROPORTION
+from measures.response_rates import rate_text
 from pages.ui.dashboard_view import CHART_CONFIG
 from surveys.numbers import NO_FIGURE, decimal, percent, whole
 from surveys.numbers import signed as dutch_signed
@@ -24,6 +25,7 @@ from surveys.vocabulary import (
     DOWN,
     INDICATIVE,
     QUESTIONNAIRES,
+    RESPONSE,
     SAME,
     SUPPRESSED,
     TOO_FEW_NOTE,
@@ -278,6 +280,10 @@ def fieldwork_frame(table: pd.DataFrame, channels: list[str]) -> pd.DataFrame:
             "Vragenlijst": table["questionnaire"].map(QUESTIONNAIRES),
             **{c: table[c] for c in channels},
             "Totaal": table["total"],
+            RESPONSE: [
+                rate_text(u, s) if s else None
+                for u, s in zip(table["used"], table["sent"], strict=True)
+            ],
             "Onder 30 na afloop": ["ja" if v else "" for v in table["too_few"]],
         }
     )

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from db.access import Viewer
+from db.engine import get_sessionmaker
 from measures.figures import Figures
 from measures.indicators import Settings
 from pages.ui.downloads import audited, download_button
 from pages.ui.plain import plain
 from surveys.clock import dutch_day
 from views import documents
+from views.response_rates import response_rates
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT_KEY = "mk_rapport"
@@ -42,6 +45,8 @@ def draw_downloads(
         st.info("Met deze keuze zijn er geen cijfers om te downloaden.", icon=":material/info:")
         return
     day = dutch_day()
+    with get_sessionmaker()() as session:
+        rates = response_rates(session, viewer, slug)
     st.write(
         "De cijfers van deze weergave, met dezelfde onderdrukking van kleine aantallen als op "
         "het scherm. Elke download wordt in het logboek vastgelegd."
@@ -49,7 +54,7 @@ def draw_downloads(
     excel, csv = st.columns(2)
     download_button(
         "Cijfers als Excel-bestand",
-        lambda: documents.figures_excel(fig, title, questionnaires, settings),
+        lambda: documents.figures_excel(fig, title, questionnaires, settings, rates),
         file_name=documents.file_name(slug, day, "xlsx"),
         mime=XLSX,
         key="mk_excel",
@@ -72,7 +77,7 @@ def draw_downloads(
         "met een punt en kolommen gescheiden door komma's. Voor Excel is het Excel-bestand "
         "handiger.",
     )
-    _report(fig, viewer, slug, name, title, view, questionnaires, settings, day)
+    _report(fig, viewer, slug, name, title, view, questionnaires, settings, day, rates)
 
 
 def _report(
@@ -85,6 +90,7 @@ def _report(
     questionnaires: list[str],
     settings: Settings,
     day: dt.date,
+    rates: pd.DataFrame,
 ) -> None:
     st.subheader("Rapport voor de raad")
     st.write(
@@ -106,6 +112,7 @@ def _report(
                 questionnaires,
                 settings,
                 progress=lambda fraction, text: bar.progress(min(fraction, 1.0), text=text),
+                rates=rates,
             )
         except (documents.ChartsUnavailable, documents.PdfUnavailable) as problem:
             bar.empty()

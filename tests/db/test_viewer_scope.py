@@ -37,11 +37,12 @@ from db.access import AccessDenied, Viewer, command_line
 from db.contacts import find_koploper
 from db.engine import get_sessionmaker
 from db.invitations import make_codes
-from db.models import HeldResponse, User
+from db.models import CodeBatch, HeldResponse, InvitationCode, User
 from db.questionnaires import latest_version
 from db.responses import NewResponse, insert_responses
 from db.setup import init_database
 from db.users import add_user, viewer_of
+from surveys.codes import new_code
 from surveys.definition import from_stored
 from surveys.export import interchange
 from surveys.synthetic import generate
@@ -328,20 +329,47 @@ VIEWERS = {
 }
 
 
+def add_codes(session, slug: str) -> None:
+    """A batch of invitation codes of one koploper at T0 (two of them used), letters printed."""
+    koploper = find_koploper(session, slug)
+    t0 = next(wave for wave in koploper.waves if wave.code == "T0")
+    batch = CodeBatch(
+        koploper_id=koploper.id,
+        wave_id=t0.id,
+        survey="client",
+        language="nl",
+        created_by="scope@test.example",
+        created_at=BATCHES_MADE,
+        letters_on=dt.date(2019, 2, 25),
+    )
+    session.add(batch)
+    session.flush()
+    used = dt.date(2019, 3, 1)
+    session.add_all(
+        InvitationCode(
+            batch_id=batch.id, letter_number=n, code=new_code(), used_on=used if n < 3 else None
+        )
+        for n in range(1, 6)
+    )
+
+
 def build(url: str, with_breda: bool) -> dict[str, Viewer]:
-    """Reference data, Tilburg's responses (and then Breda's), and the Tilburg accounts."""
+    """Reference data, Tilburg's responses and codes (and then Breda's), and the Tilburg
+    accounts."""
     init_database(url)
+    slugs = ("tilburg", "breda") if with_breda else ("tilburg",)
     with get_sessionmaker(url).begin() as session:
-        add_responses(session, "tilburg", TILBURG_TEXT)
-        if with_breda:
-            add_responses(session, "breda", BREDA_TEXT)
+        # Tilburg's rows first, so their ids are the same with Breda and without
+        for slug, text in zip(slugs, (TILBURG_TEXT, BREDA_TEXT), strict=False):
+            add_responses(session, slug, text)
         for email, role, free_text in VIEWERS.values():
             add_user(session, command_line(), email, role, ["tilburg"], free_text=free_text)
-        # invitation batches (counted by db.invitations.list_batches): Tilburg's first
-        for slug in ("tilburg", "breda") if with_breda else ("tilburg",):
+        # invitation batches (counted by db.invitations.list_batches)
+        for slug in slugs:
+            add_codes(session, slug)
             make_codes(session, command_line(), slug, "T1", "client", 3, now=BATCHES_MADE)
         # an open-link response held for a check (db.held): Tilburg's is 1, Breda's 2
-        for slug in ("tilburg", "breda") if with_breda else ("tilburg",):
+        for slug in slugs:
             koploper = find_koploper(session, slug)
             session.add(
                 HeldResponse(
