@@ -216,8 +216,9 @@ def test_pspp_reads_the_spss_file_with_its_cases_and_labels(url, tmp_path):
     reason="LibreOffice is not installed (Debian: apt-get install libreoffice-calc-nogui)",
 )
 def test_libreoffice_calc_opens_every_sheet_of_the_excel_file(url, tmp_path):
-    """The file is written by XlsxWriter in constant-memory mode (inline strings): a
-    spreadsheet program must read it, with every response, the codebook and the figures."""
+    """The file is written by rust_xlsxwriter, its data sheet in constant-memory mode (inline
+    strings): a spreadsheet program must read it, with every response, the codebook and the
+    figures."""
     export(url, "xlsx", tmp_path / "a.xlsx", include_demo=True)
     out = tmp_path / "csv"
     result = subprocess.run(
