@@ -1,7 +1,8 @@
 """Respondent links for letters and posters, and their QR codes (PNG to print, SVG to scale).
 
-The link is the one ``pages/respond.py`` reads: ``/respond?survey=…&koploper=…&wave=…``, made
-absolute on the public address of the monitor. segno makes the QR codes (pure Python).
+The open link is the one ``pages/respond.py`` reads: ``/respond?survey=…&koploper=…&wave=…``;
+an invitation's personal link is ``/code?c=…`` (``pages/code.py``); all made absolute on the
+public address of the monitor. segno makes the QR codes (pure Python).
 """
 
 from __future__ import annotations
@@ -41,6 +42,22 @@ def respondent_link(
     parts = {"survey": survey, "koploper": koploper, "wave": wave}
     query = urlencode(parts | ({"lang": language} if language else {}))
     return f"{base}/respond?{query}"
+
+
+def code_link(base: str, code: str) -> str:
+    """The personal link of an invitation code (the content of a letter's QR code)."""
+    return f"{base}/code?c={code}"
+
+
+def code_address(base: str) -> str:
+    """The short address a letter prints, where the respondent types the code."""
+    return f"{base}/code"
+
+
+def privacy_link(base: str, koploper: str, language: str | None = None) -> str:
+    """The koploper's privacy notice (``pages/privacy.py``), in ``language`` when given."""
+    query = urlencode({"koploper": koploper} | ({"lang": language} if language else {}))
+    return f"{base}/privacy?{query}"
 
 
 def qr_file_name(
