@@ -1,8 +1,9 @@
 """Respondent links for letters and posters, and their QR codes (PNG to print, SVG to scale).
 
-The open link is the one ``pages/respond.py`` reads: ``/respond?survey=…&koploper=…&wave=…``;
-an invitation's personal link is ``/code?c=…`` (``pages/code.py``); all made absolute on the
-public address of the monitor. segno makes the QR codes (pure Python).
+The link is the one ``pages/respond.py`` reads: ``/respond?survey=…&koploper=…&wave=…``, made
+absolute on the public address of the monitor; an invitation's personal link is ``/code?c=…``,
+and a letter points at the koploper's privacy notice, ``/privacy?koploper=…``.
+segno makes the QR codes (pure Python).
 """
 
 from __future__ import annotations
@@ -45,12 +46,13 @@ def respondent_link(
 
 
 def code_link(base: str, code: str) -> str:
-    """The personal link of an invitation code (the content of a letter's QR code)."""
+    """A personal link (the QR on an invitation letter): ``/code`` with the code filled in; the
+    page takes the code out of the address at once."""
     return f"{base}/code?c={code}"
 
 
 def code_address(base: str) -> str:
-    """The short address a letter prints, where the respondent types the code."""
+    """The short address a letter prints for typing the code by hand."""
     return f"{base}/code"
 
 
