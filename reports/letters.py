@@ -120,21 +120,8 @@ def letters_html(mailing: Mailing, languages: Sequence[str], qr_units: int) -> s
     """The template document: one letter per register in ``languages`` (with placeholders),
     then the page of every character a code or a letter number can have."""
     phrase = koploper_phrase(mailing.koploper_name, mailing.koploper_kind)
-    contact = _contact_values(mailing)
-    kind = "Herinnering" if mailing.reminder else "Uitnodiging"
-    pages = []
-    for language in languages:
-        pages.append(
-            {
-                "template": f"letter_{language}.html.j2",
-                "easy": language == EASY_READ,
-                "privacy": privacy_link(
-                    mailing.base, mailing.koploper, None if language == STANDARD else language
-                ),
-            }
-        )
     letter = {
-        **contact,
+        **_contact_values(mailing),
         "koploper": phrase,
         "koploper_capital": phrase[:1].upper() + phrase[1:],
         "minutes": mailing.minutes,
@@ -144,19 +131,31 @@ def letters_html(mailing: Mailing, languages: Sequence[str], qr_units: int) -> s
         "closing": dutch_long_date(mailing.closing),
         "number": NUMBER_PLACEHOLDER,
     }
-    environment = _environment()
-    rendered = []
-    for page in pages:
-        values = letter | {"privacy": page["privacy"]}
-        rendered.append(page | {"letter": values})
-    template = environment.get_template("letters.html.j2")
-    return template.render(
-        title=f"{kind} onderzoek cliëntondersteuning – {mailing.koploper_name}",
-        sender=letter["sender"],
-        pages=rendered,
-        reminder=mailing.reminder,
-        survey=mailing.survey,
-        glyphs={"code": ALPHABET + "-", "number": "0123456789"},
+    pages = [
+        {
+            "template": f"letter_{language}.html.j2",
+            "easy": language == EASY_READ,
+            "letter": letter
+            | {
+                "privacy": privacy_link(
+                    mailing.base, mailing.koploper, None if language == STANDARD else language
+                )
+            },
+        }
+        for language in languages
+    ]
+    kind = "Herinnering" if mailing.reminder else "Uitnodiging"
+    return (
+        _environment()
+        .get_template("letters.html.j2")
+        .render(
+            title=f"{kind} onderzoek cliëntondersteuning – {mailing.koploper_name}",
+            sender=letter["sender"],
+            pages=pages,
+            reminder=mailing.reminder,
+            survey=mailing.survey,
+            glyphs={"code": ALPHABET + "-", "number": "0123456789"},
+        )
     )
 
 
@@ -247,6 +246,11 @@ def letters_pdf(
     html = letters_html(mailing, languages, units)
     master = layout(html)
     templates = PageTemplates(master, list(range(len(languages))))
+    if len(templates.pages) != len(languages) + 1:
+        raise LettersError(
+            "De brief past niet op één A4: maak de tekst in de sjabloon "
+            "(reports/templates/letter_*.html.j2) of de contactgegevens korter."
+        )
     glyph_page = len(languages)
     parts = [_page_parts(templates, number, glyph_page) for number in range(len(languages))]
     which = {language: number for number, language in enumerate(languages)}

@@ -186,6 +186,12 @@ def test_hostile_names_and_contacts_stay_text(pdftotext):
     assert "&lt;" not in text  # escaped once, printed as the characters themselves
 
 
+def test_a_letter_that_does_not_fit_on_one_page_is_refused_not_cut():
+    mailing = Mailing(**{**MAILING.__dict__, "koploper_name": "Heel lange naam " * 400})
+    with pytest.raises(LettersError, match="past niet op één A4"):
+        letters_pdf(mailing, LETTERS[:1])
+
+
 def test_no_letters_or_an_unknown_register_is_refused():
     with pytest.raises(LettersError, match="geen codes"):
         letters_pdf(MAILING, [])
