@@ -2,9 +2,9 @@
 QR code, that go between the pieces of its register's page.
 
 Made in chunks, in this process, with the progress told after each chunk. (Worker processes were
-tried: on 2 CPUs they halve the time, but every worker starts a fresh interpreter that imports the
-calling program again, 250-400 MB each; one process keeps 10,000 letters within the memory goal
-and still well within the time goal, see bench/README.md.)
+tried: every worker starts a fresh interpreter that imports the calling program again, 250-400 MB
+each; one process keeps 10,000 letters within the memory goal and within the time goal, see
+bench/README.md.)
 """
 
 from __future__ import annotations
