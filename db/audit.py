@@ -42,6 +42,11 @@ ACTIONS: dict[str, str] = {
     "wave_dates": "Data van meting gewijzigd",
     "demo_seeded": "Demogegevens gemaakt",
     "demo_removed": "Demogegevens verwijderd",
+    "codes_made": "Uitnodigingscodes gemaakt",
+    "codes_exported": "Uitnodigingscodes geëxporteerd",
+    "letters_printed": "Uitnodigingsbrieven gemaakt",
+    "codes_withdrawn": "Uitnodigingscodes ingetrokken",
+    "code_gepauzeerd": "Code invoeren gepauzeerd",
 }
 OUTCOMES: dict[str, str] = {"ok": "gelukt", "refused": "geweigerd", "failed": "mislukt"}
 ANONYMOUS = "anoniem"

@@ -48,7 +48,8 @@ class Fieldwork:
         }
 
 
-LinkProblem = Literal["survey", "koploper", "wave", "closed", "not_started", "ended"]
+LinkProblem = Literal["survey", "koploper", "wave", "closed", "not_started", "ended", "codes_only"]
+"""Why a link opens nothing; ``codes_only``: the wave takes invitation codes only (``/code``)."""
 
 
 def _plausible(parameter: str | None) -> bool:
@@ -59,6 +60,9 @@ def resolve_link(
     session: Session, survey: str, koploper: str, wave: str, now: dt.datetime | None = None
 ) -> Fieldwork | LinkProblem:
     """The fieldwork a link points at, open on today's Dutch calendar day, or why not.
+
+    A wave open to invitation codes only gives ``codes_only`` (once it is open: a closed wave
+    says so first).
 
     Typed from a letter, a link may differ in case or spaces: 'Almere', 't2 ' still count.
     """
@@ -80,7 +84,10 @@ def resolve_link(
     )
     if wave_row is None:
         return "wave"
-    return _open_fieldwork(version, found, wave_row, dutch_day(now))
+    opened = _open_fieldwork(version, found, wave_row, dutch_day(now))
+    if not isinstance(opened, str) and wave_row.access == "codes":
+        return "codes_only"
+    return opened
 
 
 def resolve_draft(

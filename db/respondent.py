@@ -6,6 +6,7 @@ Every function takes the caller's session: the caller owns the transaction.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -13,6 +14,15 @@ from sqlalchemy.orm import Session
 
 from db.drafts import idempotency_key_for, load_draft, save_draft
 from db.fieldwork import Fieldwork, LinkProblem, resolve_draft, resolve_link
+from db.invitations import (
+    CodeProblem,
+    Invitation,
+    code_is_unused,
+    draft_key,
+    is_code_draft,
+    redeem,
+    use_code,
+)
 from db.responses import response_exists
 from db.submit import submit_response
 from surveys.definition import Questionnaire, from_stored
@@ -20,7 +30,7 @@ from surveys.journey import Journey
 from surveys.limits import draft_limit, storable
 from surveys.vocabulary import LANGUAGES
 
-Refusal = LinkProblem | Literal["already_sent", "draft_gone"]
+Refusal = LinkProblem | CodeProblem | Literal["already_sent", "draft_gone"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,17 @@ class Opened:
     answers: dict[str, Any] = field(default_factory=dict)
     position: int = 0
     started_at: dt.datetime | None = None
+    invitation: Invitation | None = None
+    """Opened with an invitation code (``/code``): send with it; its draft is under
+    :attr:`draft_code`."""
+
+    @property
+    def draft_code(self) -> str | None:
+        """The key to save the draft under: the resume code, or the invitation code's draft key
+        (never shown as a resume link: typing the code again resumes it)."""
+        if self.invitation is not None:
+            return draft_key(self.invitation.code)
+        return self.resume_code
 
     def journey(self, requested_language: str) -> Journey:
         """Where the respondent starts: the intro, or the draft's screen when resuming."""
@@ -57,6 +78,8 @@ def open_questionnaire(
     if not resume:
         found = resolve_link(session, survey, koploper, wave, now)
         return found if isinstance(found, str) else Opened(found)
+    if is_code_draft(resume):
+        return "draft_gone"  # a code's draft opens only with its code, so the code gets used
     draft = load_draft(session, resume)
     if draft is None:
         sent = response_exists(session, idempotency_key_for(resume))
@@ -74,18 +97,50 @@ def open_questionnaire(
     )
 
 
+def open_with_code(
+    session: Session, typed: str, sources: list[str], now: dt.datetime | None = None
+) -> Opened | Refusal:
+    """Open the questionnaire a typed invitation code points at (``db.invitations.redeem``),
+    resuming the code's draft when there is one; pass a session begun for writing (wrong codes
+    are counted)."""
+    redeemed = redeem(session, typed, sources, now)
+    if isinstance(redeemed, str):
+        return redeemed
+    fieldwork, invitation = redeemed
+    key = draft_key(invitation.code)
+    draft = load_draft(session, key)
+    if draft is None:
+        return Opened(fieldwork, language=invitation.language, invitation=invitation)
+    found = resolve_draft(session, draft, now)  # the exact version the draft was started on
+    if isinstance(found, str):
+        return found
+    return Opened(
+        found,
+        resume_code=key,
+        language=draft.language,
+        answers=storable(from_stored(found.definition), draft.answers),
+        position=draft.position,
+        started_at=draft.started_at,
+        invitation=invitation,
+    )
+
+
 def save_progress(
     session: Session,
     code: str,
     fieldwork: Fieldwork,
     journey: Journey,
     started_at: dt.datetime | None,
+    invitation: Invitation | None = None,
 ) -> None:
     """Save the draft, in the caller's transaction: the answers that fit their questions only.
 
     A text over its limit is left out (the page still shows it, with its message); the draft as a
-    whole is held to the questionnaire's ``draft_limit``.
+    whole is held to the questionnaire's ``draft_limit``. With an invitation, nothing is saved
+    once its code is used (a second tab after sending).
     """
+    if invitation is not None and not code_is_unused(session, invitation.code):
+        return
     questionnaire = from_stored(fieldwork.definition)
     save_draft(
         session,
@@ -106,11 +161,32 @@ def send(
     journey: Journey,
     code: str,
     started_at: dt.datetime | None,
+    invitation: Invitation | None = None,
 ) -> tuple[int, bool]:
     """Check and store the response, once per resume code; the draft goes with it.
 
     Raises ``InvalidResponse`` or ``FieldworkClosed``; nothing is stored then.
+
+    With an ``invitation`` (``code`` is then its draft key, :attr:`Opened.draft_code`): once per
+    code. The code is marked used in the same transaction, or ``CodeUsed`` is raised and nothing
+    is stored; the response is ``invited`` with the code's panel key, under a random idempotency
+    key (derived from nothing, so the code cannot be joined to the response).
     """
+    if invitation is not None:
+        with session.begin_nested():  # the code and the response: both, or neither
+            use_code(session, invitation)
+            return submit_response(
+                session,
+                questionnaire,
+                **fieldwork.ids,
+                answers=journey.answers,
+                language=journey.language,
+                idempotency_key=secrets.token_hex(32),
+                started_at=started_at,
+                resume_code=draft_key(invitation.code),
+                invited=True,
+                panel_key=invitation.panel_key,
+            )
     return submit_response(
         session,
         questionnaire,

@@ -34,6 +34,9 @@ class NewResponse:
     submitted_at: dt.datetime
     started_at: dt.datetime | None = None
     is_demo: bool = False
+    invited: bool = False
+    """Sent with an invitation code (``db.invitations``); which code is never kept."""
+    panel_key: str | None = None
     answers: dict[str, Any] = field(default_factory=dict)
     """item key → code (int), codes (list of int), number or text; None or [] for unanswered."""
 

@@ -39,6 +39,8 @@ def submit_response(
     channel: str = "web",
     resume_code: str | None = None,
     now: dt.datetime | None = None,
+    invited: bool = False,
+    panel_key: str | None = None,
 ) -> tuple[int, bool]:
     """Validate and store in the caller's transaction; returns (response id, newly stored).
 
@@ -57,5 +59,7 @@ def submit_response(
         started_at=started_at,
         submitted_at=now or utcnow(),
         answers=prune(questionnaire, answers),
+        invited=invited,
+        panel_key=panel_key,
     )
     return store_response(session, questionnaire, response, resume_code)

@@ -137,6 +137,8 @@ LINK_PROBLEMS: dict[str, str] = {
     "closed": "Deze vragenlijst is nu gesloten. Dank u wel voor uw interesse.",
     "not_started": "Deze vragenlijst is nog niet begonnen. Probeer het later opnieuw.",
     "ended": "Deze vragenlijst is afgelopen. Dank u wel voor uw interesse.",
+    "codes_only": "Voor deze vragenlijst heeft u een persoonlijke code nodig. U vindt die in de "
+    "brief die u kreeg.",
 }
 
 

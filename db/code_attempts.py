@@ -1,0 +1,80 @@
+"""Wrong invitation codes per source, so that guessing codes is bounded across server processes.
+
+A source is a keyed hash of a browser or a network address (``db.sources.source_keys``). Every
+wrong code counts against every source of the request; :data:`MAX_WRONG` wrong codes within
+:data:`WINDOW` pause code entry for that source for :data:`PAUSE`, with one Logboek line
+(``code_gepauzeerd``; never the code typed). A right code changes no count: not its own source's
+(one valid code must not buy an attacker more guesses) and certainly not another's.
+
+The count is a row per source in ``code_attempts``, read and changed under its row lock
+(``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's writing transactions are ``BEGIN IMMEDIATE``,
+see ``db.engine``), made with a savepoint that yields to a parallel insert, as ``db.logins`` does
+for ``login_throttle``. The window starts at the first wrong code after the last pause or window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.audit import ANONYMOUS, record
+from db.models import CodeAttempt
+
+MAX_WRONG = 10
+WINDOW = dt.timedelta(minutes=15)
+PAUSE = dt.timedelta(minutes=15)
+
+
+def paused(session: Session, sources: list[str], now: dt.datetime) -> bool:
+    """Whether code entry is paused for any of the sources (reads only)."""
+    if not sources:
+        return False
+    query = select(CodeAttempt.source).where(
+        CodeAttempt.source.in_(sources), CodeAttempt.locked_until > now
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
+def _attempt(session: Session, source: str, now: dt.datetime) -> CodeAttempt:
+    """The source's row under its lock; made now when there is none (or a parallel one's)."""
+    found = session.get(CodeAttempt, source, with_for_update=True, populate_existing=True)
+    if found is not None:
+        return found
+    try:
+        with session.begin_nested():
+            found = CodeAttempt(source=source, failures=0, first_failure_at=now)
+            session.add(found)
+        return found
+    except IntegrityError:
+        return session.get(CodeAttempt, source, with_for_update=True, populate_existing=True)
+
+
+def count_wrong(session: Session, sources: list[str], now: dt.datetime) -> bool:
+    """Count one wrong code against every source; True when this one paused code entry."""
+    pausing = False
+    for source in sorted(set(sources)):  # one order everywhere: no two requests lock crosswise
+        attempt = _attempt(session, source, now)
+        if attempt.locked_until is not None and attempt.locked_until > now:
+            continue  # paused already (a request that checked just before the pause began)
+        if attempt.locked_until is not None or attempt.first_failure_at <= now - WINDOW:
+            attempt.failures, attempt.first_failure_at, attempt.locked_until = 0, now, None
+        attempt.failures += 1
+        if attempt.failures >= MAX_WRONG:
+            attempt.locked_until = now + PAUSE
+            pausing = True
+    if pausing:
+        minutes = int(PAUSE.total_seconds() // 60)
+        record(
+            session,
+            ANONYMOUS,
+            "code_gepauzeerd",  # the name issue 19's contract gives it
+            outcome="refused",
+            detail=f"{MAX_WRONG} onjuiste codes binnen {int(WINDOW.total_seconds() // 60)} "
+            f"minuten vanaf één browser of netwerkadres: {minutes} minuten gepauzeerd",
+            at=now,
+        )
+    session.flush()
+    return pausing

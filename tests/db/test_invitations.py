@@ -1,0 +1,361 @@
+"""Invitation codes in the database: batches, the way in with a code, sending once, on SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+
+from db.access import AccessDenied, Viewer, command_line
+from db.audit import read_log
+from db.contacts import find_koploper, set_contact
+from db.drafts import load_draft
+from db.engine import get_sessionmaker
+from db.fieldwork import resolve_link, set_wave_open
+from db.invitations import (
+    CodeUsed,
+    InvitationError,
+    code_rows,
+    draft_key,
+    list_batches,
+    make_codes,
+    mark_exported,
+    mark_printed,
+    redeem,
+    withdraw_batch,
+)
+from db.models import CodeBatch, InvitationCode, Response
+from db.respondent import Opened, open_questionnaire, open_with_code, save_progress, send
+from db.setup import init_database
+from db.waves import find_wave
+from surveys.clock import dutch_day, utcnow
+from surveys.codes import ALPHABET, printed
+from surveys.definition import load_builtin
+from surveys.journey import Journey
+from surveys.synthetic import generate
+
+ADMIN = command_line()
+RESEARCHER = Viewer(email="o@movisie.example", role="onderzoeker")
+BROWSER, ADDRESS = "b" * 64, "a" * 64
+
+
+@pytest.fixture
+def db(database_url):
+    init_database(database_url)
+    factory = get_sessionmaker(database_url)
+    with factory.begin() as session:
+        set_contact(session, "almere", phone="14 036")
+        set_contact(session, "tilburg", phone="14 013")
+        set_wave_open(session, "almere", "T2", dutch_day() + dt.timedelta(days=10))
+    return factory
+
+
+def make(db, count=5, koploper="almere", wave="T2", survey="client", **options):
+    with db.begin() as session:
+        return make_codes(session, ADMIN, koploper, wave, survey, count, **options)
+
+
+def codes(db, koploper="almere", wave="T2", survey="client", **options) -> list[str]:
+    with db() as session:
+        return [row.code for row in code_rows(session, ADMIN, koploper, wave, survey, **options)]
+
+
+def answers(seed: int = 3) -> dict:
+    return generate(load_builtin("client"), 1, np.random.default_rng(seed)).answers()[0]
+
+
+def open_code(db, typed: str, sources=(BROWSER, ADDRESS), now=None):
+    with db.begin() as session:
+        return open_with_code(session, typed, list(sources), now)
+
+
+def send_with(db, opened: Opened, seed: int = 3) -> int:
+    journey = Journey(stage="overview", language=opened.invitation.language, answers=answers(seed))
+    with db.begin() as session:
+        response_id, created = send(
+            session,
+            load_builtin("client"),
+            opened.fieldwork,
+            journey,
+            opened.draft_code,
+            None,
+            invitation=opened.invitation,
+        )
+    assert created
+    return response_id
+
+
+def test_a_batch_gets_distinct_codes_of_eight_characters_and_letter_numbers_that_continue(db):
+    first = make(db, 5)
+    second = make(db, 3, language="nl-eenvoudig")
+    assert (first.first_letter, first.last_letter, first.count, first.used) == (1, 5, 5, 0)
+    assert (second.first_letter, second.last_letter) == (6, 8)
+    rows = code_rows_of(db)
+    assert [row.letter_number for row in rows] == list(range(1, 9))
+    assert len({row.code for row in rows}) == 8
+    assert all(len(row.code) == 8 and set(row.code) <= set(ALPHABET) for row in rows)
+    assert [row.language for row in rows] == ["nl"] * 5 + ["nl-eenvoudig"] * 3
+    # another questionnaire of the same wave counts from 1 again
+    assert make(db, 2, survey="professional").first_letter == 1
+
+
+def code_rows_of(db, **options):
+    with db() as session:
+        return code_rows(session, ADMIN, "almere", "T2", "client", **options)
+
+
+@pytest.mark.parametrize("count", [0, -1, 50_001])
+def test_a_count_outside_one_to_fifty_thousand_is_refused_in_dutch(db, count):
+    with pytest.raises(InvitationError, match="tussen 1 en 50.000"):
+        make(db, count)
+
+
+def test_an_unknown_questionnaire_or_language_is_refused(db):
+    with pytest.raises(InvitationError, match="bestaat niet"):
+        make(db, 1, survey="nope")
+    with pytest.raises(InvitationError, match="bestaat niet"):
+        make(db, 1, language="en")
+
+
+def test_ten_thousand_codes_are_made_at_once_and_unique_across_the_database(db):
+    started = utcnow()
+    made = make(db, 10_000)
+    assert (utcnow() - started).total_seconds() < 30
+    assert made.count == 10_000
+    with db() as session:
+        assert session.scalar(select(func.count(func.distinct(InvitationCode.code)))) == 10_000
+
+
+def test_a_gemeente_makes_codes_for_its_own_koploper_only_and_others_may_not(db):
+    with db() as session:
+        tilburg_id = find_koploper(session, "tilburg").id
+    TILBURG = Viewer(  # noqa: N806
+        email="pl@tilburg.example",
+        role="gemeente",
+        koploper_ids=frozenset({tilburg_id}),
+        koploper_slugs=frozenset({"tilburg"}),
+    )
+    with db.begin() as session:
+        made = make_codes(session, TILBURG, "tilburg", "T0", "client", 2)
+    assert made.koploper_slug == "tilburg"
+    for viewer, slug in ((TILBURG, "almere"), (RESEARCHER, "almere")):
+        with db.begin() as session, pytest.raises(AccessDenied):
+            make_codes(session, viewer, slug, "T2", "client", 2)
+        with db() as session, pytest.raises(AccessDenied):
+            code_rows(session, viewer, slug, "T2", "client")
+    make(db, 3)
+    with db() as session:
+        assert [b.koploper_slug for b in list_batches(session, TILBURG)] == ["tilburg"]
+        assert {b.koploper_slug for b in list_batches(session, ADMIN)} == {"tilburg", "almere"}
+        assert [b.count for b in list_batches(session, ADMIN, "almere", "t2", "client")] == [3]
+
+
+def test_the_logboek_has_every_batch_made_exported_printed_and_withdrawn_without_a_code(db):
+    made = make(db, 4)
+    with db.begin() as session:
+        mark_exported(session, ADMIN, "almere", "T2", "client", count=4, unused=False)
+        mark_printed(session, ADMIN, "almere", "T2", "client", reminder=False, count=4)
+        mark_printed(session, ADMIN, "almere", "T2", "client", reminder=True, count=3)
+        withdraw_batch(session, ADMIN, made.id)
+    with db() as session:
+        log = read_log(session, ADMIN)
+        [batch] = list_batches(session, ADMIN)
+    assert log["action"].tolist()[:5] == [
+        "codes_withdrawn",
+        "letters_printed",
+        "letters_printed",
+        "codes_exported",
+        "codes_made",
+    ]
+    text = " ".join(log["detail"])
+    assert "4 codes" in text and "3 herinneringsbrieven" in text
+    for code in [row.code for row in all_codes(db)]:
+        assert code not in text and printed(code) not in text
+    assert batch.letters_on == batch.reminders_on == dutch_day()
+    assert batch.withdrawn_at is not None
+
+
+def all_codes(db) -> list[InvitationCode]:
+    with db() as session:
+        return list(session.scalars(select(InvitationCode)))
+
+
+def test_a_code_typed_forgivingly_opens_its_questionnaire_in_its_register(db):
+    make(db, 2, language="nl-eenvoudig")
+    code = codes(db)[0]
+    typed = f"  {printed(code).lower()} "
+    opened = open_code(db, typed)
+    assert isinstance(opened, Opened)
+    assert opened.fieldwork.koploper_slug == "almere" and opened.fieldwork.wave_code == "T2"
+    assert opened.fieldwork.questionnaire_key == "client"
+    assert opened.invitation.code == code and opened.invitation.language == "nl-eenvoudig"
+    assert opened.journey("nl").language == "nl-eenvoudig" and opened.journey("nl").stage == "intro"
+    assert opened.draft_code == draft_key(code) and code not in opened.draft_code
+
+
+def test_one_code_gives_one_response_invited_and_the_same_code_is_then_refused(db):
+    make(db, 2)
+    code = codes(db)[0]
+    opened = open_code(db, code)
+    response_id = send_with(db, opened)
+    with db() as session:
+        response = session.get(Response, response_id)
+        assert response.invited and response.panel_key is None
+        used = session.scalar(select(InvitationCode).where(InvitationCode.code == code))
+        assert used.used_on == dutch_day()
+    assert open_code(db, code) == "code_used"
+    with pytest.raises(CodeUsed):
+        send_with(db, opened, seed=4)  # a second tab that opened it before
+    with db() as session:
+        assert session.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_a_codes_draft_is_resumed_by_typing_the_code_again_and_goes_at_sending(db):
+    make(db, 1)
+    [code] = codes(db)
+    opened = open_code(db, code)
+    partial = dict(list(answers(3).items())[:2])
+    journey = Journey(stage="questions", screen=2, language="nl", answers=partial)
+    with db.begin() as session:
+        save_progress(
+            session, opened.draft_code, opened.fieldwork, journey, None, opened.invitation
+        )
+    again = open_code(db, printed(code))
+    assert again.resume_code == draft_key(code) and again.position == 2
+    assert again.answers == partial and again.journey("nl").stage == "questions"
+    # the draft's key is not a way round the code
+    with db() as session:
+        assert open_questionnaire(session, "", "", "", resume=draft_key(code)) == "draft_gone"
+    send_with(db, again)
+    with db() as session:
+        assert load_draft(session, draft_key(code)) is None
+
+
+def test_an_unused_code_of_a_withdrawn_batch_stops_working_a_used_one_stays_used(db):
+    made = make(db, 2)
+    first, second = codes(db)
+    send_with(db, open_code(db, first))
+    with db.begin() as session:
+        summary = withdraw_batch(session, ADMIN, made.id)
+    assert (summary.count, summary.used) == (2, 1)
+    assert open_code(db, second) == "code_withdrawn"
+    assert open_code(db, first) == "code_used"
+    assert codes(db) == []  # the codes of withdrawn batches are not handed out
+    with db.begin() as session, pytest.raises(InvitationError, match="al ingetrokken"):
+        withdraw_batch(session, ADMIN, made.id)
+
+
+def test_withdrawing_between_opening_and_sending_stores_nothing(db):
+    made = make(db, 1)
+    opened = open_code(db, codes(db)[0])
+    with db.begin() as session:
+        withdraw_batch(session, ADMIN, made.id)
+    with pytest.raises(CodeUsed) as refused:
+        send_with(db, opened)
+    assert refused.value.problem == "code_withdrawn"
+    with db() as session:
+        assert session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_a_code_of_a_wave_that_is_not_open_gives_the_waves_problem(db):
+    make(db, 1, wave="T1")
+    [code] = codes(db, wave="T1")
+    assert open_code(db, code) == "closed"
+    make(db, 1)
+    [open_one] = codes(db)
+    later = utcnow() + dt.timedelta(days=30)
+    assert open_code(db, open_one, now=later) == "ended"
+
+
+def test_ten_wrong_codes_pause_the_source_for_fifteen_minutes_and_are_logged_once(db):
+    make(db, 1)
+    [right] = codes(db)
+    now = utcnow()
+    other = ["c" * 64]
+    results = [open_code(db, "ABCD-EFGH", sources=[BROWSER], now=now) for _ in range(10)]
+    assert results == ["code_unknown"] * 9 + ["code_paused"]
+    # paused: even the right code waits; another source is not paused, and a right code
+    # from it does not reset the paused one
+    assert open_code(db, right, sources=[BROWSER], now=now) == "code_paused"
+    assert isinstance(open_code(db, right, sources=other, now=now), Opened)
+    assert open_code(db, right, sources=[BROWSER], now=now + dt.timedelta(minutes=14)) == (
+        "code_paused"
+    )
+    assert isinstance(
+        open_code(db, right, sources=[BROWSER], now=now + dt.timedelta(minutes=16)), Opened
+    )
+    with db() as session:
+        log = read_log(session, ADMIN, actions=["code_gepauzeerd"])
+    assert len(log) == 1 and "ABCD" not in log["detail"][0]
+
+
+def test_a_wrong_code_counts_against_every_source_of_the_request(db):
+    now = utcnow()
+    for _ in range(9):
+        open_code(db, "nonsense", sources=[BROWSER, ADDRESS], now=now)
+    # the same address from another browser: its tenth wrong code pauses the address
+    assert open_code(db, "nonsense", sources=["d" * 64, ADDRESS], now=now) == "code_paused"
+    assert open_code(db, "x", sources=[ADDRESS], now=now) == "code_paused"
+    # the other browser counted one; the first browser nine, its tenth pauses it
+    assert open_code(db, "x", sources=["d" * 64], now=now) == "code_unknown"
+    assert open_code(db, "x", sources=[BROWSER], now=now) == "code_paused"
+    assert open_code(db, "x", sources=[BROWSER], now=now) == "code_paused"
+
+
+def test_wrong_codes_older_than_fifteen_minutes_no_longer_count(db):
+    now = utcnow()
+    for _ in range(9):
+        open_code(db, "nonsense", sources=[BROWSER], now=now)
+    later = now + dt.timedelta(minutes=16)
+    assert open_code(db, "nonsense", sources=[BROWSER], now=later) == "code_unknown"
+
+
+def test_an_unknown_code_writes_nothing_but_its_count(db):
+    with db() as session:
+        before = session.scalar(select(func.count()).select_from(CodeBatch))
+    with db.begin() as session:
+        assert redeem(session, "K7QM-2XPD", [BROWSER]) == "code_unknown"
+    with db() as session:
+        assert session.scalar(select(func.count()).select_from(CodeBatch)) == before
+        assert read_log(session, ADMIN).empty
+
+
+def test_panel_codes_carry_a_random_key_and_a_follow_up_makes_one_code_per_member(db):
+    with db.begin() as session:
+        set_wave_open(session, "almere", "T1", dutch_day() + dt.timedelta(days=5))
+    t1 = make(db, 3, wave="T1", panel=True)
+    assert t1.panel
+    keys = [row.panel_key for row in all_codes(db)]
+    assert len(set(keys)) == 3 and all(len(key) == 32 for key in keys)
+    with pytest.raises(InvitationError, match="3 leden"):
+        make(db, 5, panel=True, follow_up_of="T1")
+    follow = make(db, None, panel=True, follow_up_of="T1")
+    assert (follow.count, follow.follow_up_of, follow.panel) == (3, "T1", True)
+    by_batch = {}
+    for row in all_codes(db):
+        by_batch.setdefault(row.batch_id, set()).add(row.panel_key)
+    assert by_batch[follow.id] == by_batch[t1.id]
+    with pytest.raises(InvitationError, match="geen panelcodes"):
+        make(db, None, panel=True, follow_up_of="T1")  # everyone has a T2 code already
+    with pytest.raises(InvitationError, match="--panel"):
+        make(db, None, follow_up_of="T1")
+    # the panel key reaches the response
+    code = next(row.code for row in all_codes(db) if row.batch_id == follow.id)
+    opened = open_code(db, code)
+    with db() as session:
+        response = session.get(Response, send_with(db, opened))
+        assert response.panel_key == opened.invitation.panel_key
+        assert response.panel_key in by_batch[t1.id]
+
+
+def test_a_wave_for_codes_only_refuses_the_open_link_with_its_own_problem(db):
+    with db.begin() as session:
+        find_wave(session, "almere", "T2").access = "codes"
+    with db() as session:
+        assert resolve_link(session, "client", "almere", "T2") == "codes_only"
+        assert resolve_link(session, "client", "almere", "T1") == "closed"
+    make(db, 1)
+    assert isinstance(open_code(db, codes(db)[0]), Opened)
