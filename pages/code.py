@@ -19,7 +19,6 @@ import streamlit as st
 
 from db.engine import get_sessionmaker
 from db.errors import SQLAlchemyError, trouble
-from db.invitations import draft_key
 from db.invitations_contact import contact_for_code
 from db.respondent import open_with_code
 from pages.ui import chrome, journey
@@ -81,10 +80,8 @@ def try_code(typed: str) -> bool:
     if isinstance(opened, str):
         refuse(opened, typed)
         return False
-    invitation = opened.invitation
-    resume_code = opened.resume_code or draft_key(invitation.code)
-    state.update(opened=opened, resume_code=resume_code, started_at=opened.started_at)
-    state["journey"] = opened.journey(invitation.language)
+    state.update(opened=opened, resume_code=opened.draft_code, started_at=opened.started_at)
+    state["journey"] = opened.journey(opened.invitation.language)
     state["saved"] = draft_state(state["journey"])  # a draft only once something changes
     state["fresh"] = True  # the address does not name a screen yet: stay on the draft's
     st.session_state.pop(FIELD, None)

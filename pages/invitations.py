@@ -23,7 +23,7 @@ from pages.ui.downloads import download_button
 from pages.ui.plain import plain, plain_cells
 from pages.ui.routing import ensure_routed
 from pages.ui.state import keep
-from surveys.clock import dutch_date, dutch_day
+from surveys.clock import dutch_date
 from surveys.links import public_base
 from surveys.numbers import percent, whole
 from surveys.vocabulary import AUDIENCES, QUESTIONNAIRES, REGISTER_NAMES, REGISTERS, wave_title
@@ -162,7 +162,7 @@ else:
         + " Een ingetrokken reeks telt niet mee: de ongebruikte codes daarvan werken niet meer."
     )
 
-# --- the files -------------------------------------------------------------------------------------
+# --- the files ---------------------------------------------------------------------------------
 active = [b for b in batches if not b.withdrawn_at]
 if active:
     st.header("Bestanden voor de brieven")
@@ -220,7 +220,7 @@ if active:
         "goed in Excel (puntkomma's, UTF-8)."
     )
 
-# --- make codes -------------------------------------------------------------------------------------
+# --- make codes ----------------------------------------------------------------------------------
 st.header("Codes maken")
 if status.get(wave) == "afgelopen":
     st.info(

@@ -25,6 +25,7 @@ import streamlit as st
 from db.drafts import DRAFT_DAYS, DraftTooLarge, new_resume_code
 from db.engine import get_sessionmaker
 from db.errors import SQLAlchemyError, trouble
+from db.invitations import CodeUsed
 from db.respondent import Opened, save_progress, send
 from db.responses import FieldworkClosed
 from db.submit import InvalidResponse
@@ -37,8 +38,9 @@ from surveys.flow import display_value, screens
 from surveys.texts import LINK_PROBLEMS, TEXTS
 from surveys.vocabulary import EASY_READ, LANGUAGES
 
-STOPPING = ("closed", "code_used")
-"""What sending can run into that no retry mends: the wave closed, the code used meanwhile."""
+STOPPING = ("closed", "code_used", "code_withdrawn")
+"""What sending can run into that no retry mends: the wave closed, the code used (another tab,
+another person) or its batch withdrawn meanwhile."""
 
 
 def draft_state(journey: path.Journey) -> tuple:
@@ -82,7 +84,12 @@ def draw(
         try:
             with factory.begin() as session:
                 save_progress(
-                    session, state["resume_code"], fieldwork, journey, state["started_at"]
+                    session,
+                    state["resume_code"],
+                    fieldwork,
+                    journey,
+                    state["started_at"],
+                    invitation=opened.invitation,
                 )
             state.pop("draft_failed", None)
             state["saved"] = draft_state(journey)
@@ -243,7 +250,7 @@ def draw(
                     go(path.change(questionnaire, journey, item.key))
         for message in state.get("problems") or []:
             st.error(message, icon=":material/error:")
-        failed = state.get("send_failed")  # "closed", "code_used", "db_down_send" or "db_fault"
+        failed = state.get("send_failed")  # one of STOPPING, "db_down_send" or "db_fault"
         if failed:
             st.error(LINK_PROBLEMS.get(failed) or text(failed), icon=":material/error:")
             if failed in STOPPING:
@@ -271,11 +278,7 @@ def draw(
 
 def _send(state: dict, factory, questionnaire, journey: path.Journey) -> str | None:
     """Send the response; ``None`` when it is stored, else why not (kept in ``state``)."""
-    from db.invitations import CodeUsed  # the code journey's one extra refusal
-
     opened: Opened = state["opened"]
-    invitation = getattr(opened, "invitation", None)
-    extra = {"invitation": invitation} if invitation is not None else {}
     try:
         with factory.begin() as session:
             send(
@@ -285,15 +288,15 @@ def _send(state: dict, factory, questionnaire, journey: path.Journey) -> str | N
                 journey,
                 state["resume_code"],
                 state["started_at"],
-                **extra,
+                invitation=opened.invitation,
             )
     except InvalidResponse as invalid:
         state["problems"] = [p.message for p in invalid.problems]
         return "invalid"
     except FieldworkClosed:
         state["send_failed"] = "closed"
-    except CodeUsed:
-        state["send_failed"] = "code_used"
+    except CodeUsed as used:
+        state["send_failed"] = used.problem
     except SQLAlchemyError as error:
         state["send_failed"] = trouble(error, "db_down_send", "db_fault")
     else:
