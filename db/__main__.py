@@ -1,4 +1,5 @@
-"""Command line: ``python -m db init | repack | seed-demo | open-wave | export | user …``."""
+"""Command line: ``python -m db init | repack | seed-demo | open-wave | export | user … |
+codes …``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from db.access import command_line
 from db.audit import record
+from db.code_commands import add_code_commands
 from db.contacts import (
     ContactError,
     UnknownKoploper,
@@ -26,6 +28,7 @@ from db.user_commands import DutchParser, add_user_commands
 from db.users import koploper_names
 from surveys.definition import DefinitionError
 from surveys.numbers import whole
+from surveys.vocabulary import ACCESS
 
 FORMAT_CHOICES = ("csv", "csv-nl", "xlsx", "sav", "dta")
 """The formats of ``export`` (``reports.export_files.FORMATS``; loaded only when exporting)."""
@@ -155,15 +158,21 @@ def _set_wave(args: argparse.Namespace) -> int:
     try:
         with get_sessionmaker().begin() as session:
             if args.open:
-                wave = open_wave(session, command_line(), args.koploper, args.wave, until)
+                wave = open_wave(
+                    session, command_line(), args.koploper, args.wave, until, access=args.access
+                )
             else:
                 wave = close_wave(session, command_line(), args.koploper, args.wave)
-            start, end = wave.fieldwork_start, wave.fieldwork_end
+            start, end, access = wave.fieldwork_start, wave.fieldwork_end, wave.access
     except (LookupError, ValueError) as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
     if args.open:
         print(f"Meting {args.wave} van {args.koploper} staat open van {start} tot en met {end}.")
+        print(f"Toegang: {ACCESS[access].lower()}.")
+        if access == "codes":
+            print("De open link leidt naar /code: maak codes met python -m db codes make.")
+            return 0
         print(
             f"Link voor inwoners: /respond?survey=client&koploper={args.koploper}&wave={args.wave}"
         )
@@ -332,6 +341,12 @@ def main(argv: list[str] | None = None) -> int:
     opener.add_argument("koploper", help="slug van de koploper, bijv. almere")
     opener.add_argument("wave", help="code van de meting, bijv. T2")
     opener.add_argument("--until", help="laatste dag (JJJJ-MM-DD); standaard over 30 dagen")
+    opener.add_argument(
+        "--access",
+        choices=list(ACCESS),
+        help="codes (alleen met een code uit een uitnodiging), open (alleen de open link) of "
+        "both (allebei); standaard blijft het zoals het was (nieuwe metingen: both)",
+    )
     opener.set_defaults(run=_set_wave, open=True)
     closer = commands.add_parser("close-wave", help="sluit een meting")
     closer.add_argument("koploper")
@@ -384,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     exporter.set_defaults(run=_export)
     add_user_commands(commands)
+    add_code_commands(commands, DutchParser)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -182,10 +182,13 @@ def list_batches(
     wave: str | None = None,
     survey: str | None = None,
 ) -> list[BatchSummary]:
-    """The batches of the koplopers the viewer sees (counts only, no codes), oldest first."""
+    """The batches of the koplopers the viewer sees (counts only, no codes), oldest first;
+    ``AccessDenied`` for a koploper the viewer does not see."""
     query = _batches(viewer)
     if koploper is not None:
-        query = query.where(Koploper.slug == koploper.strip().lower())
+        koploper = koploper.strip().lower()
+        require_koploper(viewer, koploper)
+        query = query.where(Koploper.slug == koploper)
     if wave is not None:
         query = query.where(Wave.code == wave.strip().upper())
     if survey is not None:

@@ -19,6 +19,7 @@ from db.contacts import find_koploper
 from db.fieldwork import set_wave_open
 from db.models import Wave
 from surveys.clock import dutch_date, dutch_day
+from surveys.vocabulary import ACCESS
 
 EARLIEST = dt.date(2017, 1, 1)
 """The first cohort started in 2017: an earlier date is a typing error."""
@@ -49,10 +50,22 @@ def _check_day(day: dt.date, what: str) -> None:
 
 
 def open_wave(
-    session: Session, actor: Viewer, slug: str, code: str, until: dt.date | None = None
+    session: Session,
+    actor: Viewer,
+    slug: str,
+    code: str,
+    until: dt.date | None = None,
+    *,
+    access: str | None = None,
 ) -> Wave:
-    """Open a wave from today until ``until`` (default 30 days); needs the koploper's contact."""
+    """Open a wave from today until ``until`` (default 30 days); needs the koploper's contact.
+
+    ``access`` (``surveys.vocabulary.ACCESS``: codes, open or both) sets how respondents get in;
+    ``None`` leaves it as it was.
+    """
     require_admin(actor)
+    if access is not None and access not in ACCESS:
+        raise WaveError(f"Toegang '{access[:10]}' bestaat niet; kies {', '.join(ACCESS)}.")
     wave = find_wave(session, slug, code)
     if until is not None:
         _check_day(until, "einddatum")
@@ -61,13 +74,16 @@ def open_wave(
                 f"De einddatum {dutch_date(until)} ligt in het verleden. Kies vandaag of later."
             )
     set_wave_open(session, wave.koploper.slug, wave.code, until)
+    if access is not None:
+        wave.access = access
+        session.flush()
     record(
         session,
         actor,
         "wave_opened",
         koploper=wave.koploper.slug,
         detail=f"{wave.code} open van {dutch_date(wave.fieldwork_start)} tot en met "
-        f"{dutch_date(wave.fieldwork_end)}",
+        f"{dutch_date(wave.fieldwork_end)}; toegang: {ACCESS[wave.access].lower()}",
     )
     return wave
 

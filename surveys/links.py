@@ -1,7 +1,8 @@
 """Respondent links for letters and posters, and their QR codes (PNG to print, SVG to scale).
 
 The link is the one ``pages/respond.py`` reads: ``/respond?survey=…&koploper=…&wave=…``, made
-absolute on the public address of the monitor. segno makes the QR codes (pure Python).
+absolute on the public address of the monitor; an invitation's personal link is ``/code?c=…``.
+segno makes the QR codes (pure Python).
 """
 
 from __future__ import annotations
@@ -41,6 +42,17 @@ def respondent_link(
     parts = {"survey": survey, "koploper": koploper, "wave": wave}
     query = urlencode(parts | ({"lang": language} if language else {}))
     return f"{base}/respond?{query}"
+
+
+def code_link(base: str, code: str) -> str:
+    """A personal link (the QR on an invitation letter): ``/code`` with the code filled in; the
+    page takes the code out of the address at once."""
+    return f"{base}/code?c={code}"
+
+
+def code_address(base: str) -> str:
+    """The short address a letter prints for typing the code by hand."""
+    return f"{base}/code"
 
 
 def qr_file_name(

@@ -4,17 +4,21 @@ PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import get_args
 
 import numpy as np
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import DateTime, func, inspect, select, update
 
 from db.access import AccessDenied, Viewer, command_line
 from db.audit import read_log
 from db.contacts import find_koploper, set_contact
-from db.drafts import load_draft
+from db.drafts import idempotency_key_for, load_draft
 from db.engine import get_sessionmaker
-from db.fieldwork import resolve_link, set_wave_open
+from db.fieldwork import LinkProblem, resolve_link, set_wave_open
 from db.invitations import (
     CodeUsed,
     InvitationError,
@@ -27,7 +31,7 @@ from db.invitations import (
     redeem,
     withdraw_batch,
 )
-from db.models import CodeBatch, InvitationCode, Response
+from db.models import CodeAttempt, CodeBatch, InvitationCode, Response
 from db.respondent import Opened, open_questionnaire, open_with_code, save_progress, send
 from db.setup import init_database
 from db.waves import find_wave
@@ -36,6 +40,7 @@ from surveys.codes import ALPHABET, printed
 from surveys.definition import load_builtin
 from surveys.journey import Journey
 from surveys.synthetic import generate
+from surveys.texts import LINK_PROBLEMS
 
 ADMIN = command_line()
 RESEARCHER = Viewer(email="o@movisie.example", role="onderzoeker")
@@ -359,3 +364,102 @@ def test_a_wave_for_codes_only_refuses_the_open_link_with_its_own_problem(db):
         assert resolve_link(session, "client", "almere", "T1") == "closed"
     make(db, 1)
     assert isinstance(open_code(db, codes(db)[0]), Opened)
+
+
+# --- anonymous by default (issue 19, point 7) ----------------------------------------------------
+
+CODE_TABLES = ("invitation_codes", "code_batches", "code_attempts")
+
+
+def rows_of(session, table: str) -> list[dict]:
+    model = {m.__tablename__: m for m in (InvitationCode, CodeBatch, CodeAttempt)}[table]
+    query = select(model.__table__).order_by(*model.__table__.primary_key.columns)
+    return [dict(row) for row in session.execute(query).mappings()]
+
+
+def test_no_row_holding_a_code_holds_the_response_its_key_or_a_time_finer_than_the_day(db):
+    engine = db.kw["bind"]
+    schema = inspect(engine)
+    for table in CODE_TABLES:
+        assert not [
+            fk for fk in schema.get_foreign_keys(table) if fk["referred_table"] == "responses"
+        ]
+        names = {column["name"] for column in schema.get_columns(table)}
+        assert not {name for name in names if "response" in name or "idempotency" in name}
+    used_on = next(c for c in schema.get_columns("invitation_codes") if c["name"] == "used_on")
+    assert not isinstance(used_on["type"], DateTime)
+    make(db, 3)
+    code = codes(db)[1]
+    opened = open_code(db, code)
+    with db() as session:
+        before = {table: rows_of(session, table) for table in CODE_TABLES}
+    response_id = send_with(db, opened)
+    with db() as session:
+        after = {table: rows_of(session, table) for table in CODE_TABLES}
+        key = session.get(Response, response_id).idempotency_key
+    # sending changed one value only: the used code's day
+    assert after["code_batches"] == before["code_batches"]
+    assert after["code_attempts"] == before["code_attempts"]
+    changed = [
+        (old, new)
+        for old, new in zip(before["invitation_codes"], after["invitation_codes"], strict=True)
+        if old != new
+    ]
+    [(old, new)] = changed
+    assert {k for k in new if new[k] != old[k]} == {"used_on"}
+    day = new["used_on"]
+    assert str(day) == dutch_day().isoformat()  # a day (SQLite keeps it as '2026-12-05')
+    assert not isinstance(day, dt.datetime)
+    for table in CODE_TABLES:
+        for row in after[table]:
+            assert key not in map(str, row.values())
+
+
+def test_the_responses_key_is_random_not_derived_from_the_code(db, second_database_url):
+    make(db, 1)
+    [code] = codes(db)
+    first = send_with(db, open_code(db, code))
+    init_database(second_database_url)
+    other = get_sessionmaker(second_database_url)
+    with other.begin() as session:
+        set_contact(session, "almere", phone="14 036")
+        set_wave_open(session, "almere", "T2", dutch_day() + dt.timedelta(days=10))
+        make_codes(session, ADMIN, "almere", "T2", "client", 1)
+        session.execute(update(InvitationCode).values(code=code))  # the very same code
+    second = send_with(other, open_code(other, code))
+    with db() as session:
+        key = session.get(Response, first).idempotency_key
+    with other() as session:
+        again = session.get(Response, second).idempotency_key
+    assert key != again
+    for derived in (code, draft_key(code), printed(code)):
+        assert derived not in key
+        assert hashlib.sha256(derived.encode()).hexdigest() != key
+        assert idempotency_key_for(derived) != key
+
+
+def test_two_sends_with_the_same_code_at_once_store_exactly_one_response(db):
+    make(db, 3)
+    for code in codes(db):
+        opened = open_code(db, code)
+        start = threading.Barrier(2)
+
+        def attempt(seed: int, opened=opened, start=start) -> str:
+            start.wait()
+            try:
+                send_with(db, opened, seed)
+            except CodeUsed as refused:
+                return refused.problem
+            return "stored"
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            outcomes = sorted(pool.map(attempt, (1, 2)))
+        assert outcomes == ["code_used", "stored"]
+    with db() as session:
+        assert session.scalar(select(func.count()).select_from(Response)) == 3
+        assert session.scalar(select(func.count()).where(Response.invited)) == 3
+
+
+def test_every_link_problem_has_a_dutch_message():
+    assert set(get_args(LinkProblem)) <= set(LINK_PROBLEMS)
+    assert "persoonlijke code" in LINK_PROBLEMS["codes_only"]

@@ -36,6 +36,7 @@ import db
 from db.access import AccessDenied, Viewer, command_line
 from db.contacts import find_koploper
 from db.engine import get_sessionmaker
+from db.invitations import make_codes
 from db.models import User
 from db.questionnaires import latest_version
 from db.responses import NewResponse, insert_responses
@@ -175,6 +176,24 @@ NOT_DATA: dict[str, str] = {
     "db.packs.repack": "writes packs of every response, returns only how many; setup and "
     "migrations",
     "db.export.check_choice": "reference data: does the koploper or wave exist",
+    # invitation codes (tests/db/test_invitations.py): codes, never responses
+    "db.sources.source_keys": "keyed hashes of a request's browser and address; no responses",
+    "db.code_attempts.paused": "wrong-code counts of the request's own sources",
+    "db.code_attempts.count_wrong": "writes the request's own wrong-code counts",
+    "db.code_commands.add_code_commands": "command line: adds argparse parsers",
+    "db.invitations.require_manager": "an access check; reads nothing",
+    "db.invitations.draft_key": "no database",
+    "db.invitations.is_code_draft": "no database",
+    "db.invitations.redeem": "the respondent's own code: the fieldwork it opens",
+    "db.invitations.code_is_unused": "the respondent's own code: yes/no",
+    "db.invitations.use_code": "the respondent's own code: writes its day of use",
+    "db.invitations.make_codes": "writes: require_manager(viewer, koploper) and an audit line",
+    "db.invitations.withdraw_batch": "writes: require_manager(viewer, its koploper), audit line",
+    "db.invitations.mark_printed": "writes: require_manager(viewer, koploper) and an audit line",
+    "db.invitations.mark_exported": "writes an audit line: require_manager(viewer, koploper)",
+    "db.invitations.code_rows": "one koploper's codes (no responses): require_manager(viewer, "
+    "koploper) before anything is read",
+    "db.respondent.open_with_code": "the respondent's own code and draft",
     "db.export.wave_codes": "reference data: the wave codes (T0, T1, T2)",
 }
 """Public functions of ``db`` that read no responses, answers, counts, figures or exports."""
@@ -293,6 +312,7 @@ def add_responses(session, slug: str, text: str) -> None:
         insert_responses(session, questionnaire, responses)
 
 
+BATCHES_MADE = dt.datetime(2026, 1, 5, 9)
 VIEWERS = {
     "gemeente": ("pl@tilburg.example", "gemeente", False),
     "gemeente_free_text": ("open@tilburg.example", "gemeente", True),
@@ -309,6 +329,9 @@ def build(url: str, with_breda: bool) -> dict[str, Viewer]:
             add_responses(session, "breda", BREDA_TEXT)
         for email, role, free_text in VIEWERS.values():
             add_user(session, command_line(), email, role, ["tilburg"], free_text=free_text)
+        # invitation batches (counted by db.invitations.list_batches): Tilburg's first
+        for slug in ("tilburg", "breda") if with_breda else ("tilburg",):
+            make_codes(session, command_line(), slug, "T1", "client", 3, now=BATCHES_MADE)
     with get_sessionmaker(url)() as session:
         users = session.scalars(select(User).options(selectinload(User.koplopers)))
         by_email = {user.email: viewer_of(user) for user in users}

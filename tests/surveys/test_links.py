@@ -6,7 +6,15 @@ import struct
 
 import pytest
 
-from surveys.links import public_base, qr_file_name, qr_png, qr_svg, respondent_link
+from surveys.links import (
+    code_address,
+    code_link,
+    public_base,
+    qr_file_name,
+    qr_png,
+    qr_svg,
+    respondent_link,
+)
 from surveys.vocabulary import AUDIENCES
 
 LINK = "https://monitor.example.nl/respond?survey=client&koploper=tilburg&wave=T2"
@@ -49,3 +57,9 @@ def test_the_svg_is_scalable_and_titled_for_screen_readers():
     assert svg.lstrip().startswith(b"<?xml") and b"<svg" in svg
     assert "<title>QR-code: vragenlijst inwoners &amp; cliënten, Tilburg</title>".encode() in svg
     assert b'width="' in svg and b'mm"' in svg
+
+
+def test_a_codes_personal_link_and_the_short_address_of_a_letter():
+    base = public_base("https://monitor.example.nl/", None)
+    assert code_link(base, "K7QM2XPD") == "https://monitor.example.nl/code?c=K7QM2XPD"
+    assert code_address(base) == "https://monitor.example.nl/code"
