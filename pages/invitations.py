@@ -27,7 +27,8 @@ from surveys.clock import dutch_date
 from surveys.links import public_base
 from surveys.numbers import percent, whole
 from surveys.vocabulary import AUDIENCES, QUESTIONNAIRES, REGISTER_NAMES, REGISTERS, wave_title
-from views.invitations import codes_csv, letters_pdf
+from views.codes import codes_file
+from views.codes import file_name as codes_file_name
 
 ensure_routed()
 PAGE = "uitnodigingen"
@@ -55,6 +56,12 @@ def _done(message: str) -> None:
 
 def _wave_label(code: str) -> str:
     return f"{code}: {wave_title(code)}"
+
+
+def _codes(place: tuple[str, str, str], base: str, unused: bool) -> bytes:
+    """The codes file, made at the click (in Streamlit's worker thread: no ``st`` here)."""
+    with maker.begin() as session:
+        return codes_file(session, viewer, *place, base=base, unused=unused).data
 
 
 def _letter_numbers(batch) -> str:
@@ -167,50 +174,22 @@ active = [b for b in batches if not b.withdrawn_at]
 if active:
     st.header("Bestanden voor de brieven")
     st.write(
-        "De brieven: één A4 per code, met de code, de QR-code en het korte webadres. De "
-        "herinneringen alleen voor de codes die nog niet gebruikt zijn. Het codebestand is voor "
-        "een drukkerij of verzendhuis: briefnummer, code en persoonlijke link."
+        "Het codebestand is voor een drukkerij of verzendhuis: briefnummer, code en persoonlijke "
+        "link. Het bestand met de ongebruikte codes is voor de herinneringen."
     )
     base = public_base(os.environ.get("KOPLOPERMONITOR_PUBLIC_URL"), st.context.url)
-    stem = f"{slug}-{wave}-{survey}"
-    letters, reminders = st.columns(2)
-    files = (
-        (letters, "Brieven (PDF)", f"brieven-{stem}.pdf", False, "application/pdf", "letters"),
-        (
-            reminders,
-            "Herinneringen (PDF)",
-            f"herinneringen-{stem}.pdf",
-            True,
-            "application/pdf",
-            "reminders",
-        ),
-    )
-    for column, label, file_name, reminder, mime, key in files:
-        download_button(
-            label,
-            lambda reminder=reminder: letters_pdf(
-                maker, viewer, slug, wave, survey, reminder=reminder, base=base
-            ),
-            file_name=file_name,
-            mime=mime,
-            key=f"{key}-{stem}",
-            viewer=viewer,
-            container=column,
-            icon=":material/picture_as_pdf:",
-        )
     codes_all, codes_unused = st.columns(2)
-    for column, label, file_name, unused in (
-        (codes_all, "Alle codes (CSV)", f"codes-{stem}.csv", False),
-        (codes_unused, "Ongebruikte codes (CSV)", f"codes-ongebruikt-{stem}.csv", True),
+    for column, label, unused in (
+        (codes_all, "Alle codes (CSV)", False),
+        (codes_unused, "Ongebruikte codes (CSV)", True),
     ):
         download_button(
             label,
-            lambda unused=unused: codes_csv(
-                maker, viewer, slug, wave, survey, unused=unused, base=base
-            ),
-            file_name=file_name,
+            # The Logboek line ('codes geëxporteerd', with the count) is written with the file.
+            lambda unused=unused: _codes(place, base, unused),
+            file_name=codes_file_name(slug, wave, survey, unused),
             mime="text/csv",
-            key=f"csv-{'unused' if unused else 'all'}-{stem}",
+            key=f"csv-{'unused' if unused else 'all'}-{slug}-{wave}-{survey}",
             viewer=viewer,
             container=column,
             icon=":material/download:",
@@ -266,7 +245,7 @@ if pending and pending[0] == "make" and pending[1] == place:
     _, _, count, language, panel, follow_up_of = pending
     question = (
         f"Weet u zeker dat u {'codes' if follow_up_of else whole(count) + ' codes'} wilt maken "
-        f"voor {where}, in de taalvorm {REGISTER_NAMES[language].lower()}"
+        f"voor {where}, in de taalvorm {REGISTER_NAMES[language]}"
         + (f", als vervolg op het panel van meting {follow_up_of}" if follow_up_of else "")
         + (", met panelsleutels" if panel and not follow_up_of else "")
         + "? Gemaakte codes kunt u niet weggooien, wel intrekken."
