@@ -6,10 +6,13 @@ wrong code counts against every source of the request; :data:`MAX_WRONG` wrong c
 (``code_gepauzeerd``; never the code typed). A right code changes no count: not its own source's
 (one valid code must not buy an attacker more guesses) and certainly not another's.
 
-The count is a row per source in ``code_attempts``, read and changed under its row lock
+The count is a row per source in ``code_attempts``, locked before the code is looked up
 (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's writing transactions are ``BEGIN IMMEDIATE``,
-see ``db.engine``), made with a savepoint that yields to a parallel insert, as ``db.logins`` does
-for ``login_throttle``. The window starts at the first wrong code after the last pause or window.
+see ``db.engine``), so codes typed at once from one source are checked one after another and none
+slips past a pause; a new row is made with a savepoint that yields to a parallel insert, as
+``db.logins`` does for ``login_throttle``. The window is fixed: it starts at the first wrong code
+after the last pause or window (so at most 2 × 9 wrong codes can fall within 15 minutes across
+its end).
 """
 
 from __future__ import annotations
@@ -29,13 +32,22 @@ PAUSE = dt.timedelta(minutes=15)
 
 
 def paused(session: Session, sources: list[str], now: dt.datetime) -> bool:
-    """Whether code entry is paused for any of the sources (reads only)."""
+    """Whether code entry is paused for any of the sources; their rows stay locked until the
+    caller's transaction ends, so a code typed at the same moment from the same source is
+    looked up only after this one is counted (and then finds the pause it caused)."""
     if not sources:
         return False
-    query = select(CodeAttempt.source).where(
-        CodeAttempt.source.in_(sources), CodeAttempt.locked_until > now
+    query = (
+        select(CodeAttempt)
+        .where(CodeAttempt.source.in_(sorted(set(sources))))
+        .order_by(CodeAttempt.source)  # one order everywhere: no two requests lock crosswise
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
-    return session.scalar(query.limit(1)) is not None
+    return any(
+        attempt.locked_until is not None and attempt.locked_until > now
+        for attempt in session.scalars(query)
+    )
 
 
 def _attempt(session: Session, source: str, now: dt.datetime) -> CodeAttempt:
@@ -53,12 +65,14 @@ def _attempt(session: Session, source: str, now: dt.datetime) -> CodeAttempt:
 
 
 def count_wrong(session: Session, sources: list[str], now: dt.datetime) -> bool:
-    """Count one wrong code against every source; True when this one paused code entry."""
-    pausing = False
+    """Count one wrong code against every source; True when code entry is paused now for one
+    of them (by this code, or by a request that got there first)."""
+    pausing, was_paused = False, False
     for source in sorted(set(sources)):  # one order everywhere: no two requests lock crosswise
         attempt = _attempt(session, source, now)
         if attempt.locked_until is not None and attempt.locked_until > now:
-            continue  # paused already (a request that checked just before the pause began)
+            was_paused = True  # a request sent at the same moment, before this row existed
+            continue
         if attempt.locked_until is not None or attempt.first_failure_at <= now - WINDOW:
             attempt.failures, attempt.first_failure_at, attempt.locked_until = 0, now, None
         attempt.failures += 1
@@ -77,4 +91,4 @@ def count_wrong(session: Session, sources: list[str], now: dt.datetime) -> bool:
             at=now,
         )
     session.flush()
-    return pausing
+    return pausing or was_paused

@@ -24,7 +24,7 @@ from typing import Literal
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
-from db.access import AccessDenied, Viewer, koploper_filter, require_koploper
+from db.access import AccessDenied, Viewer, command_line, koploper_filter, require_koploper
 from db.audit import record
 from db.code_attempts import count_wrong, paused
 from db.fieldwork import Fieldwork, LinkProblem, _open_fieldwork
@@ -198,8 +198,6 @@ def list_batches(
 
 
 def _summary(session: Session, batch_id: int) -> BatchSummary:
-    from db.access import command_line
-
     row = session.execute(_batches(command_line()).where(CodeBatch.id == batch_id)).one()
     return BatchSummary(*row)
 
@@ -217,7 +215,9 @@ def _fresh_codes(session: Session, count: int) -> list[str]:
                 session.scalars(select(InvitationCode.code).where(InvitationCode.code.in_(chunk)))
             )
         codes |= drawn - taken
-    return sorted(codes, key=lambda _: secrets.randbits(32))  # no order that hints at anything
+    shuffled = sorted(codes)
+    secrets.SystemRandom().shuffle(shuffled)  # letter numbers say nothing of the codes
+    return shuffled
 
 
 def _panel_keys(session: Session, koploper_id: int, earlier: Wave, wave: Wave, survey: str):

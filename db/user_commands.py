@@ -57,6 +57,7 @@ ARGPARSE_MESSAGES = (
         "{} {} bestaat niet; kies uit {}",
     ),
     (re.compile(r"argument (\S+): expected one argument"), "na {} hoort een waarde"),
+    (re.compile(r"argument (\S+): (.*)"), "{}: {}"),  # a check of our own, already Dutch
 )
 
 

@@ -239,6 +239,20 @@ def test_a_codes_draft_is_resumed_by_typing_the_code_again_and_goes_at_sending(d
         assert load_draft(session, draft_key(code)) is None
 
 
+def test_a_second_tab_saves_no_draft_once_the_code_is_used(db):
+    make(db, 1)
+    [code] = codes(db)
+    opened = open_code(db, code)
+    send_with(db, opened)
+    journey = Journey(stage="questions", language="nl", answers=dict(list(answers().items())[:1]))
+    with db.begin() as session:
+        save_progress(
+            session, opened.draft_code, opened.fieldwork, journey, None, opened.invitation
+        )
+    with db() as session:
+        assert load_draft(session, draft_key(code)) is None
+
+
 def test_an_unused_code_of_a_withdrawn_batch_stops_working_a_used_one_stays_used(db):
     made = make(db, 2)
     first, second = codes(db)
@@ -463,3 +477,45 @@ def test_two_sends_with_the_same_code_at_once_store_exactly_one_response(db):
 def test_every_link_problem_has_a_dutch_message():
     assert set(get_args(LinkProblem)) <= set(LINK_PROBLEMS)
     assert "persoonlijke code" in LINK_PROBLEMS["codes_only"]
+
+
+def test_wrong_codes_sent_at_once_from_one_source_are_all_counted(db):
+    now = utcnow()
+    start = threading.Barrier(12)
+
+    def attempt(_: int) -> str:
+        start.wait()
+        return open_code(db, "nonsense", sources=[BROWSER], now=now)
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        outcomes = list(pool.map(attempt, range(12)))
+    # nine wrong, the tenth pauses; the two after it find the pause
+    assert outcomes.count("code_unknown") == 9
+    assert outcomes.count("code_paused") == 3
+    with db() as session:
+        [attempts] = session.scalars(select(CodeAttempt)).all()
+        assert attempts.failures == 10 and attempts.locked_until > now
+        assert len(read_log(session, ADMIN, actions=["code_gepauzeerd"])) == 1
+
+
+def test_after_nine_wrong_codes_requests_at_once_get_one_more_try_between_them(db):
+    make(db, 1)
+    [right] = codes(db)
+    now = utcnow()
+    for _ in range(9):
+        open_code(db, "nonsense", sources=[BROWSER], now=now)
+    typed = ["nonsense"] * 5 + [right]
+    start = threading.Barrier(len(typed))
+
+    def attempt(code: str) -> object:
+        start.wait()
+        return open_code(db, code, sources=[BROWSER], now=now)
+
+    with ThreadPoolExecutor(max_workers=len(typed)) as pool:
+        outcomes = list(pool.map(attempt, typed))
+    # each waits for the one before it: the right code gets in only if it came first
+    assert "code_unknown" not in outcomes
+    assert outcomes.count("code_paused") + sum(isinstance(o, Opened) for o in outcomes) == 6
+    assert sum(isinstance(o, Opened) for o in outcomes) <= 1
+    with db() as session:
+        assert session.scalar(select(CodeAttempt.failures)) == 10
