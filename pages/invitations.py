@@ -23,7 +23,7 @@ from pages.ui.downloads import download_button
 from pages.ui.plain import plain, plain_cells
 from pages.ui.routing import ensure_routed
 from pages.ui.state import keep
-from surveys.clock import dutch_date
+from surveys.clock import dutch_date, dutch_day
 from surveys.links import public_base
 from surveys.numbers import percent, whole
 from surveys.vocabulary import AUDIENCES, QUESTIONNAIRES, REGISTER_NAMES, REGISTERS, wave_title
@@ -79,8 +79,10 @@ st.title("Uitnodigingen")
 st.write(
     "Maak persoonlijke codes voor een uitnodiging per brief. Elke code werkt één keer: wie de "
     "brief krijgt, typt de code op de website of scant de QR-code, en vult dan de vragenlijst "
-    "in. De code bepaalt de gemeente, de meting, de vragenlijst en de taalvorm. Welke code bij "
-    "welke antwoorden hoort, wordt niet bewaard."
+    "in. De code bepaalt de gemeente, de meting, de vragenlijst en de taalvorm. Van een code "
+    "wordt alleen bewaard dat hij gebruikt is en op welke dag, niet welke antwoorden erbij horen. "
+    "Een panelcode heeft daarnaast een sleutel zonder naam, die de antwoorden van dezelfde "
+    "persoon bij twee metingen aan elkaar koppelt."
 )
 notice = st.session_state.pop(NOTICE, None)
 if notice:
@@ -131,7 +133,7 @@ else:
         pd.DataFrame(
             {
                 "Reeks": [b.id for b in batches],
-                "Gemaakt op": [dutch_date(b.created_at.date()) for b in batches],
+                "Gemaakt op": [dutch_date(dutch_day(b.created_at)) for b in batches],
                 "Taalvorm": [REGISTER_NAMES.get(b.language, b.language) for b in batches],
                 "Panel": [
                     ("ja, vervolg op " + b.follow_up_of if b.follow_up_of else "ja")
@@ -150,7 +152,7 @@ else:
                     dutch_date(b.reminders_on) if b.reminders_on else "nog niet" for b in batches
                 ],
                 "Status": [
-                    f"ingetrokken op {dutch_date(b.withdrawn_at.date())}"
+                    f"ingetrokken op {dutch_date(dutch_day(b.withdrawn_at))}"
                     if b.withdrawn_at
                     else "werkt"
                     for b in batches
@@ -261,7 +263,7 @@ if pending and pending[0] == "make" and pending[1] == place:
                     slug,
                     wave,
                     survey,
-                    count,
+                    None if follow_up_of else count,  # one code per panel member then
                     language=language,
                     panel=panel,
                     follow_up_of=follow_up_of,

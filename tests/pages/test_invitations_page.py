@@ -153,3 +153,31 @@ def test_the_codes_file_holds_every_code_with_its_link_and_is_in_the_logboek(url
         )
     assert "codes-almere-T2-client-ongebruikt.csv" in list(files)  # offered, not made
     assert actions(url).count("codes_exported") == 1
+
+
+def test_panel_codes_for_a_follow_up_carry_the_panel_keys_of_the_earlier_wave(url):
+    app = invitations_page(url, "beheerder", koploper="almere")
+    app.selectbox(key="uitnodigingen_wave").set_value("T1").run()
+    app.checkbox[0].check()
+    make(app, 3)
+    app.selectbox(key="uitnodigingen_wave").set_value("T2").run()
+    app.checkbox[0].check()
+    [follow] = [s for s in app.selectbox if s.label.startswith("Vervolg op het panel")]
+    follow.set_value("T1")
+    app.number_input[0].set_value(50)  # left out: one code per panel member
+    press(app, "Codes maken")
+    assert "als vervolg op het panel van meting T1" in app.warning[0].value.replace("\\", "")
+    press(app, "Ja, codes maken")
+    assert app.success[0].value.startswith("3 codes gemaakt")
+    assert list(app.table[0].value["Panel"]) == ["ja, vervolg op T1"]
+    with get_sessionmaker(url)() as session:
+        keys = {
+            batch: sorted(
+                session.scalars(
+                    select(InvitationCode.panel_key).where(InvitationCode.batch_id == batch)
+                )
+            )
+            for batch in session.scalars(select(CodeBatch.id))
+        }
+    first, second = keys.values()
+    assert first == second and len(set(first)) == 3 and None not in first
