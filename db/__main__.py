@@ -22,6 +22,7 @@ from db.contacts import (
     set_contact,
 )
 from db.engine import DatabaseUnavailable, describe, get_engine, get_sessionmaker, is_sqlite
+from db.letter_commands import add_letter_commands
 from db.responses import count_demo, delete_demo
 from db.setup import init_database
 from db.user_commands import DutchParser, add_user_commands
@@ -103,10 +104,7 @@ def _seed_demo(args: argparse.Namespace) -> int:
                 detail=f"{whole(added)} demo-antwoorden, {len(accounts)} demo-accounts",
             )
     if added:
-        print(
-            f"Klaar: {whole(added)} demo-antwoorden toegevoegd. "
-            "Meting T2 staat 30 dagen open."
-        )
+        print(f"Klaar: {whole(added)} demo-antwoorden toegevoegd. Meting T2 staat 30 dagen open.")
     if accounts:
         # Printed once, when made; the same fixed passwords are in the README.
         print("Demo-accounts (alleen voor een demonstratie; remove-demo verwijdert ze):")
@@ -400,6 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     exporter.set_defaults(run=_export)
     add_user_commands(commands)
     add_code_commands(commands, DutchParser)
+    add_letter_commands(commands)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

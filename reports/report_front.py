@@ -22,6 +22,7 @@ from measures.dutch import value_text
 from measures.figures import Figures
 from measures.groups import in_view
 from measures.indicators import PROPORTION, Settings, load_indicators
+from surveys.clock import dutch_long_date
 from surveys.numbers import NO_FIGURE
 from surveys.vocabulary import (
     DIRECTION_WORDS,
@@ -44,27 +45,8 @@ from surveys.vocabulary import (
 ChartKey = tuple[str, str]
 """(questionnaire, indicator)."""
 
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 THEME_SCALE = "0-100"
 """The scale of a theme score (an item's share is '0-1')."""
-
-
-def dutch_date(day: dt.date) -> str:
-    """'14 maart 2025'."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def row_of(table: pd.DataFrame, **where: object) -> dict | None:
@@ -309,7 +291,7 @@ def front_pages(
         "baseline_name": wave_name(fig.baseline),
         "followup_name": wave_name(fig.followup),
         "questionnaires": _questionnaire_words(questionnaires),
-        "made_on": dutch_date(made_on),
+        "made_on": dutch_long_date(made_on),
         "contents": _contents(goals, one_wave),
         "overview": _overview(fig, questionnaires, [g for g in goals if g != "profile"] or goals),
         "overview_note": overview_note(settings),

@@ -31,6 +31,27 @@ def dutch_date(day: dt.date) -> str:
     return f"{day.day}-{day.month}-{day.year}"
 
 
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def dutch_long_date(day: dt.date) -> str:
+    """A date written out, as in a letter or on a report's cover: 14 maart 2027."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
 def dutch_time(moment: dt.datetime) -> dt.datetime:
     """``moment`` (naive means UTC, as stored) as the time on a Dutch clock."""
     if moment.tzinfo is None:

@@ -1,7 +1,8 @@
 """Respondent links for letters and posters, and their QR codes (PNG to print, SVG to scale).
 
 The link is the one ``pages/respond.py`` reads: ``/respond?survey=…&koploper=…&wave=…``, made
-absolute on the public address of the monitor; an invitation's personal link is ``/code?c=…``.
+absolute on the public address of the monitor; an invitation's personal link is ``/code?c=…``,
+and a letter points at the koploper's privacy notice, ``/privacy?koploper=…``.
 segno makes the QR codes (pure Python).
 """
 
@@ -53,6 +54,12 @@ def code_link(base: str, code: str) -> str:
 def code_address(base: str) -> str:
     """The short address a letter prints for typing the code by hand."""
     return f"{base}/code"
+
+
+def privacy_link(base: str, koploper: str, language: str | None = None) -> str:
+    """The koploper's privacy notice (``pages/privacy.py``), in ``language`` when given."""
+    query = urlencode({"koploper": koploper} | ({"lang": language} if language else {}))
+    return f"{base}/privacy?{query}"
 
 
 def qr_file_name(

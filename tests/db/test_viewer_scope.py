@@ -181,6 +181,7 @@ NOT_DATA: dict[str, str] = {
     "db.code_attempts.paused": "wrong-code counts of the request's own sources",
     "db.code_attempts.count_wrong": "writes the request's own wrong-code counts",
     "db.code_commands.add_code_commands": "command line: adds argparse parsers",
+    "db.letter_commands.add_letter_commands": "command line: adds argparse parsers",
     "db.invitations.require_manager": "an access check; reads nothing",
     "db.invitations.draft_key": "no database",
     "db.invitations.is_code_draft": "no database",

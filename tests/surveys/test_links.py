@@ -9,6 +9,7 @@ import pytest
 from surveys.links import (
     code_address,
     code_link,
+    privacy_link,
     public_base,
     qr_file_name,
     qr_png,
@@ -63,3 +64,10 @@ def test_a_codes_personal_link_and_the_short_address_of_a_letter():
     base = public_base("https://monitor.example.nl/", None)
     assert code_link(base, "K7QM2XPD") == "https://monitor.example.nl/code?c=K7QM2XPD"
     assert code_address(base) == "https://monitor.example.nl/code"
+
+
+def test_a_letter_points_at_the_koplopers_privacy_notice_in_its_register():
+    base = "https://monitor.example.nl"
+    assert privacy_link(base, "tilburg") == f"{base}/privacy?koploper=tilburg"
+    easy = privacy_link(base, "regio-twente", "nl-eenvoudig")
+    assert easy == f"{base}/privacy?koploper=regio-twente&lang=nl-eenvoudig"

@@ -1,0 +1,268 @@
+"""Invitation letters: one A4 page per code, as one tagged PDF (PDF/UA-1), for a mailing house.
+
+A letter says who asks and why, that taking part is voluntary and anonymous, how long it takes,
+the short address to type and the code in large type, a QR code of the personal link, the
+koploper's contact, the closing date of the wave, where the privacy notice is and that a paper
+questionnaire can be asked for. Codes made for easy read (``nl-eenvoudig``) get the easy-read
+letter with larger type; a reminder (``reminder=True``) opens with "Enkele weken geleden kreeg u
+een brief…". The words are the Jinja2 templates ``reports/templates/letter_*.html.j2``, which a
+beheerder can read and change; every value is escaped (autoescape), so a name or a contact
+detail cannot add markup.
+
+WeasyPrint lays out one letter of each register once, with placeholders for the code, the QR
+code and the letter number, and a last page holding every character a code or a number can
+have (so the fonts hold their glyphs). :mod:`reports.pdf_pages` then writes each letter as a copy
+of its register's page with the code and number as real text (pdftotext reads them) and the QR
+code drawn as vector rectangles, each page with its own tags. 10,000 letters take seconds this
+way, not the minutes WeasyPrint needs to lay out 10,000 pages (bench/letters.py). The QR codes
+are made in worker processes when there are many (:mod:`reports.letter_pages`).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reports.letter_pages import CODE, NUMBER, QR, Hole, PageParts, page_streams
+from reports.letter_qr import qr_matrix, qr_size
+from reports.pdf_pages import PageTemplates, Text, UnsupportedTemplate, glyph_array
+from reports.report import PdfUnavailable
+from surveys.clock import dutch_long_date
+from surveys.codes import ALPHABET, printed
+from surveys.links import code_address, code_link, privacy_link
+from surveys.privacy import Contact, Kind, koploper_phrase
+from surveys.vocabulary import EASY_READ, LANGUAGES, STANDARD
+
+CODE_PLACEHOLDER = "ZZZZ-ZZZZ"
+"""Where a letter's code goes (in the printed form of ``surveys.codes.printed``)."""
+NUMBER_DIGITS = 8
+NUMBER_PLACEHOLDER = "0" * NUMBER_DIGITS
+"""Where the letter number goes: up to 99,999,999 letters."""
+PARALLEL_FROM = 2000
+"""From this many letters on, the QR codes are made in worker processes (one per CPU)."""
+QR_TEXT = (
+    "QR-code met uw persoonlijke link naar de vragenlijst. Scan de code met de camera van uw "
+    "telefoon; u hoeft de code dan niet te typen."
+)
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: letters made so far."""
+
+
+@dataclass(frozen=True)
+class Mailing:
+    """What every letter of one run says: the koploper, its contact, the wave's last day."""
+
+    survey: str
+    """The questionnaire key: 'client' or 'professional'."""
+    koploper: str
+    """The koploper's slug (its privacy notice's link)."""
+    koploper_name: str
+    koploper_kind: Kind
+    contact: Contact | None
+    closing: dt.date
+    """The last day of the wave's fieldwork."""
+    base: str
+    """The public address of the monitor (``surveys.links.public_base``)."""
+    minutes: int | None = None
+    """How long the questionnaire takes, when its definition says so."""
+    reminder: bool = False
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One printed letter: its number in the run, its code (normalised) and register."""
+
+    number: int
+    code: str
+    language: str = STANDARD
+
+
+class LettersError(ValueError):
+    """A letter cannot be made as asked; the message (Dutch) says why."""
+
+
+@functools.cache
+def _environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("reports", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _placeholder_qr(size: int) -> str:
+    """The QR code's place: an SVG of ``size`` units square with one unit filled at its corner,
+    which :mod:`reports.letter_pages` replaces by the letter's own modules."""
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
+        f'width="{size}" height="{size}"><rect x="0" y="0" width="1" height="1"/></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("ascii")).decode("ascii")
+
+
+def _contact_values(mailing: Mailing) -> dict[str, str]:
+    phrase = koploper_phrase(mailing.koploper_name, mailing.koploper_kind)
+    contact = mailing.contact
+    return {
+        "sender": contact.organisation if contact else phrase[:1].upper() + phrase[1:],
+        "phone": (contact.phone or "") if contact else "",
+        "email": (contact.email or "") if contact else "",
+        "website": (contact.url or "") if contact else "",
+    }
+
+
+def letters_html(mailing: Mailing, languages: Sequence[str], qr_units: int) -> str:
+    """The template document: one letter per register in ``languages`` (with placeholders),
+    then the page of every character a code or a letter number can have."""
+    phrase = koploper_phrase(mailing.koploper_name, mailing.koploper_kind)
+    contact = _contact_values(mailing)
+    kind = "Herinnering" if mailing.reminder else "Uitnodiging"
+    pages = []
+    for language in languages:
+        pages.append(
+            {
+                "template": f"letter_{language}.html.j2",
+                "easy": language == EASY_READ,
+                "privacy": privacy_link(
+                    mailing.base, mailing.koploper, None if language == STANDARD else language
+                ),
+            }
+        )
+    letter = {
+        **contact,
+        "koploper": phrase,
+        "koploper_capital": phrase[:1].upper() + phrase[1:],
+        "minutes": mailing.minutes,
+        "address": code_address(mailing.base),
+        "code": CODE_PLACEHOLDER,
+        "qr": {"source": _placeholder_qr(qr_units), "text": QR_TEXT},
+        "closing": dutch_long_date(mailing.closing),
+        "number": NUMBER_PLACEHOLDER,
+    }
+    environment = _environment()
+    rendered = []
+    for page in pages:
+        values = letter | {"privacy": page["privacy"]}
+        rendered.append(page | {"letter": values})
+    template = environment.get_template("letters.html.j2")
+    return template.render(
+        title=f"{kind} onderzoek cliëntondersteuning – {mailing.koploper_name}",
+        sender=letter["sender"],
+        pages=rendered,
+        reminder=mailing.reminder,
+        survey=mailing.survey,
+        glyphs={"code": ALPHABET + "-", "number": "0123456789"},
+    )
+
+
+def layout(html: str) -> bytes:
+    """WeasyPrint's tagged PDF/UA-1 of the template document; it fetches nothing but the
+    ``data:`` address of the QR code's placeholder."""
+    try:
+        import weasyprint
+        from weasyprint import urls
+    except (OSError, ImportError) as missing:  # WeasyPrint loads Pango when imported
+        raise PdfUnavailable(
+            "De brieven kunnen op deze server niet als PDF worden gemaakt: de programma's voor "
+            "opmaak (Pango) ontbreken. Vraag de beheerder om ze te installeren (zie de README)."
+        ) from missing
+    fetcher = urls.URLFetcher(allowed_protocols={"data"})
+    return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def _one(texts: Sequence[Text], glyphs: tuple[str, ...], what: str) -> Text:
+    found = [text for text in texts if _contains(text.glyphs, glyphs)]
+    if len(found) != 1:
+        raise UnsupportedTemplate(f"the {what} placeholder is found {len(found)} times")
+    return found[0]
+
+
+def _contains(glyphs: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    return any(glyphs[at : at + len(part)] == part for at in range(len(glyphs) - len(part) + 1))
+
+
+def _text_hole(content: bytes, text: Text, inside: bytes, what: str) -> tuple[int, int, Hole]:
+    """The whole ``[…] TJ`` of ``text`` as a hole, keeping the glyphs around ``inside``."""
+    at = content.index(inside, text.start, text.end)
+    end = content.index(b"TJ", text.end) + 2
+    hole = Hole(what, content[text.start : at], content[at + len(inside) : text.end])
+    return text.start - 1, end, hole
+
+
+def _page_parts(templates: PageTemplates, number: int, glyph_page: int) -> PageParts:
+    """A template page cut at its placeholders, and the glyphs to fill them with."""
+    code_text, number_text = templates.texts(glyph_page)[:2]
+    code_glyphs = dict(zip(ALPHABET + "-", code_text.glyphs, strict=True))
+    digit_glyphs = dict(zip("0123456789", number_text.glyphs, strict=True))
+    content = templates.content(number)
+    texts = templates.texts(number)
+    placeholder = tuple(code_glyphs[c] for c in CODE_PLACEHOLDER)
+    code_at = _one([t for t in texts if t.font == code_text.font], placeholder, "code")
+    zeros = tuple(digit_glyphs["0"] for _ in NUMBER_PLACEHOLDER)
+    number_at = _one([t for t in texts if t.font == number_text.font], zeros, "number")
+    qr_mark = b"0 0 1 1 re\nf\n"
+    if content.count(qr_mark) != 1:
+        raise UnsupportedTemplate("the QR code's placeholder is not found once")
+    qr_start = content.index(qr_mark)
+    cuts = sorted(
+        [
+            _text_hole(content, code_at, glyph_array(placeholder), CODE),
+            _text_hole(content, number_at, glyph_array(zeros), NUMBER),
+            (qr_start, qr_start + len(qr_mark), Hole(QR)),
+        ],
+        key=lambda cut: cut[0],
+    )
+    pieces, holes, at = [], [], 0
+    for start, end, hole in cuts:
+        pieces.append(content[at:start])
+        holes.append(hole)
+        at = end
+    pieces.append(content[at:])
+    return PageParts(tuple(pieces), tuple(holes), code_glyphs, digit_glyphs)
+
+
+def letters_pdf(
+    mailing: Mailing,
+    letters: Sequence[Letter],
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> bytes:
+    """The letters as one tagged PDF, one A4 page each, in the order given.
+
+    ``workers``: processes that make the QR codes (default: one per CPU from
+    :data:`PARALLEL_FROM` letters on, else none). Raises :class:`LettersError` for no letters,
+    a register that has no letter, or a letter number too long to print.
+    """
+    if not letters:
+        raise LettersError("Er zijn geen codes om brieven voor te maken.")
+    languages = [language for language in LANGUAGES if any(x.language == language for x in letters)]
+    unknown = {x.language for x in letters} - set(LANGUAGES)
+    if unknown:
+        raise LettersError(f"Geen brief voor de taal {', '.join(sorted(unknown))}.")
+    if max(x.number for x in letters) >= 10**NUMBER_DIGITS or min(x.number for x in letters) < 0:
+        raise LettersError("Een briefnummer past niet op de brief.")
+    units = qr_size(qr_matrix(code_link(mailing.base, letters[0].code)))
+    html = letters_html(mailing, languages, units)
+    master = layout(html)
+    templates = PageTemplates(master, list(range(len(languages))))
+    glyph_page = len(languages)
+    parts = [_page_parts(templates, number, glyph_page) for number in range(len(languages))]
+    which = {language: number for number, language in enumerate(languages)}
+    jobs = [
+        (which[x.language], printed(x.code), str(x.number), code_link(mailing.base, x.code))
+        for x in letters
+    ]
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(jobs) >= PARALLEL_FROM else 1
+    streams = page_streams(parts, jobs, units, workers, progress)
+    pieces = [part.pieces for part in parts]
+    return templates.write(pieces, zip((job[0] for job in jobs), streams, strict=True))
