@@ -1,5 +1,6 @@
 """Uitnodigingen: single-use codes per koploper, wave and questionnaire, made in batches, with
-the files for the letters: the codes for a mailing house (CSV), the letters and the reminders (PDF).
+the files for the letters: the letters and the reminders (PDF, ``views.invitations``) and the
+codes for a mailing house (CSV, ``views.codes``).
 
 The beheerder works for every koploper, a gemeente account for its own; the data layer
 (``db.invitations``) checks that on every read and change and writes the Logboek lines (codes
@@ -29,6 +30,7 @@ from surveys.numbers import percent, whole
 from surveys.vocabulary import AUDIENCES, QUESTIONNAIRES, REGISTER_NAMES, REGISTERS, wave_title
 from views.codes import codes_file
 from views.codes import file_name as codes_file_name
+from views.invitations import letters_pdf
 
 ensure_routed()
 PAGE = "uitnodigingen"
@@ -62,6 +64,12 @@ def _codes(place: tuple[str, str, str], base: str, unused: bool) -> bytes:
     """The codes file, made at the click (in Streamlit's worker thread: no ``st`` here)."""
     with maker.begin() as session:
         return codes_file(session, viewer, *place, base=base, unused=unused).data
+
+
+def _letters(place: tuple[str, str, str], base: str, reminder: bool) -> bytes:
+    """The letters (or reminders) as one PDF, made at the click; printing is noted with it."""
+    with maker.begin() as session:
+        return letters_pdf(session, viewer, *place, reminder=reminder, base=base)
 
 
 def _letter_numbers(batch) -> str:
@@ -176,10 +184,32 @@ active = [b for b in batches if not b.withdrawn_at]
 if active:
     st.header("Bestanden voor de brieven")
     st.write(
-        "Het codebestand is voor een drukkerij of verzendhuis: briefnummer, code en persoonlijke "
-        "link. Het bestand met de ongebruikte codes is voor de herinneringen."
+        "De brieven: één A4 per code, met de code, de QR-code, het korte webadres en wie "
+        "inwoners kunnen bellen. De herinneringen: alleen voor de codes die nog niet gebruikt "
+        "zijn. Het codebestand is voor een drukkerij of verzendhuis: briefnummer, code en "
+        "persoonlijke link. Grote aantallen duren even: 10.000 brieven ongeveer een halve minuut."
     )
     base = public_base(os.environ.get("KOPLOPERMONITOR_PUBLIC_URL"), st.context.url)
+    unused_left = sum(b.count - b.used for b in active)
+    letters, reminders = st.columns(2)
+    for column, label, reminder in (
+        (letters, "Brieven (PDF)", False),
+        (reminders, "Herinneringen (PDF)", True),
+    ):
+        if reminder and not unused_left:
+            column.info("Alle codes zijn gebruikt: er zijn geen herinneringen nodig.")
+            continue
+        download_button(
+            label,
+            # The Logboek line ('brieven geprint', with the count) is written with the file.
+            lambda reminder=reminder: _letters(place, base, reminder),
+            file_name=f"{'herinneringen' if reminder else 'brieven'}-{slug}-{wave}-{survey}.pdf",
+            mime="application/pdf",
+            key=f"pdf-{'reminders' if reminder else 'letters'}-{slug}-{wave}-{survey}",
+            viewer=viewer,
+            container=column,
+            icon=":material/picture_as_pdf:",
+        )
     codes_all, codes_unused = st.columns(2)
     for column, label, unused in (
         (codes_all, "Alle codes (CSV)", False),

@@ -6,13 +6,16 @@ koplopers, asks before it makes or withdraws codes, and shows no code itself.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from db.engine import get_sessionmaker
+from db.invitations import Invitation, use_code
 from db.models import AuditEvent, CodeBatch, InvitationCode
 from tests.pages.accounts import logged_in
 from tests.pages.downloads import offered
@@ -181,3 +184,23 @@ def test_panel_codes_for_a_follow_up_carry_the_panel_keys_of_the_earlier_wave(ur
         }
     first, second = keys.values()
     assert first == second and len(set(first)) == 3 and None not in first
+
+
+def test_the_letters_and_the_reminders_are_one_page_per_code_and_noted_as_printed(url, monkeypatch):
+    files = offered(monkeypatch)
+    app = invitations_page(url, "gemeente", ["almere"])
+    make(app, 3)
+    with get_sessionmaker(url).begin() as session:
+        first = session.scalar(select(InvitationCode.code).order_by(InvitationCode.letter_number))
+        use_code(session, Invitation(first, "nl", None))
+    app.run()  # the page as it is now: one code used
+    letters, mime = files["brieven-almere-T2-client.pdf"]
+    reminders, _ = files["herinneringen-almere-T2-client.pdf"]
+    assert mime == "application/pdf"
+    assert len(PdfReader(io.BytesIO(letters)).pages) == 3
+    assert len(PdfReader(io.BytesIO(reminders)).pages) == 2  # the unused codes only
+    assert actions(url).count("letters_printed") == 2
+    app.run()
+    table = app.table[0].value
+    assert list(table["Brieven geprint"]) != ["nog niet"]
+    assert list(table["Herinneringen geprint"]) != ["nog niet"]
