@@ -64,7 +64,7 @@ def refuse(problem: str, typed: str) -> None:
         state["contact"] = found
 
 
-def try_code(typed: str) -> bool:
+def try_code(typed: str, from_link: bool = False) -> bool:
     """Open the questionnaire of ``typed``; False (with the reason in ``state``) when it cannot."""
     state.pop("problem", None)
     state.pop("contact", None)
@@ -84,6 +84,10 @@ def try_code(typed: str) -> bool:
     state["journey"] = opened.journey(opened.invitation.language)
     state["saved"] = draft_state(state["journey"])  # a draft only once something changes
     state["fresh"] = True  # the address does not name a screen yet: stay on the draft's
+    if opened.resume_code is None and "screen" in params and not from_link:
+        # A screen left in the address (a reload) means nothing to a code without a draft: it
+        # starts on the intro.
+        del st.query_params["screen"]
     st.session_state.pop(FIELD, None)
     return True
 
@@ -118,7 +122,7 @@ if from_link is not None:
         # to the history before the browser replaced it.
         hold_address = True
         st.session_state[FIELD] = from_link[:40]
-        try_code(from_link)
+        try_code(from_link, from_link=True)
 
 if "opened" in state:
     journey.draw(state, resumed=bool(state.get("fresh")), with_code=True, hold_address=hold_address)

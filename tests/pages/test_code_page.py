@@ -284,3 +284,11 @@ def test_the_open_link_of_a_wave_with_codes_only_leads_to_the_code_page(url, mon
     assert button.proto.label == TEXTS["to_code"]["nl"]
     assert button.proto.url == "code"
     assert count(url, Draft) == 0
+
+
+def test_a_screen_left_in_the_address_does_not_skip_the_intro_of_a_code_without_a_draft(url):
+    code = make(url)[0]
+    at = type_code(open_code_page(screen="3"), code)
+    assert at.title[0].value == STANDARD_TITLE
+    assert [b.label for b in at.button][0] == TEXTS["start"]["nl"]
+    assert "screen" not in at.query_params
