@@ -21,10 +21,10 @@ from db.engine import get_sessionmaker
 from db.errors import SQLAlchemyError, trouble
 from db.invitations_contact import contact_for_code
 from db.respondent import open_with_code
-from pages.ui import chrome, journey
+from db.sources import source_keys
+from pages.ui import chrome, journey, sources
 from pages.ui.journey import draft_state
 from pages.ui.routing import ensure_routed
-from pages.ui.sources import request_sources
 from surveys.privacy import contact_lines
 from surveys.texts import LINK_PROBLEMS, TEXTS
 
@@ -73,7 +73,8 @@ def try_code(typed: str, from_link: bool = False) -> bool:
         return False
     try:
         with factory.begin() as session:
-            opened = open_with_code(session, typed, request_sources(session))
+            keys = source_keys(session, *sources.request_source())
+            opened = open_with_code(session, typed, keys)
     except SQLAlchemyError as error:
         state["problem"] = trouble(error, "db_down_start", "db_fault")
         return False

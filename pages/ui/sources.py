@@ -1,45 +1,45 @@
-"""Where a respondent's request comes from: this browser and its network address, as
-``db.sources`` keys (keyed hashes; neither is stored or shown as it is).
+"""Where a respondent's request comes from, as Streamlit tells it: the browser and the address.
 
-The browser is known by Streamlit's XSRF cookie (``_streamlit_xsrf``): Streamlit sets it on the
-first page a browser loads, before the connection that runs the page opens, so it is there from
-the very first code typed, and it keeps it for as long as the browser keeps its cookies. Streamlit
-masks the cookie's value afresh on every page load (``2|mask|masked token|time``); the token under
-the mask is what stays the same, so that is what identifies the browser.
+Only for bounding abuse (``db.sources`` turns both into keyed hashes at once; neither is ever
+stored as it is). The browser is known by Streamlit's XSRF cookie, which a browser keeps: its
+value changes on every page load (a new random mask over the same token), so the token under the
+mask is what names the browser. The address is the one Streamlit saw; behind a reverse proxy on
+the same machine it is the one the proxy passes on (``X-Forwarded-For``), and ``None`` for
+``localhost``.
 """
 
 from __future__ import annotations
 
-import binascii
+from typing import Any
 
 import streamlit as st
-
-from db.sources import source_keys
 
 XSRF_COOKIE = "_streamlit_xsrf"
 
 
 def browser_token(cookie: str | None) -> str | None:
-    """The token under the cookie's mask, hex; ``None`` for a missing or unreadable cookie."""
+    """The lasting token in an XSRF cookie ('2|mask|masked token|time', hex), or None.
+
+    An older or unknown form counts as it is; an unreadable one as no browser at all."""
     value = (cookie or "").strip("\"' ")
-    parts = value.split("|")
-    try:
-        if len(parts) == 4 and parts[0] == "2":
-            mask, masked = binascii.a2b_hex(parts[1]), binascii.a2b_hex(parts[2])
-            if len(mask) != 4 or not masked:
-                return None
-            return bytes(b ^ mask[i % 4] for i, b in enumerate(masked)).hex()
-    except (binascii.Error, ValueError):
+    if not value:
         return None
-    return value[:200] or None  # an older, unmasked token is the token itself
+    if not value.startswith("2|"):
+        return value[:200]
+    try:
+        _, mask_hex, masked_hex, _ = value.split("|")
+        mask, masked = bytes.fromhex(mask_hex), bytes.fromhex(masked_hex)
+    except ValueError:
+        return None
+    if not mask or not masked:
+        return None
+    return bytes(byte ^ mask[i % len(mask)] for i, byte in enumerate(masked)).hex()
 
 
-def request_sources(session) -> list[str]:
-    """This request's source keys (``session``: the caller's database session): its browser and
-    its network address, when known."""
-    return source_keys(session, *browser_and_address())
-
-
-def browser_and_address() -> tuple[str | None, str | None]:
-    """The browser's token and the network address Streamlit saw (``None`` on localhost)."""
-    return browser_token(st.context.cookies.get(XSRF_COOKIE)), st.context.ip_address
+def request_source(context: Any = None) -> tuple[str | None, str | None]:
+    """(browser, address) of the current request (``st.context``); either may be None."""
+    context = context if context is not None else st.context
+    cookies = getattr(context, "cookies", None) or {}
+    address = getattr(context, "ip_address", None)
+    # Only a text is an address (Streamlit's AppTest, for one, gives a stand-in object).
+    return browser_token(cookies.get(XSRF_COOKIE)), address if isinstance(address, str) else None

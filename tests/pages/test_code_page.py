@@ -40,9 +40,7 @@ def url(almere_t2_open) -> str:
 @pytest.fixture(autouse=True)
 def one_browser(monkeypatch):
     """AppTest has no cookies or network address: every run here is one browser, one address."""
-    monkeypatch.setattr(
-        pages.ui.sources, "browser_and_address", lambda: ("browser-1", "192.0.2.10")
-    )
+    monkeypatch.setattr(pages.ui.sources, "request_source", lambda: ("browser-1", "192.0.2.10"))
 
 
 def make(url: str, count_: int = 3, language: str = "nl", wave: str = "T2") -> list[str]:
