@@ -1,18 +1,15 @@
 """The own content of each letter's page: the texts with its code and letter number, and its
-QR code, that go between the pieces of its register's page; made in worker processes when there
-are many.
+QR code, that go between the pieces of its register's page.
 
-Making a QR code is the slow part of a letter (a few milliseconds, :mod:`reports.letter_qr`), so
-from some thousands of letters on the pages are made in chunks by one process per CPU, handed
-back in order. Everything a worker needs travels with its chunk: the pieces of each template
-page and the glyph of every character.
+Made in chunks, in this process, with the progress told after each chunk. (Worker processes were
+tried: on 2 CPUs they halve the time, but every worker starts a fresh interpreter that imports the
+calling program again, 250-400 MB each; one process keeps 10,000 letters within the memory goal
+and still well within the time goal, see bench/README.md.)
 """
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from reports.letter_qr import qr_matrix, qr_path, qr_size
@@ -21,7 +18,7 @@ from reports.pdf_pages import glyph_array, stream
 CODE, NUMBER, QR = "code", "number", "qr"
 """The three holes of a letter's page."""
 CHUNK = 250
-"""Letters per task of a worker process: few enough to report progress often."""
+"""Letters between two reports of progress."""
 Job = tuple[int, str, str, str]
 """(template page, printed code, letter number, personal link) of one letter."""
 
@@ -74,26 +71,13 @@ def page_streams(
     parts: Sequence[PageParts],
     jobs: Sequence[Job],
     units: int,
-    workers: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[list[bytes]]:
     """The own streams of every letter's page, in the order of ``jobs``."""
     total = len(jobs)
-    chunks = [jobs[at : at + CHUNK] for at in range(0, total, CHUNK)]
     streams: list[list[bytes]] = []
-
-    def done(made: list[list[bytes]]) -> None:
-        streams.extend(made)
+    for at in range(0, total, CHUNK):
+        streams += _chunk(parts, jobs[at : at + CHUNK], units)
         if progress is not None:
             progress(len(streams), total)
-
-    if workers <= 1 or len(chunks) == 1:
-        for chunk in chunks:
-            done(_chunk(parts, chunk, units))
-        return streams
-    # "spawn": a fresh interpreter, safe beside the threads of a web server
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for made in pool.map(_chunk, [parts] * len(chunks), chunks, [units] * len(chunks)):
-            done(made)
     return streams

@@ -1,13 +1,14 @@
 """A letter's QR code as PDF drawing operators, made by segno and chosen the way segno chooses.
 
-A QR code is masked with one of eight patterns; ISO/IEC 18004 (7.8.3) asks for the one with the
-lowest penalty score, and segno finds it by scoring all eight in Python, some 4 ms a code: 40 s
-for 10,000 letters. Here segno encodes the link with mask 0 (the data, the error correction and
-the function patterns are all segno's), and the eight penalty scores are counted at once with
-numpy, by segno's own rules (its ``mask_scores``: runs, blocks, finder-like patterns, balance);
-segno's functions then write the format information for the chosen mask. The result is the very
-matrix ``segno.make(link, error="m")`` gives (tests/reports/test_letter_qr.py checks that on
-hundreds of links), in about a quarter of the time.
+``segno.make`` takes some 4 ms a code (most of it placing bits and trying the eight mask
+patterns one module at a time in Python): 40 s for 10,000 letters. Here segno's encoder functions
+make the message (the data and its error correction, as ``segno.make`` does), numpy places its
+bits in the order segno's ``add_codewords`` fills a symbol of that version (found once per
+version), applies the eight masks and counts their penalty scores at once by segno's own rules
+(its ``mask_scores``: runs, blocks, finder-like patterns, balance; ISO/IEC 18004 7.8.3), and
+segno's functions write the format and version information for the chosen mask. The result is
+the very matrix ``segno.make(link, error="m")`` gives (tests/reports/test_letter_qr.py checks that
+on hundreds of links), in a fraction of the time.
 
 :func:`qr_path` turns the dark modules into rectangles, one per horizontal run, in the units of
 the letter's placeholder (one module a unit, the quiet zone included).
@@ -16,10 +17,10 @@ the letter's placeholder (one module a unit, the quiet zone included).
 from __future__ import annotations
 
 import functools
+from itertools import chain, zip_longest
 
 import numpy as np
-import segno
-from segno import encoder
+from segno import consts, encoder
 
 from surveys.links import QR_ERROR
 
@@ -29,9 +30,11 @@ N3_PATTERN = bytes((1, 0, 1, 1, 1, 0, 1))
 
 
 @functools.cache
-def _layout(version: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+def _layout(version: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per QR version: its width, where the data modules are, the function patterns (with the
-    format areas light, as segno scores them) and the eight mask patterns on the data modules."""
+    format areas light, as segno scores them), the eight mask patterns on the data modules, and
+    the data modules in the order segno fills them (found by letting ``add_codewords`` fill in
+    numbers instead of bits)."""
     width = encoder.calc_matrix_size(version)
     matrix = encoder.make_matrix(width, width)
     encoder.add_finder_patterns(matrix, width, width)
@@ -45,7 +48,38 @@ def _layout(version: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
             for pattern in encoder.get_data_mask_functions(False)
         ]
     )
-    return width, region, base, (masks & region).astype(np.uint8)
+    numbered = [list(row) for row in matrix]
+    cells = int(region.sum())
+    encoder.add_codewords(numbered, range(3, 3 + cells), version)
+    flat = np.array(numbered, dtype=np.int64).ravel()
+    order = np.empty(cells, dtype=np.int64)
+    order[flat[flat >= 3] - 3] = np.flatnonzero(flat >= 3)
+    return width, region, base, (masks & region).astype(np.uint8), order
+
+
+def _message(link: str) -> tuple[int, int, np.ndarray]:
+    """segno's version, error level and final message bits (data and error correction
+    codewords interleaved) for ``link``, as ``segno.make(link, error="m")`` makes them."""
+    error = encoder.normalize_errorlevel(QR_ERROR)
+    segments = encoder.prepare_data(link, None, None)
+    version = encoder.find_version(segments, error, eci=False, micro=False)
+    error = encoder.boost_error_level(version, error, segments, False)
+    buff = encoder.Buffer()
+    ranges = encoder.version_range(version)
+    for segment in segments:
+        encoder.write_segment(buff, segment, None, ranges, False)
+    capacity = consts.SYMBOL_CAPACITY[version][error]
+    encoder.write_terminator(buff, capacity, None, len(buff))
+    encoder.write_padding_bits(buff, version, len(buff))
+    encoder.write_pad_codewords(buff, version, capacity, len(buff))
+    data, corrections = encoder.make_blocks(consts.ECC[version][error], buff)
+    words = bytes(
+        word
+        for blocks in (data, corrections)
+        for word in chain.from_iterable(zip_longest(*blocks))
+        if word is not None
+    )
+    return version, error, np.unpackbits(np.frombuffer(words, dtype=np.uint8))
 
 
 def _finder_like(lines: bytes, width: int, count: int) -> list[int]:
@@ -111,17 +145,17 @@ def _scores(candidates: np.ndarray, width: int) -> list[int]:
 def qr_matrix(link: str) -> tuple[bytearray, ...]:
     """The QR code of ``link`` (medium error correction) as rows of 0 (light) and 1 (dark),
     without the quiet zone: the matrix ``segno.make(link, error="m", micro=False)`` makes."""
-    first = segno.make(link, error=QR_ERROR, micro=False, mask=0)
-    version = first._version  # segno's version constant, as its encoder functions take it
-    width, region, base, masks = _layout(version)
-    plain = np.where(region, np.array(first.matrix, dtype=np.uint8) ^ masks[0], base)
+    version, error, bits = _message(link)
+    width, region, base, masks, order = _layout(version)
+    plain = base.copy().ravel()
+    plain[order] = 0  # the remainder bits after the message are light
+    plain[order[: len(bits)]] = bits
+    plain = plain.reshape(width, width)
     candidates = np.where(region, plain[None] ^ masks, base[None])
     scores = _scores(candidates, width)
     best = scores.index(min(scores))  # the first lowest, as segno takes it
-    if best == 0:
-        return tuple(bytearray(row) for row in first.matrix)
     matrix = tuple(bytearray(row) for row in candidates[best].tolist())
-    encoder.add_format_info(matrix, version, first._error, best)
+    encoder.add_format_info(matrix, version, error, best)
     encoder.add_version_info(matrix, version)
     return matrix
 

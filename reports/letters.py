@@ -14,8 +14,7 @@ code and the letter number, and a last page holding every character a code or a 
 have (so the fonts hold their glyphs). :mod:`reports.pdf_pages` then writes each letter as a copy
 of its register's page with the code and number as real text (pdftotext reads them) and the QR
 code drawn as vector rectangles, each page with its own tags. 10,000 letters take seconds this
-way, not the minutes WeasyPrint needs to lay out 10,000 pages (bench/letters.py). The QR codes
-are made in worker processes when there are many (:mod:`reports.letter_pages`).
+way, not the minutes WeasyPrint needs to lay out 10,000 pages (bench/letters.py).
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,8 +41,6 @@ CODE_PLACEHOLDER = "ZZZZ-ZZZZ"
 NUMBER_DIGITS = 8
 NUMBER_PLACEHOLDER = "0" * NUMBER_DIGITS
 """Where the letter number goes: up to 99,999,999 letters."""
-PARALLEL_FROM = 2000
-"""From this many letters on, the QR codes are made in worker processes (one per CPU)."""
 QR_TEXT = (
     "QR-code met uw persoonlijke link naar de vragenlijst. Scan de code met de camera van uw "
     "telefoon; u hoeft de code dan niet te typen."
@@ -124,21 +120,8 @@ def letters_html(mailing: Mailing, languages: Sequence[str], qr_units: int) -> s
     """The template document: one letter per register in ``languages`` (with placeholders),
     then the page of every character a code or a letter number can have."""
     phrase = koploper_phrase(mailing.koploper_name, mailing.koploper_kind)
-    contact = _contact_values(mailing)
-    kind = "Herinnering" if mailing.reminder else "Uitnodiging"
-    pages = []
-    for language in languages:
-        pages.append(
-            {
-                "template": f"letter_{language}.html.j2",
-                "easy": language == EASY_READ,
-                "privacy": privacy_link(
-                    mailing.base, mailing.koploper, None if language == STANDARD else language
-                ),
-            }
-        )
     letter = {
-        **contact,
+        **_contact_values(mailing),
         "koploper": phrase,
         "koploper_capital": phrase[:1].upper() + phrase[1:],
         "minutes": mailing.minutes,
@@ -148,19 +131,31 @@ def letters_html(mailing: Mailing, languages: Sequence[str], qr_units: int) -> s
         "closing": dutch_long_date(mailing.closing),
         "number": NUMBER_PLACEHOLDER,
     }
-    environment = _environment()
-    rendered = []
-    for page in pages:
-        values = letter | {"privacy": page["privacy"]}
-        rendered.append(page | {"letter": values})
-    template = environment.get_template("letters.html.j2")
-    return template.render(
-        title=f"{kind} onderzoek cliëntondersteuning – {mailing.koploper_name}",
-        sender=letter["sender"],
-        pages=rendered,
-        reminder=mailing.reminder,
-        survey=mailing.survey,
-        glyphs={"code": ALPHABET + "-", "number": "0123456789"},
+    pages = [
+        {
+            "template": f"letter_{language}.html.j2",
+            "easy": language == EASY_READ,
+            "letter": letter
+            | {
+                "privacy": privacy_link(
+                    mailing.base, mailing.koploper, None if language == STANDARD else language
+                )
+            },
+        }
+        for language in languages
+    ]
+    kind = "Herinnering" if mailing.reminder else "Uitnodiging"
+    return (
+        _environment()
+        .get_template("letters.html.j2")
+        .render(
+            title=f"{kind} onderzoek cliëntondersteuning – {mailing.koploper_name}",
+            sender=letter["sender"],
+            pages=pages,
+            reminder=mailing.reminder,
+            survey=mailing.survey,
+            glyphs={"code": ALPHABET + "-", "number": "0123456789"},
+        )
     )
 
 
@@ -234,13 +229,10 @@ def letters_pdf(
     mailing: Mailing,
     letters: Sequence[Letter],
     progress: Progress | None = None,
-    workers: int | None = None,
 ) -> bytes:
-    """The letters as one tagged PDF, one A4 page each, in the order given.
-
-    ``workers``: processes that make the QR codes (default: one per CPU from
-    :data:`PARALLEL_FROM` letters on, else none). Raises :class:`LettersError` for no letters,
-    a register that has no letter, or a letter number too long to print.
+    """The letters as one tagged PDF, one A4 page each, in the order given; ``progress`` is
+    told how many are made. Raises :class:`LettersError` for no letters, a register that has no
+    letter, or a letter number too long to print.
     """
     if not letters:
         raise LettersError("Er zijn geen codes om brieven voor te maken.")
@@ -254,6 +246,11 @@ def letters_pdf(
     html = letters_html(mailing, languages, units)
     master = layout(html)
     templates = PageTemplates(master, list(range(len(languages))))
+    if len(templates.pages) != len(languages) + 1:
+        raise LettersError(
+            "De brief past niet op één A4: maak de tekst in de sjabloon "
+            "(reports/templates/letter_*.html.j2) of de contactgegevens korter."
+        )
     glyph_page = len(languages)
     parts = [_page_parts(templates, number, glyph_page) for number in range(len(languages))]
     which = {language: number for number, language in enumerate(languages)}
@@ -261,8 +258,6 @@ def letters_pdf(
         (which[x.language], printed(x.code), str(x.number), code_link(mailing.base, x.code))
         for x in letters
     ]
-    if workers is None:
-        workers = (os.cpu_count() or 1) if len(jobs) >= PARALLEL_FROM else 1
-    streams = page_streams(parts, jobs, units, workers, progress)
+    streams = page_streams(parts, jobs, units, progress)
     pieces = [part.pieces for part in parts]
     return templates.write(pieces, zip((job[0] for job in jobs), streams, strict=True))

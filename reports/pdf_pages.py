@@ -21,11 +21,12 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import struct
 import zlib
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from pypdf import PdfReader
 from pypdf.generic import (
     ArrayObject,
@@ -254,8 +255,7 @@ class PageTemplates:
             for body, piece in zip(own, fixed[1:], strict=True):
                 contents += [writer.add(body), piece]
             page = writer.reserve()
-            first = writer.next_number
-            writer.next_number += len(template.elements)
+            first = writer.reserve(len(template.elements))
             refs = {PAGES: pages_node, DOCUMENT: document, PAGE: page}
             listed = b" ".join(b"%d 0 R" % number for number in contents)
             writer.pack(
@@ -320,26 +320,30 @@ def _join(parts: list[Part], first: int, refs: dict[int, int]) -> bytes:
 
 class _Writer:
     """A PDF file written object by object; small objects packed into compressed object
-    streams, and a cross-reference stream at the end (PDF 1.5 and later)."""
+    streams, and a cross-reference stream at the end (PDF 1.5 and later). The cross-reference
+    entries are kept in arrays by object number (10,000 letters make some 600,000 objects)."""
 
     def __init__(self, first_free: int):
         self.out = io.BytesIO()
         self.out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-        self.offsets: dict[int, int] = {}
-        self.packed: dict[int, tuple[int, int]] = {}
+        self.kinds = bytearray(first_free)  # 0 free, 1 written here, 2 packed in a stream
+        self.fields = array("Q", bytes(8 * first_free))  # offset, or the packing stream
+        self.places = array("H", bytes(2 * first_free))  # place in the packing stream
         self.waiting: list[tuple[int, bytes]] = []
-        self.next_number = first_free
 
-    def reserve(self) -> int:
-        number = self.next_number
-        self.next_number += 1
-        return number
+    def reserve(self, count: int = 1) -> int:
+        """The first of ``count`` new object numbers."""
+        first = len(self.kinds)
+        self.kinds += bytes(count)
+        self.fields.extend([0] * count)
+        self.places.extend([0] * count)
+        return first
 
     def add(self, body: bytes, number: int | None = None) -> int:
         """Write an object now (streams must be written so)."""
         if number is None:
             number = self.reserve()
-        self.offsets[number] = self.out.tell()
+        self.kinds[number], self.fields[number] = 1, self.out.tell()
         self.out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
         return number
 
@@ -358,7 +362,7 @@ class _Writer:
             header.append(b"%d %d" % (number, at))
             bodies.append(body)
             at += len(body) + 1
-            self.packed[number] = (container, index)
+            self.kinds[number], self.fields[number], self.places[number] = 2, container, index
         head = b" ".join(header) + b"\n"
         data = zlib.compress(head + b"\n".join(bodies) + b"\n", 6)
         self.add(
@@ -371,25 +375,23 @@ class _Writer:
     def finish(self, root: int, info: int | None) -> bytes:
         self._flush()
         xref = self.reserve()
-        size = self.next_number
-        self.offsets[xref] = self.out.tell()
-        free = [n for n in range(1, size) if n not in self.offsets and n not in self.packed]
-        following = dict(zip([0, *free], [*free, 0], strict=True))
-        rows = bytearray()
-        for number in range(size):
-            if number in self.offsets:
-                rows += struct.pack(">BIH", 1, self.offsets[number], 0)
-            elif number in self.packed:
-                rows += struct.pack(">BIH", 2, *self.packed[number])
-            else:
-                rows += struct.pack(">BIH", 0, following[number], 65535 if number == 0 else 1)
+        self.kinds[xref], self.fields[xref] = 1, self.out.tell()
+        size = len(self.kinds)
+        rows = np.zeros(size, dtype=[("kind", "u1"), ("field", ">u4"), ("place", ">u2")])
+        rows["kind"] = np.frombuffer(self.kinds, dtype=np.uint8)
+        rows["field"] = np.frombuffer(self.fields, dtype=np.uint64)
+        rows["place"] = np.frombuffer(self.places, dtype=np.uint16)
+        free = np.flatnonzero(rows["kind"] == 0)  # object 0 first: the head of the free list
+        rows["field"][free] = np.append(free[1:], 0)  # each free entry names the next one
+        rows["place"][free] = 1
+        rows["place"][0] = 65535
         identifier = hashlib.md5(self.out.getbuffer(), usedforsecurity=False).hexdigest().encode()
-        data = zlib.compress(bytes(rows), 6)
+        data = zlib.compress(rows.tobytes(), 6)
         extra = b"" if info is None else b"/Info %d 0 R" % info
         self.out.write(
             b"%d 0 obj\n<</Type /XRef/Size %d/W [1 4 2]/Root %d 0 R%s/ID [<%s> <%s>]"
             b"/Filter /FlateDecode/Length %d>>\nstream\n%s\nendstream\nendobj\n"
             % (xref, size, root, extra, identifier, identifier, len(data), data)
         )
-        self.out.write(b"startxref\n%d\n%%%%EOF\n" % self.offsets[xref])
+        self.out.write(b"startxref\n%d\n%%%%EOF\n" % self.fields[xref])
         return self.out.getvalue()

@@ -33,9 +33,7 @@ def file_name(slug: str, day: dt.date, extension: str) -> str:
     return download_name(slug, day, extension)
 
 
-def figures_excel(
-    fig: Figures, title: str, questionnaires: list[str], settings: Settings
-) -> bytes:
+def figures_excel(fig: Figures, title: str, questionnaires: list[str], settings: Settings) -> bytes:
     """The view's figures as an Excel workbook, with the explanation sheet."""
     return figures_xlsx(fig, title, questionnaires, explanation(settings))
 

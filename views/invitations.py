@@ -37,7 +37,6 @@ def letters_pdf(
     reminder: bool = False,
     base: str,
     progress: Progress | None = None,
-    workers: int | None = None,
 ) -> bytes:
     """One A4 letter per code of the batches not withdrawn (``reminder``: per code not used
     yet, with the reminder's text), as one tagged PDF with links on ``base``
@@ -67,7 +66,7 @@ def letters_pdf(
         reminder=reminder,
     )
     letters = [Letter(row.letter_number, row.code, row.language) for row in rows]
-    pdf = write_letters(mailing, letters, progress=progress, workers=workers)
+    pdf = write_letters(mailing, letters, progress=progress)
     mark_printed(
         session, viewer, contact.slug, found.code, survey, reminder=reminder, count=len(rows)
     )

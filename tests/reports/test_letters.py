@@ -68,12 +68,12 @@ def zbarimg(in_ci) -> str:
 
 @pytest.fixture(scope="module")
 def pdf() -> bytes:
-    return letters_pdf(MAILING, LETTERS, workers=1)
+    return letters_pdf(MAILING, LETTERS)
 
 
 @pytest.fixture(scope="module")
 def reminder_pdf() -> bytes:
-    return letters_pdf(Mailing(**{**MAILING.__dict__, "reminder": True}), LETTERS[:2], workers=1)
+    return letters_pdf(Mailing(**{**MAILING.__dict__, "reminder": True}), LETTERS[:2])
 
 
 def pages_text(pdftotext: str, data: bytes) -> list[str]:
@@ -126,7 +126,7 @@ def test_a_letter_without_phone_asks_for_paper_by_mail_and_without_minutes_says_
             "minutes": None,
         }
     )
-    [text] = pages_text(pdftotext, letters_pdf(mailing, LETTERS[:1], workers=1))
+    [text] = pages_text(pdftotext, letters_pdf(mailing, LETTERS[:1]))
     assert "Liever op papier? Mail naar wmo@tilburg.nl" in text
     assert "minuten" not in text and "Telefoon" not in text
 
@@ -179,11 +179,17 @@ def test_hostile_names_and_contacts_stay_text(pdftotext):
             "contact": Contact(hostile, "14 013<i>", "x@y.nl</p><p>", "javascript:alert(1)"),
         }
     )
-    data = letters_pdf(mailing, LETTERS[:1], workers=1)
+    data = letters_pdf(mailing, LETTERS[:1])
     [text] = pages_text(pdftotext, data)
     assert text.count('<b>Evil</b> & "quoted" <script>alert(1)</script>') >= 2
     assert "14 013<i>" in text and "x@y.nl</p><p>" in text
     assert "&lt;" not in text  # escaped once, printed as the characters themselves
+
+
+def test_a_letter_that_does_not_fit_on_one_page_is_refused_not_cut():
+    mailing = Mailing(**{**MAILING.__dict__, "koploper_name": "Heel lange naam " * 400})
+    with pytest.raises(LettersError, match="past niet op één A4"):
+        letters_pdf(mailing, LETTERS[:1])
 
 
 def test_no_letters_or_an_unknown_register_is_refused():
@@ -193,9 +199,15 @@ def test_no_letters_or_an_unknown_register_is_refused():
         letters_pdf(MAILING, [Letter(1, "K7QM2XPD", "en")])
 
 
-def test_worker_processes_make_the_same_document():
-    many = [Letter(n, f"{n:08d}".replace("0", "A"), STANDARD) for n in range(1, 301)]
-    assert letters_pdf(MAILING, many, workers=2) == letters_pdf(MAILING, many, workers=1)
+def test_a_long_run_tells_its_progress_and_keeps_every_letter(pdftotext):
+    many = [Letter(n, f"{n:08d}".replace("0", "A"), STANDARD) for n in range(1, 302)]
+    told: list[tuple[int, int]] = []
+    data = letters_pdf(MAILING, many, progress=lambda done, total: told.append((done, total)))
+    assert told == [(250, 301), (301, 301)]
+    texts = pages_text(pdftotext, data)
+    assert [re.findall(r"Briefnummer (\d+)", text) for text in texts] == [
+        [str(n)] for n in range(1, 302)
+    ]
 
 
 # --- the tags (PDF/UA-1) ----------------------------------------------------------------------
