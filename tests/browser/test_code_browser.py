@@ -163,3 +163,23 @@ def test_the_code_page_and_uitnodigingen_pass_axe(tab, app_server, database):
     expect(tab.get_by_text("Weet u zeker dat u", exact=False)).to_be_visible()
     settle(tab)
     assert axe_violations(tab) == []  # with the question too
+
+
+def test_ten_wrong_codes_from_one_browser_pause_code_entry(tab, app_server, database, codes):
+    """Last in this module: the pause holds for this server's database for 15 minutes."""
+    tab.goto(f"{app_server}/code")
+    tab.get_by_role("heading", name="Vragenlijst met uw code").wait_for(timeout=30000)
+    settle(tab)
+    assert tab.context.cookies()  # Streamlit's XSRF cookie: what names this browser
+    field = tab.get_by_label("Uw code")
+    for attempt in range(10):
+        field.fill(f"ZZZZ-ZZZ{attempt}")
+        field.press("Enter")
+        message = "Te veel onjuiste codes" if attempt == 9 else "Deze code kennen we niet"
+        expect(tab.get_by_text(message, exact=False)).to_be_visible(timeout=20000)
+        settle(tab)
+    field.fill(printed(codes[2]))  # a right code waits too
+    field.press("Enter")
+    settle(tab)
+    expect(tab.get_by_text("Te veel onjuiste codes", exact=False)).to_be_visible()
+    assert tab.get_by_role("heading", name=TITLE).count() == 0
