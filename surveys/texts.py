@@ -91,6 +91,41 @@ TEXTS: dict[str, dict] = {
         "Deze link om verder te gaan werkt niet meer. Misschien is hij verlopen. "
         "Begin opnieuw met de link uit de brief of van de poster."
     ),
+    # --- a personal code from an invitation letter (/code) ---
+    "code_title": both("Vragenlijst met uw code", "Vragen met uw code"),
+    "code_explained": both(
+        "In de brief die u kreeg, staat een persoonlijke code. Typ die code hieronder over. "
+        "Hoofdletters, kleine letters en spaties maken niet uit.",
+        "In uw brief staat een code. Typ de code hieronder.",
+    ),
+    "code_label": both("Uw code"),
+    "code_hint": both("Bijvoorbeeld K7QM-2XPD"),
+    "code_go": both("Verder"),
+    "code_unknown": both(
+        "Deze code kennen we niet. Kijk of u hem goed heeft overgetypt.",
+        "Deze code kennen we niet. Kijk nog een keer goed naar de code in de brief.",
+    ),
+    "code_used": both(
+        "Deze code is al gebruikt. Met een code kunt u de vragenlijst één keer invullen. "
+        "Heeft u de code niet zelf gebruikt? Neem dan contact op.",
+        "Deze code is al gebruikt. Een code werkt maar één keer. Klopt dat niet? Bel ons dan.",
+    ),
+    "code_withdrawn": both(
+        "Deze code werkt niet meer. Wilt u toch meedoen? Neem dan contact op met uw gemeente.",
+        "Deze code werkt niet meer. Wilt u toch meedoen? Bel dan uw gemeente.",
+    ),
+    "code_paused": both(
+        "Te veel onjuiste codes. Probeer het over 15 minuten opnieuw.",
+        "U heeft te vaak een verkeerde code getypt. Probeer het over 15 minuten opnieuw.",
+    ),
+    "code_empty": both("Typ eerst uw code.", "Typ eerst de code uit de brief."),
+    "to_code": both("Naar de pagina voor uw code", "Naar de pagina voor de code"),
+    "later_with_code": both(
+        "Uw antwoorden worden bewaard. Wilt u later verder? Ga dan naar het adres hieronder en "
+        "typ dezelfde code uit de brief nog een keer in. Dat werkt {days} dagen.",
+        "Uw antwoorden worden bewaard. Wilt u later verder? Ga dan naar dit adres. Typ daar "
+        "weer de code uit de brief. Dat werkt {days} dagen.",
+    ),
 }
 
 LINK_PROBLEMS: dict[str, str] = {

@@ -22,11 +22,13 @@ from db.access import Viewer
 
 RESPONDENT_PARAMETERS = ("survey", "resume")
 """A link with one of these is a respondent's: the questionnaire only, no menu."""
-RESPONDENT_PATHS = ("respond", "privacy")
+RESPONDENT_PATHS = ("respond", "privacy", "code")
 """An address ending in one of these (whatever case) is a respondent's too, however incomplete:
-'/respond', '/Respond?koploper=almere&wave=T2', '/privacy?koploper=almere'."""
+'/respond', '/Respond?koploper=almere&wave=T2', '/privacy?koploper=almere', '/Code' typed from
+an invitation letter."""
 
 START, RESPOND, PRIVACY = "pages/start.py", "pages/respond.py", "pages/privacy.py"
+CODE = "pages/code.py"
 LOGIN = "pages/login.py"
 EVERYONE = ("beheerder", "onderzoeker", "gemeente", "adviesraad")
 
@@ -72,6 +74,14 @@ STAFF_PAGES: tuple[StaffPage, ...] = (
         "Werk",
     ),
     StaffPage(
+        "pages/invitations.py",
+        "Uitnodigingen",
+        ":material/mail:",
+        "uitnodigingen",
+        ("beheerder", "gemeente"),
+        "Werk",
+    ),
+    StaffPage(
         "pages/contacts.py",
         "Contactgegevens",
         ":material/contact_phone:",
@@ -107,11 +117,13 @@ def _pages(respondent: bool, viewer: Viewer | None = None) -> list:
         visited = _visited()
         named = visited if SEGMENT.fullmatch(visited) else "respond"
         privacy = named if named.lower() == "privacy" else "privacy"
-        respond = "respond" if named == privacy else named
+        code = named if named.lower() == "code" else "code"
+        respond = "respond" if named in (privacy, code) else named
         return [
             st.Page(RESPOND, title="Vragenlijst", url_path="_", default=True),
             st.Page(RESPOND, title="Vragenlijst", url_path=respond),
             st.Page(PRIVACY, title="Privacy", url_path=privacy),
+            st.Page(CODE, title="Vragenlijst met uw code", url_path=code),
         ]
     pages = [
         st.Page(START, title="Start", icon=":material/home:", default=True),
@@ -123,6 +135,7 @@ def _pages(respondent: bool, viewer: Viewer | None = None) -> list:
         ),
         st.Page(RESPOND, title="Vragenlijst", url_path="respond"),
         st.Page(PRIVACY, title="Privacy", url_path="privacy"),
+        st.Page(CODE, title="Vragenlijst met uw code", url_path="code"),
     ]
     # Every page exists for everyone, so a typed address gets "Geen toegang" rather than
     # Streamlit's "Page not found"; only the viewer's role has it in the menu.

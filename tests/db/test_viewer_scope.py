@@ -203,6 +203,8 @@ NOT_DATA: dict[str, str] = {
     "db.invitations.code_rows": "one koploper's codes (no responses): require_manager(viewer, "
     "koploper) before anything is read",
     "db.respondent.open_with_code": "the respondent's own code and draft",
+    "db.invitations_contact.contact_for_code": "the koploper's public contact of the "
+    "respondent's own (used or withdrawn) code: what its letter prints",
     "db.export.wave_codes": "reference data: the wave codes (T0, T1, T2)",
 }
 """Public functions of ``db`` that read no responses, answers, counts, figures or exports."""
