@@ -10,6 +10,7 @@ from scipy import stats
 from statsmodels.stats.contingency_tables import mcnemar
 
 from measures.compare import compare_waves
+from measures.errors import ResponsesError
 from measures.panel import COLUMNS, panel_change
 from measures.responses import check_responses
 from measures.scoring import score
@@ -108,3 +109,13 @@ def test_no_pairs_no_table(frame, indicators) -> None:
     both, keys = _scored(frame, indicators, _panel_rows([(1, 1)] * 12, [(7, 7)] * 12))
     assert panel_change(both, keys, "almere", "T0", "T0", indicators).empty
     assert panel_change(both, keys, "gouda", "T0", "T1", indicators).empty
+
+
+def test_an_exports_panel_key_column_links_as_panel_id(frame, indicators) -> None:
+    rows = [{"aware_oco": 1, "panel_key": "K1"}, {"aware_oco": 0, "panel_key": "K1", "wave": "T1"}]
+    rows += [{"aware_oco": 1, "panel_key": ""}]
+    checked = check_responses(frame(rows), indicators)
+    assert list(checked.questionnaires["client"].meta["panel_id"]) == ["K1", "K1", ""]
+    doubled = frame([{"aware_oco": 1, "panel_key": "K1"}, {"aware_oco": 0, "panel_key": "K1"}])
+    with pytest.raises(ResponsesError, match="komt twee keer voor in dezelfde meting"):
+        check_responses(doubled, indicators)
