@@ -29,6 +29,11 @@ two waves, two questionnaires), it times for one koploper:
   open (the page starts it when it shows the download buttons: ``reports.chart_images``); for
   reference also the first report of a new server process (Chromium still to start) and the
   same view again (its images kept);
+- ``paired change``: the change for the same people (``views.dashboard.paired_figures``, part of
+  every figures view of two waves): for the koploper before it has a panel (one indexed read of
+  its panel keys, which finds none), then after half of its T0 and T1 respondents were given
+  shared panel keys (not timed; the packs are untouched), and the filter "waves" again with that
+  panel: the figures with their paired change, beside the same filter without a panel above;
 - ``engine in memory``: the same figures from the same responses already in memory as the
   measures engine holds them (``measures.counts.from_scored`` + ``figures``): the baseline for
   the ratio "database to figures" / "engine in memory";
@@ -53,12 +58,12 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 import secrets  # noqa: E402
 
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import bindparam, select  # noqa: E402
 
 from bench.common import arguments, filled, show, timed  # noqa: E402
 from db.access import command_line  # noqa: E402
 from db.export import read_export  # noqa: E402
-from db.models import Koploper, Wave  # noqa: E402
+from db.models import Koploper, Response, Wave  # noqa: E402
 from db.questionnaires import latest_version  # noqa: E402
 from db.responses import NewResponse, insert_responses  # noqa: E402
 from measures import check_responses, load_indicators, score  # noqa: E402
@@ -78,6 +83,7 @@ from views.dashboard import (  # noqa: E402
     FIGURES,
     dashboard_counts,
     dashboard_figures,
+    paired_figures,
 )
 from views.subgroups import count_subgroups_later, wait_for_counting  # noqa: E402
 
@@ -102,6 +108,37 @@ def store_one(factory) -> None:
             answers={"used_oco": 1, "aware_oco": 1, "age_group": 2},
         )
         insert_responses(session, from_stored(version.definition), [response])
+
+
+def give_panel_keys(factory) -> int:
+    """Half of the koploper's respondents at T0 and at T1, pairwise, share a panel key (as panel
+    codes would store them with the responses); returns the pairs."""
+    table = Response.__table__
+    pairs = 0
+    with factory.begin() as session:
+        own = session.scalar(select(Koploper).where(Koploper.slug == KOPLOPER))
+        at = {}
+        for code in ("T0", "T1"):
+            wave = session.scalar(
+                select(Wave.id).where(Wave.koploper_id == own.id, Wave.code == code)
+            )
+            at[code] = list(
+                session.scalars(
+                    select(Response.id).where(Response.wave_id == wave).order_by(Response.id)
+                )
+            )
+        pairs = min(len(at["T0"]), len(at["T1"])) // 2
+        keys = [secrets.token_hex(8) for _ in range(pairs)]
+        rows = [
+            {"rid": at[code][number], "key": key}
+            for number, key in enumerate(keys)
+            for code in ("T0", "T1")
+        ]
+        session.execute(
+            table.update().where(table.c.id == bindparam("rid")).values(panel_key=bindparam("key")),
+            rows,
+        )
+    return pairs
 
 
 def charts_of(result, questionnaires: list[str], goal: str | None = None) -> int:
@@ -166,6 +203,17 @@ def main() -> int:
             return view()
 
         waves_times, _ = timed(waves, args.rounds)
+
+        def paired():
+            with factory() as session:
+                return paired_figures(session, viewer, KOPLOPER, "T0", "T1", indicators=indicators)
+
+        no_panel_times, none_found = timed(paired, args.rounds)
+        assert none_found.empty, "the koploper has no panel yet"
+        panel_pairs = give_panel_keys(factory)
+        panel_times, paired_found = timed(paired, args.rounds)
+        panel_waves_times, with_panel = timed(waves, args.rounds)
+        assert not with_panel.paired.empty and not paired_found.empty
 
         def subgroup():
             CACHE.drop(FIGURES)
@@ -236,7 +284,12 @@ def main() -> int:
             "database → figures after one new response (incremental)", incremental_times
         )
         show("render (+ the open goal's charts)", render_times, "goal ≤ 2 s")
-        show("filter: waves (figures again)", waves_times, "goal ≤ 0.3 s")
+        waves_alone = show("filter: waves (figures again)", waves_times, "goal ≤ 0.3 s")
+        show("paired change, koploper without a panel (its keys read: none)", no_panel_times)
+        show(f"paired change, a panel of {panel_pairs} pairs", panel_times)
+        waves_panel = show(
+            f"filter: waves with a panel of {panel_pairs} pairs", panel_waves_times, "goal ≤ 0.3 s"
+        )
         show("background: every subgroup counted", background_times)
         show(
             "filter: a subgroup, first time (counted in the background)",
@@ -255,6 +308,7 @@ def main() -> int:
             "(aim ≤ 2×)"
         )
         print(f"largest difference between the two paths: {same:.1e}")
+        print(f"filter: waves with a panel / without: {waves_panel / waves_alone:.2f}×")
         print(f"kept in views.cache after one view: {kept / 2**20:.0f} MB")
     return 0
 

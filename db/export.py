@@ -1,7 +1,8 @@
 """Responses out: read the selection a viewer may export, fast, as one column of values per item.
 
 :func:`read_export` reads the responses (one row each: ``response_id, koploper, wave,
-questionnaire, questionnaire_version, submitted_at, channel, language``, the day only) and their
+questionnaire, questionnaire_version, submitted_at, channel, language``, the day only, and
+``panel_key``: the pseudonymous key of a panel member, empty otherwise) and their
 answers, and gives them as a ``surveys.export.Export``: per item one array on the rows (a code, a
 bit mask for multiple choice, a number or a text). ``reports.export_*`` write the formats from it;
 ``views.export`` puts the two together with the audit line.
@@ -35,8 +36,10 @@ from db.packs import PACK_FORMAT, WORD, unpack, version_layouts
 from surveys.definition import Item, from_stored
 from surveys.export import FREE_TEXT_COLUMN, NUMBER_COLUMN, Export, is_free_text
 from surveys.interchange import META_COLUMNS
+from surveys.vocabulary import PANEL_KEY
 
-META = list(META_COLUMNS)
+META = [*META_COLUMNS, PANEL_KEY]
+"""The interchange format's columns, then the panel key (empty without a panel)."""
 DUTCH_ZONE = "Europe/Amsterdam"
 CHUNK = 5000
 """Response ids bound per statement."""
@@ -188,6 +191,7 @@ def read_export(
                 Response.submitted_at,
                 Response.channel,
                 Response.language,
+                Response.panel_key,
             ),
             viewer,
             koploper,
@@ -205,6 +209,7 @@ def read_export(
             "submitted_at",
             "channel",
             "language",
+            PANEL_KEY,
         ],
     )
     koplopers = session.execute(select(Koploper.id, Koploper.slug, Koploper.name)).all()
@@ -228,6 +233,7 @@ def read_export(
             "submitted_at": _days(frame["submitted_at"]),
             "channel": frame["channel"].to_numpy(dtype=object),
             "language": frame["language"].to_numpy(dtype=object),
+            PANEL_KEY: frame[PANEL_KEY].to_numpy(dtype=object),
         },
         columns=META,
     )

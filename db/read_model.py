@@ -139,6 +139,24 @@ def koploper_slugs(session: Session, viewer: Viewer) -> dict[int, str]:
     return dict(rows.all())
 
 
+def panel_keys(
+    session: Session, viewer: Viewer, koploper: str, include_demo: bool = True
+) -> dict[int, str]:
+    """Response id → panel key, of the responses of ``koploper`` (the viewer must see it) that
+    carry one: what the dashboard needs to pair the same people across waves. Apart from
+    :func:`read_packs`, so the common read moves no key; the indexed ``panel_key`` makes this
+    nearly free for a koploper without a panel (no row)."""
+    require_koploper(viewer, koploper)
+    query = select(Response.id, Response.panel_key).where(
+        Response.panel_key.is_not(None),
+        Response.koploper_id
+        == select(Koploper.id).where(Koploper.slug == koploper).scalar_subquery(),
+    )
+    if not include_demo:
+        query = query.where(Response.is_demo.is_(False))
+    return {int(response_id): str(key) for response_id, key in session.execute(query)}
+
+
 def _every_item(session: Session) -> dict[str, dict[str, bool]]:
     found: dict[str, dict[str, bool]] = {}
     for key, shape in version_layouts(session).values():

@@ -15,7 +15,7 @@ as every published table shows them: under ``min_n`` empty, and the reason says 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,7 @@ from measures.counts import GroupCounts
 from measures.estimates import finish, interval_columns
 from measures.groups import ALL
 from measures.indicators import IndicatorSet, Settings
+from measures.panel import empty_panel_change
 from measures.pools import (
     complement_keys,
     complement_rows,
@@ -69,6 +70,9 @@ class Figures:
     profile: pd.DataFrame
     """Who answered: wave, questionnaire, item, question, code, category, count, answered,
     share, flag, reason."""
+    paired: pd.DataFrame = field(default_factory=empty_panel_change)
+    """The change for the same people (a panel) at both waves (``measures.panel``): beside
+    ``changes``, never instead of it; no rows when nobody answered both waves."""
 
 
 def figures(

@@ -19,6 +19,8 @@ from measures.ranktests import WILCOXON, wilcoxon_from_counts
 from measures.scoring import DONT_KNOW, MISSING, VALID, Scored
 from measures.significance import MCNEMAR, PAIRED_T, mcnemar_exact, paired_t
 
+Part = dict[str, np.ndarray]
+"""The columns of one indicator's rows, each an array over the koplopers."""
 NO_PAIRS_REASON = "geen gekoppelde paren (panel_id) met een geldig antwoord bij beide metingen"
 
 
@@ -59,35 +61,68 @@ def paired_contrast(
         for wave in (baseline, followup)
     ]
     row_1, row_2 = pairs["row_1"].to_numpy(), pairs["row_2"].to_numpy()
-    parts = []
-    for indicator in scored.indicators:
-        v1, v2 = scored.values[indicator][row_1], scored.values[indicator][row_2]
-        s1, s2 = scored.status[indicator][row_1], scored.status[indicator][row_2]
-        both = (s1 == VALID) & (s2 == VALID)
-        g = group[both]
-        a, b = v1[both], v2[both]
-        n = _grouped(g, size)
-        part = pd.DataFrame({"koploper": koplopers, "indicator": indicator})
-        part["kind"] = scored.kinds[indicator]
-        part["scale"] = scored.scales[indicator]
-        part["n_1"] = part["n_2"] = n.astype(np.int64)
-        for side, status in ((1, s1), (2, s2)):
-            part[f"n_dont_know_{side}"] = _grouped(group[status == DONT_KNOW], size).astype(int)
-            part[f"n_missing_{side}"] = _grouped(group[status == MISSING], size).astype(int)
-            part[f"n_unlinked_{side}"] = in_wave[side - 1].to_numpy() - _grouped(group, size)
-        if scored.kinds[indicator] == PROPORTION:
-            _proportions(part, g, a, b, size, settings)
-        else:
-            _means(part, g, a, b, size, settings)
+    linked_in = _grouped(group, size)
+    # All indicators of one kind at once, each indicator × koploper a group of its own: one pass
+    # per kind, not a frame per indicator (the dashboard computes this on a view's first visit).
+    parts: list[Part] = []
+    order: list[np.ndarray] = []
+    for kind_is_share in (True, False):
+        family = [
+            (position, indicator)
+            for position, indicator in enumerate(scored.indicators)
+            if (scored.kinds[indicator] == PROPORTION) == kind_is_share
+        ]
+        if not family:
+            continue
+        total = len(family) * size
+        part: Part = {
+            "koploper": np.tile(np.asarray(koplopers, dtype=object), len(family)),
+            "indicator": np.repeat(np.array([i for _, i in family], dtype=object), size),
+            "kind": np.repeat(np.array([scored.kinds[i] for _, i in family], dtype=object), size),
+            "scale": np.repeat(np.array([scored.scales[i] for _, i in family], dtype=object), size),
+        }
+        groups, firsts, seconds = [], [], []
+        counts: dict[str, list[np.ndarray]] = {}
+        for k, (_, indicator) in enumerate(family):
+            v1, v2 = scored.values[indicator][row_1], scored.values[indicator][row_2]
+            s1, s2 = scored.status[indicator][row_1], scored.status[indicator][row_2]
+            both = (s1 == VALID) & (s2 == VALID)
+            groups.append(group[both] + k * size)
+            firsts.append(v1[both])
+            seconds.append(v2[both])
+            for side, status in ((1, s1), (2, s2)):
+                counts.setdefault(f"n_dont_know_{side}", []).append(
+                    _grouped(group[status == DONT_KNOW], size).astype(int)
+                )
+                counts.setdefault(f"n_missing_{side}", []).append(
+                    _grouped(group[status == MISSING], size).astype(int)
+                )
+                counts.setdefault(f"n_unlinked_{side}", []).append(
+                    in_wave[side - 1].to_numpy() - linked_in
+                )
+        g = np.concatenate(groups)
+        n = _grouped(g, total).astype(np.int64)
+        part["n_1"], part["n_2"] = n, n.copy()
+        for side in (1, 2):
+            for name in ("n_dont_know", "n_missing", "n_unlinked"):
+                part[f"{name}_{side}"] = np.concatenate(counts[f"{name}_{side}"])
+        compute = _proportions if kind_is_share else _means
+        compute(part, g, np.concatenate(firsts), np.concatenate(seconds), total, settings)
         parts.append(part)
-    table = finish_contrast(pd.concat(parts, ignore_index=True), settings, side_names, hide_counts)
+        order.append(np.repeat([position for position, _ in family], size))
+    columns = list(parts[0])
+    joined = pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in columns})
+    # rows in the order of the indicators, each with its koplopers, as one frame per indicator
+    joined = joined.iloc[np.argsort(np.concatenate(order), kind="stable")]
+    joined = joined.reset_index(drop=True)
+    table = finish_contrast(joined, settings, side_names, hide_counts)
     unlinked = (table["n_1"] == 0).to_numpy()
     table.loc[unlinked, "reason"] = NO_PAIRS_REASON
     return table
 
 
 def _proportions(
-    part: pd.DataFrame,
+    part: Part,
     g: np.ndarray,
     first: np.ndarray,
     second: np.ndarray,
@@ -109,11 +144,11 @@ def _proportions(
     part["diff_ci_low"], part["diff_ci_high"] = newcombe_paired_interval(
         both, only_first, only_second, neither, settings.confidence
     )
-    part["test"] = np.where(n > 0, MCNEMAR, "")
+    part["test"] = np.where(n > 0, MCNEMAR, "").astype(object)
     part["p_value"] = np.where(n > 0, mcnemar_exact(only_first, only_second), np.nan)
-    part["rank_test"] = ""
-    part["p_value_rank"] = np.nan
-    part["q_value"] = np.nan
+    part["rank_test"] = np.full(size, "", dtype=object)
+    part["p_value_rank"] = np.full(size, np.nan)
+    part["q_value"] = np.full(size, np.nan)
     part["effect_size"] = cohen_h(part["estimate_1"], part["estimate_2"])
 
 
@@ -126,7 +161,7 @@ def _mean_var(g: np.ndarray, x: np.ndarray, size: int) -> tuple[np.ndarray, np.n
 
 
 def _means(
-    part: pd.DataFrame,
+    part: Part,
     g: np.ndarray,
     first: np.ndarray,
     second: np.ndarray,
@@ -143,12 +178,12 @@ def _means(
         )
     part["difference"] = md
     part["diff_ci_low"], part["diff_ci_high"] = t_interval(md, vd, n, settings.confidence)
-    part["test"] = PAIRED_T
+    part["test"] = np.full(size, PAIRED_T, dtype=object)
     part["p_value"] = paired_t(md, vd, n)
     change = pd.DataFrame({"g": g, "d": second - first}).value_counts().reset_index()
-    part["rank_test"] = WILCOXON
+    part["rank_test"] = np.full(size, WILCOXON, dtype=object)
     part["p_value_rank"] = wilcoxon_from_counts(
         change["g"].to_numpy(), change["d"].to_numpy(), change["count"].to_numpy(), size
     )
-    part["q_value"] = np.nan
+    part["q_value"] = np.full(size, np.nan)
     part["effect_size"] = hedges_g_paired(m1, v1, m2, v2, n)

@@ -34,8 +34,12 @@ from surveys.interchange import (
     decode_version,
 )
 from surveys.validation import check_table, range_text
+from surveys.vocabulary import PANEL_KEY
 
 PANEL_COLUMN = "panel_id"
+PANEL_COLUMNS = (PANEL_COLUMN, PANEL_KEY)
+"""The panel's column: ``panel_id``, or ``panel_key`` as ``python -m db export`` writes it (its
+responses' panel key): the export comes back in linked."""
 REQUIRED_COLUMNS = ("response_id", "koploper", "wave", "questionnaire")
 WAVE_PATTERN = r"T\d{1,2}"
 KOPLOPER_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -268,6 +272,8 @@ def check_responses(
     codebook = codebook or builtin_codebook()
     problems = _Problems(first_line)
     frame = frame.reset_index(drop=True)
+    if PANEL_KEY in frame.columns and PANEL_COLUMN not in frame.columns:
+        frame = frame.rename(columns={PANEL_KEY: PANEL_COLUMN})
     columns = [str(c) for c in frame.columns]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
@@ -312,7 +318,8 @@ def check_responses(
     }
     item_columns = {column for own in items.values() for column in own}
     for column in columns:
-        if column not in META_COLUMNS and column != PANEL_COLUMN and column not in item_columns:
+        known_column = column in META_COLUMNS or column in PANEL_COLUMNS
+        if not known_column and column not in item_columns:
             problems.add(
                 f"regel 1, kolom '{column}': geen vraag van de vragenlijsten"
                 f" ({', '.join(known)}) en geen bekende kolom"
@@ -370,7 +377,7 @@ def _check_questionnaire(
         at = rows[part]
         own = {item.key for item in definition.items}
         for column in columns:
-            if column in own or column in META_COLUMNS or column == PANEL_COLUMN:
+            if column in own or column in META_COLUMNS or column in PANEL_COLUMNS:
                 continue
             cells = decode_column(frame[column].iloc[at], _filled)
             filled = np.flatnonzero(cells.index >= 0)

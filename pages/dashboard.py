@@ -20,6 +20,7 @@ from measures.subgroups import subgroup_choices
 from measures.wave_choice import RUNNING, default_pair, wave_option, waves_with_enough
 from pages.ui import access
 from pages.ui import dashboard_downloads as downloads
+from pages.ui import dashboard_panel as panel
 from pages.ui import dashboard_view as view
 from pages.ui.plain import plain
 from pages.ui.routing import ensure_routed
@@ -231,6 +232,7 @@ if not shown:
     )
 else:
     view.draw_overview(fig, shown, GOALS, settings, name, details)
+    panel.draw_paired(fig, shown, settings, details)  # only with a panel's pairs
 
 # Only the open tab is drawn (each has its charts); choosing another reruns the page.
 sections = st.tabs(list(GOALS.values()), key=GOAL, on_change="rerun", bind="query-params")

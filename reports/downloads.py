@@ -24,6 +24,7 @@ from measures.cli import COMPARE_COLUMNS, write_table
 from measures.figures import Figures, overview
 from measures.groups import in_view
 from measures.indicators import PROPORTION
+from measures.panel import TEST_NAMES
 from reports.excel_book import BOLD, TITLE, WRAP, Book
 from surveys.vocabulary import (
     COHORT,
@@ -34,6 +35,8 @@ from surveys.vocabulary import (
     QUESTIONNAIRES,
     REFERENCE_LABELS,
     RESPONSE,
+    SAME_PEOPLE,
+    SAME_PEOPLE_EXPLAINED,
     wave_name,
     wave_with_code,
 )
@@ -378,6 +381,65 @@ def _profile_rows(sheet: _Sheet, profile: pd.DataFrame) -> None:
         )
 
 
+def _paired_sheet(book: Book, fig: Figures, title: str, paired: pd.DataFrame) -> None:
+    """The change for the same people (``Figures.paired``): a sheet of its own, only when some
+    panel respondents answered at both waves."""
+    base, follow = wave_with_code(fig.baseline), wave_with_code(fig.followup)
+    headers = [
+        "Doel",
+        "Vragenlijst",
+        "Indicator",
+        "Paren (n)",
+        f"Schatting {base}",
+        f"Schatting {follow}",
+        "Verschil",
+        "95%-interval verschil ondergrens",
+        "95%-interval verschil bovengrens",
+        "Toets",
+        "p-waarde",
+        "Toets ernaast",
+        "p-waarde ernaast",
+        "q-waarde",
+        "Effectgrootte",
+        "Richting",
+        "Betekenis",
+        "Teken",
+        "Reden",
+    ]
+    sheet = _Sheet(book, SAME_PEOPLE, f"{title}: {SAME_PEOPLE.lower()}, {base} tegen {follow}",
+                   headers, {2, 18})  # fmt: skip
+    goal_order = {goal: position for position, goal in enumerate(GOALS)}
+    ordered = paired.sort_values("goal", key=lambda goals: goals.map(goal_order), kind="stable")
+    for row in ordered.itertuples(index=False):
+        value = _value_format(row.kind)
+        sheet.add(
+            [
+                GOALS.get(row.goal, row.goal),
+                QUESTIONNAIRES.get(row.questionnaire, row.questionnaire),
+                row.label,
+                _number(row.n_pairs),
+                _number(row.estimate_baseline),
+                _number(row.estimate_followup),
+                _number(row.difference),
+                _number(row.diff_ci_low),
+                _number(row.diff_ci_high),
+                TEST_NAMES.get(row.test, ""),
+                _number(row.p_value),
+                TEST_NAMES.get(row.rank_test, ""),
+                _number(row.p_value_rank),
+                _number(row.q_value),
+                _number(row.effect_size),
+                _Symbol(row.direction),
+                DIRECTION_WORDS.get(row.direction, ""),
+                row.flag,
+                _reasons(row.reason),
+            ],
+            {3: COUNT, 4: value, 5: value, 6: value, 7: value, 8: value, 10: Q_VALUE,
+             12: Q_VALUE, 13: Q_VALUE, 14: EFFECT},
+        )  # fmt: skip
+    sheet.finish()
+
+
 def _explanation(
     book: Book,
     title: str,
@@ -411,6 +473,8 @@ def _explanation(
             "percentages zijn procentpunten.",
         ),
     ]
+    if not in_view(fig.paired, questionnaires).empty:
+        about.append((SAME_PEOPLE, SAME_PEOPLE_EXPLAINED))
     for subject, text in [*about, *explanation]:
         sheet.add([subject, text])
     sheet.finish()
@@ -425,9 +489,10 @@ def figures_xlsx(
 ) -> bytes:
     """The figures of the view as an Excel workbook (.xlsx bytes).
 
-    Sheets: "Overzicht" (every indicator with ▲/▼/= and the numbers), one per goal, "Uitleg"
-    (with a row "Respons" for each line of ``response``:
-    ``measures.response_rates.response_lines``, the response of the view's waves with codes).
+    Sheets: "Overzicht" (every indicator with ▲/▼/= and the numbers), one per goal, "Dezelfde
+    mensen" (the paired change of a panel, only when there are pairs), "Uitleg" (with a row
+    "Respons" for each line of ``response``: ``measures.response_rates.response_lines``, the
+    response of the view's waves with codes).
     Proportions are fractions with a percent format, means and theme scores numbers with one
     decimal; a withheld figure is an empty cell with the reason in "Reden".
     """
@@ -447,6 +512,9 @@ def figures_xlsx(
         if goal == "profile":
             _profile_rows(sheet, in_view(fig.profile, questionnaires))
         sheet.finish()
+    paired = in_view(fig.paired, questionnaires)
+    if not paired.empty:
+        _paired_sheet(book, fig, title, paired)
     _explanation(book, title, fig, koploper_name, questionnaires, explanation, response)
     return book.to_bytes()
 

@@ -16,7 +16,14 @@ import pandas as pd
 from surveys.definition import Item
 from surveys.export import NUMBER_COLUMN, Export
 from surveys.spreadsheet import formula_safe
-from surveys.vocabulary import AUDIENCES, CHANNEL_CODES, REGISTERS, wave_title
+from surveys.vocabulary import (
+    AUDIENCES,
+    CHANNEL_CODES,
+    PANEL_KEY,
+    PANEL_KEY_LABEL,
+    REGISTERS,
+    wave_title,
+)
 
 META_LABELS = {
     "response_id": "Nummer van de ingevulde vragenlijst",
@@ -31,6 +38,7 @@ META_LABELS = {
     "language": "Taal ("
     + "; ".join(f"{r.code}: {r.name[:1].lower()}{r.name[1:]}" for r in REGISTERS)
     + ")",
+    PANEL_KEY: PANEL_KEY_LABEL,
 }
 """The variable labels of the response columns, from the vocabulary's words."""
 CHOSEN = {0: "Niet gekozen", 1: "Gekozen"}
@@ -75,6 +83,8 @@ def analysis_columns(export: Export) -> list[Column]:
         values = export.meta[name].to_numpy()
         if name in ("response_id", "questionnaire_version"):
             values = values.astype(float)
+        elif name == PANEL_KEY:
+            values = safe_texts(values)
         columns.append(Column(name, label, values, {}, (), "nominal"))
     for key, item in export.items.items():
         text = item.text["nl"]

@@ -29,6 +29,8 @@ from surveys.vocabulary import (
     CHANNEL_LABELS,
     CHANNEL_NAMES,
     OTHER_CHANNEL,
+    PANEL_KEY,
+    PANEL_KEY_HEADER,
     QUESTIONNAIRES,
     REGISTER_NAMES,
     wave_with_code,
@@ -45,6 +47,7 @@ HEADERS = {
     "submitted_at": "Ingevuld op",
     "channel": "Kanaal",
     "language": "Taal",
+    PANEL_KEY: PANEL_KEY_HEADER,
 }
 
 
@@ -66,7 +69,10 @@ def _write(path: Path, header: list[str], columns: list[np.ndarray], **dialect) 
 
 def write_csv(export: Export, path: Path) -> None:
     """The interchange format, exactly as ``python -m measures`` and the import read it."""
-    columns = [_cells(export.meta[name].to_numpy(), str) for name in export.meta.columns]
+    columns = [
+        _cells(export.meta[name].to_numpy(), formula_safe if name == PANEL_KEY else str)
+        for name in export.meta.columns
+    ]
     for key, item in export.items.items():
         values = export.values[key]
         if is_free_text(item):

@@ -6,8 +6,9 @@ codebook the built-in definitions (``surveys/definitions/*.yaml``, each with its
 the codebook, and a row naming another version cannot be checked.
 
 The file is JSON: ``{"format": "koplopermonitor-codebook", "format_version": 1, "questionnaires":
-[{"key": "client", "version": 1, "checksum": "…", "definition": {…}}, …]}``, the definition exactly
-as stored in the database.
+[{"key": "client", "version": 1, "checksum": "…", "definition": {…}}, …], "columns":
+{"panel_key": "…"}}``, the definition exactly as stored in the database; ``columns`` labels the
+data's column that is neither in the interchange format nor a question (the panel key).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from surveys.definition import (
     from_stored,
     read_definition,
 )
+from surveys.vocabulary import PANEL_KEY, PANEL_KEY_LABEL
 
 FORMAT = "koplopermonitor-codebook"
 FORMAT_VERSION = 1
@@ -65,10 +67,13 @@ def codebook_path(data: Path | str) -> Path:
 
 
 def codebook_document(entries: Iterable[tuple[str, int, dict[str, Any]]]) -> dict[str, Any]:
-    """The codebook of (key, version, stored definition) entries, ready for ``json.dump``."""
+    """The codebook of (key, version, stored definition) entries, ready for ``json.dump``;
+    ``columns`` describes the data's column beside the interchange format's and the questions':
+    the panel key (empty for a response without a panel)."""
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
+        "columns": {PANEL_KEY: PANEL_KEY_LABEL},
         "questionnaires": [
             {"key": key, "version": version, "checksum": checksum(raw), "definition": raw}
             for key, version, raw in sorted(entries, key=lambda entry: entry[:2])

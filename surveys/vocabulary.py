@@ -286,3 +286,24 @@ FEW_KOPLOPERS_REASON = (
 def fewer_than(n: int) -> str:
     """'minder dan 10': a count below the publication limit ``n``."""
     return FEWER_THAN.format(n=n)
+
+
+# --- the same people at two waves (a panel) ------------------------------------------------------
+
+SAME_PEOPLE = "Dezelfde mensen"
+"""The paired change of the panel respondents who answered at both waves."""
+SAME_PEOPLE_WHERE = "bij dezelfde mensen"
+"""Where a withheld paired figure's count is too small: 'te weinig antwoorden bij dezelfde
+mensen (minder dan 10)'."""
+SAME_PEOPLE_EXPLAINED = (
+    "Bij dezelfde mensen vergelijken we alleen mensen die met een persoonlijke code bij allebei "
+    "de metingen meededen: hun antwoord van de tweede keer naast hun eigen antwoord van de "
+    "eerste keer."
+)
+"""The one B1 sentence that says what 'dezelfde mensen' means."""
+PAIRS = "Paren"
+"""The count of a paired figure: people who answered at both waves."""
+PANEL_KEY = "panel_key"
+PANEL_KEY_HEADER = "Panelsleutel"
+PANEL_KEY_LABEL = "Panelsleutel (dezelfde persoon bij elke meting; leeg zonder panel)"
+"""The export's column of the pseudonymous panel key: its name, its Dutch header, its label."""

@@ -22,10 +22,11 @@ from sqlalchemy.orm import Session
 from db.access import Viewer, viewer_key
 from db.dashboard import MAX_OPEN_ANSWERS, KoploperFacts, koploper_facts, wording_changes
 from db.dashboard import open_answers as stored_open_answers
-from db.read_model import DataVersion, check_reader, data_version
+from db.read_model import DataVersion, check_reader, data_version, koploper_slugs, panel_keys
 from measures.counts import GroupCounts, from_scored
 from measures.figures import Figures, figures
 from measures.indicators import IndicatorSet, load_indicators
+from measures.panel import panel_change
 from measures.pools import withhold_small_pools
 from measures.scoring import Scored
 from measures.subgroups import subgroup_choices
@@ -191,7 +192,9 @@ def dashboard_figures(
     """The figures of one view (every table suppressed), kept per viewer and data version.
 
     From the count tables of the subgroup (and, for a multiple-choice subgroup, those without
-    it, which complementary suppression needs) and the questionnaires' wording changes."""
+    it, which complementary suppression needs) and the questionnaires' wording changes; for
+    everyone (no subgroup) and two waves, also the paired change of the koploper's panel
+    (:func:`paired_figures`)."""
     indicators = indicators or load_indicators()
     check_reader(viewer, koploper)
     version = data_version(session)
@@ -218,8 +221,36 @@ def dashboard_figures(
         koploper_name=name,
         wording=notes,
     )
+    if subgroup is None and baseline != followup:
+        paired = paired_figures(
+            session, viewer, koploper, baseline, followup, include_demo, indicators, version
+        )
+        found = replace(found, paired=paired)
     CACHE.put(key, version, indicators, found)
     return found
+
+
+def paired_figures(
+    session: Session,
+    viewer: Viewer,
+    koploper: str,
+    baseline: str,
+    followup: str,
+    include_demo: bool = True,
+    indicators: IndicatorSet | None = None,
+    version: DataVersion | None = None,
+) -> pd.DataFrame:
+    """The change for the same people of ``koploper`` (``measures.panel.panel_change``): the
+    panel keys of its responses (``db.read_model.panel_keys``, a read apart from the packs that
+    finds nothing for a koploper without a panel), paired on the scored responses kept per data
+    version. Empty when nobody answered both waves."""
+    indicators = indicators or load_indicators()
+    keys = panel_keys(session, viewer, koploper, include_demo)
+    if not keys:
+        return panel_change({}, {}, None, baseline, followup, indicators)
+    ids = {slug: number for number, slug in koploper_slugs(session, viewer).items()}
+    _, scored = scored_responses(session, viewer, koploper, indicators, include_demo, version)
+    return panel_change(scored, keys, ids[koploper], baseline, followup, indicators)
 
 
 def open_answers(

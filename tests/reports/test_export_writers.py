@@ -11,8 +11,12 @@ from reports.export_files import write_file
 from surveys.definition import load_builtin
 from surveys.export import Export
 from surveys.interchange import META_COLUMNS
+from surveys.vocabulary import PANEL_KEY, PANEL_KEY_HEADER, PANEL_KEY_LABEL
 
 TEXTS = ["\x01=1+1", 'zei "ja",\r\nen ging', None]
+PANEL = "P4WX7K2M9QDR"
+"""A panel key: the first response's; the second has none, the third one that looks like a formula
+(never made so, but the spreadsheet rule holds for every text)."""
 
 
 def made() -> Export:
@@ -27,8 +31,9 @@ def made() -> Export:
             "submitted_at": np.array(["2019-03-02"] * 3, dtype=object),
             "channel": np.array(["web"] * 3, dtype=object),
             "language": np.array(["nl"] * 3, dtype=object),
+            PANEL_KEY: np.array([PANEL, None, "=2+2"], dtype=object),
         },
-        columns=list(META_COLUMNS),
+        columns=[*META_COLUMNS, PANEL_KEY],
     )
     values = {}
     for key, item in items.items():
@@ -180,3 +185,46 @@ def test_the_benchmarked_ways_write_the_products_data_sheet(tmp_path):
             with zipfile.ZipFile(out) as book:
                 xml.add(book.read(xlsx_writers.SHEET))
     assert len(xml) == 1
+
+
+def test_every_format_carries_the_panel_key_empty_without_a_panel(tmp_path):
+    import json
+
+    import pyreadstat
+
+    export = made()
+    write_file(export, "csv", tmp_path / "a.csv", tmp_path / "a.codebook.json")
+    plain = pd.read_csv(tmp_path / "a.csv", dtype=str, keep_default_na=False)
+    assert list(plain[PANEL_KEY]) == [PANEL, "", "'=2+2"]
+    book = json.loads((tmp_path / "a.codebook.json").read_text(encoding="utf-8"))
+    assert book["columns"] == {PANEL_KEY: PANEL_KEY_LABEL}
+    write_file(export, "csv-nl", tmp_path / "nl.csv")
+    dutch = pd.read_csv(
+        tmp_path / "nl.csv", sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False
+    )
+    assert list(dutch[PANEL_KEY_HEADER]) == [PANEL, "", "'=2+2"]
+    write_file(export, "xlsx", tmp_path / "a.xlsx")
+    workbook = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    rows = list(workbook["Gegevens"].iter_rows(values_only=True))
+    assert [row[rows[0].index(PANEL_KEY)] for row in rows[1:]] == [PANEL, None, "'=2+2"]
+    codebook = [row[:3] for row in workbook["Codeboek"].values]
+    assert (PANEL_KEY, PANEL_KEY, PANEL_KEY_LABEL) in codebook
+    for fmt, read in (("sav", pyreadstat.read_sav), ("dta", pyreadstat.read_dta)):
+        write_file(export, fmt, tmp_path / f"a.{fmt}")
+        frame, meta = read(str(tmp_path / f"a.{fmt}"))
+        assert list(frame[PANEL_KEY]) == [PANEL, "", "'=2+2"], fmt
+        assert meta.column_names_to_labels[PANEL_KEY] == PANEL_KEY_LABEL, fmt
+
+
+def test_an_export_without_any_panel_key_writes_an_empty_column(tmp_path):
+    import pyreadstat
+
+    export = made()
+    export.meta[PANEL_KEY] = np.full(3, None, dtype=object)
+    for fmt, read in (("sav", pyreadstat.read_sav), ("dta", pyreadstat.read_dta)):
+        write_file(export, fmt, tmp_path / f"a.{fmt}")
+        frame, _ = read(str(tmp_path / f"a.{fmt}"))
+        assert list(frame[PANEL_KEY]) == ["", "", ""], fmt
+    write_file(export, "csv", tmp_path / "a.csv")
+    plain = pd.read_csv(tmp_path / "a.csv", dtype=str, keep_default_na=False)
+    assert list(plain[PANEL_KEY]) == ["", "", ""]
