@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,12 +31,31 @@ WINDOW = dt.timedelta(minutes=15)
 PAUSE = dt.timedelta(minutes=15)
 
 
+def forget_attempts(session: Session, now: dt.datetime) -> None:
+    """Delete the counts that no longer matter (a window or a pause over): a source's keyed hash
+    is kept at most a window and a pause long (30 minutes). Rows another transaction holds are
+    left to it (``SKIP LOCKED`` on PostgreSQL), so this never waits on someone else's code."""
+    stale = (
+        select(CodeAttempt.source)
+        .where(
+            or_(
+                CodeAttempt.locked_until <= now,
+                (CodeAttempt.locked_until.is_(None))
+                & (CodeAttempt.first_failure_at <= now - WINDOW),
+            )
+        )
+        .with_for_update(skip_locked=True)
+    )
+    session.execute(delete(CodeAttempt).where(CodeAttempt.source.in_(stale.scalar_subquery())))
+
+
 def paused(session: Session, sources: list[str], now: dt.datetime) -> bool:
     """Whether code entry is paused for any of the sources; their rows stay locked until the
     caller's transaction ends, so a code typed at the same moment from the same source is
     looked up only after this one is counted (and then finds the pause it caused)."""
     if not sources:
         return False
+    forget_attempts(session, now)
     query = (
         select(CodeAttempt)
         .where(CodeAttempt.source.in_(sorted(set(sources))))

@@ -332,6 +332,24 @@ def test_wrong_codes_older_than_fifteen_minutes_no_longer_count(db):
     assert open_code(db, "nonsense", sources=[BROWSER], now=later) == "code_unknown"
 
 
+def test_a_sources_count_is_kept_no_longer_than_a_window_or_a_pause(db):
+    from db.models import CodeAttempt
+
+    now = utcnow()
+    for _ in range(10):
+        open_code(db, "nonsense", sources=[BROWSER], now=now)
+    open_code(db, "nonsense", sources=[ADDRESS], now=now + dt.timedelta(minutes=5))
+    with db() as session:
+        assert set(session.scalars(select(CodeAttempt.source))) == {BROWSER, ADDRESS}
+    # 17 minutes on: the browser's pause is over, the address's window (from minute 5) not yet
+    open_code(db, "nonsense", sources=["e" * 64], now=now + dt.timedelta(minutes=17))
+    with db() as session:
+        assert set(session.scalars(select(CodeAttempt.source))) == {ADDRESS, "e" * 64}
+    open_code(db, "nonsense", sources=["e" * 64], now=now + dt.timedelta(minutes=21))
+    with db() as session:
+        assert set(session.scalars(select(CodeAttempt.source))) == {"e" * 64}
+
+
 def test_an_unknown_code_writes_nothing_but_its_count(db):
     with db() as session:
         before = session.scalar(select(func.count()).select_from(CodeBatch))

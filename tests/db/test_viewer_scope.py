@@ -185,6 +185,7 @@ NOT_DATA: dict[str, str] = {
     "db.letter_commands.add_letter_commands": "command line: adds argparse parsers",
     "db.invitations.require_manager": "an access check; reads nothing",
     "db.held.describe": "no database",
+    "db.code_attempts.forget_attempts": "deletes wrong-code counts out of their window",
     "db.open_link.burst_count": "a setting",
     "db.open_link.burst_window": "a setting",
     "db.open_link.forget_arrivals": "deletes arrivals out of their window (no response)",
@@ -318,6 +319,8 @@ def add_responses(session, slug: str, text: str) -> None:
                     submitted_at=moment,
                     started_at=moment - dt.timedelta(minutes=7),
                     is_demo=number % 2 == 1,
+                    # a panel: the same person at T0 and T1 (db.read_model.panel_keys)
+                    panel_key=f"panel-{slug}-{key}-{number % PER_WAVE}",
                     answers=given,
                 )
             )
