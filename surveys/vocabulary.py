@@ -15,6 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# --- koplopers -----------------------------------------------------------------------------------
+
+KOPLOPER_KINDS = {"gemeente": "Gemeente", "regio": "Regio"}
+"""What a koploper is (``koplopers.kind``, stored): a municipality, or a region of several."""
+
 # --- waves ----------------------------------------------------------------------------------------
 
 

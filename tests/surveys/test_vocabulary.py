@@ -22,6 +22,7 @@ CODES = {
     v.OWN,
     v.OTHERS,
     v.COHORT,
+    *v.KOPLOPER_KINDS,
 }
 """Keys, not labels: they may be written where data is matched ('demo', 'cohort')."""
 OTHER_MEANINGS = {"Demo"}
@@ -44,6 +45,7 @@ def labels() -> set[str]:
     for group in v.REFERENCE_GROUPS:
         found |= {group.name, group.phrase}
     found |= set(v.CHANNEL_LABELS.values()) | set(v.QUESTIONNAIRES.values())
+    found |= set(v.KOPLOPER_KINDS.values())
     found |= set(v.GOALS.values()) | set(v.WAVE_KINDS.values()) | set(v.DIRECTION_WORDS.values())
     found |= {v.NO_ESTIMATE, v.FEWER_THAN, v.COMPLEMENT_REASON, v.FEW_KOPLOPERS_REASON}
     found |= {v.TOO_FEW, v.NO_ANSWERS, v.NO_VALID_ANSWERS, v.INDICATIVE_REASON}
@@ -152,6 +154,7 @@ def test_the_template_check_lets_filled_in_text_pass():
         'HEADERS = ["Teken", "Reden", "Overige koplopers", "Cohort"]',
         'def header(wave):\n    return f"Overige koplopers {wave}"',
         'WORDS = {"others": "overige koplopers", "cohort": "eigen cohort"}',
+        'KINDS = {"gemeente": "Gemeente", "regio": "Regio"}',
     ],
 )
 def test_the_check_finds_a_label_written_out_again(source):
