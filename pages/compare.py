@@ -55,7 +55,6 @@ PARTS = ["Alle koplopers", "Per indicator", "Trends", "Veldwerk"]
 maker = get_sessionmaker()
 indicators = load_indicators()
 settings = indicators.settings
-LEVEL = percent(100 * settings.confidence, 3, trim=True)  # the intervals' level, as set: '95 %'
 
 
 page_style()
@@ -254,7 +253,7 @@ with sections[1]:
                 pool = pool[pool["pool"].isin([ALL_KOPLOPERS, cohort])]
             st.write(
                 f"De verandering van {wave_name(baseline)} naar {wave_name(followup)} per "
-                f"koploper, met het {LEVEL}-interval, van groot naar klein. Onderaan de "
+                f"koploper, met het {settings.interval}, van groot naar klein. Onderaan de "
                 "verandering van alle koplopers samen en per cohort: een gemiddelde waarin elke "
                 "koploper meetelt naar hoe zeker zijn cijfer is, en dat er rekening mee houdt dat "
                 "koplopers echt van elkaar kunnen verschillen (in vaktaal: een "
@@ -276,7 +275,7 @@ with sections[1]:
                         "Groep": pool["pool"],
                         "Koplopers": pool["k"].astype(int).astype(str),
                         f"Verandering{unit}": [view.signed(factor * v) for v in pool["estimate"]],
-                        f"{LEVEL}-interval{unit}": [
+                        f"{settings.interval}{unit}": [
                             "–"
                             if pd.isna(lo)
                             else f"{decimal(factor * lo)} tot {decimal(factor * hi)}"
@@ -330,7 +329,7 @@ with sections[2]:
             )
             st.write(
                 "Per cohort de cijfers van alle antwoorden van zijn koplopers samen, per meting "
-                f"met het {LEVEL}-interval; kies hierboven koplopers om ze erbij te zetten."
+                f"met het {settings.interval}; kies hierboven koplopers om ze erbij te zetten."
             )
             lines = mine[mine["koploper"].isin(chosen)].assign(
                 name=lambda f: f["koploper"].map(names)

@@ -178,6 +178,7 @@ def _benchmark_lookup(fig: Figures) -> dict[tuple[str, str, str, str], pd.Series
 
 def _overview(book: Book, fig: Figures, title: str, changes: pd.DataFrame, benchmarks) -> None:
     base, follow = wave_with_code(fig.baseline), wave_with_code(fig.followup)
+    interval = fig.settings.interval
     headers = [
         "Doel",
         "Vragenlijst",
@@ -187,8 +188,8 @@ def _overview(book: Book, fig: Figures, title: str, changes: pd.DataFrame, bench
         f"n {follow}",
         f"Schatting {follow}",
         "Verschil",
-        "95%-interval verschil ondergrens",
-        "95%-interval verschil bovengrens",
+        f"{interval} verschil ondergrens",
+        f"{interval} verschil bovengrens",
         "q-waarde",
         "Effectgrootte",
         "Richting",
@@ -250,19 +251,20 @@ def _overview(book: Book, fig: Figures, title: str, changes: pd.DataFrame, bench
     sheet.finish()
 
 
-def _goal_headers(baseline: str) -> list[str]:
-    """The columns of a goal's sheet; the change is the one from ``baseline``."""
+def _goal_headers(fig: Figures) -> list[str]:
+    """The columns of a goal's sheet; the change is the one from the baseline."""
+    baseline, interval = fig.baseline, fig.settings.interval
     return [
         "Vragenlijst",
         "Indicator",
         "Meting",
         "n",
         "Schatting",
-        "95%-interval ondergrens",
-        "95%-interval bovengrens",
+        f"{interval} ondergrens",
+        f"{interval} bovengrens",
         f"Verschil met {wave_name(baseline)} ({baseline})",
-        "95%-interval verschil ondergrens",
-        "95%-interval verschil bovengrens",
+        f"{interval} verschil ondergrens",
+        f"{interval} verschil bovengrens",
         "q-waarde",
         "Effectgrootte",
         "Richting",
@@ -283,7 +285,7 @@ def _goal_sheet(
     changes: pd.DataFrame,
     benchmarks,
 ) -> _Sheet:
-    headers = _goal_headers(fig.baseline)
+    headers = _goal_headers(fig)
     sheet = _Sheet(book, name, f"{title}: {name}", headers, {1, 14})
     own = estimates[(estimates["group"] == OWN) & (estimates["goal"] == goal)]
     change_of = {(r.questionnaire, r.indicator): r for r in changes.itertuples(index=False)}

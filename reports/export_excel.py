@@ -38,20 +38,26 @@ CODEBOOK_HEADER = [
     "Ontbrekend (weet niet)",
     "Versies van de vragenlijst",
 ]
-FIGURES_HEADER = [
-    "Koploper",
-    "Meting",
-    "Vragenlijst",
-    "Indicator",
-    "Omschrijving",
-    "Schaal",
-    "n",
-    "Schatting",
-    "95%-interval, onder",
-    "95%-interval, boven",
-    "Vlag",
-    "Toelichting",
-]
+
+
+def figures_header(settings: Settings) -> list[str]:
+    """The figures sheet's headers; the intervals named with their level as set."""
+    return [
+        "Koploper",
+        "Meting",
+        "Vragenlijst",
+        "Indicator",
+        "Omschrijving",
+        "Schaal",
+        "n",
+        "Schatting",
+        f"{settings.interval}, onder",
+        f"{settings.interval}, boven",
+        "Vlag",
+        "Toelichting",
+    ]
+
+
 OPTIONS = {
     "constant_memory": True,
     # Texts stay texts: never turned into formulas, links or numbers.
@@ -207,7 +213,7 @@ def write_xlsx(export: Export, columns: list[Column], path: Path, indicators: In
         )
         _write_table(
             book.add_worksheet("Cijfers"),
-            FIGURES_HEADER,
+            figures_header(indicators.settings),
             _figure_rows(table, indicators.settings) if len(table) else [],
             [16, 22, 14, 22, 50, 8, 14, 12, 12, 12, 12, 50],
             bold,

@@ -152,6 +152,7 @@ def _indicator(
         "sentence": None if change is None else change["sentence"],
         "chart": chart,
         "figures": figures,
+        "interval": fig.settings.interval,
         "against": f"{koploper_name} ({fig.followup})",
         "comparisons": comparisons,
         "repeats": None if repeats is None else _repeated_label(fig, repeats),

@@ -231,6 +231,12 @@ REFERENCE_NAMES = {group.key: group.phrase for group in REFERENCE_GROUPS}
 REFERENCE_LABELS = {group.key: group.name for group in REFERENCE_GROUPS}
 REFERENCE_WHERE = {group.key: group.where for group in REFERENCE_GROUPS}
 
+# --- intervals -----------------------------------------------------------------------------------
+
+INTERVAL = "{level}-interval"
+"""An interval named with its level as set ('95\u00a0%-interval'): the level comes from the
+``confidence`` setting (``measures.indicators.Settings.interval``), never written as a number."""
+
 # --- the direction of a change --------------------------------------------------------------------
 
 NO_ESTIMATE = "geen cijfer"
