@@ -23,7 +23,8 @@ import pandas as pd
 from measures.cli import COMPARE_COLUMNS, write_table
 from measures.figures import Figures, overview
 from measures.groups import in_view
-from measures.indicators import PROPORTION
+from measures.indicators import PROPORTION, Settings
+from measures.suppression import count_text
 from reports.excel_book import BOLD, TITLE, WRAP, Book
 from surveys.vocabulary import (
     COHORT,
@@ -87,6 +88,13 @@ def _number(value: object) -> float | int | None:
     if not math.isfinite(number):
         return None
     return int(value) if isinstance(value, (int, np.integer)) else number
+
+
+def _count(value: object, settings: Settings) -> int | str:
+    """A count for a cell: a whole number, or 'minder dan 10' where it is withheld, as the page
+    and the report write it (``measures.suppression.count_text``)."""
+    number = _number(value)
+    return count_text(value, settings) if number is None else int(number)
 
 
 def _reasons(*texts: object) -> str:
@@ -213,9 +221,9 @@ def _overview(book: Book, fig: Figures, title: str, changes: pd.DataFrame, bench
                 GOALS.get(row.goal, row.goal),
                 QUESTIONNAIRES.get(row.questionnaire, row.questionnaire),
                 row.label,
-                _number(row.n_baseline),
+                _count(row.n_baseline, fig.settings),
                 _number(row.estimate_baseline),
-                _number(row.n_followup),
+                _count(row.n_followup, fig.settings),
                 _number(row.estimate_followup),
                 _number(row.difference),
                 _number(row.diff_ci_low),
@@ -304,7 +312,7 @@ def _goal_sheet(
                     QUESTIONNAIRES.get(questionnaire, questionnaire),
                     row.label,
                     wave_with_code(row.wave),
-                    _number(row.n),
+                    _count(row.n, fig.settings),
                     _number(row.estimate),
                     _number(row.ci_low),
                     _number(row.ci_high),
@@ -355,7 +363,7 @@ PROFILE_HEADERS = [
 ]
 
 
-def _profile_rows(sheet: _Sheet, profile: pd.DataFrame) -> None:
+def _profile_rows(sheet: _Sheet, profile: pd.DataFrame, settings: Settings) -> None:
     """Who answered (under Inzicht): a second table below the indicators."""
     if profile.empty:
         return
@@ -370,7 +378,7 @@ def _profile_rows(sheet: _Sheet, profile: pd.DataFrame) -> None:
                 row.category,
                 wave_with_code(row.wave),
                 _number(row.count),
-                _number(row.answered),
+                _count(row.answered, settings),
                 _number(row.share),
                 row.flag,
                 row.reason,
@@ -441,7 +449,7 @@ def figures_xlsx(
     for goal, name in GOALS.items():
         sheet = _goal_sheet(book, fig, goal, name, title, estimates, changes, benchmarks)
         if goal == "profile":
-            _profile_rows(sheet, in_view(fig.profile, questionnaires))
+            _profile_rows(sheet, in_view(fig.profile, questionnaires), fig.settings)
         sheet.finish()
     _explanation(book, title, fig, koploper_name, questionnaires, explanation)
     return book.to_bytes()
