@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import xlsxwriter
+from pandas.api.types import is_numeric_dtype
 
 from measures.estimates import wave_estimates
 from measures.indicators import IndicatorSet, Settings
@@ -158,7 +159,7 @@ def _figure_rows(table: pd.DataFrame, settings: Settings) -> list[list[object]]:
 def data_cells(column: Column) -> list[object]:
     """A column's cells as Python values (None: empty), each distinct one converted once."""
     index, uniques = pd.factorize(column.values, use_na_sentinel=True)
-    if column.values.dtype == object:
+    if not is_numeric_dtype(column.values.dtype):
         written = [formula_safe(str(value)) for value in uniques]
     else:
         written = [int(v) if float(v).is_integer() else float(v) for v in uniques]
