@@ -198,28 +198,28 @@ def dashboard_figures(
     place = place_of(session, include_demo, indicators)
     key = (place, FIGURES, viewer_key(viewer), koploper, name, subgroup, category, baseline,
            followup)  # fmt: skip
-    kept = CACHE.get(key, version, indicators)
-    if isinstance(kept, Figures):
-        return kept
-    multiple = subgroup is not None and subgroup_choices(indicators)[subgroup].multiple
-    wanted = [subgroup] if subgroup is None else [subgroup, None]
-    version, views = _views(session, viewer, koploper, wanted, include_demo, indicators, version)
-    counts, whole = views[subgroup], views[None]
-    changed = wording_changes(session, viewer, koploper)
-    notes = wording_notes(whole.versions, changed, indicators, baseline, followup)
-    found = figures(
-        counts,
-        indicators,
-        baseline,
-        followup,
-        category=category,
-        multiple=multiple,
-        total=whole if multiple else None,
-        koploper_name=name,
-        wording=notes,
-    )
-    CACHE.put(key, version, indicators, found)
-    return found
+
+    def make() -> tuple[DataVersion, Figures]:
+        multiple = subgroup is not None and subgroup_choices(indicators)[subgroup].multiple
+        wanted = [subgroup] if subgroup is None else [subgroup, None]
+        made, views = _views(session, viewer, koploper, wanted, include_demo, indicators, version)
+        counts, whole = views[subgroup], views[None]
+        changed = wording_changes(session, viewer, koploper)
+        notes = wording_notes(whole.versions, changed, indicators, baseline, followup)
+        found = figures(
+            counts,
+            indicators,
+            baseline,
+            followup,
+            category=category,
+            multiple=multiple,
+            total=whole if multiple else None,
+            koploper_name=name,
+            wording=notes,
+        )
+        return made, found
+
+    return CACHE.get_or_make(key, version, indicators, make)
 
 
 def open_answers(
