@@ -170,8 +170,20 @@ class _Sheet:
             self.sheet.set_column(position, position, min(max(width, 8), limit) + 2)
 
 
-def _value_format(kind: str) -> str:
-    return PERCENT if kind == PROPORTION else NUMBER
+VALUE = "value"
+"""A column in the indicator's unit: a percent format for a share, one decimal for a mean."""
+OVERVIEW_FORMATS = (None, None, None, COUNT, VALUE, COUNT, VALUE, VALUE, VALUE, VALUE, Q_VALUE,
+                    EFFECT, None, None, VALUE, VALUE, None, None)  # fmt: skip
+"""The number format of each column of the overview sheet (None: text)."""
+GOAL_FORMATS = (None, None, None, COUNT, VALUE, VALUE, VALUE, VALUE, VALUE, VALUE, Q_VALUE,
+                EFFECT, None, None, None, VALUE, VALUE)  # fmt: skip
+"""The number format of each column of a goal's sheet (None: text)."""
+
+
+def _formats(columns: Sequence[str | None], kind: str) -> dict[int, str]:
+    """Column position → number format, for a row of an indicator of ``kind``."""
+    value = PERCENT if kind == PROPORTION else NUMBER
+    return {i: value if f == VALUE else f for i, f in enumerate(columns) if f is not None}
 
 
 def _benchmark_lookup(fig: Figures) -> dict[tuple[str, str, str, str], pd.Series]:
@@ -213,7 +225,6 @@ def _overview(book: Book, fig: Figures, title: str, changes: pd.DataFrame, bench
         "goal", key=lambda goals: goals.map(goal_order), kind="stable"
     )
     for row in in_goal_order.itertuples(index=False):
-        value = _value_format(row.kind)
         others = benchmarks.get((fig.followup, OTHERS, row.questionnaire, row.indicator))
         cohort = benchmarks.get((fig.followup, COHORT, row.questionnaire, row.indicator))
         sheet.add(
@@ -242,19 +253,7 @@ def _overview(book: Book, fig: Figures, title: str, changes: pd.DataFrame, bench
                     getattr(row, "wording", ""),
                 ),
             ],
-            {
-                3: COUNT,
-                4: value,
-                5: COUNT,
-                6: value,
-                7: value,
-                8: value,
-                9: value,
-                10: Q_VALUE,
-                11: EFFECT,
-                14: value,
-                15: value,
-            },
+            _formats(OVERVIEW_FORMATS, row.kind),
         )
     sheet.finish()
 
@@ -303,7 +302,6 @@ def _goal_sheet(
         rows = own[(own["questionnaire"] == questionnaire) & (own["indicator"] == indicator)]
         rows = rows.sort_values("wave", key=lambda s: s.map(waves).fillna(len(waves)))
         for row in rows.itertuples(index=False):
-            value = _value_format(row.kind)
             change = change_of.get((questionnaire, indicator)) if row.wave == fig.followup else None
             others = benchmarks.get((row.wave, OTHERS, questionnaire, indicator))
             cohort = benchmarks.get((row.wave, COHORT, questionnaire, indicator))
@@ -333,19 +331,7 @@ def _goal_sheet(
                     None if others is None else _number(others.estimate_reference),
                     None if cohort is None else _number(cohort.estimate_reference),
                 ],
-                {
-                    3: COUNT,
-                    4: value,
-                    5: value,
-                    6: value,
-                    7: value,
-                    8: value,
-                    9: value,
-                    10: Q_VALUE,
-                    11: EFFECT,
-                    15: value,
-                    16: value,
-                },
+                _formats(GOAL_FORMATS, row.kind),
             )
     return sheet
 

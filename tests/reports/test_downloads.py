@@ -15,7 +15,9 @@ import pytest
 from measures.cli import COMPARE_COLUMNS
 from measures.figures import figures
 from reports.downloads import (
+    GOAL_FORMATS,
     NOTHING_TO_SHOW,
+    OVERVIEW_FORMATS,
     OVERVIEW_SHEET,
     download_name,
     figures_csv,
@@ -172,6 +174,14 @@ def test_the_same_sign_is_text_not_a_formula(book) -> None:
     assert same, "the view has indicators that stayed the same"
     for cell in same:
         assert cell.data_type == "s" and cell.quotePrefix
+
+
+def test_every_column_has_its_number_format_and_a_count_is_whole(book) -> None:
+    overview = [cell.value for cell in book[OVERVIEW_SHEET][HEADER_ROW]]
+    goal = [cell.value for cell in book["Kwaliteit"][HEADER_ROW]]
+    assert (len(OVERVIEW_FORMATS), len(GOAL_FORMATS)) == (len(overview), len(goal))
+    row = rows_of(book["Kwaliteit"])[0]
+    assert row["n"].number_format == "0" and row["q-waarde"].number_format in ("0.000", "General")
 
 
 def test_the_interval_headers_take_their_level_from_the_setting() -> None:
