@@ -11,7 +11,6 @@ import streamlit as st
 
 from db.audit import record
 from db.engine import get_sessionmaker
-from db.fieldwork_overview import fieldwork_waves, response_counts
 from measures.compare_charts import (
     calendar_chart,
     forest_chart,
@@ -96,10 +95,10 @@ waves = data.waves
 # A wave that has just started has no figures yet: the default compares the waves that have,
 # and a wave in fieldwork says so in the choice.
 with maker() as session:
-    running = fieldwork_waves(session, viewer)
-    counted = response_counts(session, viewer)
+    fieldwork = fieldwork_across(session, viewer)
+running = fieldwork.waves
 status = {code: RUNNING for code in running.loc[running["status"] == RUNNING, "code"]}
-answers = {str(w): int(n) for w, n in counted.groupby("wave")["responses"].sum().items()}
+answers = {str(w): int(n) for w, n in fieldwork.responses.groupby("wave")["total"].sum().items()}
 enough = waves_with_figures(data.estimates)
 # The default: the latest wave at which most koplopers have figures, not the first to start.
 first, last = default_pair(waves, waves_most_have(data.estimates))
@@ -348,8 +347,6 @@ with sections[2]:
                     column_config=view.whole_headers(trend_table),
                     placeholder=NO_FIGURE,  # an empty cell reads '–', never 'None'
                 )
-        with maker() as session:
-            fieldwork = fieldwork_across(session, viewer)
         st.subheader("Wanneer zijn de metingen?")
         cal = fieldwork.calendar
         if cohort != EVERY:
@@ -379,8 +376,6 @@ with sections[2]:
 with sections[3]:
     if sections[3].open is not False:
         st.header("Veldwerk")
-        with maker() as session:
-            fieldwork = fieldwork_across(session, viewer)
         table = fieldwork.responses
         table = table[table["koploper"].isin(in_cohort)]
         if questionnaire != EVERY:
