@@ -297,13 +297,12 @@ def report_html(
     explanation: Sequence[tuple[str, str]],
     methods_text: str,
     made_on: dt.date,
-    settings: Settings | None = None,
 ) -> str:
     """The report as one HTML document (every text escaped), ready for WeasyPrint.
 
     ``sources`` gives the image address of each chart (``reports.report.chart_sources``); a
-    chart without one is left out. ``settings`` are the limits the figures were made with (by
-    default those of ``indicators.yaml``)."""
+    chart without one is left out. The limits and levels are those the figures were made with
+    (``fig.settings``)."""
     from markupsafe import Markup
 
     return (
@@ -314,7 +313,7 @@ def report_html(
             # Our own style sheet, no one's input: CSS in <style> is raw text (an escaped quote
             # would stay '&#34;' there), so it goes in as it is.
             style=Markup(STYLE),
-            front=front_pages(fig, koploper_name, questionnaires, made_on, settings),
+            front=front_pages(fig, koploper_name, questionnaires, made_on, fig.settings),
             goals=_goal_sections(fig, koploper_name, questionnaires, sources),
             explanation=list(explanation),
             methods=_paragraphs(methods_text),

@@ -72,7 +72,6 @@ def report_pdf(
         explanation(settings),
         methods_text(settings),
         progress=progress,
-        settings=settings,
     )
 
 
