@@ -21,6 +21,7 @@ from db.access import AccessDenied, Viewer
 from db.audit import record
 from db.models import Koploper, Wave
 from surveys.privacy import Contact, Kind, koploper_phrase
+from surveys.vocabulary import KOPLOPER_KINDS
 
 MAX_SLUG = 60
 MAX_ORGANISATION = 200
@@ -280,7 +281,7 @@ def set_contact(
 def demo_organisation(name: str, kind: Kind) -> str:
     if kind == "regio":
         return f"{name} (demo)"
-    return f"Gemeente {name} (demo)"
+    return f"{KOPLOPER_KINDS['gemeente']} {name} (demo)"
 
 
 def fill_demo_contacts(session: Session) -> int:

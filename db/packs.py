@@ -34,8 +34,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Answer, QuestionnaireVersion, Response, ResponsePack
 from surveys.definition import DefinitionError, Questionnaire, from_stored
-from surveys.vocabulary import CHANNEL_CODES
-from surveys.vocabulary import LANGUAGES as LANGUAGE_CODES
+from surveys.vocabulary import CHANNEL_NUMBERS, LANGUAGE_NUMBERS, OTHER_CHANNEL
 
 PACK_FORMAT = 1
 """Raise when the packing rules change: packs of an older format are then packed again."""
@@ -44,10 +43,9 @@ CHUNK = 5000
 """Response ids bound per statement."""
 WORD_BITS = 64
 WORD = np.dtype("<u8")
-CHANNELS = CHANNEL_CODES
-LANGUAGES = LANGUAGE_CODES
-"""Stored channels and languages, numbered from 1 in a pack's head (0: another): their numbers
-in surveys.vocabulary, which never change."""
+OTHER_LANGUAGE = 0
+"""A pack's head holds a channel's and a register's number in surveys.vocabulary (stored: they
+never change), :data:`OTHER_LANGUAGE` or ``OTHER_CHANNEL`` for another."""
 _HEAD_FIELDS = (("demo", 0, 1), ("language", 1, 3), ("channel", 4, 4), ("version", 8, 24))
 _WAVE_SHIFT = 32
 _WAVE_LIMIT = 1 << 31
@@ -59,8 +57,8 @@ def head(wave_id: int, version_id: int, channel: str, language: str, demo: bool)
     (1–3), demo (0)."""
     if not (0 <= wave_id < _WAVE_LIMIT and 0 <= version_id < 1 << 24):
         raise ValueError("meting- of versienummer te groot voor de verpakking")
-    channel_code = CHANNELS.index(channel) + 1 if channel in CHANNELS else 0
-    language_code = LANGUAGES.index(language) + 1 if language in LANGUAGES else 0
+    channel_code = CHANNEL_NUMBERS.get(channel, OTHER_CHANNEL)
+    language_code = LANGUAGE_NUMBERS.get(language, OTHER_LANGUAGE)
     return (
         wave_id << _WAVE_SHIFT
         | version_id << 8
@@ -89,8 +87,8 @@ def pack_row(response_id: int, head_: int, words: bytes) -> dict:
 
 
 def split_heads(heads: np.ndarray) -> dict[str, np.ndarray]:
-    """The fields of many heads: ``wave``, ``version``, ``channel``, ``language`` (codes as in
-    :data:`CHANNELS` and :data:`LANGUAGES`, 0 for another) and ``demo`` (bool)."""
+    """The fields of many heads: ``wave``, ``version``, ``channel``, ``language`` (their numbers
+    in surveys.vocabulary, 0 for another) and ``demo`` (bool)."""
     heads = heads.astype(np.int64)
     fields = {name: (heads >> shift) & ((1 << width) - 1) for name, shift, width in _HEAD_FIELDS}
     fields["wave"] = heads >> _WAVE_SHIFT

@@ -6,20 +6,24 @@ decode into the code columns the measures engine works with (float codes, NaN un
 mask for multiple choice). Counting, scoring and keeping what was read are for ``views``.
 
 What comes back names no koploper: per response its id, the koploper's id, the wave and
-questionnaire, and the channel and language as numbered in the packs (``db.packs.CHANNELS``,
-``LANGUAGES``). Every koploper is in it, because the dashboard of one koploper shows the others
-added together (the anonymous benchmark a ``gemeente`` account may see); the caller counts it and
-hands on nothing per response.
+questionnaire, and the channel and language by their numbers in ``surveys.vocabulary``
+(``CHANNEL_NUMBERS``, ``LANGUAGE_NUMBERS``; 0 for another), as a pack's head holds them.
+Every koploper is in it, because the dashboard of one koploper shows the others added together
+(the anonymous benchmark a ``gemeente`` account may see); the caller counts it and hands on
+nothing per response.
 
 ``data_version`` is the key of whatever is kept of a read: it changes whenever responses are
-added or removed, or packed again. After a new data version the caller can ask for only the
-responses added since (``read_packs(kept=...)``), checked against the database itself.
+added or removed, or packed again. A read carries the data version it was made at, read in the
+same statement as its packs (so on PostgreSQL, whose statements each see the latest commits,
+too), never one the caller read before. After a new data version the caller can ask for only
+the responses added since (``read_packs(kept=...)``), checked against the database itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -40,6 +44,23 @@ packed part of the data version, demo packs included whatever the demo choice.""
 ALL_KOPLOPERS_REFUSED = "Alleen onderzoekers en beheerders zien alle koplopers."
 
 
+def _version_columns() -> list:
+    """The parts of the data version as scalar subqueries over the whole tables: selected on
+    their own (:func:`data_version`) or beside the packs of a read, in the same statement."""
+    return [
+        select(func.count(Response.id)).scalar_subquery(),
+        select(func.count(ResponsePack.response_id)).scalar_subquery(),
+        select(func.max(ResponsePack.response_id)).scalar_subquery(),
+        select(func.sum(ResponsePack.head.op("&")(1))).scalar_subquery(),
+        select(func.sum(ResponsePack.checksum)).scalar_subquery(),
+    ]
+
+
+def _as_version(values: Sequence[Any]) -> DataVersion:
+    responses, packs, highest, demo, checksums = (int(value or 0) for value in values)
+    return (responses, packs, highest, demo, checksums)
+
+
 def data_version(session: Session) -> DataVersion:
     """A key that changes whenever responses are added or removed, or packed again:
     (responses, packs, highest packed id, demo packs, sum of the packs' checksums).
@@ -50,22 +71,7 @@ def data_version(session: Session) -> DataVersion:
     (so the key changes), plain SQL needs ``python -m db repack`` (``db.packs``). One pass over
     the short packs and a count of the responses' index.
     """
-    responses = session.scalar(select(func.count(Response.id)))
-    packs, highest, demo, checksums = session.execute(
-        select(
-            func.count(ResponsePack.response_id),
-            func.max(ResponsePack.response_id),
-            func.sum(ResponsePack.head.op("&")(1)),
-            func.sum(ResponsePack.checksum),
-        )
-    ).one()
-    return (
-        int(responses or 0),
-        int(packs or 0),
-        int(highest or 0),
-        int(demo or 0),
-        int(checksums or 0),
-    )
+    return _as_version(session.execute(select(*_version_columns())).one())
 
 
 @dataclass(frozen=True)
@@ -75,21 +81,16 @@ class PackRead:
 
     meta: pd.DataFrame
     """response_id, koploper (its id), wave (code), questionnaire (key), channel and language
-    (numbered as in ``db.packs``, 0 for another)."""
+    (their numbers in ``surveys.vocabulary``, 0 for another)."""
     codes: dict[str, np.ndarray]
     """Per coded question asked for, its column (aligned with ``meta``)."""
     packed: Packed | None
-    """What the packs read add up to, when they are exactly every response (then the data
-    version of what was read is ``(packs, packs, highest, demo, checksums)``); None when some
+    """What the packs read add up to, when they are exactly every response; None when some
     responses were packed on the way from their answers: a later read reads everything."""
-
-    @property
-    def version(self) -> DataVersion | None:
-        """The data version of what was read, when every response was packed."""
-        if self.packed is None:
-            return None
-        packs, highest, demo, checksums = self.packed
-        return (packs, packs, highest, demo, checksums)
+    version: DataVersion | None
+    """The data version this read is of: read in the same statement as its packs (a full read)
+    or added up from what was checked (responses added to a kept read); None for only the
+    responses after an id (``_fetch(after=...)``), a part of a read."""
 
 
 def check_reader(viewer: Viewer, koploper: str | None) -> None:
@@ -120,14 +121,18 @@ def read_packs(
     in the order wanted; default every coded question of the stored versions. ``kept``: an
     earlier read with the same items and demo choice; when only responses were added since,
     only those are read and added to it (:func:`_added`), otherwise everything is read again.
-    ``version``: the data version the caller read just now, to spare reading it again; what is
-    read is checked against the database itself, never against it.
+    ``version``: the data version the caller read just now, to spare reading it again before
+    trying to add to ``kept``; what is read is checked against the database itself, and the
+    read carries the version it was made at (``PackRead.version``), never this one.
     """
     check_reader(viewer, koploper)
     wanted = dict(items) if items is not None else _every_item(session)
-    version = data_version(session) if version is None else version
-    read = None if kept is None else _added(session, kept, version, wanted, include_demo)
-    return read or _fetch(session, wanted, include_demo, version=version)
+    if kept is not None:
+        version = data_version(session) if version is None else version
+        read = _added(session, kept, version, wanted, include_demo)
+        if read is not None:
+            return read
+    return _fetch(session, wanted, include_demo)
 
 
 def koploper_slugs(session: Session, viewer: Viewer) -> dict[int, str]:
@@ -212,7 +217,8 @@ def _added(
         demo + new.packed[2],
         checksums + new.packed[3],
     )
-    return PackRead(meta, codes, packed)
+    # Every response has a current pack (counted above), so this is the data version.
+    return PackRead(meta, codes, packed, (packed[0], *packed))
 
 
 def _fetch(
@@ -220,45 +226,48 @@ def _fetch(
     items: Mapping[str, Mapping[str, bool]],
     demo: bool,
     after: int = 0,
-    version: DataVersion | None = None,
 ) -> PackRead:
     """Every response (koploper id, wave, questionnaire, channel, language) with its coded
     answers decoded from its pack, in ascending response id.
 
     ``after``: only the responses with a higher id (bound as a parameter), with what their packs
     add up to; whether they are all the new responses is for the caller to check (``_added``).
-    Otherwise every response: a response without a current pack is packed from its answers on
-    the way (and for good by ``db.setup.init_database``). ``version``: the data version read
-    just before, which spares counting the responses when the packs read add up to it (every
-    response packed); when they do not (an older version, or a change since), the responses are
-    counted as ever."""
+    Otherwise every response, with the data version beside its packs in the same statement
+    (one value a column, worked out once): the read is labelled with exactly what it read. A
+    response without a current pack is packed from its answers on the way (and for good by
+    ``db.setup.init_database``); then nothing is known of what the packs add up to, and the next
+    refresh reads everything."""
     # Plain tuples from the driver's cursor: one integer head and one short blob per response.
     query = select(ResponsePack.response_id, ResponsePack.head, ResponsePack.words).where(
         ResponsePack.format == PACK_FORMAT
     )
-    if after:  # few rows: their checksums too, to add up what is kept (a full read needs none)
+    if after:  # few rows: their checksums too, to add up what is kept
         query = (
             query.add_columns(ResponsePack.checksum)
             .where(ResponsePack.response_id > after)
             .order_by(ResponsePack.response_id)
         )
+    else:
+        query = query.add_columns(*_version_columns())
     result = session.connection().execute(query)
     rows = result.cursor.fetchall()
     result.close()
-    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 8
     ids = np.array(columns[0], dtype=np.int64)
     heads = np.array(columns[1], dtype=np.int64)
     words = _blobs(columns[2])
     highest = int(ids.max()) if ids.size else after
     demo_packs = int(np.count_nonzero(heads & 1))
     packed: Packed | None
+    version: DataVersion | None = None
     if after:
         packed = (ids.size, highest, demo_packs, sum(columns[3]))
-    elif version is not None and version[:4] == (ids.size, ids.size, highest, demo_packs):
-        packed = (ids.size, highest, demo_packs, version[4])
-    else:  # the sum of their checksums is not known: the next refresh reads everything
+    else:
+        version = _as_version(rows[0][3:]) if rows else data_version(session)
         packed = None
-        if session.scalar(select(func.count(Response.id))) != ids.size:
+        if version[:4] == (ids.size, ids.size, highest, demo_packs):
+            packed = (ids.size, highest, demo_packs, version[4])
+        elif version[0] != ids.size:
             extra = unpacked_responses(session)  # stored before packs existed, or by hand
             ids = np.concatenate([ids, np.array([row[0] for row in extra], dtype=np.int64)])
             heads = np.concatenate([heads, np.array([row[1] for row in extra], dtype=np.int64)])
@@ -267,7 +276,7 @@ def _fetch(
         order = np.argsort(ids, kind="stable")
         ids, heads, words = ids[order], heads[order], words[order]
     meta, codes = _decoded(session, items, demo, ids, heads, words)
-    return PackRead(meta, codes, packed)
+    return PackRead(meta, codes, packed, version)
 
 
 def _blobs(values: Sequence[bytes]) -> np.ndarray:

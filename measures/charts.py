@@ -20,8 +20,9 @@ import plotly.graph_objects as go
 
 from measures.dutch import span_text, value_text
 from measures.figures import Figures
-from measures.indicators import PROPORTION
-from surveys.numbers import PERCENT, PLOTLY_SEPARATORS, missing, whole
+from measures.indicators import PROPORTION, Settings
+from measures.suppression import count_text
+from surveys.numbers import PERCENT, PLOTLY_SEPARATORS, missing
 from surveys.vocabulary import (
     COHORT,
     INDICATIVE,
@@ -120,15 +121,15 @@ def _plotted(values: pd.Series, kind: str) -> list[float]:
     return [factor * float(v) for v in values]
 
 
-def _hover(rows: pd.DataFrame, kind: str, name: str) -> list[str]:
+def _hover(rows: pd.DataFrame, kind: str, name: str, settings: Settings) -> list[str]:
     texts = []
     for row in rows.to_dict("records"):
         note = f" ({INDICATIVE})" if row["flag"] == INDICATIVE else ""
         texts.append(
             f"{name}, {wave_name(row['wave']).removeprefix('de ')}: "
             f"{value_text(row['estimate'], kind)}{note}<br>"
-            f"95 %-interval: {span_text(row['ci_low'], row['ci_high'], kind)}<br>"
-            f"n = {whole(row['n'])}"
+            f"{settings.interval}: {span_text(row['ci_low'], row['ci_high'], kind)}<br>"
+            f"n = {count_text(row['n'], settings)}"
         )
     return texts
 
@@ -154,7 +155,7 @@ def indicator_chart(
         line_y: list[float | None] = []
         line_hover: list[str] = []
         estimates = _plotted(others["estimate"], kind)
-        hovers = _hover(others, kind, OTHERS_NAME)
+        hovers = _hover(others, kind, OTHERS_NAME, fig.settings)
         for x, lo, hi, est, hover in zip(xs, low, high, estimates, hovers, strict=True):
             left, right = x + BAND[0], x + BAND[1]
             band_x += [left, right, right, left, left, None]
@@ -170,7 +171,7 @@ def indicator_chart(
                 fill="toself",
                 fillcolor=BAND_FILL,
                 line={"width": 0},
-                name=f"{OTHERS_NAME}: 95 %-interval",
+                name=f"{OTHERS_NAME}: {fig.settings.interval}",
                 legendrank=3,
                 legendgroup=OTHERS,
                 hoverinfo="skip",
@@ -232,9 +233,9 @@ def indicator_chart(
                 else None,
                 textposition="middle left",
                 textfont={"color": TEXT_COLOUR, "size": 14},
-                name=f"{name} (met 95 %-interval)" if group == OWN else name,
+                name=f"{name} (met {fig.settings.interval})" if group == OWN else name,
                 customdata=list(rows["wave"]),
-                hovertext=_hover(rows, kind, name),
+                hovertext=_hover(rows, kind, name, fig.settings),
                 hoverinfo="text",
                 legendrank=1 if group == OWN else 4,
                 meta={"group": group, "role": "estimate"},

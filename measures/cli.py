@@ -127,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
         "compare",
         help="verandering van nulmeting naar vervolgmeting per koploper",
         description="Verschil tussen twee metingen per koploper, vragenlijst en indicator, met "
-        "95%-interval, toets, q-waarde (Benjamini-Hochberg per koploper) en effectgrootte.",
+        "betrouwbaarheidsinterval, toets, q-waarde (Benjamini-Hochberg per koploper) en "
+        "effectgrootte.",
     )
     common(compare)
     compare.add_argument("--baseline", required=True, metavar="WAVE", help="nulmeting, zoals T0")
@@ -146,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
         "summary",
         help="schattingen per meting",
         description="Per koploper, meting, vragenlijst en indicator: n, weggelaten antwoorden, "
-        "schatting en 95%-interval.",
+        "schatting en betrouwbaarheidsinterval.",
     )
     common(summary)
     summary.add_argument(

@@ -9,6 +9,7 @@ reference group pools (``members``, for ``measures.pools``).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +23,10 @@ from measures.scoring import VALID, Scored
 from measures.subgroups import subgroup_choices
 from measures.tabulate import group_codes, tabulate
 from surveys.vocabulary import COHORT, OTHERS, OWN
+
+KoploperKey = int | str
+"""A koploper as the responses' ``koploper`` column holds it: its id (``views``, which reads by
+id only) or its slug (``python -m measures``, which reads a file)."""
 
 
 @dataclass(frozen=True)
@@ -77,17 +82,18 @@ def _typed_base(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 def from_scored(
     scored: dict[str, Scored],
-    koploper: str,
-    cohort: set[str] | frozenset[str],
+    koploper: KoploperKey,
+    cohort: Collection[KoploperKey],
     indicators: IndicatorSet,
     subgroup: str | None = None,
-    known: set[str] | frozenset[str] = frozenset(),
+    known: Collection[KoploperKey] = frozenset(),
 ) -> GroupCounts:
     """The count tables of ``koploper`` and its two reference groups, with the engine's
     ``tabulate``.
 
-    ``cohort`` holds the koplopers of the koploper's cohort. ``subgroup`` is a key of
-    :func:`~measures.subgroups.subgroup_choices` (a question counts only in its own
+    ``koploper``, ``cohort`` and ``known`` name koplopers as ``scored`` does (ids or slugs:
+    :data:`KoploperKey`). ``cohort`` holds the koplopers of the koploper's cohort. ``subgroup``
+    is a key of :func:`~measures.subgroups.subgroup_choices` (a question counts only in its own
     questionnaire). ``known`` are the koplopers the viewer sees by name anyway: they do not count
     toward a pool's size.
     """
@@ -159,7 +165,7 @@ def _members(
     groups: pd.DataFrame,
     koplopers: np.ndarray,
     rows: np.ndarray,
-    known: set[str],
+    known: Collection[KoploperKey],
     key: str,
 ) -> pd.DataFrame:
     """Per group, category, wave and indicator: how many koplopers outside ``known`` have a

@@ -11,17 +11,28 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+import pandas as pd
+
 from measures.indicators import PROPORTION
 from surveys.numbers import NO_FIGURE, decimal, missing, percent, signed
 
 __all__ = [
     "difference_interval_text",
     "difference_text",
+    "in_unit",
     "interval_text",
     "p_text",
     "span_text",
     "value_text",
 ]
+
+
+def in_unit(values: pd.Series, kinds: pd.Series) -> pd.Series:
+    """Figures as they are read, as numbers: a share (or its change) in percent (0.412 → 41.2),
+    a mean as it is; NaN stays NaN. So a column of them sorts as it reads."""
+    factor = np.where(kinds.to_numpy() == PROPORTION, 100.0, 1.0)
+    return values.astype(float) * factor
 
 
 def value_text(value: float, kind: str) -> str:

@@ -52,7 +52,7 @@ def _theme_rule(settings: Settings) -> tuple[str, str]:
 def explanation(settings: Settings | None = None) -> list[Section]:
     """The 'Hoe lees ik dit?' text with the thresholds of ``settings`` (default: the registry's)."""
     s = settings or load_indicators().settings
-    confidence = _percent(s.confidence)
+    confidence = s.level
     out_of_100 = decimal(100 * s.confidence, 3, trim=True)
     level = _level(s)
     at_least, of_three = _theme_rule(s)
@@ -211,7 +211,7 @@ def explanation(settings: Settings | None = None) -> list[Section]:
 def methods(settings: Settings | None = None) -> list[Section]:
     """A short summary of METHODS.md for the report's appendix, with the current thresholds."""
     s = settings or load_indicators().settings
-    confidence = _percent(s.confidence)
+    confidence = s.level
     level = _level(s)
     at_least, _ = _theme_rule(s)
     return [

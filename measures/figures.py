@@ -70,6 +70,8 @@ class Figures:
     profile: pd.DataFrame
     """Who answered: wave, questionnaire, item, question, code, category, count, answered,
     share, flag, reason."""
+    settings: Settings
+    """The limits and levels the figures were made with (the intervals' level, the minimum n)."""
     paired: pd.DataFrame = field(default_factory=empty_panel_change)
     """The change for the same people (a panel) at both waves (``measures.panel``): beside
     ``changes``, never instead of it; no rows when nobody answered both waves."""
@@ -148,7 +150,7 @@ def figures(
     changes = _shown(changes, ["n_baseline", "n_followup"], settings)
     benchmarks = _shown(benchmarks, ["n_reference", "n_koploper"], settings)
     profile = _shown(profile, ["answered"], settings)
-    return Figures(baseline, followup, waves, estimates, changes, benchmarks, profile)
+    return Figures(baseline, followup, waves, estimates, changes, benchmarks, profile, settings)
 
 
 def _side(frame: pd.DataFrame, group: str, waves: list[str]) -> pd.DataFrame:

@@ -18,6 +18,8 @@ import yaml
 
 from measures.errors import IndicatorError
 from surveys.definition import Item, Questionnaire, load_builtin
+from surveys.numbers import percent
+from surveys.vocabulary import INTERVAL
 
 INDICATORS_FILE = Path(__file__).with_name("indicators.yaml")
 
@@ -57,6 +59,16 @@ class Settings:
             raise IndicatorError(["confidence moet tussen 0,5 en 1 liggen"])
         if not 0 < self.theme_min_answered_share <= 1:
             raise IndicatorError(["theme_min_answered_share moet tussen 0 en 1 liggen"])
+
+    @property
+    def level(self) -> str:
+        """The intervals' confidence level as set, the Dutch way: '95\u00a0%'."""
+        return percent(100 * self.confidence, 3, trim=True)
+
+    @property
+    def interval(self) -> str:
+        """An interval's name with its level as set: '95\u00a0%-interval' (a header, a legend)."""
+        return INTERVAL.format(level=self.level)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ import streamlit as st
 
 from db.audit import record
 from db.engine import get_sessionmaker
-from db.fieldwork_overview import fieldwork_waves, response_counts
 from measures.compare_charts import (
     calendar_chart,
     forest_chart,
@@ -55,7 +54,6 @@ PARTS = ["Alle koplopers", "Per indicator", "Trends", "Veldwerk"]
 maker = get_sessionmaker()
 indicators = load_indicators()
 settings = indicators.settings
-LEVEL = percent(100 * settings.confidence, 3, trim=True)  # the intervals' level, as set: '95 %'
 
 
 page_style()
@@ -97,10 +95,10 @@ waves = data.waves
 # A wave that has just started has no figures yet: the default compares the waves that have,
 # and a wave in fieldwork says so in the choice.
 with maker() as session:
-    running = fieldwork_waves(session, viewer)
-    counted = response_counts(session, viewer)
+    fieldwork = fieldwork_across(session, viewer)
+running = fieldwork.waves
 status = {code: RUNNING for code in running.loc[running["status"] == RUNNING, "code"]}
-answers = {str(w): int(n) for w, n in counted.groupby("wave")["responses"].sum().items()}
+answers = {str(w): int(n) for w, n in fieldwork.responses.groupby("wave")["total"].sum().items()}
 enough = waves_with_figures(data.estimates)
 # The default: the latest wave at which most koplopers have figures, not the first to start.
 first, last = default_pair(waves, waves_most_have(data.estimates))
@@ -254,7 +252,7 @@ with sections[1]:
                 pool = pool[pool["pool"].isin([ALL_KOPLOPERS, cohort])]
             st.write(
                 f"De verandering van {wave_name(baseline)} naar {wave_name(followup)} per "
-                f"koploper, met het {LEVEL}-interval, van groot naar klein. Onderaan de "
+                f"koploper, met het {settings.interval}, van groot naar klein. Onderaan de "
                 "verandering van alle koplopers samen en per cohort: een gemiddelde waarin elke "
                 "koploper meetelt naar hoe zeker zijn cijfer is, en dat er rekening mee houdt dat "
                 "koplopers echt van elkaar kunnen verschillen (in vaktaal: een "
@@ -276,7 +274,7 @@ with sections[1]:
                         "Groep": pool["pool"],
                         "Koplopers": pool["k"].astype(int).astype(str),
                         f"Verandering{unit}": [view.signed(factor * v) for v in pool["estimate"]],
-                        f"{LEVEL}-interval{unit}": [
+                        f"{settings.interval}{unit}": [
                             "–"
                             if pd.isna(lo)
                             else f"{decimal(factor * lo)} tot {decimal(factor * hi)}"
@@ -330,7 +328,7 @@ with sections[2]:
             )
             st.write(
                 "Per cohort de cijfers van alle antwoorden van zijn koplopers samen, per meting "
-                f"met het {LEVEL}-interval; kies hierboven koplopers om ze erbij te zetten."
+                f"met het {settings.interval}; kies hierboven koplopers om ze erbij te zetten."
             )
             lines = mine[mine["koploper"].isin(chosen)].assign(
                 name=lambda f: f["koploper"].map(names)
@@ -349,8 +347,6 @@ with sections[2]:
                     column_config=view.whole_headers(trend_table),
                     placeholder=NO_FIGURE,  # an empty cell reads '–', never 'None'
                 )
-        with maker() as session:
-            fieldwork = fieldwork_across(session, viewer)
         st.subheader("Wanneer zijn de metingen?")
         cal = fieldwork.calendar
         if cohort != EVERY:
@@ -380,8 +376,6 @@ with sections[2]:
 with sections[3]:
     if sections[3].open is not False:
         st.header("Veldwerk")
-        with maker() as session:
-            fieldwork = fieldwork_across(session, viewer)
         table = fieldwork.responses
         table = table[table["koploper"].isin(in_cohort)]
         if questionnaire != EVERY:

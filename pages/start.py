@@ -9,6 +9,7 @@ from db.queries import cohorts, koplopers_by_cohort
 from pages.ui import access
 from pages.ui.plain import plain, plain_cells
 from pages.ui.routing import ensure_routed
+from surveys.vocabulary import KOPLOPER_KINDS
 
 ensure_routed()
 
@@ -57,7 +58,7 @@ for cohort in cohort_table.itertuples():
         continue
     # st.table renders a plain HTML table: readable by screen readers, unlike the canvas grid.
     st.table(
-        members.assign(kind=members["kind"].map({"gemeente": "Gemeente", "regio": "Regio"}))
+        members.assign(kind=members["kind"].map(KOPLOPER_KINDS))
         .rename(columns=KOPLOPER_COLUMNS)[list(KOPLOPER_COLUMNS.values())]
         .set_index("Koploper")
         .pipe(plain_cells)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from measures.dutch import p_text
+from measures.dutch import in_unit, p_text
 from measures.indicators import PROPORTION
 from reports.excel_book import BOLD, TITLE, Book
 from surveys.spreadsheet import dutch_csv
@@ -43,12 +43,9 @@ def _note(flag: object) -> str:
 
 
 def _scaled(table: pd.DataFrame, column: str) -> list[float | None]:
-    """Shares as percentages, one decimal, as the page writes them; empty for no figure."""
-    values = []
-    for value, kind in zip(table[column], table["kind"], strict=True):
-        factor = 100.0 if kind == PROPORTION else 1.0
-        values.append(None if pd.isna(value) else round(factor * float(value), 1))
-    return values
+    """Shares as percentages (``measures.dutch.in_unit``), one decimal, as the page writes
+    them; empty for no figure."""
+    return [None if pd.isna(v) else round(v, 1) for v in in_unit(table[column], table["kind"])]
 
 
 def _count(values: pd.Series) -> list[int | None]:

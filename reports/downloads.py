@@ -23,8 +23,9 @@ import pandas as pd
 from measures.cli import COMPARE_COLUMNS, write_table
 from measures.figures import Figures, overview
 from measures.groups import in_view
-from measures.indicators import PROPORTION
+from measures.indicators import PROPORTION, Settings
 from measures.panel import TEST_NAMES
+from measures.suppression import count_text
 from reports.excel_book import BOLD, TITLE, WRAP, Book
 from surveys.vocabulary import (
     COHORT,
@@ -91,6 +92,13 @@ def _number(value: object) -> float | int | None:
     if not math.isfinite(number):
         return None
     return int(value) if isinstance(value, (int, np.integer)) else number
+
+
+def _count(value: object, settings: Settings) -> int | str:
+    """A count for a cell: a whole number, or 'minder dan 10' where it is withheld, as the page
+    and the report write it (``measures.suppression.count_text``)."""
+    number = _number(value)
+    return count_text(value, settings) if number is None else int(number)
 
 
 def _reasons(*texts: object) -> str:
@@ -166,8 +174,26 @@ class _Sheet:
             self.sheet.set_column(position, position, min(max(width, 8), limit) + 2)
 
 
+VALUE = "value"
+"""A column in the indicator's unit: a percent format for a share, one decimal for a mean."""
+OVERVIEW_FORMATS = (None, None, None, COUNT, VALUE, COUNT, VALUE, VALUE, VALUE, VALUE, Q_VALUE,
+                    EFFECT, None, None, VALUE, VALUE, None, None)  # fmt: skip
+"""The number format of each column of the overview sheet (None: text)."""
+GOAL_FORMATS = (None, None, None, COUNT, VALUE, VALUE, VALUE, VALUE, VALUE, VALUE, Q_VALUE,
+                EFFECT, None, None, None, VALUE, VALUE)  # fmt: skip
+"""The number format of each column of a goal's sheet (None: text)."""
+
+
 def _value_format(kind: str) -> str:
+    """The number format of a figure in its indicator's unit: percent for a share, else one
+    decimal."""
     return PERCENT if kind == PROPORTION else NUMBER
+
+
+def _formats(columns: Sequence[str | None], kind: str) -> dict[int, str]:
+    """Column position → number format, for a row of an indicator of ``kind``."""
+    value = _value_format(kind)
+    return {i: value if f == VALUE else f for i, f in enumerate(columns) if f is not None}
 
 
 def _benchmark_lookup(fig: Figures) -> dict[tuple[str, str, str, str], pd.Series]:
@@ -182,6 +208,7 @@ def _benchmark_lookup(fig: Figures) -> dict[tuple[str, str, str, str], pd.Series
 
 def _overview(book: Book, fig: Figures, title: str, changes: pd.DataFrame, benchmarks) -> None:
     base, follow = wave_with_code(fig.baseline), wave_with_code(fig.followup)
+    interval = fig.settings.interval
     headers = [
         "Doel",
         "Vragenlijst",
@@ -191,8 +218,8 @@ def _overview(book: Book, fig: Figures, title: str, changes: pd.DataFrame, bench
         f"n {follow}",
         f"Schatting {follow}",
         "Verschil",
-        "95%-interval verschil ondergrens",
-        "95%-interval verschil bovengrens",
+        f"{interval} verschil ondergrens",
+        f"{interval} verschil bovengrens",
         "q-waarde",
         "Effectgrootte",
         "Richting",
@@ -208,7 +235,6 @@ def _overview(book: Book, fig: Figures, title: str, changes: pd.DataFrame, bench
         "goal", key=lambda goals: goals.map(goal_order), kind="stable"
     )
     for row in in_goal_order.itertuples(index=False):
-        value = _value_format(row.kind)
         others = benchmarks.get((fig.followup, OTHERS, row.questionnaire, row.indicator))
         cohort = benchmarks.get((fig.followup, COHORT, row.questionnaire, row.indicator))
         sheet.add(
@@ -216,9 +242,9 @@ def _overview(book: Book, fig: Figures, title: str, changes: pd.DataFrame, bench
                 GOALS.get(row.goal, row.goal),
                 QUESTIONNAIRES.get(row.questionnaire, row.questionnaire),
                 row.label,
-                _number(row.n_baseline),
+                _count(row.n_baseline, fig.settings),
                 _number(row.estimate_baseline),
-                _number(row.n_followup),
+                _count(row.n_followup, fig.settings),
                 _number(row.estimate_followup),
                 _number(row.difference),
                 _number(row.diff_ci_low),
@@ -237,36 +263,25 @@ def _overview(book: Book, fig: Figures, title: str, changes: pd.DataFrame, bench
                     getattr(row, "wording", ""),
                 ),
             ],
-            {
-                3: COUNT,
-                4: value,
-                5: COUNT,
-                6: value,
-                7: value,
-                8: value,
-                9: value,
-                10: Q_VALUE,
-                11: EFFECT,
-                14: value,
-                15: value,
-            },
+            _formats(OVERVIEW_FORMATS, row.kind),
         )
     sheet.finish()
 
 
-def _goal_headers(baseline: str) -> list[str]:
-    """The columns of a goal's sheet; the change is the one from ``baseline``."""
+def _goal_headers(fig: Figures) -> list[str]:
+    """The columns of a goal's sheet; the change is the one from the baseline."""
+    baseline, interval = fig.baseline, fig.settings.interval
     return [
         "Vragenlijst",
         "Indicator",
         "Meting",
         "n",
         "Schatting",
-        "95%-interval ondergrens",
-        "95%-interval bovengrens",
+        f"{interval} ondergrens",
+        f"{interval} bovengrens",
         f"Verschil met {wave_name(baseline)} ({baseline})",
-        "95%-interval verschil ondergrens",
-        "95%-interval verschil bovengrens",
+        f"{interval} verschil ondergrens",
+        f"{interval} verschil bovengrens",
         "q-waarde",
         "Effectgrootte",
         "Richting",
@@ -287,7 +302,7 @@ def _goal_sheet(
     changes: pd.DataFrame,
     benchmarks,
 ) -> _Sheet:
-    headers = _goal_headers(fig.baseline)
+    headers = _goal_headers(fig)
     sheet = _Sheet(book, name, f"{title}: {name}", headers, {1, 14})
     own = estimates[(estimates["group"] == OWN) & (estimates["goal"] == goal)]
     change_of = {(r.questionnaire, r.indicator): r for r in changes.itertuples(index=False)}
@@ -297,7 +312,6 @@ def _goal_sheet(
         rows = own[(own["questionnaire"] == questionnaire) & (own["indicator"] == indicator)]
         rows = rows.sort_values("wave", key=lambda s: s.map(waves).fillna(len(waves)))
         for row in rows.itertuples(index=False):
-            value = _value_format(row.kind)
             change = change_of.get((questionnaire, indicator)) if row.wave == fig.followup else None
             others = benchmarks.get((row.wave, OTHERS, questionnaire, indicator))
             cohort = benchmarks.get((row.wave, COHORT, questionnaire, indicator))
@@ -306,7 +320,7 @@ def _goal_sheet(
                     QUESTIONNAIRES.get(questionnaire, questionnaire),
                     row.label,
                     wave_with_code(row.wave),
-                    _number(row.n),
+                    _count(row.n, fig.settings),
                     _number(row.estimate),
                     _number(row.ci_low),
                     _number(row.ci_high),
@@ -327,19 +341,7 @@ def _goal_sheet(
                     None if others is None else _number(others.estimate_reference),
                     None if cohort is None else _number(cohort.estimate_reference),
                 ],
-                {
-                    3: COUNT,
-                    4: value,
-                    5: value,
-                    6: value,
-                    7: value,
-                    8: value,
-                    9: value,
-                    10: Q_VALUE,
-                    11: EFFECT,
-                    15: value,
-                    16: value,
-                },
+                _formats(GOAL_FORMATS, row.kind),
             )
     return sheet
 
@@ -357,7 +359,7 @@ PROFILE_HEADERS = [
 ]
 
 
-def _profile_rows(sheet: _Sheet, profile: pd.DataFrame) -> None:
+def _profile_rows(sheet: _Sheet, profile: pd.DataFrame, settings: Settings) -> None:
     """Who answered (under Inzicht): a second table below the indicators."""
     if profile.empty:
         return
@@ -372,7 +374,7 @@ def _profile_rows(sheet: _Sheet, profile: pd.DataFrame) -> None:
                 row.category,
                 wave_with_code(row.wave),
                 _number(row.count),
-                _number(row.answered),
+                _count(row.answered, settings),
                 _number(row.share),
                 row.flag,
                 row.reason,
@@ -510,7 +512,7 @@ def figures_xlsx(
     for goal, name in GOALS.items():
         sheet = _goal_sheet(book, fig, goal, name, title, estimates, changes, benchmarks)
         if goal == "profile":
-            _profile_rows(sheet, in_view(fig.profile, questionnaires))
+            _profile_rows(sheet, in_view(fig.profile, questionnaires), fig.settings)
         sheet.finish()
     paired = in_view(fig.paired, questionnaires)
     if not paired.empty:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import is_numeric_dtype
 
 from reports.export_columns import CHOSEN, META_LABELS, analysis_columns
 from surveys.export import Export, interchange_cells, is_free_text
@@ -137,7 +138,7 @@ def write_dutch_csv(export: Export, path: Path) -> None:
     for column in analysis_columns(export)[len(META_LABELS) :]:
         names.append(column.name)
         headers.append(column.label)
-        if column.values.dtype == object:  # open text, already made safe
+        if not is_numeric_dtype(column.values.dtype):  # open text, already made safe
             columns.append(_cells(column.values, str))
         elif column.labels and column.labels is not CHOSEN:  # a code with a label
             labels = column.labels

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import rvgsrust_xlsxwriter
+from pandas.api.types import is_numeric_dtype
 
 from measures.estimates import wave_estimates
 from measures.indicators import IndicatorSet, Settings
@@ -42,20 +43,26 @@ CODEBOOK_HEADER = [
     "Ontbrekend (weet niet)",
     "Versies van de vragenlijst",
 ]
-FIGURES_HEADER = [
-    "Koploper",
-    "Meting",
-    "Vragenlijst",
-    "Indicator",
-    "Omschrijving",
-    "Schaal",
-    "n",
-    "Schatting",
-    "95%-interval, onder",
-    "95%-interval, boven",
-    "Vlag",
-    "Toelichting",
-]
+
+
+def figures_header(settings: Settings) -> list[str]:
+    """The figures sheet's headers; the intervals named with their level as set."""
+    return [
+        "Koploper",
+        "Meting",
+        "Vragenlijst",
+        "Indicator",
+        "Omschrijving",
+        "Schaal",
+        "n",
+        "Schatting",
+        f"{settings.interval}, onder",
+        f"{settings.interval}, boven",
+        "Vlag",
+        "Toelichting",
+    ]
+
+
 MAX_TEXT = 32_767
 """The most characters a cell holds (Excel's limit; a longer text is cut, as XlsxWriter did)."""
 ESTIMATE_COLUMNS = (7, 8, 9)
@@ -157,7 +164,7 @@ def data_frame(columns: list[Column]) -> pl.DataFrame:
     as String (each distinct text made safe once), null for an empty cell (an empty text too)."""
     frame = {}
     for column in columns:
-        if column.values.dtype == object:
+        if not is_numeric_dtype(column.values.dtype):
             index, uniques = pd.factorize(column.values, use_na_sentinel=True)
             written = [cell_text(value) or None for value in uniques]
             texts = pl.Series(column.name, [*written, None], dtype=pl.String)
@@ -214,7 +221,7 @@ def write_xlsx(export: Export, columns: list[Column], path: Path, indicators: In
     )
     _write_table(
         book.add_worksheet("Cijfers"),
-        FIGURES_HEADER,
+        figures_header(indicators.settings),
         _figure_rows(table, indicators.settings) if len(table) else [],
         [16, 22, 14, 22, 50, 8, 14, 12, 12, 12, 12, 50],
         bold,

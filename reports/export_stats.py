@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import is_numeric_dtype
 
 from reports.export_columns import Column
 
@@ -34,7 +35,7 @@ def _cut(text: str, limit: int) -> str:
 def _spss_format(column: Column) -> str | None:
     """Whole numbers without decimals (codes, 0/1, ids); other numbers as pyreadstat sets them."""
     values = column.values
-    if values.dtype == object:
+    if not is_numeric_dtype(values.dtype):
         return None
     given = values[~np.isnan(values)]
     if given.size and not np.all(given == np.round(given)):

@@ -25,7 +25,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from measures.figures import Figures
-from measures.indicators import Settings
 from reports.chart_images import ChartsUnavailable, browser_path, draw_charts
 from reports.report_front import ChartKey, key_changes, shown_indicators
 from reports.report_html import report_html
@@ -110,7 +109,6 @@ def council_report(
     explanation: Sequence[tuple[str, str]],
     methods_text: str,
     progress: Progress | None = None,
-    settings: Settings | None = None,
     response: Sequence[str] = (),
 ) -> bytes:
     """The "Rapport voor de raad" as PDF bytes.
@@ -118,8 +116,8 @@ def council_report(
     ``charts`` maps (questionnaire, indicator) to the dashboard's Plotly figure of it; only the
     charts the report shows are drawn (those of ``questionnaires``, but for a theme score that
     repeats a question), restyled for paper (:func:`reports.report_style.for_print`).
-    ``progress(fraction, text)`` is told how far it is (in the calling thread); ``settings``
-    are the limits the figures were made with (by default those of ``indicators.yaml``);
+    ``progress(fraction, text)`` is told how far it is (in the calling thread). The limits and
+    levels the report states are those the figures were made with (``fig.settings``);
     ``response`` the lines on the response in the methods appendix (``report_html``). Raises
     :class:`ChartsUnavailable` when the charts cannot be drawn, :class:`PdfUnavailable` when
     WeasyPrint cannot run.
@@ -148,7 +146,6 @@ def council_report(
             explanation,
             methods_text,
             dt.date.today(),
-            settings,
             response,
         )
         fetched: set[str] = set()

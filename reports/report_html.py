@@ -25,6 +25,7 @@ from measures.dutch import p_text, span_text, value_text
 from measures.figures import Figures
 from measures.groups import in_view
 from measures.indicators import PROPORTION, Settings
+from measures.suppression import count_text
 from reports.report_front import (
     ChartKey,
     anchor,
@@ -37,7 +38,7 @@ from reports.report_front import (
     shown_indicators,
 )
 from reports.report_style import STYLE
-from surveys.numbers import NO_FIGURE, signed, whole
+from surveys.numbers import NO_FIGURE, signed
 from surveys.vocabulary import (
     GOALS,
     INDICATIVE,
@@ -55,13 +56,14 @@ from surveys.vocabulary import (
 # --- one indicator ------------------------------------------------------------------------------
 
 
-def _figure_row(header: str, row: dict | None) -> dict[str, Any]:
-    """One group at one wave: n, figure (with 'indicatief' under it when so) and interval."""
+def _figure_row(header: str, row: dict | None, settings: Settings) -> dict[str, Any]:
+    """One group at one wave: n ('minder dan 10' when withheld, as everywhere), figure (with
+    'indicatief' under it when so) and interval."""
     cells: dict[str, Any] = {"header": header, "n": NO_FIGURE, "figure": NO_FIGURE}
     cells.update(interval=NO_FIGURE, flag=None, withheld=False)
     if row is None:
         return cells
-    cells["n"] = whole(row["n"])
+    cells["n"] = count_text(row["n"], settings)
     if row["flag"] == SUPPRESSED or pd.isna(row["estimate"]):
         cells.update(figure=SUPPRESSED, withheld=True)
         return cells
@@ -118,7 +120,7 @@ def _indicator(
     order = {wave: position for position, wave in enumerate(fig.waves)}
     figures = []
     for row in sorted(own.to_dict("records"), key=lambda r: order.get(r["wave"], len(order))):
-        figures.append(_figure_row(wave_with_code(row["wave"]), row))
+        figures.append(_figure_row(wave_with_code(row["wave"]), row, fig.settings))
         keep(row["reason"])
     comparisons = []
     if change is not None:
@@ -144,7 +146,7 @@ def _indicator(
             questionnaire=questionnaire,
             indicator=indicator,
         )
-        figures.append(_figure_row(f"{name} ({fig.followup})", shown))
+        figures.append(_figure_row(f"{name} ({fig.followup})", shown, fig.settings))
         what = f"{name.lower()} ({fig.followup})"
         comparisons.append(_comparison_row(what, bench, kind))
         keep(bench["reason"])
@@ -153,6 +155,7 @@ def _indicator(
         "sentence": None if change is None else change["sentence"],
         "chart": chart,
         "figures": figures,
+        "interval": fig.settings.interval,
         "against": f"{koploper_name} ({fig.followup})",
         "comparisons": comparisons,
         "repeats": None if repeats is None else _repeated_label(fig, repeats),
@@ -182,7 +185,7 @@ def _profile(fig: Figures, questionnaires: Sequence[str]) -> list[dict[str, Any]
         headers = []
         for wave in waves:
             answered = rows.loc[rows["wave"] == wave, "answered"]
-            base = whole(answered.max()) if not answered.empty else "0"
+            base = count_text(answered.max(), fig.settings) if not answered.empty else "0"
             headers.append(f"{wave_title(wave)} (n\u00a0=\u00a0{base})")
         reasons: list[str] = []
         lines = []
@@ -295,15 +298,14 @@ def report_html(
     explanation: Sequence[tuple[str, str]],
     methods_text: str,
     made_on: dt.date,
-    settings: Settings | None = None,
     response: Sequence[str] = (),
 ) -> str:
     """The report as one HTML document (every text escaped), ready for WeasyPrint.
 
     ``sources`` gives the image address of each chart (``reports.report.chart_sources``); a
-    chart without one is left out. ``settings`` are the limits the figures were made with (by
-    default those of ``indicators.yaml``). ``response`` (``measures.response_rates.
-    response_lines``) opens the appendix on the methods, under "Respons"; none: no such part."""
+    chart without one is left out. The limits and levels are those the figures were made with
+    (``fig.settings``). ``response`` (``measures.response_rates.response_lines``) opens the
+    appendix on the methods, under "Respons"; none: no such part."""
     from markupsafe import Markup
 
     return (
@@ -314,7 +316,7 @@ def report_html(
             # Our own style sheet, no one's input: CSS in <style> is raw text (an escaped quote
             # would stay '&#34;' there), so it goes in as it is.
             style=Markup(STYLE),
-            front=front_pages(fig, koploper_name, questionnaires, made_on, settings),
+            front=front_pages(fig, koploper_name, questionnaires, made_on, fig.settings),
             goals=_goal_sections(fig, koploper_name, questionnaires, sources),
             explanation=list(explanation),
             methods=[

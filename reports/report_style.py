@@ -4,7 +4,8 @@ A4, page numbers in the footer ("Pagina 3 van 12") and the title beside them; an
 chart, its sentence and its tables kept together on one page, several indicators per page. No
 text smaller than 9 pt: the tables, the notes, the footer and
 the charts' legends and labels, which are drawn in pixels and printed at :data:`CHART_PRINT_MM`
-wide (:func:`printed_points` says how large a chart's smallest text comes out).
+wide (``tests/reports/test_report_document.py`` measures how large a chart's smallest text
+comes out).
 """
 
 from __future__ import annotations
@@ -23,17 +24,10 @@ PAGE_WIDTH_MM = 180.0
 """A4 less the margins."""
 SIDE_MM = PAGE_WIDTH_MM - CHART_PRINT_MM - 4
 """The tables beside a chart, 4 mm from it."""
-POINTS_PER_MM = 72 / 25.4
 CHART_FONT_PX = 34
 """Text in the chart images: 34 of 680 pixels on 64 mm is 9.1 pt on paper."""
 BAND_NAME = "Interval overige"
 """The legend's name for the other koplopers' 95 % band: short enough for two entries a row."""
-
-
-def printed_points(pixels: float, drawn_width: float = CHART_WIDTH) -> float:
-    """The size in points on paper of text ``pixels`` high in a chart drawn ``drawn_width``
-    pixels wide and printed :data:`CHART_PRINT_MM` wide."""
-    return pixels * CHART_PRINT_MM * POINTS_PER_MM / drawn_width
 
 
 def _codes_by_title() -> dict[str, str]:
@@ -87,20 +81,6 @@ def for_print(chart: Any) -> Any:
         elif meta.get("role") == "band":
             trace.update(name=BAND_NAME)
     return printed
-
-
-def smallest_text_px(chart: Any) -> float:
-    """The smallest text size, in pixels, a chart sets anywhere: its font, its legend, its tick
-    labels and the values written beside points (what is not set takes the chart's font)."""
-    layout = chart.layout
-    base = layout.font.size or 12
-    sizes = [base, layout.legend.font.size or base]
-    for axis in (layout.xaxis, layout.yaxis):
-        sizes.append(axis.tickfont.size or base)
-    for trace in chart.data:
-        if "text" in (getattr(trace, "mode", "") or ""):
-            sizes.append(trace.textfont.size or base)
-    return float(min(sizes))
 
 
 STYLE = f"""

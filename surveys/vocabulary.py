@@ -15,6 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# --- koplopers -----------------------------------------------------------------------------------
+
+KOPLOPER_KINDS = {"gemeente": "Gemeente", "regio": "Regio"}
+"""What a koploper is (``koplopers.kind``, stored): a municipality, or a region of several."""
+
 # --- waves ----------------------------------------------------------------------------------------
 
 
@@ -238,6 +243,12 @@ REFERENCE_GROUPS = (
 REFERENCE_NAMES = {group.key: group.phrase for group in REFERENCE_GROUPS}
 REFERENCE_LABELS = {group.key: group.name for group in REFERENCE_GROUPS}
 REFERENCE_WHERE = {group.key: group.where for group in REFERENCE_GROUPS}
+
+# --- intervals -----------------------------------------------------------------------------------
+
+INTERVAL = "{level}-interval"
+"""An interval named with its level as set ('95\u00a0%-interval'): the level comes from the
+``confidence`` setting (``measures.indicators.Settings.interval``), never written as a number."""
 
 # --- the direction of a change --------------------------------------------------------------------
 

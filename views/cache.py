@@ -30,8 +30,9 @@ import os
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, fields, is_dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -51,6 +52,8 @@ for that very set (``is``): while an entry lives its set cannot be freed, so no 
 handed the same ``id``. Identity rather than a hash of the set's contents: hashing every
 definition on every view would cost more than the counting it spares, and ``load_indicators``
 hands out one set per file anyway."""
+
+T = TypeVar("T")
 
 RESPONSES = "responses"
 """The kind of the entry that holds a place's responses (and so its data version)."""
@@ -111,6 +114,23 @@ class ViewCache:
                 return None
             self._kept.move_to_end(key)
             return entry.value
+
+    def get_or_make(
+        self,
+        key: tuple,
+        version: DataVersion,
+        indicators: IndicatorSet,
+        make: Callable[[], tuple[DataVersion, T]],
+    ) -> T:
+        """What is kept under ``key`` for this data version and indicator set, or else what
+        ``make()`` returns (the data version it was made from, and the value), kept under that
+        version (which may be newer than ``version``: responses came in since)."""
+        kept = self.get(key, version, indicators)
+        if kept is not None:
+            return kept  # type: ignore[return-value]
+        made, value = make()
+        self.put(key, made, indicators, value)
+        return value
 
     def latest(self, key: tuple, indicators: IndicatorSet) -> object | None:
         """What is kept under ``key`` whatever its data version (for the same indicator set):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from db.access import AccessDenied, Viewer, viewer_key
 from db.fieldwork_overview import fieldwork_waves, response_counts
 from db.queries import koplopers_by_cohort
-from db.read_model import data_version, koploper_slugs
+from db.read_model import DataVersion, data_version, koploper_slugs
 from measures.indicators import IndicatorSet, load_indicators
 from measures.response_rates import with_rates
 from measures.scoring import Scored
@@ -96,9 +97,19 @@ def comparison(
     indicators = indicators or load_indicators()
     version = data_version(session)
     key = (place_of(session, include_demo, indicators), COMPARISON, viewer_key(viewer))
-    kept = CACHE.get(key, version, indicators)
-    if isinstance(kept, Comparison):
-        return kept
+    return CACHE.get_or_make(
+        key, version, indicators, partial(_made, session, viewer, include_demo, indicators, version)
+    )
+
+
+def _made(
+    session: Session,
+    viewer: Viewer,
+    include_demo: bool,
+    indicators: IndicatorSet,
+    version: DataVersion,
+) -> tuple[DataVersion, Comparison]:
+    """Vergelijken made from the responses, with the data version they are of."""
     koplopers, cohort_of = _koplopers(session)
     names = dict(zip(koplopers["slug"], koplopers["name"], strict=True))
     version, scored = scored_responses(session, viewer, None, indicators, include_demo, version)
@@ -119,8 +130,7 @@ def comparison(
         changes=changes,
         pools=pools,
     )
-    CACHE.put(key, version, indicators, found)
-    return found
+    return version, found
 
 
 def fieldwork_across(

@@ -201,33 +201,33 @@ def dashboard_figures(
     place = place_of(session, include_demo, indicators)
     key = (place, FIGURES, viewer_key(viewer), koploper, name, subgroup, category, baseline,
            followup)  # fmt: skip
-    kept = CACHE.get(key, version, indicators)
-    if isinstance(kept, Figures):
-        return kept
-    multiple = subgroup is not None and subgroup_choices(indicators)[subgroup].multiple
-    wanted = [subgroup] if subgroup is None else [subgroup, None]
-    version, views = _views(session, viewer, koploper, wanted, include_demo, indicators, version)
-    counts, whole = views[subgroup], views[None]
-    changed = wording_changes(session, viewer, koploper)
-    notes = wording_notes(whole.versions, changed, indicators, baseline, followup)
-    found = figures(
-        counts,
-        indicators,
-        baseline,
-        followup,
-        category=category,
-        multiple=multiple,
-        total=whole if multiple else None,
-        koploper_name=name,
-        wording=notes,
-    )
-    if subgroup is None and baseline != followup:
-        paired = paired_figures(
-            session, viewer, koploper, baseline, followup, include_demo, indicators, version
+
+    def make() -> tuple[DataVersion, Figures]:
+        multiple = subgroup is not None and subgroup_choices(indicators)[subgroup].multiple
+        wanted = [subgroup] if subgroup is None else [subgroup, None]
+        made, views = _views(session, viewer, koploper, wanted, include_demo, indicators, version)
+        counts, whole = views[subgroup], views[None]
+        changed = wording_changes(session, viewer, koploper)
+        notes = wording_notes(whole.versions, changed, indicators, baseline, followup)
+        found = figures(
+            counts,
+            indicators,
+            baseline,
+            followup,
+            category=category,
+            multiple=multiple,
+            total=whole if multiple else None,
+            koploper_name=name,
+            wording=notes,
         )
-        found = replace(found, paired=paired)
-    CACHE.put(key, version, indicators, found)
-    return found
+        if subgroup is None and baseline != followup:
+            paired = paired_figures(
+                session, viewer, koploper, baseline, followup, include_demo, indicators, made
+            )
+            found = replace(found, paired=paired)
+        return made, found
+
+    return CACHE.get_or_make(key, version, indicators, make)
 
 
 def paired_figures(

@@ -91,7 +91,6 @@ def report_pdf(
         explanation(settings),
         methods_text(settings),
         progress=progress,
-        settings=settings,
         response=response_of(fig, questionnaires, rates),
     )
 

@@ -17,15 +17,12 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from db.access import Viewer
-from db.packs import CHANNELS as PACKED_CHANNELS
-from db.packs import LANGUAGES as PACKED_LANGUAGES
 from db.read_model import DataVersion, PackRead, check_reader, data_version, read_packs
 from measures.indicators import IndicatorSet, ItemIndicator
 from measures.profile import profile_items
 from measures.responses import QuestionnaireResponses
 from measures.scoring import Scored, score_questionnaire
 from measures.subgroups import subgroup_choices
-from surveys.vocabulary import CHANNEL_NUMBERS, LANGUAGE_NUMBERS
 from views.cache import CACHE, RESPONSES, place_of
 
 
@@ -67,7 +64,9 @@ def scored_responses(
     """Every response scored (per questionnaire; the koploper as its id), with the data version
     they are of: for the dashboard of ``koploper`` or, with None, for a viewer who sees every
     koploper (``db.read_model.check_reader``: ``AccessDenied`` for anyone else, whether or not
-    anything is read). ``version``: the data version read just now.
+    anything is read). ``version``: the data version read just now, to look up what is kept;
+    what is read is kept under the version it was read at (``PackRead.version``), which is newer
+    when something changed in between, never under this one.
 
     Two threads may refresh one place at once: each reads on its own and keeps a complete
     entry; the last one stays, both are right."""
@@ -87,24 +86,15 @@ def scored_responses(
         kept=before.read if isinstance(before, Responses) else None,
         version=version,
     )
-    if read.version is not None:  # the version of what was read, whatever the caller had
+    if read.version is not None:  # always, for a whole read: the version it was made at
         version = read.version
     scored = _scored(read, indicators)
     CACHE.put(key, version, indicators, Responses(read, scored))
     return version, scored
 
 
-def _recoded(codes: np.ndarray, packed: tuple[str, ...], engine: dict[str, int]) -> np.ndarray:
-    """Channel or language codes of the packs as the engine numbers them (0: another)."""
-    table = np.array([0, *(engine.get(name, 0) for name in packed)], dtype=np.int64)
-    return table[codes]
-
-
 def _scored(read: PackRead, indicators: IndicatorSet) -> dict[str, Scored]:
-    meta = read.meta.assign(
-        channel=_recoded(read.meta["channel"].to_numpy(), PACKED_CHANNELS, CHANNEL_NUMBERS),
-        language=_recoded(read.meta["language"].to_numpy(), PACKED_LANGUAGES, LANGUAGE_NUMBERS),
-    )
+    meta = read.meta  # channel and language already by the engine's numbers (the packs')
     scored = {}
     wanted = wanted_items(indicators)
     questionnaires = meta["questionnaire"].to_numpy()

@@ -14,12 +14,11 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from measures.dutch import p_text
+from measures.dutch import in_unit, p_text
 from measures.indicators import PROPORTION
 from measures.response_rates import rate_text
 from pages.ui.dashboard_view import CHART_CONFIG
-from surveys.numbers import NO_FIGURE, decimal, percent, whole
-from surveys.numbers import signed as dutch_signed
+from surveys.numbers import NO_FIGURE, decimal, percent, signed, whole
 from surveys.vocabulary import (
     DIRECTION_WORDS,
     DOWN,
@@ -50,13 +49,6 @@ def _number(value: float, kind: str) -> str:
     return percent(value) if kind == PROPORTION else decimal(value)
 
 
-def signed(value: float) -> str:
-    """A change already in its unit, with its sign: '+4,2', '-0,4', '0,0'."""
-    if pd.isna(value):
-        return NO_FIGURE
-    return dutch_signed(value)
-
-
 def change_text(value: float, kind: str) -> str:
     text = signed(value)
     return f"{text} procentpunt" if kind == PROPORTION and text != NO_FIGURE else text
@@ -65,12 +57,6 @@ def change_text(value: float, kind: str) -> str:
 def _counter(min_n: int):
     """A count as written in a table: empty (fewer than ``min_n``) reads 'minder dan 10'."""
     return lambda value: fewer_than(min_n) if pd.isna(value) else whole(value)
-
-
-def _scaled(table: pd.DataFrame, column: str) -> pd.Series:
-    """Shares as percentages (41.2), so a column sorts as it reads."""
-    factor = table["kind"].map(lambda k: 100.0 if k == PROPORTION else 1.0)
-    return table[column].astype(float) * factor
 
 
 def _styled(frame: pd.DataFrame, kinds: pd.Series, formats: Mapping[str, str], min_n: int):
@@ -112,10 +98,10 @@ def koploper_frame(table: pd.DataFrame, baseline: str, followup: str, min_n: int
             "Koploper": table["name"],
             "Indicator": table["label"],
             "Richting": [direction_text(d) for d in table["direction"]],
-            "Verandering": _scaled(table, "difference"),
-            first: _scaled(table, "estimate_baseline"),
+            "Verandering": in_unit(table["difference"], table["kind"]),
+            first: in_unit(table["estimate_baseline"], table["kind"]),
             n_first: table["n_baseline"].astype(float),
-            later: _scaled(table, "estimate_followup"),
+            later: in_unit(table["estimate_followup"], table["kind"]),
             n_later: table["n_followup"].astype(float),
             "q-waarde": table["q_value"].astype(float),
             "Let op": notes,

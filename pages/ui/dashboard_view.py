@@ -227,7 +227,7 @@ def figures_frame(
                     "Meting": wave_title(fig.followup),
                     "n": "0",
                     "Cijfer": NO_ESTIMATE,
-                    "95 %-interval": NO_FIGURE,
+                    settings.interval: NO_FIGURE,
                     "Opmerking": "nog geen antwoorden bij deze meting",
                 }
             )
@@ -242,7 +242,9 @@ def _figure_line(who: str, wave: str, row: dict, settings: Settings) -> dict[str
         "Meting": wave,
         "n": n_text(row["n"], settings),
         "Cijfer": estimate_text(row["estimate"], row["flag"], kind),
-        "95 %-interval": interval_text(row["ci_low"], row["ci_high"], kind) if shown else NO_FIGURE,
+        settings.interval: interval_text(row["ci_low"], row["ci_high"], kind)
+        if shown
+        else NO_FIGURE,
         "Opmerking": reason_text(row["reason"]),
     }
 
@@ -260,7 +262,7 @@ def comparisons_frame(
         ]
         for row in found.to_dict("records"):
             what = f"{wave_title(fig.followup)} tegenover {wave_name(fig.baseline)}"
-            lines.append(_comparison_line(what, row))
+            lines.append(_comparison_line(what, row, fig.settings))
     marks = fig.benchmarks
     if not marks.empty:
         found = marks[
@@ -271,17 +273,17 @@ def comparisons_frame(
         for group, label in REFERENCES.items():
             for row in found[found["reference"] == group].to_dict("records"):
                 what = f"{name} tegenover {label.lower()} (bij {wave_name(fig.followup)})"
-                lines.append(_comparison_line(what, row))
+                lines.append(_comparison_line(what, row, fig.settings))
     return plain_or_detailed(pd.DataFrame(lines), details)
 
 
-def _comparison_line(what: str, row: dict) -> dict[str, str]:
+def _comparison_line(what: str, row: dict, settings: Settings) -> dict[str, str]:
     kind = row["kind"]
     suppressed = row["flag"] == SUPPRESSED or missing(row["difference"])
     return {
         "Vergelijking": what,
         "Verschil": NO_FIGURE if suppressed else difference_text(row["difference"], kind),
-        "95 %-interval": NO_FIGURE
+        settings.interval: NO_FIGURE
         if suppressed
         else difference_interval_text(row["diff_ci_low"], row["diff_ci_high"], kind),
         "q-waarde": NO_FIGURE if suppressed else p_text(row["q_value"]),

@@ -89,7 +89,7 @@ def test_the_tilburg_dashboard_has_charts_passes_axe_and_names_no_other_koploper
     assert "Tilburg" in main and "Overige koplopers" in main and "Eigen cohort" in main
     assert [name for name in other_names if name in main] == []
     assert tab.locator("[data-testid='stPlotlyChart']").count() >= 5  # the open goal only
-    assert "Grafiek in woorden" in main and "95 %-interval" in main
+    assert "Grafiek in woorden" in main and "95\u00a0%-interval" in main
     assert tab.evaluate("document.documentElement.lang") == "nl"
     assert axe_violations(tab) == []
     tab.screenshot(path="/tmp/dashboard.png")

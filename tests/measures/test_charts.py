@@ -124,10 +124,10 @@ def test_no_series_relies_on_colour_alone(fig):
     assert line.line.dash == "dash"
     named = [t.name for t in chart.data if t.showlegend is not False]
     assert named == [
-        "Overige koplopers: 95 %-interval",
+        "Overige koplopers: 95\u00a0%-interval",
         "Overige koplopers",
         "Eigen cohort",
-        "Almere (met 95 %-interval)",
+        "Almere (met 95\u00a0%-interval)",
     ]
     colours = {own.marker.color, cohort.marker.color, line.line.color}
     assert colours == {"#0072B2", "#009E73", "#D55E00"}  # Okabe–Ito, 3:1 or more on white

@@ -108,3 +108,16 @@ def test_a_number_as_given_reads_back_as_the_same_number(value):
     text = number(value)
     assert "." not in text.split(",")[-1] if "," in text else True
     assert float(text.replace(".", "").replace(",", ".")) == value
+
+
+def test_a_figure_in_its_unit_is_a_share_in_percent_and_a_mean_as_it_is():
+    import numpy as np
+    import pandas as pd
+
+    from measures.dutch import in_unit
+
+    values = pd.Series([0.412, 7.4, np.nan, -0.05], index=[3, 5, 8, 9])
+    kinds = pd.Series(["proportion", "mean", "proportion", "proportion"], index=[3, 5, 8, 9])
+    found = in_unit(values, kinds)
+    assert list(found.index) == [3, 5, 8, 9]
+    np.testing.assert_allclose(found.to_numpy(), [41.2, 7.4, np.nan, -5.0])

@@ -654,9 +654,11 @@ def test_a_council_or_municipality_gets_the_plain_view_with_details_one_click_aw
         for m in at.markdown
     )
     figures = [t.value for t in at.table if t.value.index.name == "Wie"]
-    assert figures and {"n", "Cijfer", "95 %-interval"} <= set(figures[0].columns)
+    assert figures and {"n", "Cijfer", "95\u00a0%-interval"} <= set(figures[0].columns)
     comparisons = [t.value for t in at.table if t.value.index.name == "Vergelijking"]
-    assert comparisons and {"Verschil", "95 %-interval", "Uitkomst"} <= set(comparisons[0].columns)
+    assert comparisons and {"Verschil", "95\u00a0%-interval", "Uitkomst"} <= set(
+        comparisons[0].columns
+    )
     words = {f"{symbol} {word}" for symbol, word in DIRECTION_WORDS.items()}
     assert set(overview(at)["Uitkomst"]) <= words
     caption = " ".join(c.value for c in at.caption)

@@ -32,6 +32,7 @@ from measures.synthetic import synthetic_responses
 from pages.ui.dashboard_view import REFERENCES, estimate_text, figures_frame
 from reports.downloads import figures_csv, figures_xlsx
 from reports.report import report_html
+from surveys.numbers import whole
 from surveys.vocabulary import (
     COHORT,
     COMPLEMENT_REASON,
@@ -233,7 +234,9 @@ def test_page_chart_excel_csv_and_report_show_the_same_figures(view) -> None:
                 value = truth.get((group, wave, questionnaire, indicator))
                 assert _close(drawn.get((group, wave)), value), (group, wave, indicator)
 
-    # The page's table of figures under each chart.
+    # The page's table of figures under each chart (and its counts: the Excel file and the
+    # report write each the same, 'minder dan 10' where it is withheld).
+    page_n = {}
     for questionnaire, indicator in _pairs(fig):
         kind = _kind(fig, questionnaire, indicator)
         table = figures_frame(fig, questionnaire, indicator, NAME, settings)
@@ -242,6 +245,7 @@ def test_page_chart_excel_csv_and_report_show_the_same_figures(view) -> None:
                 OWN if line["Wie"] == NAME else {v: k for k, v in REFERENCES.items()}[line["Wie"]]
             )
             wave = next((w for w in fig.waves if wave_title(w) == line["Meting"]), None)
+            page_n[(group, wave or fig.followup, questionnaire, indicator)] = line["n"]
             if wave is None:  # a wave without answers: no figure
                 assert line["Cijfer"] == estimate_text(None, "onderdrukt", kind)
                 continue
@@ -264,6 +268,8 @@ def test_page_chart_excel_csv_and_report_show_the_same_figures(view) -> None:
             questionnaire, indicator = labels[(row[0], row[1])]
             wave = waves_of[row[2]]
             cells = dict(zip(header, row, strict=False))
+            written_n = whole(cells["n"]) if isinstance(cells["n"], int) else cells["n"]
+            assert written_n == page_n[(OWN, wave, questionnaire, indicator)], (sheet.title, row)
             for group, column in (
                 (OWN, "Schatting"),
                 (OTHERS, "Overige koplopers"),
@@ -318,3 +324,4 @@ def test_page_chart_excel_csv_and_report_show_the_same_figures(view) -> None:
                 continue
             value = truth.get((group, wave, questionnaire, indicator))
             assert _number_in(figure) == _as_written(value, kind), (header, figure, indicator)
+            assert cells[1] == page_n[(group, wave, questionnaire, indicator)], (header, cells)

@@ -296,7 +296,7 @@ def test_names_and_labels_show_as_written_in_the_drawn_chart(uncached) -> None:
     root = ElementTree.fromstring(svg)
     texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert label in texts  # the title, with its tag as text
-    assert f"{name} (met 95 %-interval)" in texts  # the legend
+    assert f"{name} (met 95\u00a0%-interval)" in texts  # the legend
     styles = " ".join(element.get("style") or "" for element in root.iter())
     assert "font-weight:bold" not in styles.replace(" ", "")
     assert "font-style:italic" not in styles.replace(" ", "")

@@ -15,7 +15,9 @@ import pytest
 from measures.cli import COMPARE_COLUMNS
 from measures.figures import figures
 from reports.downloads import (
+    GOAL_FORMATS,
     NOTHING_TO_SHOW,
+    OVERVIEW_FORMATS,
     OVERVIEW_SHEET,
     download_name,
     figures_csv,
@@ -110,11 +112,11 @@ def test_the_headers_are_dutch_and_the_header_row_stays_in_view(book) -> None:
         "Meting",
         "n",
         "Schatting",
-        "95%-interval ondergrens",
-        "95%-interval bovengrens",
+        "95\u00a0%-interval ondergrens",
+        "95\u00a0%-interval bovengrens",
         "Verschil met de nulmeting (T0)",
-        "95%-interval verschil ondergrens",
-        "95%-interval verschil bovengrens",
+        "95\u00a0%-interval verschil ondergrens",
+        "95\u00a0%-interval verschil bovengrens",
         "q-waarde",
         "Effectgrootte",
         "Richting",
@@ -143,7 +145,7 @@ def test_a_percentage_is_the_engines_fraction_with_a_percent_format(book) -> Non
     assert isinstance(row["Schatting"].value, float)
     assert row["Schatting"].value == pytest.approx(engine["estimate"], rel=1e-12)
     assert row["Schatting"].number_format == "0.0%"
-    assert row["95%-interval ondergrens"].value == pytest.approx(engine["ci_low"], rel=1e-12)
+    assert row["95\u00a0%-interval ondergrens"].value == pytest.approx(engine["ci_low"], rel=1e-12)
     change = engine_row(fig.changes, questionnaire="client", indicator="aware_oco")
     assert row["q-waarde"].value == pytest.approx(change["q_value"], rel=1e-12)
     assert row["Richting"].value == change["direction"] == "▲"
@@ -174,17 +176,36 @@ def test_the_same_sign_is_text_not_a_formula(book) -> None:
         assert cell.data_type == "s" and cell.quotePrefix
 
 
+def test_every_column_has_its_number_format_and_a_count_is_whole(book) -> None:
+    overview = [cell.value for cell in book[OVERVIEW_SHEET][HEADER_ROW]]
+    goal = [cell.value for cell in book["Kwaliteit"][HEADER_ROW]]
+    assert (len(OVERVIEW_FORMATS), len(GOAL_FORMATS)) == (len(overview), len(goal))
+    row = rows_of(book["Kwaliteit"])[0]
+    assert row["n"].number_format == "0" and row["q-waarde"].number_format in ("0.000", "General")
+
+
+def test_the_interval_headers_take_their_level_from_the_setting() -> None:
+    fig = view()
+    at_90 = workbook(replace(fig, settings=replace(fig.settings, confidence=0.9)))
+    headers = [
+        cell.value for name in (OVERVIEW_SHEET, "Kwaliteit") for cell in at_90[name][HEADER_ROW]
+    ]
+    assert "90\u00a0%-interval ondergrens" in headers
+    assert "90\u00a0%-interval verschil bovengrens" in headers
+    assert not [header for header in headers if "95" in header]
+
+
 def test_withheld_figures_are_empty_cells_with_the_reason(book) -> None:
     fig = view()
     withheld = fig.changes[fig.changes["flag"] == "onderdrukt"]
     assert len(withheld) > 5
     figure_columns = [
         "Schatting",
-        "95%-interval ondergrens",
-        "95%-interval bovengrens",
+        "95\u00a0%-interval ondergrens",
+        "95\u00a0%-interval bovengrens",
         "Verschil met de nulmeting (T0)",
-        "95%-interval verschil ondergrens",
-        "95%-interval verschil bovengrens",
+        "95\u00a0%-interval verschil ondergrens",
+        "95\u00a0%-interval verschil bovengrens",
         "q-waarde",
         "Effectgrootte",
     ]

@@ -6,7 +6,9 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
+from reports.export_columns import Column
 from reports.export_csv import write_csv, write_dutch_csv
+from reports.export_excel import data_cells
 from reports.export_files import write_file
 from surveys.definition import load_builtin
 from surveys.export import Export
@@ -76,6 +78,14 @@ def test_the_excel_file_writes_only_given_cells_and_safe_texts(tmp_path):
     assert comments == "'=1+1"
     assert [row[header.index("heard_via_2")] for row in rows[1:]] == [1, None, None]
     assert [row[header.index("aware_oco")] for row in rows[1:]] == [1, 0, None]
+
+
+def test_texts_in_a_pandas_string_column_are_made_safe_too():
+    """pandas 3 holds texts in its own string dtype, not as objects: a text is a text by not
+    being a number, whatever its dtype."""
+    texts = pd.array(["=1+1", None, "-5"], dtype="string")
+    column = Column("comments", "Opmerkingen", texts, {}, (), "nominal")
+    assert data_cells(column) == ["'=1+1", None, "'-5"]
 
 
 def test_an_empty_text_on_the_small_sheets_is_an_empty_cell(tmp_path):

@@ -346,6 +346,14 @@ def test_the_methods_keep_their_titles_and_every_source_on_a_line_of_its_own() -
     assert "<p>Wilson EB (1927).</p>\n<p>Newcombe RG (1998).</p>" in appendix
 
 
+def test_the_interval_header_takes_its_level_from_the_setting() -> None:
+    fig = view()
+    at_90 = replace(fig, settings=replace(fig.settings, confidence=0.9))
+    html = report_html(at_90, KOPLOPER_NAME, BOTH, {}, [], "", dt.date(2025, 3, 14))
+    assert '<th scope="col">90\u00a0%-interval</th>' in html
+    assert "95\u00a0%" not in html and "95&nbsp;%" not in html
+
+
 def test_without_weasyprint_the_report_says_so_in_dutch(monkeypatch) -> None:
     import sys
 

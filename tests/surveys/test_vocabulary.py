@@ -22,6 +22,7 @@ CODES = {
     v.OWN,
     v.OTHERS,
     v.COHORT,
+    *v.KOPLOPER_KINDS,
 }
 """Keys, not labels: they may be written where data is matched ('demo', 'cohort')."""
 OTHER_MEANINGS = {"Demo"}
@@ -44,6 +45,7 @@ def labels() -> set[str]:
     for group in v.REFERENCE_GROUPS:
         found |= {group.name, group.phrase}
     found |= set(v.CHANNEL_LABELS.values()) | set(v.QUESTIONNAIRES.values())
+    found |= set(v.KOPLOPER_KINDS.values())
     found |= set(v.GOALS.values()) | set(v.WAVE_KINDS.values()) | set(v.DIRECTION_WORDS.values())
     found |= {v.NO_ESTIMATE, v.FEWER_THAN, v.COMPLEMENT_REASON, v.FEW_KOPLOPERS_REASON}
     found |= {v.TOO_FEW, v.NO_ANSWERS, v.NO_VALID_ANSWERS, v.INDICATIVE_REASON}
@@ -83,6 +85,33 @@ SETTING = re.compile(r"\b(minder dan|meer dan|minimaal|minstens) \d")
 settings, so it changes with them."""
 
 
+LEVEL = re.compile(r"\d\s*(&nbsp;)?%\s*-?\s*(betrouwbaarheids)?interval", re.IGNORECASE)
+"""An interval's level written out ('95%-interval', '95&nbsp;%-interval'): it comes from the
+``confidence`` setting (``Settings.interval``)."""
+
+
+def levels_written(source: str, template: bool = False) -> list[tuple[int, str]]:
+    """(line, text) of every string of Python ``source`` (docstrings aside), or every line of
+    a ``template``, that writes an interval's level out as a number."""
+    if template:
+        lines = enumerate(source.splitlines(), start=1)
+        return [(number, line.strip()) for number, line in lines if LEVEL.search(line)]
+    tree = ast.parse(source)
+    docstrings = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and LEVEL.search(node.value)
+    ]
+
+
 def written_in_template(source: str) -> list[tuple[int, str]]:
     """(line, text) of every piece of a Jinja2 template's own text (between tags, outside
     ``{{ }}``, ``{% %}`` and ``{# #}``) that is a vocabulary label, or names a setting's
@@ -119,6 +148,34 @@ def test_no_template_writes_out_a_label_or_a_setting():
     assert not problems, "from surveys/vocabulary.py or the settings:\n" + "\n".join(problems)
 
 
+def test_no_module_or_template_writes_the_level_of_an_interval_out():
+    problems = []
+    files = [*product_files(), *sorted((ROOT / "reports" / "templates").glob("*.j2"))]
+    for path in files:
+        source = path.read_text(encoding="utf-8")
+        for line, text in levels_written(source, template=path.suffix == ".j2"):
+            problems.append(f"{path.relative_to(ROOT).as_posix()}:{line}: {text}")
+    assert not problems, "the level comes from the confidence setting:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'HEADER = "95%-interval ondergrens"',
+        'name = f"{name} (met 95 %-interval)"',
+        'TEXT = "Het 90\\u00a0% betrouwbaarheidsinterval"',
+    ],
+)
+def test_the_level_check_finds_a_level_written_out(source):
+    assert levels_written(source)
+
+
+def test_the_level_check_finds_it_in_a_template_and_lets_the_setting_pass():
+    assert levels_written("<th>95&nbsp;%-interval</th>", template=True)
+    assert not levels_written("<th>{{ i.interval }}</th>", template=True)
+    assert not levels_written('"""Its 95 % interval."""\nHEADER = f"{settings.interval} onder"')
+
+
 @pytest.mark.parametrize(
     "source",
     [
@@ -152,6 +209,7 @@ def test_the_template_check_lets_filled_in_text_pass():
         'HEADERS = ["Teken", "Reden", "Overige koplopers", "Cohort"]',
         'def header(wave):\n    return f"Overige koplopers {wave}"',
         'WORDS = {"others": "overige koplopers", "cohort": "eigen cohort"}',
+        'KINDS = {"gemeente": "Gemeente", "regio": "Regio"}',
     ],
 )
 def test_the_check_finds_a_label_written_out_again(source):

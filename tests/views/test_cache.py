@@ -46,6 +46,22 @@ def test_new_responses_drop_what_was_kept_for_the_older_version_of_that_place_on
     assert cache.count("figures") == 1
 
 
+def test_get_or_make_serves_what_is_kept_or_keeps_what_it_makes_under_its_version():
+    cache, indicators = ViewCache(), load_indicators()
+    made = []
+
+    def make():
+        made.append(1)
+        return V2, "figures"  # responses came in since the caller read V1
+
+    cache.put((PLACE, RESPONSES), V2, indicators, "read")
+    key = (PLACE, "figures", "viewer a")
+    assert cache.get_or_make(key, V1, indicators, make) == "figures"
+    assert cache.get(key, V2, indicators) == "figures" and cache.get(key, V1, indicators) is None
+    assert cache.get_or_make(key, V2, indicators, make) == "figures"
+    assert made == [1]  # the second time it was kept
+
+
 def test_what_was_counted_from_responses_no_longer_kept_is_not_kept():
     """A background thread that finishes counting after a newer read keeps nothing."""
     cache, indicators = ViewCache(), load_indicators()

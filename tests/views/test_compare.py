@@ -8,19 +8,17 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import select
 
 from db.access import AccessDenied, Viewer, command_line
-from db.demo import seed_demo
 from db.engine import get_sessionmaker
 from db.export import read_export
 from db.fieldwork_overview import response_counts
-from db.models import Koploper, Response
+from db.models import Response
 from db.queries import koplopers_by_cohort
-from db.setup import init_database
 from measures import check_responses, load_indicators, score
 from measures.side_by_side import all_estimates, koploper_table
 from surveys.export import interchange
+from tests.views.seeding import seed_with_real_tilburg
 from views.compare import comparison, fieldwork_across
 
 ONDERZOEKER = Viewer(email="o@movisie.example", role="onderzoeker")
@@ -28,20 +26,7 @@ ONDERZOEKER = Viewer(email="o@movisie.example", role="onderzoeker")
 
 @pytest.fixture
 def seeded(database_url) -> str:
-    init_database(database_url)
-    with get_sessionmaker(database_url).begin() as session:
-        seed_demo(session, sizes=(8, 30))
-        real = session.scalars(
-            select(Response)
-            .join(Koploper)
-            .where(Koploper.slug == "tilburg")
-            .order_by(Response.id)
-            .limit(60)
-        ).all()
-        for response in real:
-            response.is_demo = False
-            response.channel = "web"
-    return database_url
+    return seed_with_real_tilburg(database_url, (8, 30), first=60)
 
 
 @pytest.mark.parametrize("role", ["gemeente", "adviesraad"])

@@ -11,12 +11,10 @@ from sqlalchemy import select
 from db.access import AccessDenied, Viewer, command_line
 from db.dashboard import open_answers as stored_open_answers
 from db.dashboard import wording_changes
-from db.demo import seed_demo
 from db.engine import get_sessionmaker
 from db.export import read_export
 from db.models import Answer, Koploper, Response
 from db.read_model import data_version
-from db.setup import init_database
 from measures import check_responses, compare_waves, load_indicators, score
 from measures.counts import from_scored
 from measures.estimates import wave_estimates
@@ -25,6 +23,7 @@ from measures.pools import withhold_small_pools
 from surveys.export import interchange
 from surveys.vocabulary import CHANNEL_NUMBERS as CHANNELS
 from surveys.vocabulary import COMPLEMENT_REASON
+from tests.views.seeding import seed_with_real_tilburg
 from views.dashboard import dashboard_counts, open_answers
 
 KEYS = ["group", "category", "wave", "questionnaire", "indicator"]
@@ -32,22 +31,7 @@ KEYS = ["group", "category", "wave", "questionnaire", "indicator"]
 
 @pytest.fixture
 def seeded(database_url) -> str:
-    init_database(database_url)
-    with get_sessionmaker(database_url).begin() as session:
-        seed_demo(session, sizes=(6, 30))
-        # a few real (not demo) web responses of Tilburg, to tell channels and demo apart
-        demo = session.scalars(
-            select(Response)
-            .join(Koploper)
-            .where(Koploper.slug == "tilburg")
-            .order_by(Response.id)
-            .limit(40)
-        ).all()
-        for number, response in enumerate(demo):
-            if number % 2 == 0:
-                response.is_demo = False
-                response.channel = "web"
-    return database_url
+    return seed_with_real_tilburg(database_url, (6, 30), first=40, every=2)
 
 
 def _sorted(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

@@ -22,10 +22,12 @@ from db.questionnaires import register_definition
 from db.read_model import PackRead, data_version
 from db.responses import delete_demo
 from db.setup import init_database
+from measures.indicators import load_indicators
 from surveys.definition import DEFINITIONS_DIR, parse_definition, read_definition
 from tests.db.stored_responses import add_tilburg_responses as add_responses
-from views.cache import CACHE, RESPONSES
+from views.cache import CACHE, RESPONSES, place_of
 from views.dashboard import dashboard_counts
+from views.responses import scored_responses
 
 KEYS = ["group", "category", "wave", "questionnaire", "indicator"]
 TABLES = {"base": KEYS, "counts": [*KEYS, "value"]}
@@ -174,10 +176,34 @@ def test_any_other_change_makes_it_read_everything(seeded, reads, change, includ
     assert_same_read(kept(include_demo), full)
 
 
+def add_two(url: str) -> None:
+    add_responses(url, 2)
+
+
+@pytest.mark.parametrize("change", [add_two, add_one_without_pack])
+def test_a_read_is_kept_under_the_version_it_read_never_an_older_one_passed_in(seeded, change):
+    """A caller that read the data version before a response came in gets (and leaves in the
+    cache) what it read under the version it was read at: the older version never labels
+    newer responses."""
+    indicators = load_indicators()
+    with get_sessionmaker(seeded)() as session:
+        older = data_version(session)
+    change(seeded)
+    with get_sessionmaker(seeded)() as session:
+        version, scored = scored_responses(session, command_line(), None, indicators, True, older)
+        now = data_version(session)
+        key = (place_of(session, True, indicators), RESPONSES)
+    assert version == now != older
+    assert CACHE.get(key, older, indicators) is None
+    assert CACHE.get(key, now, indicators).scored is scored
+    assert kept(True).version == now
+
+
 @pytest.mark.parametrize("change", [change_an_answer_and_repack, drop_a_pack, add_one_without_pack])
 def test_a_change_shows_even_when_the_version_passed_in_hides_it(seeded, reads, change):
     """The checks are made in the database: a version that claims only new responses (as a
-    wrong one might) costs a read, never wrong figures."""
+    wrong one might) costs a read, never wrong figures; what is read is kept under the version
+    it was read at, so a claim the database does not bear out costs a read each time."""
     counted(seeded, True)
     last = highest(seeded)
     change(seeded)
@@ -192,8 +218,11 @@ def test_a_change_shows_even_when_the_version_passed_in_hides_it(seeded, reads, 
             for subgroup in (None, "age_group")
         }
     if change is add_one_without_pack:  # the old part holds: the new part is read, then counted
-        assert reads[1:] == [(last, 2), (0, responses)]
-    else:  # the old part shows the change before anything new is read
+        assert reads[1:3] == [(last, 2), (0, responses)]
+        assert [after for after, _ in reads[3:]] == [0]  # the claim was wrong: read again
+    elif change is drop_a_pack:  # the old part shows the change before anything new is read
+        assert [after for after, _ in reads] == [0, 0, 0]  # the claim was wrong: read again
+    else:  # repacked: the claim is the database's version, and the read is kept under it
         assert [after for after, _ in reads] == [0, 0]
     expected, full = read_in_full(seeded, True)
     assert_same_counts(found, expected)
