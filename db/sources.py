@@ -1,10 +1,12 @@
-"""Where a respondent's request came from, as keys that cannot be turned back into an address.
+"""Where a respondent's request came from, as keyed hashes: enough to tell that two requests came
+from the same browser or network address, not which ones.
 
-Bounding abuse (wrong invitation codes, bursts through the open link) needs to know that two
-requests came from the same browser or network address, not which ones. A source is kept only as
-an HMAC-SHA256 of the browser's or address's text, under a random key made once per database
-(``server_keys``), so every server process computes the same key and the database alone does not
-give an address back (a plain hash of an IPv4 address is undone by trying all 2**32).
+Bounding abuse (wrong invitation codes: ``db.code_attempts``; bursts through the open link:
+``db.open_link``) needs only that. A source is an HMAC-SHA256 of the browser's or address's text
+under a random key made once per database (``server_keys``), so every server process computes the
+same key. This is pseudonymous, not anonymous: whoever holds the whole database holds the key too,
+and could try every IPv4 address. That is why the rows holding a source are short-lived (deleted
+once outside their window, ``forget_attempts`` / ``forget_arrivals``) and never hold a response.
 """
 
 from __future__ import annotations

@@ -181,9 +181,19 @@ def _standard(
                 "waarop u begon en waarop u ze verstuurde, hoe u meedeed (bijvoorbeeld via "
                 "internet), de taal van de vragenlijst (standaard of makkelijk lezen), en voor "
                 "welke gemeente en welke meting u antwoordde.",
-                "We bewaren nooit uw naam, uw e-mailadres, uw IP-adres (het adres van uw computer "
-                "op internet) of gegevens over uw browser of apparaat. Uw antwoorden zijn daarom "
-                "anoniem: niemand kan zien dat ze van u zijn.",
+                "We bewaren nooit uw naam, uw e-mailadres of gegevens over uw apparaat. Uw "
+                "antwoorden zijn daarom anoniem: niemand kan zien dat ze van u zijn.",
+                "Uw IP-adres (het adres van uw computer op internet) en een kenmerk van uw "
+                "browser bewaren we alleen versleuteld, los van uw antwoorden, en kort (meestal "
+                "niet langer dan een half uur). Zo zien we of iemand veel codes uitprobeert of "
+                "heel vaak achter elkaar antwoorden stuurt.",
+                "Kreeg u een brief met een persoonlijke code? Dan bewaren we van die code alleen "
+                "dat hij gebruikt is, en op welke dag. We bewaren niet welke antwoorden bij de "
+                "code horen. Zo kan de code maar één keer worden gebruikt.",
+                "Staat in uw brief dat u bij een panel hoort? Dan krijgen uw antwoorden een nummer "
+                "zonder naam, zodat we ze kunnen vergelijken met uw antwoorden bij een volgende "
+                "meting. Alleen met de adressenlijst van de brieven zou dat nummer bij u horen; "
+                "die lijst staat niet in de monitor.",
                 "Wat u bij een open vraag schrijft, lezen de onderzoekers zoals u het schreef. "
                 "Schrijf daarom geen namen, adressen of andere dingen waaraan iemand u of een "
                 "ander kan herkennen.",
@@ -292,8 +302,16 @@ def _easy_read(
             (
                 "We bewaren nooit uw naam.",
                 "We bewaren nooit uw e-mailadres.",
-                "We bewaren nooit het adres van uw computer (IP-adres).",
                 "We bewaren nooit gegevens over uw computer of telefoon.",
+                "Het adres van uw computer (IP-adres) bewaren we heel kort.",
+                "Dat adres maken we eerst geheim.",
+                "Zo zien we of iemand de vragenlijst misbruikt.",
+                "Kreeg u een brief met een code?",
+                "Dan bewaren we alleen dat de code gebruikt is.",
+                "We weten niet welke antwoorden bij de code horen.",
+                "Hoort u bij een panel? Dat staat in uw brief.",
+                "Dan krijgen uw antwoorden een nummer zonder naam.",
+                "Zo kunnen we ze later vergelijken.",
                 "Niemand kan dus zien dat de antwoorden van u zijn.",
                 "Wat u zelf schrijft, lezen de onderzoekers.",
                 "Schrijf daarom geen namen in uw antwoorden.",

@@ -56,7 +56,7 @@ def test_the_standard_notice_of_a_municipality(url):
     body = "\n".join(texts(at))
     assert "De gemeente Tilburg is verantwoordelijk voor wat er met uw antwoorden gebeurt" in body
     assert "In de AVG heet Movisie de verwerker." in body
-    assert "We bewaren nooit uw naam, uw e-mailadres, uw IP-adres" in body
+    assert "We bewaren nooit uw naam, uw e-mailadres of gegevens over uw apparaat." in body
     assert f"bewaren we {DRAFT_DAYS} dagen na de laatste keer" in body
     assert "Neem contact op met Gemeente Tilburg, team Wmo." in body
     assert "Telefoon: 14 013" in texts(at)

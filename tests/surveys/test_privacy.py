@@ -76,8 +76,10 @@ def test_the_notice_says_what_is_stored_and_what_never():
         assert stored in text
     assert "In de uitkomsten staan cijfers over groepen mensen, nooit over één persoon." in text
     assert "Wat u bij een open vraag schrijft, lezen de onderzoekers" in text
-    assert "We bewaren nooit uw naam, uw e-mailadres, uw IP-adres" in text
-    assert "browser" in text
+    assert "We bewaren nooit uw naam, uw e-mailadres of gegevens over uw apparaat." in text
+    assert "IP-adres" in text and "alleen versleuteld, los van uw antwoorden, en kort" in text
+    assert "We bewaren niet welke antwoorden bij de code horen." in text
+    assert "die lijst staat niet in de monitor" in text
 
 
 def test_the_retention_periods_come_from_the_parameters():
@@ -112,7 +114,8 @@ def test_the_easy_read_notice_has_the_same_content_in_short_sentences():
         "De wet noemt Movisie: verwerker.",
         "Met uw antwoorden meten we of de hulp beter wordt.",
         "We bewaren nooit uw naam.",
-        "We bewaren nooit het adres van uw computer (IP-adres).",
+        "Het adres van uw computer (IP-adres) bewaren we heel kort.",
+        "We weten niet welke antwoorden bij de code horen.",
         "Een concept bewaren we 10 dagen.",
         f"Daarna bewaren we ze nog {RESPONSE_YEARS} jaar.",
         "Daarom kunnen wij ze later niet meer vinden.",
