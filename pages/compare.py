@@ -231,6 +231,7 @@ with sections[0]:
                 koploper=None if picked == EVERY else picked,
                 view=described,
                 explanation=view.table_explanation(described, settings),
+                min_n=settings.min_n,
             )
 
 # --- 2. forest plot per indicator ----------------------------------------------------------------

@@ -3,10 +3,11 @@ for Dutch Excel.
 
 Both come from :func:`comparison_rows`, one row per koploper and indicator with the figures the
 page's table shows (a share in percent and a change in percentage points, one decimal; a count
-under the minimum left empty with the reason in "Let op"), so the files and the page cannot
-disagree. The workbook is written by XlsxWriter (:mod:`reports.excel_book`), the CSV by pandas
-(``surveys.spreadsheet.dutch_csv``). Text a spreadsheet would run as a formula is defused
-(``surveys.spreadsheet.formula_safe``); the direction signs are written as text.
+under the minimum written as the page writes it, 'minder dan 10', with the reason in "Let op"),
+so the files and the page cannot disagree. The workbook is written by XlsxWriter
+(:mod:`reports.excel_book`), the CSV by pandas (``surveys.spreadsheet.dutch_csv``). Text a
+spreadsheet would run as a formula is defused (``surveys.spreadsheet.formula_safe``); the
+direction signs are written as text.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from surveys.vocabulary import (
     SUPPRESSED,
     TOO_FEW_NOTE,
     direction_text,
+    fewer_than,
     wave_title,
 )
 
@@ -48,13 +50,16 @@ def _scaled(table: pd.DataFrame, column: str) -> list[float | None]:
     return [None if pd.isna(v) else round(v, 1) for v in in_unit(table[column], table["kind"])]
 
 
-def _count(values: pd.Series) -> list[int | None]:
-    return [None if pd.isna(v) else int(v) for v in values]
+def _count(values: pd.Series, min_n: int) -> list[int | str]:
+    """Whole counts; a withheld one (empty: ``measures.suppression.shown_counts``) as the page
+    writes it, 'minder dan 10'."""
+    return [fewer_than(min_n) if pd.isna(v) else int(v) for v in values]
 
 
-def comparison_rows(table: pd.DataFrame, baseline: str, followup: str) -> pd.DataFrame:
+def comparison_rows(table: pd.DataFrame, baseline: str, followup: str, min_n: int) -> pd.DataFrame:
     """The rows the page shows (``views.compare``'s changes, already suppressed), with Dutch
-    headers: who and what, which way and how much, the figures of both waves with n."""
+    headers: who and what, which way and how much, the figures of both waves with n (a count
+    under ``min_n`` worded as on the page)."""
     table = table.reset_index(drop=True)
     first, later = wave_title(baseline), wave_title(followup)
     return pd.DataFrame(
@@ -67,9 +72,9 @@ def comparison_rows(table: pd.DataFrame, baseline: str, followup: str) -> pd.Dat
             "Richting": [direction_text(d) for d in table["direction"]],
             "Verandering": _scaled(table, "difference"),
             first: _scaled(table, "estimate_baseline"),
-            f"n {first.lower()}": _count(table["n_baseline"]),
+            f"n {first.lower()}": _count(table["n_baseline"], min_n),
             later: _scaled(table, "estimate_followup"),
-            f"n {later.lower()}": _count(table["n_followup"]),
+            f"n {later.lower()}": _count(table["n_followup"], min_n),
             # As the page writes it: '< 0,001', never a q rounded to 0.
             "q-waarde": [None if pd.isna(q) else p_text(float(q)) for q in table["q_value"]],
             "Let op": [_note(f) for f in table["flag"]],
@@ -81,10 +86,9 @@ def comparison_csv(rows: pd.DataFrame) -> bytes:
     """The rows as CSV for Dutch Excel (';', decimal comma, UTF-8 with BOM). The direction
     is written in words only: a cell starting with '=' would be defused with an apostrophe."""
     words = rows.assign(Richting=rows["Richting"].str[2:])
-    numbers = [c for c in rows.columns if c not in TEXT_COLUMNS]
+    counts = [c for c in rows.columns if c.startswith("n ")]  # 120 or 'minder dan 10'
+    numbers = [c for c in rows.columns if c not in (*TEXT_COLUMNS, *counts)]
     words[numbers] = words[numbers].apply(pd.to_numeric)
-    counts = [c for c in numbers if c.startswith("n ")]
-    words[counts] = words[counts].astype("Int64")  # 120, not 120,0, beside an empty count
     return dutch_csv(words)
 
 
@@ -115,6 +119,8 @@ def comparison_xlsx(rows: pd.DataFrame, title: str, explanation: Sequence[str]) 
         for column, (header, value) in enumerate(zip(headers, values, strict=True)):
             if header == "Richting":
                 book.symbol(sheet, row, column, str(value))
+            elif isinstance(value, str):
+                book.write(sheet, row, column, value)  # a withheld count: 'minder dan 10'
             elif value is not None and not pd.isna(value):
                 book.write(sheet, row, column, value, num_format=formats[header])
     for column, header in enumerate(headers):

@@ -38,6 +38,7 @@ from surveys.vocabulary import (
     RESPONSE,
     SAME_PEOPLE,
     SAME_PEOPLE_EXPLAINED,
+    fewer_than,
     wave_name,
     wave_with_code,
 )
@@ -467,7 +468,8 @@ def _explanation(
         (
             "Lege cel",
             "Een lege cel betekent: hier staat geen cijfer. In de kolom Reden staat waarom, "
-            "bijvoorbeeld te weinig antwoorden.",
+            "bijvoorbeeld te weinig antwoorden. Een aantal dat we niet tonen, staat er als "
+            f"'{fewer_than(fig.settings.min_n)}'.",
         ),
         (
             "Percentages",

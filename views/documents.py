@@ -96,9 +96,14 @@ def report_pdf(
 
 
 def comparison_files(
-    table: pd.DataFrame, baseline: str, followup: str, title: str, notes: Sequence[str]
+    table: pd.DataFrame,
+    baseline: str,
+    followup: str,
+    title: str,
+    notes: Sequence[str],
+    min_n: int,
 ) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
     """Makers of Vergelijken's table as shown (``table``), as Excel and as CSV: each makes its
-    file when called (at the click)."""
-    rows = comparison_rows(table, baseline, followup)
+    file when called (at the click). A count under ``min_n`` is worded as on the page."""
+    rows = comparison_rows(table, baseline, followup, min_n)
     return (lambda: comparison_xlsx(rows, title, notes)), (lambda: comparison_csv(rows))

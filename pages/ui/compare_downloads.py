@@ -30,11 +30,12 @@ def draw_downloads(
     koploper: str | None,
     view: str,
     explanation: Sequence[str],
+    min_n: int,
 ) -> None:
     """Excel and CSV buttons for ``table`` (the rows shown). ``view`` says in words what is
     shown (waves, filters, koploper), for the file's title and the audit line."""
     title = f"Koplopermonitor, vergelijken: {view}"
-    make_excel, make_csv = comparison_files(table, baseline, followup, title, explanation)
+    make_excel, make_csv = comparison_files(table, baseline, followup, title, explanation, min_n)
     part = koploper or "alle-koplopers"
     name = f"koplopermonitor-vergelijken-{part}-{baseline}-{followup}-{dutch_day().isoformat()}"
     st.caption(

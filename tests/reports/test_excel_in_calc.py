@@ -77,7 +77,7 @@ def test_calc_opens_every_sheet_of_the_dashboard_workbook(tmp_path) -> None:
 
 
 def test_calc_opens_the_comparison_workbook(tmp_path) -> None:
-    rows = comparison_rows(CHANGES, "T0", "T1")
+    rows = comparison_rows(CHANGES, "T0", "T1", 10)
     sheets = calc_sheets(comparison_xlsx(rows, "Titel", ["Uitleg 1"]), tmp_path)
     assert set(sheets) == {"Vergelijken", "Uitleg"}
     table = sheets["Vergelijken"]
