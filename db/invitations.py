@@ -518,8 +518,14 @@ def use_code(session: Session, invitation: Invitation, now: dt.datetime | None =
     :class:`CodeUsed` (used meanwhile, by another tab or person, or its batch withdrawn).
 
     One conditional UPDATE: of two sends at the same moment, exactly one changes the row (the
-    other waits for its lock, then finds it used). Only the day is written, nothing else.
+    other waits for its lock, then finds it used). Only the day is written, nothing else; then
+    the wave's other codes of the day are written again (see below), under the wave's row lock.
     """
+    wave_id = session.scalar(
+        select(CodeBatch.wave_id).join(InvitationCode).where(InvitationCode.code == invitation.code)
+    )
+    # One send per wave at a time: the re-stamp below touches the other codes of the day.
+    session.execute(select(Wave.id).where(Wave.id == wave_id).with_for_update())
     live = select(CodeBatch.id).where(CodeBatch.withdrawn_at.is_(None))
     changed = session.execute(
         update(InvitationCode)
@@ -536,6 +542,19 @@ def use_code(session: Session, invitation: Invitation, now: dt.datetime | None =
             select(InvitationCode.used_on).where(InvitationCode.code == invitation.code)
         )
         raise CodeUsed("code_used" if used is not None else "code_withdrawn")
+    # Every code of this wave used today is written again in this transaction, so that none
+    # carries a trace of its own moment of use: on PostgreSQL a row's transaction id (``xmin``)
+    # would otherwise pair each code with the response stored beside it. Now the codes of one
+    # day share the id of the day's latest use: a code tells its day, and no more.
+    session.execute(
+        update(InvitationCode)
+        .where(
+            InvitationCode.used_on == dutch_day(now),
+            InvitationCode.batch_id.in_(select(CodeBatch.id).where(CodeBatch.wave_id == wave_id)),
+        )
+        .values(used_on=InvitationCode.used_on)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def code_is_unused(session: Session, code: str) -> bool:

@@ -188,7 +188,9 @@ def send(
                 answers=journey.answers,
                 language=journey.language,
                 idempotency_key=secrets.token_hex(32),
-                started_at=started_at,
+                # no start time: the code's draft held it, and a copy of the database taken
+                # while the draft existed would pair the code with the response by it
+                started_at=None,
                 resume_code=draft_key(invitation.code),
                 invited=True,
                 panel_key=invitation.panel_key,

@@ -11,7 +11,7 @@ from typing import get_args
 
 import numpy as np
 import pytest
-from sqlalchemy import DateTime, func, inspect, select, update
+from sqlalchemy import DateTime, func, inspect, select, text, update
 
 from db.access import AccessDenied, Viewer, command_line
 from db.audit import read_log
@@ -31,7 +31,7 @@ from db.invitations import (
     redeem,
     withdraw_batch,
 )
-from db.models import CodeAttempt, CodeBatch, InvitationCode, Response
+from db.models import CodeAttempt, CodeBatch, Draft, InvitationCode, Response
 from db.respondent import Opened, open_questionnaire, open_with_code, save_progress, send
 from db.setup import init_database
 from db.waves import find_wave
@@ -445,6 +445,59 @@ def test_no_row_holding_a_code_holds_the_response_its_key_or_a_time_finer_than_t
     for table in CODE_TABLES:
         for row in after[table]:
             assert key not in map(str, row.values())
+
+
+def test_a_response_sent_with_a_code_keeps_no_start_time_that_its_draft_held(db):
+    make(db, 1)
+    [code] = codes(db)
+    opened = open_code(db, code)
+    started = utcnow().replace(microsecond=123456)
+    with db.begin() as session:
+        save_progress(session, opened.draft_code, opened.fieldwork,
+                      Journey(stage="questions", language="nl", answers=answers()), started,
+                      invitation=opened.invitation)  # fmt: skip
+    resumed = open_code(db, code)
+    assert resumed.started_at == started  # the draft has it, for as long as it exists
+    response_id = send_with(db, resumed)
+    with db() as session:
+        response = session.get(Response, response_id)
+        assert response.started_at is None and response.invited
+        assert not session.scalars(select(Draft)).all()
+
+
+def test_the_codes_of_a_wave_used_on_one_day_are_written_again_by_each_send(db):
+    """A code's row tells its day of use, never its moment: each send writes the wave's codes of
+    the day again, so on PostgreSQL they share the transaction id (``xmin``) of the day's latest
+    send instead of each keeping the one of the response stored beside it."""
+    from sqlalchemy import event
+
+    make(db, 3)
+    first, second, _ = codes(db)
+    send_with(db, open_code(db, first))
+    engine = db.kw["bind"]
+    written: list[int] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("UPDATE INVITATION_CODES"):
+            written.append(cursor.rowcount)
+
+    event.listen(engine, "after_cursor_execute", count)
+    try:
+        send_with(db, open_code(db, second, sources=["f" * 64]), seed=4)
+    finally:
+        event.remove(engine, "after_cursor_execute", count)
+    assert written == [1, 2]  # its own code, then both codes used today
+    if engine.dialect.name == "postgresql":
+        with db() as session:
+            stamps = session.execute(
+                text("SELECT xmin::text FROM invitation_codes WHERE used_on IS NOT NULL")
+            ).scalars().all()
+            earliest = session.execute(
+                text("SELECT xmin::text FROM responses ORDER BY id LIMIT 1")
+            ).scalar()
+        assert len(stamps) == 2 and len(set(stamps)) == 1
+        # the latest send's: the first code no longer has the id of its own send
+        assert int(stamps[0]) > int(earliest) + 1
 
 
 def test_the_responses_key_is_random_not_derived_from_the_code(db, second_database_url):
