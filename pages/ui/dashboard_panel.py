@@ -63,7 +63,7 @@ def paired_frame(
             first: estimate_text(row["estimate_baseline"], row["flag"], kind),
             second: estimate_text(row["estimate_followup"], row["flag"], kind),
             "Verschil": NO_FIGURE if withheld else difference_text(row["difference"], kind),
-            "95 %-interval": NO_FIGURE
+            settings.interval: NO_FIGURE
             if withheld
             else difference_interval_text(row["diff_ci_low"], row["diff_ci_high"], kind),
             "Toets": NO_FIGURE if withheld else TEST_NAMES.get(row["test"], NO_FIGURE),

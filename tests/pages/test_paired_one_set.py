@@ -104,7 +104,7 @@ def test_the_excel_sheet_holds_the_same_numbers_and_the_explanation() -> None:
         "Paren (n)": "n_pairs",
         "Schatting Nulmeting (T0)": "estimate_baseline",
         "Verschil": "difference",
-        "95%-interval verschil ondergrens": "diff_ci_low",
+        f"{fig.settings.interval} verschil ondergrens": "diff_ci_low",
         "p-waarde": "p_value",
         "q-waarde": "q_value",
     }

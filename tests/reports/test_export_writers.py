@@ -8,7 +8,7 @@ import pandas as pd
 
 from reports.export_columns import Column
 from reports.export_csv import write_csv, write_dutch_csv
-from reports.export_excel import data_cells
+from reports.export_excel import data_frame
 from reports.export_files import write_file
 from surveys.definition import load_builtin
 from surveys.export import Export
@@ -85,7 +85,7 @@ def test_texts_in_a_pandas_string_column_are_made_safe_too():
     being a number, whatever its dtype."""
     texts = pd.array(["=1+1", None, "-5"], dtype="string")
     column = Column("comments", "Opmerkingen", texts, {}, (), "nominal")
-    assert data_cells(column) == ["'=1+1", None, "'-5"]
+    assert data_frame([column])["comments"].to_list() == ["'=1+1", None, "'-5"]
 
 
 def test_an_empty_text_on_the_small_sheets_is_an_empty_cell(tmp_path):
@@ -121,7 +121,10 @@ def test_the_figures_sheet_shows_shares_in_percent_and_other_estimates_with_one_
 ):
     import rvgsrust_xlsxwriter
 
-    from reports.export_excel import ESTIMATE_COLUMNS, FIGURES_HEADER, _write_table
+    from measures.indicators import load_indicators
+    from reports.export_excel import ESTIMATE_COLUMNS, _write_table, figures_header
+
+    header = figures_header(load_indicators().settings)
 
     rows = [
         ["tilburg", "Nulmeting", "client", "aware", "Bekend", "0-1", 120, 0.4, 0.3, 0.5, "", ""],
@@ -135,9 +138,9 @@ def test_the_figures_sheet_shows_shares_in_percent_and_other_estimates_with_one_
     plain = book.add_format().set_num_format("0.0")
     _write_table(
         book.add_worksheet("Cijfers"),
-        FIGURES_HEADER,
+        header,
         rows,
-        [16] * len(FIGURES_HEADER),
+        [16] * len(header),
         book.add_format().set_bold(),
         lambda row, number: (
             (share if row[5] == "0-1" else plain) if number in ESTIMATE_COLUMNS else None
