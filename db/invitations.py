@@ -21,7 +21,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from db.access import AccessDenied, Viewer, command_line, koploper_filter, require_koploper
@@ -89,6 +89,9 @@ class CodeRow:
     panel: bool
     used: bool
     batch_id: int
+    earlier_letter: int | None = None
+    """For a follow-up code: the letter number of the same panel member's code in the earlier
+    wave (so the mailing house sends it to the same person); otherwise ``None``."""
 
 
 @dataclass(frozen=True)
@@ -220,8 +223,15 @@ def _fresh_codes(session: Session, count: int) -> list[str]:
     return shuffled
 
 
+def _live():
+    """Codes that count as given: their batch not withdrawn, or used before it was (the unused
+    codes of a withdrawn batch never reached anyone, or reached them misprinted)."""
+    return or_(CodeBatch.withdrawn_at.is_(None), InvitationCode.used_on.is_not(None))
+
+
 def _panel_keys(session: Session, koploper_id: int, earlier: Wave, wave: Wave, survey: str):
-    """The panel keys of ``earlier``'s panel codes that have no code for ``wave`` yet."""
+    """The panel keys of ``earlier``'s given panel codes that have no given code for ``wave``
+    yet (a withdrawn follow-up's unused codes do not count: a misprint can be made again)."""
     given = (
         select(InvitationCode.panel_key)
         .join(CodeBatch)
@@ -229,6 +239,7 @@ def _panel_keys(session: Session, koploper_id: int, earlier: Wave, wave: Wave, s
             CodeBatch.wave_id == wave.id,
             CodeBatch.survey == survey,
             InvitationCode.panel_key.is_not(None),
+            _live(),
         )
     )
     query = (
@@ -240,11 +251,33 @@ def _panel_keys(session: Session, koploper_id: int, earlier: Wave, wave: Wave, s
             CodeBatch.survey == survey,
             CodeBatch.panel,
             InvitationCode.panel_key.is_not(None),
+            _live(),
             InvitationCode.panel_key.not_in(given),
         )
         .order_by(InvitationCode.letter_number)
     )
     return list(dict.fromkeys(session.scalars(query)))
+
+
+def _earlier_letters(koploper_id: int, survey: str):
+    """Per earlier wave and panel key: the letter number of its given code (the first, should a
+    member have two), as a subquery (``wave_id``, ``panel_key``, ``letter``)."""
+    return (
+        select(
+            CodeBatch.wave_id,
+            InvitationCode.panel_key,
+            func.min(InvitationCode.letter_number).label("letter"),
+        )
+        .join(CodeBatch)
+        .where(
+            CodeBatch.koploper_id == koploper_id,
+            CodeBatch.survey == survey,
+            InvitationCode.panel_key.is_not(None),
+            _live(),
+        )
+        .group_by(CodeBatch.wave_id, InvitationCode.panel_key)
+        .subquery()
+    )
 
 
 def make_codes(
@@ -389,8 +422,10 @@ def code_rows(
     *,
     unused: bool = False,
 ) -> list[CodeRow]:
-    """The codes of the batches not withdrawn, by letter number (``unused``: not used yet)."""
+    """The codes of the batches not withdrawn, by letter number (``unused``: not used yet);
+    a follow-up code with its member's letter number of the earlier wave."""
     target = _scope(session, viewer, koploper, wave, survey)
+    earlier = _earlier_letters(target.koploper_id, survey)
     query = (
         select(
             InvitationCode.letter_number,
@@ -399,8 +434,14 @@ def code_rows(
             CodeBatch.panel,
             InvitationCode.used_on.is_not(None),
             CodeBatch.id,
+            earlier.c.letter,
         )
         .join(CodeBatch)
+        .outerjoin(
+            earlier,
+            (earlier.c.wave_id == CodeBatch.follow_up_of)
+            & (earlier.c.panel_key == InvitationCode.panel_key),
+        )
         .where(
             CodeBatch.wave_id == target.id,
             CodeBatch.survey == survey,

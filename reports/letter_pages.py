@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from reports.letter_qr import qr_matrix, qr_path, qr_size
 from reports.pdf_pages import glyph_array, stream
 
-CODE, NUMBER, QR = "code", "number", "qr"
-"""The three holes of a letter's page."""
+CODE, NUMBER, QR, EARLIER = "code", "number", "qr", "earlier"
+"""The holes of a letter's page (the earlier letter number: a panel follow-up's page only)."""
 CHUNK = 250
 """Letters between two reports of progress."""
-Job = tuple[int, str, str, str]
-"""(template page, printed code, letter number, personal link) of one letter."""
+Job = tuple[int, str, str, str, str]
+"""(template page, printed code, letter number, personal link, earlier letter number or "") of
+one letter."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,9 @@ class PageParts:
     digit_glyphs: dict[str, str]
 
 
-def _streams(parts: PageParts, code: str, number: str, link: str, units: int) -> list[bytes]:
+def _streams(
+    parts: PageParts, code: str, number: str, link: str, earlier: str, units: int
+) -> list[bytes]:
     """The page's own streams, one per hole (a text small and plain, the QR code compressed)."""
     matrix = qr_matrix(link)
     if qr_size(matrix) != units:
@@ -52,6 +55,7 @@ def _streams(parts: PageParts, code: str, number: str, link: str, units: int) ->
     glyphs = {
         CODE: glyph_array([parts.code_glyphs[c] for c in code]),
         NUMBER: glyph_array([parts.digit_glyphs[c] for c in number]),
+        EARLIER: glyph_array([parts.digit_glyphs[c] for c in earlier]),
     }
     own = []
     for hole in parts.holes:
@@ -64,7 +68,10 @@ def _streams(parts: PageParts, code: str, number: str, link: str, units: int) ->
 
 
 def _chunk(parts: Sequence[PageParts], jobs: Sequence[Job], units: int) -> list[list[bytes]]:
-    return [_streams(parts[page], code, number, link, units) for page, code, number, link in jobs]
+    return [
+        _streams(parts[page], code, number, link, earlier, units)
+        for page, code, number, link, earlier in jobs
+    ]
 
 
 def page_streams(

@@ -1,7 +1,8 @@
 """Invitation letters: one A4 page per code, as one tagged PDF (PDF/UA-1), for a mailing house.
 
-A letter says who asks and why, that taking part is voluntary and anonymous, how long it takes,
-the short address to type and the code in large type, a QR code of the personal link, the
+A letter says who asks and why, that taking part is voluntary and anonymous (a panel's letter:
+that the answers get a number without a name, to compare them with another wave's), how long it
+takes, the short address to type and the code in large type, a QR code of the personal link, the
 koploper's contact, the closing date of the wave, where the privacy notice is and that a paper
 questionnaire can be asked for. Codes made for easy read (``nl-eenvoudig``) get the easy-read
 letter with larger type; a reminder (``reminder=True``) opens with "Enkele weken geleden kreeg u
@@ -9,10 +10,11 @@ een brief…". The words are the Jinja2 templates ``reports/templates/letter_*.h
 beheerder can read and change; every value is escaped (autoescape), so a name or a contact
 detail cannot add markup.
 
-WeasyPrint lays out one letter of each register once, with placeholders for the code, the QR
-code and the letter number, and a last page holding every character a code or a number can
+WeasyPrint lays out one letter of each kind (register, panel or not, follow-up or not: the kinds
+the run holds) once, with placeholders for the code, the QR code and the letter number (and a
+follow-up's earlier letter number), and a last page holding every character a code or a number can
 have (so the fonts hold their glyphs). :mod:`reports.pdf_pages` then writes each letter as a copy
-of its register's page with the code and number as real text (pdftotext reads them) and the QR
+of its kind's page with the code and numbers as real text (pdftotext reads them) and the QR
 code drawn as vector rectangles, each page with its own tags. 10,000 letters take seconds this
 way, not the minutes WeasyPrint needs to lay out 10,000 pages (bench/letters.py).
 """
@@ -26,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reports.letter_pages import CODE, NUMBER, QR, Hole, PageParts, page_streams
+from reports.letter_pages import CODE, EARLIER, NUMBER, QR, Hole, PageParts, page_streams
 from reports.letter_qr import qr_matrix, qr_size
 from reports.pdf_pages import PageTemplates, Text, UnsupportedTemplate, glyph_array
 from reports.report import PdfUnavailable
@@ -41,12 +43,16 @@ CODE_PLACEHOLDER = "ZZZZ-ZZZZ"
 NUMBER_DIGITS = 8
 NUMBER_PLACEHOLDER = "0" * NUMBER_DIGITS
 """Where the letter number goes: up to 99,999,999 letters."""
+EARLIER_PLACEHOLDER = "9" * NUMBER_DIGITS
+"""Where a follow-up letter's earlier letter number goes."""
 QR_TEXT = (
     "QR-code met uw persoonlijke link naar de vragenlijst. Scan de code met de camera van uw "
     "telefoon; u hoeft de code dan niet te typen."
 )
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: letters made so far."""
+LetterKind = tuple[str, bool, bool]
+"""A letter's template page: (register, panel, follow-up)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,15 @@ class Letter:
     number: int
     code: str
     language: str = STANDARD
+    panel: bool = False
+    """A panel's code: the letter says the answers get a number without a name."""
+    earlier: int | None = None
+    """A panel follow-up's letter number at the earlier wave, printed beside its own."""
+
+    @property
+    def kind(self) -> LetterKind:
+        """Which template page the letter is written from."""
+        return (self.language, self.panel or self.earlier is not None, self.earlier is not None)
 
 
 class LettersError(ValueError):
@@ -116,9 +131,11 @@ def _contact_values(mailing: Mailing) -> dict[str, str]:
     }
 
 
-def letters_html(mailing: Mailing, languages: Sequence[str], qr_units: int) -> str:
-    """The template document: one letter per register in ``languages`` (with placeholders),
-    then the page of every character a code or a letter number can have."""
+def letters_html(mailing: Mailing, kinds: Sequence[str | LetterKind], qr_units: int) -> str:
+    """The template document: one letter per kind in ``kinds`` (a register, or (register,
+    panel, follow-up)), with placeholders, then the page of every character a code or a letter
+    number can have."""
+    kinds = [(kind, False, False) if isinstance(kind, str) else kind for kind in kinds]
     phrase = koploper_phrase(mailing.koploper_name, mailing.koploper_kind)
     letter = {
         **_contact_values(mailing),
@@ -139,10 +156,13 @@ def letters_html(mailing: Mailing, languages: Sequence[str], qr_units: int) -> s
             | {
                 "privacy": privacy_link(
                     mailing.base, mailing.koploper, None if language == STANDARD else language
-                )
+                ),
+                "panel": panel,
+                "follow_up": follow_up,
+                "earlier": EARLIER_PLACEHOLDER if follow_up else None,
             },
         }
-        for language in languages
+        for language, panel, follow_up in kinds
     ]
     kind = "Herinnering" if mailing.reminder else "Uitnodiging"
     return (
@@ -193,7 +213,9 @@ def _text_hole(content: bytes, text: Text, inside: bytes, what: str) -> tuple[in
     return text.start - 1, end, hole
 
 
-def _page_parts(templates: PageTemplates, number: int, glyph_page: int) -> PageParts:
+def _page_parts(
+    templates: PageTemplates, number: int, glyph_page: int, follow_up: bool
+) -> PageParts:
     """A template page cut at its placeholders, and the glyphs to fill them with."""
     code_text, number_text = templates.texts(glyph_page)[:2]
     code_glyphs = dict(zip(ALPHABET + "-", code_text.glyphs, strict=True))
@@ -208,14 +230,16 @@ def _page_parts(templates: PageTemplates, number: int, glyph_page: int) -> PageP
     if content.count(qr_mark) != 1:
         raise UnsupportedTemplate("the QR code's placeholder is not found once")
     qr_start = content.index(qr_mark)
-    cuts = sorted(
-        [
-            _text_hole(content, code_at, glyph_array(placeholder), CODE),
-            _text_hole(content, number_at, glyph_array(zeros), NUMBER),
-            (qr_start, qr_start + len(qr_mark), Hole(QR)),
-        ],
-        key=lambda cut: cut[0],
-    )
+    cuts = [
+        _text_hole(content, code_at, glyph_array(placeholder), CODE),
+        _text_hole(content, number_at, glyph_array(zeros), NUMBER),
+        (qr_start, qr_start + len(qr_mark), Hole(QR)),
+    ]
+    if follow_up:
+        nines = tuple(digit_glyphs["9"] for _ in EARLIER_PLACEHOLDER)
+        earlier_at = _one([t for t in texts if t.font == number_text.font], nines, "earlier")
+        cuts.append(_text_hole(content, earlier_at, glyph_array(nines), EARLIER))
+    cuts.sort(key=lambda cut: cut[0])
     pieces, holes, at = [], [], 0
     for start, end, hole in cuts:
         pieces.append(content[at:start])
@@ -240,22 +264,32 @@ def letters_pdf(
     unknown = {x.language for x in letters} - set(LANGUAGES)
     if unknown:
         raise LettersError(f"Geen brief voor de taal {', '.join(sorted(unknown))}.")
-    if max(x.number for x in letters) >= 10**NUMBER_DIGITS or min(x.number for x in letters) < 0:
+    numbers = [x.number for x in letters] + [x.earlier for x in letters if x.earlier is not None]
+    if max(numbers) >= 10**NUMBER_DIGITS or min(numbers) < 0:
         raise LettersError("Een briefnummer past niet op de brief.")
+    kinds = sorted({x.kind for x in letters}, key=lambda k: (languages.index(k[0]), k[1:]))
     units = qr_size(qr_matrix(code_link(mailing.base, letters[0].code)))
-    html = letters_html(mailing, languages, units)
+    html = letters_html(mailing, kinds, units)
     master = layout(html)
-    templates = PageTemplates(master, list(range(len(languages))))
-    if len(templates.pages) != len(languages) + 1:
+    templates = PageTemplates(master, list(range(len(kinds))))
+    if len(templates.pages) != len(kinds) + 1:
         raise LettersError(
             "De brief past niet op één A4: maak de tekst in de sjabloon "
             "(reports/templates/letter_*.html.j2) of de contactgegevens korter."
         )
-    glyph_page = len(languages)
-    parts = [_page_parts(templates, number, glyph_page) for number in range(len(languages))]
-    which = {language: number for number, language in enumerate(languages)}
+    glyph_page = len(kinds)
+    parts = [
+        _page_parts(templates, number, glyph_page, kind[2]) for number, kind in enumerate(kinds)
+    ]
+    which = {kind: number for number, kind in enumerate(kinds)}
     jobs = [
-        (which[x.language], printed(x.code), str(x.number), code_link(mailing.base, x.code))
+        (
+            which[x.kind],
+            printed(x.code),
+            str(x.number),
+            code_link(mailing.base, x.code),
+            "" if x.earlier is None else str(x.earlier),
+        )
         for x in letters
     ]
     streams = page_streams(parts, jobs, units, progress)

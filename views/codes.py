@@ -36,7 +36,7 @@ def codes_file(
     """The CSV of the codes of the batches not withdrawn (``unused``: only codes not used yet),
     with links on ``base`` (``surveys.links.public_base``); one Logboek line, with the count."""
     rows = code_rows(session, viewer, koploper, wave, survey, unused=unused)
-    data = codes_csv(((row.letter_number, row.code) for row in rows), base)
+    data = codes_csv(((row.letter_number, row.code, row.earlier_letter) for row in rows), base)
     slug, code = koploper.strip().lower(), wave.strip().upper()
     mark_exported(session, viewer, slug, code, survey, count=len(rows), unused=unused)
     return CodesFile(data, len(rows), file_name(slug, code, survey, unused))

@@ -65,7 +65,10 @@ def letters_pdf(
         minutes=minutes if isinstance(minutes, int) else None,
         reminder=reminder,
     )
-    letters = [Letter(row.letter_number, row.code, row.language) for row in rows]
+    letters = [
+        Letter(row.letter_number, row.code, row.language, row.panel, row.earlier_letter)
+        for row in rows
+    ]
     pdf = write_letters(mailing, letters, progress=progress)
     mark_printed(
         session, viewer, contact.slug, found.code, survey, reminder=reminder, count=len(rows)

@@ -112,7 +112,8 @@ def test_export_writes_the_mailing_house_file_for_dutch_excel(cli, capsys, tmp_p
     assert "3 codes geschreven" in capsys.readouterr().out
     raw, rows = read_csv(out)
     assert raw.startswith(codecs.BOM_UTF8) and b"\r\n" in raw and raw.count(b"\n") == 4
-    assert raw.splitlines()[0] == codecs.BOM_UTF8 + b"briefnummer;code;link"
+    header = b"briefnummer;briefnummer_vorige_meting;code;link"
+    assert raw.splitlines()[0] == codecs.BOM_UTF8 + header
     with get_sessionmaker(cli)() as session:
         stored = code_rows(session, command_line(), "tilburg", "T2", "client")
     assert [row["briefnummer"] for row in rows] == ["1", "2", "3"]
@@ -141,6 +142,20 @@ def test_export_unused_leaves_out_used_codes_and_says_when_links_point_at_localh
     _, rows = read_csv(out)
     assert [row["briefnummer"] for row in rows] == ["2", "3"]
     assert rows[0]["link"].startswith("http://localhost:8501/code?c=")
+
+
+def test_export_of_a_panels_follow_up_names_each_persons_earlier_letter(cli, capsys, tmp_path):
+    panel = ["codes", "make", "tilburg", "T0", "--survey", "client", "--panel"]
+    assert main([*panel, "--count", "2"]) == 0
+    assert main(["codes", "make", "tilburg", "T1", "--survey", "client", "--count", "1"]) == 0
+    follow = ["codes", "make", "tilburg", "T1", "--survey", "client", "--panel"]
+    assert main([*follow, "--follow-up-of", "T0"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "t1.csv"
+    assert main(["codes", "export", "tilburg", "T1", "--survey", "client", "--out", str(out)]) == 0
+    _, rows = read_csv(out)
+    pairs = [(row["briefnummer"], row["briefnummer_vorige_meting"]) for row in rows]
+    assert pairs == [("1", ""), ("2", "1"), ("3", "2")]
 
 
 def test_export_to_a_missing_folder_or_of_another_koploper_leaves_no_file(cli, capsys, tmp_path):

@@ -388,6 +388,53 @@ def test_panel_codes_carry_a_random_key_and_a_follow_up_makes_one_code_per_membe
         assert response.panel_key in by_batch[t1.id]
 
 
+def use_directly(db, batch_id: int, letter: int) -> None:
+    with db.begin() as session:
+        session.execute(
+            update(InvitationCode)
+            .where(InvitationCode.batch_id == batch_id, InvitationCode.letter_number == letter)
+            .values(used_on=dutch_day())
+        )
+
+
+def withdraw(db, batch_id: int) -> None:
+    with db.begin() as session:
+        withdraw_batch(session, ADMIN, batch_id)
+
+
+def test_a_follow_up_names_each_members_earlier_letter_and_leaves_out_withdrawn_misprints(db):
+    t1 = make(db, 3, wave="T1", panel=True)  # letters 1-3
+    misprint = make(db, 2, wave="T1", panel=True)  # letters 4-5: 4 used, then withdrawn
+    use_directly(db, misprint.id, 4)
+    withdraw(db, misprint.id)
+    keys = {(row.batch_id, row.letter_number): row.panel_key for row in all_codes(db)}
+    follow = make(db, None, panel=True, follow_up_of="T1")
+    assert follow.count == 4  # letter 5 never reached anyone: no follow-up for it
+    with db() as session:
+        rows = code_rows(session, ADMIN, "almere", "T2", "client")
+    assert [(row.letter_number, row.earlier_letter) for row in rows] == [
+        (1, 1),
+        (2, 2),
+        (3, 3),
+        (4, 4),
+    ]
+    batch_of = {1: t1.id, 2: t1.id, 3: t1.id, 4: misprint.id}
+    for row in all_codes(db):
+        if row.batch_id == follow.id:
+            assert row.panel_key == keys[(batch_of[row.letter_number], row.letter_number)]
+    # a misprinted follow-up is made again, except for a code that was used before withdrawing
+    use_directly(db, follow.id, 2)
+    withdraw(db, follow.id)
+    again = make(db, None, panel=True, follow_up_of="T1")
+    assert (again.count, again.first_letter) == (3, 5)
+    with db() as session:
+        rows = code_rows(session, ADMIN, "almere", "T2", "client")
+        assert [(row.letter_number, row.earlier_letter) for row in rows] == [(5, 1), (6, 3), (7, 4)]
+        make_codes(session, ADMIN, "almere", "T0", "client", 2)
+        plain = code_rows(session, ADMIN, "almere", "T0", "client")
+        assert [row.earlier_letter for row in plain] == [None, None]
+
+
 def test_a_wave_for_codes_only_refuses_the_open_link_with_its_own_problem(db):
     with db.begin() as session:
         find_wave(session, "almere", "T2").access = "codes"

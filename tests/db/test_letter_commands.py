@@ -87,6 +87,28 @@ def test_a_reminder_holds_only_the_codes_not_used(cli, capsys, tmp_path, pdftote
     assert log["detail"].tolist() == ["3 herinneringsbrieven voor T2 client"]
 
 
+def test_a_panels_follow_up_letter_says_so_and_names_the_earlier_letter(
+    cli, capsys, tmp_path, pdftotext
+):
+    with get_sessionmaker(cli).begin() as session:
+        make_codes(session, command_line(), "tilburg", "T0", "client", 2, panel=True)
+        make_codes(
+            session, command_line(), "tilburg", "T1", "client", None, panel=True, follow_up_of="T0"
+        )
+    out = tmp_path / "vervolg.pdf"
+    assert main(["letters", "tilburg", "T1", "--survey", "client", "--out", str(out)]) == 0
+    pages = (
+        subprocess.run([pdftotext, "-enc", "UTF-8", str(out), "-"], capture_output=True, check=True)
+        .stdout.decode("utf-8")
+        .split("\f")[:-1]
+    )
+    assert len(pages) == 2
+    for number, page in enumerate(pages, start=1):
+        text = " ".join(page.split())
+        assert "Uw antwoorden krijgen een nummer zonder naam" in text and "anoniem" not in text
+        assert text.endswith(f"Briefnummer {number} Vorig briefnummer: {number}")
+
+
 def refused(capsys, argv: list[str]) -> str:
     assert main(argv) == 2
     captured = capsys.readouterr()

@@ -146,10 +146,10 @@ def test_the_codes_file_holds_every_code_with_its_link_and_is_in_the_logboek(url
     data, mime = files["codes-almere-T2-client.csv"]
     assert mime == "text/csv"
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0] == "briefnummer;code;link"
+    assert lines[0] == "briefnummer;briefnummer_vorige_meting;code;link"
     assert len(lines) == 5
-    number, code, link = lines[1].split(";")
-    assert number == "1" and link.endswith(f"/code?c={code.replace('-', '')}")
+    number, earlier, code, link = lines[1].split(";")
+    assert number == "1" and earlier == "" and link.endswith(f"/code?c={code.replace('-', '')}")
     with get_sessionmaker(url)() as session:
         assert session.scalar(
             select(InvitationCode.id).where(InvitationCode.code == code.replace("-", ""))

@@ -131,6 +131,56 @@ def test_a_letter_without_phone_asks_for_paper_by_mail_and_without_minutes_says_
     assert "minuten" not in text and "Telefoon" not in text
 
 
+PANEL_SENTENCE = (
+    "Uw antwoorden krijgen een nummer zonder naam, zodat we ze kunnen vergelijken met uw "
+    "antwoorden bij de {} meting."
+)
+ANONYMOUS = "niemand kan zien welke antwoorden van u zijn"
+MIXED = [
+    Letter(1, "K7QM2XPD", STANDARD),
+    Letter(2, "AB12CD34", STANDARD, panel=True),
+    Letter(3, "ZZ99YY88", STANDARD, panel=True, earlier=1204),
+    Letter(4, "0H1J2K3M", EASY_READ),
+    Letter(5, "NPQRSTVW", EASY_READ, panel=True),
+    Letter(6, "99999999", EASY_READ, panel=True, earlier=99_999_999),
+    Letter(7, "EFGH2345", STANDARD),
+]
+
+
+def test_a_panel_letter_promises_a_number_without_a_name_not_anonymity(pdftotext):
+    data = letters_pdf(MAILING, MIXED)
+    texts = pages_text(pdftotext, data)
+    assert len(texts) == len(MIXED)
+    for letter, text in zip(MIXED, texts, strict=True):
+        assert re.findall(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}\b", text) == [printed(letter.code)]
+        follow_up = letter.earlier is not None
+        if letter.earlier is None:
+            assert text.endswith(f"Briefnummer {letter.number}")
+            assert "Vorig briefnummer" not in text
+        else:
+            assert text.endswith(f"Briefnummer {letter.number} Vorig briefnummer: {letter.earlier}")
+        if letter.language == STANDARD:
+            assert "Meedoen is vrijwillig." in text
+            assert (PANEL_SENTENCE.format("vorige") in text) is (letter.panel and follow_up)
+            assert (PANEL_SENTENCE.format("volgende") in text) is (letter.panel and not follow_up)
+            assert (ANONYMOUS in text) is not letter.panel
+            assert ("anoniem" in text) is not letter.panel
+        else:
+            assert "Meedoen mag. Het hoeft niet." in text
+            panel = "U hoort bij een panel. Wij stellen u deze vragen vaker. Uw antwoorden krijgen "
+            panel += "een nummer. Er staat geen naam bij. Zo kunnen we uw antwoorden vergelijken"
+            assert (panel in text) is letter.panel
+            if letter.panel:
+                when = "de vorige keer" if follow_up else "de volgende keer"
+                assert f"vergelijken met {when}." in text
+    assert "Vorig briefnummer: 99999999" in texts[5]  # the placeholder's own digits, as a number
+
+
+def test_an_earlier_letter_number_too_long_to_print_is_refused():
+    with pytest.raises(LettersError, match="past niet"):
+        letters_pdf(MAILING, [Letter(1, "K7QM2XPD", STANDARD, panel=True, earlier=10**8)])
+
+
 def word_heights(pdftotext: str, data: bytes, page: int) -> float:
     out = subprocess.run(
         [pdftotext, "-bbox", "-f", str(page), "-l", str(page), "-", "-"],

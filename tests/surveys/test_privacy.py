@@ -80,6 +80,10 @@ def test_the_notice_says_what_is_stored_and_what_never():
     assert "IP-adres" in text and "alleen versleuteld, los van uw antwoorden, en kort" in text
     assert "We bewaren niet welke antwoorden bij de code horen." in text
     assert "die lijst staat niet in de monitor" in text
+    assert (  # a panel's letter says the same
+        "Dan krijgen uw antwoorden een nummer zonder naam, zodat we ze kunnen vergelijken met uw "
+        "antwoorden bij een volgende meting." in text
+    )
 
 
 def test_the_retention_periods_come_from_the_parameters():
@@ -116,6 +120,8 @@ def test_the_easy_read_notice_has_the_same_content_in_short_sentences():
         "We bewaren nooit uw naam.",
         "Het adres van uw computer (IP-adres) bewaren we heel kort.",
         "We weten niet welke antwoorden bij de code horen.",
+        "Dan krijgen uw antwoorden een nummer zonder naam.",  # a panel: as its letter says
+        "Zo kunnen we ze vergelijken met de volgende keer.",
         "Een concept bewaren we 10 dagen.",
         f"Daarna bewaren we ze nog {RESPONSE_YEARS} jaar.",
         "Daarom kunnen wij ze later niet meer vinden.",
