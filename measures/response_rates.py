@@ -153,6 +153,12 @@ def _marks(letters: pd.DataFrame) -> list[tuple[dt.date, str]]:
     return [(day, " en ".join(labels)) for day, labels in by_day.items()]
 
 
+DAY_MS = 86_400_000
+"""A day in milliseconds: Plotly's unit on a date axis."""
+DAILY_TICKS = 21
+"""Up to three weeks on the axis, a tick per day; more days, Plotly spaces them itself."""
+
+
 def per_day_chart(days: pd.DataFrame, letters: pd.DataFrame, title: str) -> go.Figure:
     """Responses per day as stacked bars, with a code and without (the open link) apart, and a
     dotted vertical line on every letter day labelled 'brieven' or 'herinnering'.
@@ -213,9 +219,27 @@ def per_day_chart(days: pd.DataFrame, letters: pd.DataFrame, title: str) -> go.F
         legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
         showlegend=True,
     )
-    chart.update_xaxes(title_text="Dag", type="date", tickformat="%-d-%-m", showgrid=False)
+    # A day is a day: each bar one day wide (a single day no longer spreads over the axis),
+    # the axis a whole day beyond the first and last, a tick per day while that stays legible,
+    # and whole numbers of responses only (never '0, 1, 1, 2, 2').
+    shown = [pd.Timestamp(d) for d in [*days["day"], *(day for day, _ in _marks(letters))]]
+    first, last = (min(shown), max(shown)) if shown else (None, None)
+    chart.update_traces(width=DAY_MS * 0.8, selector={"type": "bar"})
+    chart.update_xaxes(
+        title_text="Dag",
+        type="date",
+        tickformat="%-d-%-m",
+        showgrid=False,
+        range=[first - pd.Timedelta(days=1), last + pd.Timedelta(days=1)] if shown else None,
+        dtick=DAY_MS if shown and (last - first).days <= DAILY_TICKS else None,
+    )
+    most = int((days["invited"] + days["open"]).max()) if len(days) else 0
     chart.update_yaxes(
-        title_text="Antwoorden", rangemode="tozero", tickformat=",d", gridcolor="#e5e7eb"
+        title_text="Antwoorden",
+        rangemode="tozero",
+        tickformat=",d",
+        gridcolor="#e5e7eb",
+        dtick=1 if most <= 10 else None,
     )
     return chart
 

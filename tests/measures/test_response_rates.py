@@ -112,3 +112,31 @@ def test_a_chart_without_codes_has_only_the_open_link():
     chart = per_day_chart(days, letters, "Nulmeting")
     assert [trace.name for trace in chart.data] == ["Via de open link"]
     assert not chart.layout.shapes
+
+
+def test_one_day_of_responses_is_one_bar_on_its_day_with_whole_numbers_on_the_axis():
+    """Answers on a single day: one bar a day wide, the axis a day either side, a tick per day
+    and whole counts (a bar spread from the day before, and '0, 1, 1, 2, 2', misled)."""
+    day = dt.date(2026, 12, 5)
+    days = pd.DataFrame({"day": [day], "invited": [2], "open": [0]})
+    letters = pd.DataFrame({"day": [day], "kind": ["letters"]})
+    chart = per_day_chart(days, letters, "Tweede vervolgmeting")
+    [bar] = chart.data
+    assert bar.width == 0.8 * 86_400_000
+    low, high = (pd.Timestamp(x) for x in chart.layout.xaxis.range)
+    assert (low, high) == (pd.Timestamp(2026, 12, 4), pd.Timestamp(2026, 12, 6))
+    assert chart.layout.xaxis.dtick == 86_400_000
+    assert chart.layout.yaxis.dtick == 1 and chart.layout.yaxis.tickformat == ",d"
+
+
+def test_many_weeks_of_responses_leave_the_day_ticks_to_plotly():
+    first = dt.date(2026, 3, 1)
+    days = pd.DataFrame(
+        {
+            "day": [first + dt.timedelta(days=n) for n in range(40)],
+            "invited": [30] * 40,
+            "open": [1] * 40,
+        }
+    )
+    chart = per_day_chart(days, pd.DataFrame({"day": [], "kind": []}), "Nulmeting")
+    assert chart.layout.xaxis.dtick is None and chart.layout.yaxis.dtick is None
