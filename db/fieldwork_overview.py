@@ -36,6 +36,7 @@ WAVE_COLUMNS = [
     "fieldwork_start",
     "fieldwork_end",
     "is_open",
+    "access",
     "status",
 ]
 COUNT_COLUMNS = ["koploper", "wave", "questionnaire", "channel", "language", "responses"]
@@ -97,6 +98,7 @@ def fieldwork_waves(
                 Wave.fieldwork_start,
                 Wave.fieldwork_end,
                 Wave.is_open,
+                Wave.access,
             ).join(Wave.koploper),
             viewer,
             one,

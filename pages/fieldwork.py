@@ -27,6 +27,7 @@ from pages.ui.plain import plain, plain_cells
 from pages.ui.routing import ensure_routed
 from surveys.clock import dutch_date, dutch_day
 from surveys.links import (
+    code_address,
     public_base,
     qr_file_name,
     qr_png,
@@ -35,6 +36,7 @@ from surveys.links import (
 )
 from surveys.numbers import whole
 from surveys.vocabulary import (
+    ACCESS,
     AUDIENCES,
     CHANNEL_NAMES,
     QUESTIONNAIRES,
@@ -143,6 +145,7 @@ st.table(
             "Eerste dag": waves["fieldwork_start"].map(dutch_date),
             "Laatste dag": waves["fieldwork_end"].map(dutch_date),
             "Status": waves["status"],
+            "Toegang": waves["access"].map(ACCESS),
             "Antwoorden": [int(per_wave.get(code, 0)) for code in waves["code"]],
         }
     )
@@ -234,6 +237,17 @@ for wave in open_waves.itertuples():
         st.caption(f"De links werken vanaf {dutch_date(wave.fieldwork_start)}.")
     else:
         st.caption(f"De links werken tot en met {dutch_date(wave.fieldwork_end)}.")
+    if wave.access == "codes":
+        # The open link only says 'you need a code' here: a poster with it would lead nowhere.
+        st.info(
+            f"{ACCESS['codes']}: deze meting heeft geen open link. Wie een brief kreeg, typt "
+            f"de code op {code_address(base)} of scant de QR-code in de brief. Codes en brieven "
+            "maakt u op de pagina Uitnodigingen.",
+            icon=":material/key:",
+        )
+        continue
+    if wave.access == "open":
+        st.caption(f"{ACCESS['open']}: codes uit brieven werken bij deze meting niet.")
     for audience in AUDIENCES:
         st.markdown(f"**{audience.name}**")
         for language, column in zip(VERSIONS, st.columns(2), strict=True):

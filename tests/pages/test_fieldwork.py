@@ -22,7 +22,7 @@ from db.models import Koploper, Wave
 from db.questionnaires import latest_version
 from db.responses import NewResponse, insert_responses
 from db.setup import init_database
-from db.waves import set_wave_dates
+from db.waves import open_wave, set_wave_dates
 from surveys.clock import dutch_date, dutch_day, utcnow
 from surveys.definition import load_builtin
 from surveys.links import qr_png
@@ -203,6 +203,19 @@ def test_each_open_link_standard_and_easy_read_has_a_qr_code_as_png_and_svg(url,
             assert mimetype == "image/png" and data.startswith(b"\x89PNG\r\n\x1a\n")
         else:
             assert mimetype == "image/svg+xml" and b"<svg" in data and b"<title>" in data
+
+
+def test_a_wave_for_codes_only_says_so_and_offers_no_open_link_for_a_poster(url, monkeypatch):
+    with get_sessionmaker(url).begin() as session:
+        open_wave(session, ADMIN, "tilburg", "T2", TODAY + dt.timedelta(days=10), access="codes")
+    served = offered(monkeypatch)
+    at = open_fieldwork(url, "gemeente", ["tilburg"])
+    waves = table(at, "Status")
+    assert waves.loc["T2", "Toegang"] == "Alleen met een code uit een uitnodiging"
+    assert waves.loc["T0", "Toegang"] == "Met een code of via de open link"
+    assert not at.code and not served  # no open link, no QR code for a poster
+    [info] = [i.value for i in at.info if "geen open link" in i.value]
+    assert "https://monitor.example.nl/code" in info and "Uitnodigingen" in info
 
 
 # --- the beheerder's forms ------------------------------------------------------------------------
