@@ -114,11 +114,13 @@ def is_code_draft(resume: str) -> bool:
     return resume.startswith(DRAFT_PREFIX) and len(resume) == len(DRAFT_PREFIX) + 32
 
 
-def require_manager(viewer: Viewer, slug: str) -> None:
-    """A beheerder, or a gemeente account of this koploper: who may make and see codes."""
+def require_manager(viewer: Viewer, slug: str | None = None) -> None:
+    """A beheerder, or a gemeente account (of this koploper, when ``slug`` is given): who may
+    make and see codes and their batches."""
     if viewer.role not in MANAGERS:
         raise AccessDenied("Alleen een beheerder of de gemeente zelf werkt met uitnodigingen.")
-    require_koploper(viewer, slug)
+    if slug is not None:
+        require_koploper(viewer, slug)
 
 
 def _check(survey: str, language: str, count: int | None) -> None:
@@ -184,12 +186,14 @@ def list_batches(
     wave: str | None = None,
     survey: str | None = None,
 ) -> list[BatchSummary]:
-    """The batches of the koplopers the viewer sees (counts only, no codes), oldest first;
-    ``AccessDenied`` for a koploper the viewer does not see."""
+    """The batches (counts only, no codes, and who made them) of the koplopers the viewer
+    manages, oldest first: a beheerder every koploper, a gemeente account its own;
+    ``AccessDenied`` for any other role, and for a koploper the viewer does not see."""
+    require_manager(viewer)
     query = _batches(viewer)
     if koploper is not None:
         koploper = koploper.strip().lower()
-        require_koploper(viewer, koploper)
+        require_manager(viewer, koploper)
         query = query.where(Koploper.slug == koploper)
     if wave is not None:
         query = query.where(Wave.code == wave.strip().upper())

@@ -160,6 +160,36 @@ def test_a_gemeente_makes_codes_for_its_own_koploper_only_and_others_may_not(db)
         assert [b.count for b in list_batches(session, ADMIN, "almere", "t2", "client")] == [3]
 
 
+@pytest.mark.parametrize("role", ["onderzoeker", "adviesraad"])
+def test_only_a_beheerder_or_the_gemeente_itself_sees_the_batches_and_who_made_them(db, role):
+    with db() as session:
+        almere_id = find_koploper(session, "almere").id
+    make(db, 3)
+    make(db, 2, koploper="tilburg", wave="T0")
+    other = Viewer(
+        email=f"{role}@test.example",
+        role=role,
+        koploper_ids=frozenset({almere_id}),
+        koploper_slugs=frozenset({"almere"}),
+    )
+    almere = Viewer(
+        email="pl@almere.example",
+        role="gemeente",
+        koploper_ids=frozenset({almere_id}),
+        koploper_slugs=frozenset({"almere"}),
+    )
+    with db() as session:
+        for koploper in (None, "almere", "tilburg"):
+            with pytest.raises(AccessDenied):
+                list_batches(session, other, koploper)
+        [own] = list_batches(session, almere)
+        assert (own.koploper_slug, own.count) == ("almere", 3)
+        assert [b.count for b in list_batches(session, almere, "almere")] == [3]
+        with pytest.raises(AccessDenied):
+            list_batches(session, almere, "tilburg")
+        assert {b.koploper_slug for b in list_batches(session, ADMIN)} == {"almere", "tilburg"}
+
+
 def test_the_logboek_has_every_batch_made_exported_printed_and_withdrawn_without_a_code(db):
     made = make(db, 4)
     with db.begin() as session:
