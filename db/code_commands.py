@@ -24,7 +24,7 @@ from db.invitations import MAX_COUNT, InvitationError, list_batches, make_codes,
 from db.setup import init_database
 from surveys.clock import dutch_clock, dutch_date
 from surveys.links import LOCAL, public_base
-from surveys.numbers import percent, whole
+from surveys.numbers import rate_percent, whole
 from surveys.vocabulary import LANGUAGES, QUESTIONNAIRES, REGISTER_NAMES
 
 REFUSALS = (InvitationError, UnknownKoploper, LookupError, AccessDenied)
@@ -79,7 +79,7 @@ def _list(args: argparse.Namespace) -> int:
         print("Geen reeksen codes" + (f" bij {args.koploper}" if args.koploper else "") + ".")
         return 0
     for batch in batches:
-        share = percent(100 * batch.used / batch.count) if batch.count else "–"
+        share = rate_percent(batch.used, batch.count)
         panel = ""
         if batch.panel:
             panel = (

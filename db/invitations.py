@@ -43,7 +43,9 @@ PANEL_KEY_BYTES = 16
 DRAFT_PREFIX = "code-"
 _CHUNK = 900  # parameters per IN (…): under SQLite's limit on old builds
 
-CodeProblem = Literal["code_unknown", "code_used", "code_withdrawn", "code_paused"]
+CodeProblem = Literal[
+    "code_unknown", "code_used", "code_withdrawn", "code_paused", "code_open_only"
+]
 
 
 class InvitationError(ValueError):
@@ -115,11 +117,13 @@ def is_code_draft(resume: str) -> bool:
     return resume.startswith(DRAFT_PREFIX) and len(resume) == len(DRAFT_PREFIX) + 32
 
 
-def require_manager(viewer: Viewer, slug: str) -> None:
-    """A beheerder, or a gemeente account of this koploper: who may make and see codes."""
+def require_manager(viewer: Viewer, slug: str | None = None) -> None:
+    """A beheerder, or a gemeente account (of this koploper, when ``slug`` is given): who may
+    make and see codes and their batches."""
     if viewer.role not in MANAGERS:
         raise AccessDenied("Alleen een beheerder of de gemeente zelf werkt met uitnodigingen.")
-    require_koploper(viewer, slug)
+    if slug is not None:
+        require_koploper(viewer, slug)
 
 
 def _check(survey: str, language: str, count: int | None) -> None:
@@ -185,12 +189,14 @@ def list_batches(
     wave: str | None = None,
     survey: str | None = None,
 ) -> list[BatchSummary]:
-    """The batches of the koplopers the viewer sees (counts only, no codes), oldest first;
-    ``AccessDenied`` for a koploper the viewer does not see."""
+    """The batches (counts only, no codes, and who made them) of the koplopers the viewer
+    manages, oldest first: a beheerder every koploper, a gemeente account its own;
+    ``AccessDenied`` for any other role, and for a koploper the viewer does not see."""
+    require_manager(viewer)
     query = _batches(viewer)
     if koploper is not None:
         koploper = koploper.strip().lower()
-        require_koploper(viewer, koploper)
+        require_manager(viewer, koploper)
         query = query.where(Koploper.slug == koploper)
     if wave is not None:
         query = query.where(Wave.code == wave.strip().upper())
@@ -298,13 +304,19 @@ def make_codes(
     ``panel`` gives each code a pseudonymous panel key (16 random bytes, hex). With
     ``follow_up_of`` (a wave code, panel only) one code is made per panel member of that wave's
     panel batches (same koploper and questionnaire) who has no code for ``wave`` yet, carrying
-    the member's panel key; ``count`` must then be ``None`` or exactly that number.
+    the member's panel key; ``count`` must then be ``None`` or exactly that number. A wave
+    open through the open link only (``Wave.access`` 'open') takes no codes.
     """
     now = now or utcnow()
     _check(survey, language, None if follow_up_of else count)
     require_manager(viewer, koploper.strip().lower())
     target = find_wave(session, koploper, wave)
     slug = target.koploper.slug
+    if target.access == "open":
+        raise InvitationError(
+            f"Meting {target.code} staat alleen open via de open link: zet hem eerst op codes of "
+            "beide met open-wave --access."
+        )
     # One batch at a time per wave: letter numbers continue without a gap or a double.
     session.execute(select(Wave.id).where(Wave.id == target.id).with_for_update())
     earlier = None
@@ -524,7 +536,8 @@ def redeem(
     (or cannot be a code at all) counts as wrong against every source and gives
     ``code_unknown``, or ``code_paused`` when it was the one too many. A used code gives
     ``code_used``, an unused code of a withdrawn batch ``code_withdrawn``, a code of a wave that
-    is not open today the wave's ``LinkProblem``.
+    is not open today the wave's ``LinkProblem``, and a code of an open wave that takes the open
+    link only (``Wave.access`` 'open') ``code_open_only``.
     """
     now = now or utcnow()
     if paused(session, sources, now):
@@ -551,6 +564,8 @@ def redeem(
     found = _open_fieldwork(version, koploper, wave, dutch_day(now))
     if isinstance(found, str):
         return found
+    if wave.access == "open":
+        return "code_open_only"
     return found, Invitation(invitation.code, batch.language, invitation.panel_key)
 
 

@@ -9,8 +9,9 @@ gets only its own koplopers); ``koploper=`` narrows to one koploper and raises
 (``GROUP BY``), never loaded row by row. The rate itself is worked out in
 ``measures.response_rates``.
 
-A withdrawn batch counts for nothing: its codes were not sent (or no longer count as sent), so
-neither its codes nor its uses are in ``sent`` and ``used``, and its letter days are not marked.
+A withdrawn batch keeps only what it gave: its used codes were sent and gave a response (counted
+with a code), so they count in both ``sent`` and ``used``; its unused codes no longer count as
+sent, and its letter days are not marked.
 """
 
 from __future__ import annotations
@@ -41,27 +42,35 @@ def _scope(session: Session, viewer: Viewer, koploper: str | None) -> ColumnElem
     return koploper_filter(viewer, Koploper.id) & (Koploper.slug == found.slug)
 
 
-def _live_batches(query: Select, where: ColumnElement[bool]) -> Select:
-    """``query`` over the batches not withdrawn, of the koplopers in ``where``."""
+def _batches(query: Select, where: ColumnElement[bool]) -> Select:
+    """``query`` over the batches of the koplopers in ``where``, withdrawn or not."""
     return (
         query.select_from(CodeBatch)
         .join(Koploper, Koploper.id == CodeBatch.koploper_id)
         .join(Wave, Wave.id == CodeBatch.wave_id)
-        .where(where, CodeBatch.withdrawn_at.is_(None))
+        .where(where)
     )
+
+
+def _live_batches(query: Select, where: ColumnElement[bool]) -> Select:
+    """``query`` over the batches not withdrawn, of the koplopers in ``where``."""
+    return _batches(query, where).where(CodeBatch.withdrawn_at.is_(None))
 
 
 def invitation_counts(
     session: Session, viewer: Viewer, *, koploper: str | None = None
 ) -> pd.DataFrame:
-    """Codes sent (in batches not withdrawn) and used, per koploper, wave and questionnaire:
-    ``koploper, wave, questionnaire, sent, used``; only combinations with codes appear."""
+    """Codes sent and used, per koploper, wave and questionnaire: ``koploper, wave,
+    questionnaire, sent, used``; only combinations with codes appear. Sent: every code of a batch
+    not withdrawn, and the used codes of a withdrawn batch (its uses stay counted)."""
     where = _scope(session, viewer, koploper)
     group = (Koploper.slug, Wave.code, CodeBatch.survey)
     used = func.sum(case((InvitationCode.used_on.is_not(None), 1), else_=0))
+    counted = CodeBatch.withdrawn_at.is_(None) | InvitationCode.used_on.is_not(None)
     rows = session.execute(
-        _live_batches(select(*group, func.count(InvitationCode.id), used), where)
+        _batches(select(*group, func.count(InvitationCode.id), used), where)
         .join(InvitationCode, InvitationCode.batch_id == CodeBatch.id)
+        .where(counted)
         .group_by(*group)
         .order_by(*group)
     ).all()

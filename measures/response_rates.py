@@ -3,7 +3,9 @@ responses without a code (the open link) counted apart and given no rate; and re
 as a Plotly chart with the days letters and reminders went out marked.
 
 The one place the rate is worked out and written: Veldwerk, Vergelijken, the Excel file and the
-council report all take it from here ("37,5 %" with one decimal, ``surveys.numbers``). A
+council report all take it from here ("37,5 %" with one decimal, rounded half up by
+``surveys.numbers.rate_percent``, which the Uitnodigingen page and ``python -m db codes list``
+use as well). A
 questionnaire without codes has no rate: every function then says nothing of one.
 
 Tables in are those of ``db.response_rates``.
@@ -19,7 +21,7 @@ import plotly.graph_objects as go
 
 from measures.charts import BLUE, FONT, TEXT_COLOUR, VERMILLION, plotly_text
 from surveys.clock import dutch_date
-from surveys.numbers import NO_FIGURE, PLOTLY_SEPARATORS, percent, whole
+from surveys.numbers import NO_FIGURE, PLOTLY_SEPARATORS, rate_percent, whole
 from surveys.vocabulary import (
     INVITEES,
     LETTER_DAYS,
@@ -56,16 +58,6 @@ def rate_table(invitations: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFra
         frame[column] = pd.to_numeric(frame[column]).fillna(0).astype("int64")
     frame["rate"] = [rate(u, s) for u, s in zip(frame["used"], frame["sent"], strict=True)]
     return frame[RATE_COLUMNS].sort_values(KEYS, kind="stable").reset_index(drop=True)
-
-
-def rate_percent(used: int, sent: int) -> str:
-    """The rate with one decimal, rounded half up in whole numbers ('31,3 %' for 75 of 240, as a
-    reader rounds 31,25 by hand; a float would round it to the even '31,2 %'); '–' without
-    codes sent."""
-    if not sent:
-        return NO_FIGURE
-    tenths = (2000 * int(used) + int(sent)) // (2 * int(sent))
-    return percent(tenths / 10)
 
 
 def with_rates(table: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:

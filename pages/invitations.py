@@ -26,7 +26,7 @@ from pages.ui.routing import ensure_routed
 from pages.ui.state import keep
 from surveys.clock import dutch_date, dutch_day
 from surveys.links import public_base
-from surveys.numbers import percent, whole
+from surveys.numbers import rate_percent, whole
 from surveys.vocabulary import AUDIENCES, QUESTIONNAIRES, REGISTER_NAMES, REGISTERS, wave_title
 from views.codes import codes_file
 from views.codes import file_name as codes_file_name
@@ -151,7 +151,7 @@ else:
                 ],
                 "Codes": [whole(b.count) for b in batches],
                 "Gebruikt": [whole(b.used) for b in batches],
-                "Respons": [percent(100 * b.used / b.count) if b.count else "–" for b in batches],
+                "Respons": [rate_percent(b.used, b.count) for b in batches],
                 "Briefnummers": [_letter_numbers(b) for b in batches],
                 "Brieven geprint": [
                     dutch_date(b.letters_on) if b.letters_on else "nog niet" for b in batches
@@ -171,12 +171,15 @@ else:
         .pipe(plain_cells),
         alt=f"Reeksen codes van {where}: aantal, gebruikt, respons en status",
     )
-    active = [b for b in batches if not b.withdrawn_at]
-    total, used = sum(b.count for b in active), sum(b.used for b in active)
+    # As the response rate counts them (db.response_rates): every code of a working batch, and
+    # the used codes of a withdrawn one.
+    sent = sum(b.used if b.withdrawn_at else b.count for b in batches)
+    used = sum(b.used for b in batches)
     st.caption(
-        f"In totaal {whole(total)} werkende codes, waarvan {whole(used)} gebruikt"
-        + (f" ({percent(100 * used / total)} respons)." if total else ".")
-        + " Een ingetrokken reeks telt niet mee: de ongebruikte codes daarvan werken niet meer."
+        f"In totaal {whole(sent)} verstuurde codes, waarvan {whole(used)} gebruikt"
+        + (f" ({rate_percent(used, sent)} respons)." if sent else ".")
+        + " Van een ingetrokken reeks tellen alleen de gebruikte codes mee: de ongebruikte codes"
+        " daarvan werken niet meer."
     )
 
 # --- the files ---------------------------------------------------------------------------------

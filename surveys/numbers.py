@@ -66,6 +66,17 @@ def percent(value: float, decimals: int = 1, *, trim: bool = False) -> str:
     return decimal(value, decimals, trim=trim) + PERCENT
 
 
+def rate_percent(used: int, sent: int) -> str:
+    """A rate (``used`` out of ``sent``) in percent with one decimal, rounded half up in whole
+    numbers: '31,3\u00a0%' for 75 of 240, as a reader rounds 31,25 by hand (a float would round
+    it to the even '31,2\u00a0%'); '–' without anything sent. The one rounding of every response
+    rate: pages, commands, downloads and the report."""
+    if not sent:
+        return NO_FIGURE
+    tenths = (2000 * int(used) + int(sent)) // (2 * int(sent))
+    return percent(tenths / 10)
+
+
 def signed(value: float) -> str:
     """A change already in its unit, with its sign: '+4,2', '-0,4', '0,0'; '–' for none."""
     text = decimal(value)

@@ -114,6 +114,12 @@ TEXTS: dict[str, dict] = {
         "Deze code werkt niet meer. Wilt u toch meedoen? Neem dan contact op met uw gemeente.",
         "Deze code werkt niet meer. Wilt u toch meedoen? Bel dan uw gemeente.",
     ),
+    "code_open_only": both(
+        "Voor deze vragenlijst zijn geen codes nodig. Gebruik de link of de QR-code van de "
+        "poster of de website.",
+        "Voor deze vragenlijst heeft u geen code nodig. Gebruik de link of de QR-code op de "
+        "poster of de website.",
+    ),
     "code_paused": both(
         "Te veel onjuiste codes. Probeer het over 15 minuten opnieuw.",
         "U heeft te vaak een verkeerde code getypt. Probeer het over 15 minuten opnieuw.",

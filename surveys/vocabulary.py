@@ -192,7 +192,8 @@ INVITEES = {"client": "inwoners", "professional": "cliëntondersteuners en verwi
 RESPONSE = "Respons"
 """The response rate: codes used out of codes sent (Veldwerk, Vergelijken, Excel, the report)."""
 SENT, USED = "Verstuurd", "Gebruikt"
-"""Invitation codes sent (in batches not withdrawn) and used."""
+"""Invitation codes sent (those of batches not withdrawn, and the used ones of a withdrawn batch)
+and used."""
 WITH_CODE, OPEN_LINK = "Met een code", "Via de open link"
 """Responses by their way in: with an invitation code, or without one (no response rate)."""
 LETTER_DAYS = {"letters": "brieven", "reminders": "herinnering"}

@@ -63,6 +63,25 @@ def test_make_list_and_withdraw_by_command(cli, capsys):
     assert "Geen reeksen" in capsys.readouterr().out
 
 
+def use_codes(url: str, count: int) -> None:
+    """Mark the first ``count`` codes (by letter number) used."""
+    with get_sessionmaker(url).begin() as session:
+        for code in session.scalars(
+            select(InvitationCode).order_by(InvitationCode.letter_number).limit(count)
+        ):
+            code.used_on = dt.date(2026, 3, 4)
+
+
+def test_the_list_rounds_the_rate_as_veldwerk_does(cli, capsys):
+    argv = ["codes", "make", "tilburg", "T2", "--survey", "client", "--count", "240"]
+    assert main(argv) == 0
+    use_codes(cli, 75)
+    capsys.readouterr()
+    assert main(["codes", "list", "tilburg"]) == 0
+    # 31,25 rounded half up, as Veldwerk, the Excel file and the report write it (not 31,2).
+    assert "240 codes, 75 gebruikt (31,3\u00a0%)" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(
     ("argv", "says"),
     [

@@ -20,6 +20,7 @@ from db.drafts import idempotency_key_for, load_draft
 from db.engine import get_sessionmaker
 from db.fieldwork import LinkProblem, resolve_link, set_wave_open
 from db.invitations import (
+    CodeProblem,
     CodeUsed,
     InvitationError,
     code_rows,
@@ -40,7 +41,8 @@ from surveys.codes import ALPHABET, printed
 from surveys.definition import load_builtin
 from surveys.journey import Journey
 from surveys.synthetic import generate
-from surveys.texts import LINK_PROBLEMS
+from surveys.texts import LINK_PROBLEMS, TEXTS
+from surveys.vocabulary import EASY_READ
 
 ADMIN = command_line()
 RESEARCHER = Viewer(email="o@movisie.example", role="onderzoeker")
@@ -156,6 +158,36 @@ def test_a_gemeente_makes_codes_for_its_own_koploper_only_and_others_may_not(db)
         assert [b.koploper_slug for b in list_batches(session, TILBURG)] == ["tilburg"]
         assert {b.koploper_slug for b in list_batches(session, ADMIN)} == {"tilburg", "almere"}
         assert [b.count for b in list_batches(session, ADMIN, "almere", "t2", "client")] == [3]
+
+
+@pytest.mark.parametrize("role", ["onderzoeker", "adviesraad"])
+def test_only_a_beheerder_or_the_gemeente_itself_sees_the_batches_and_who_made_them(db, role):
+    with db() as session:
+        almere_id = find_koploper(session, "almere").id
+    make(db, 3)
+    make(db, 2, koploper="tilburg", wave="T0")
+    other = Viewer(
+        email=f"{role}@test.example",
+        role=role,
+        koploper_ids=frozenset({almere_id}),
+        koploper_slugs=frozenset({"almere"}),
+    )
+    almere = Viewer(
+        email="pl@almere.example",
+        role="gemeente",
+        koploper_ids=frozenset({almere_id}),
+        koploper_slugs=frozenset({"almere"}),
+    )
+    with db() as session:
+        for koploper in (None, "almere", "tilburg"):
+            with pytest.raises(AccessDenied):
+                list_batches(session, other, koploper)
+        [own] = list_batches(session, almere)
+        assert (own.koploper_slug, own.count) == ("almere", 3)
+        assert [b.count for b in list_batches(session, almere, "almere")] == [3]
+        with pytest.raises(AccessDenied):
+            list_batches(session, almere, "tilburg")
+        assert {b.koploper_slug for b in list_batches(session, ADMIN)} == {"almere", "tilburg"}
 
 
 def test_the_logboek_has_every_batch_made_exported_printed_and_withdrawn_without_a_code(db):
@@ -445,6 +477,42 @@ def test_a_wave_for_codes_only_refuses_the_open_link_with_its_own_problem(db):
     assert isinstance(open_code(db, codes(db)[0]), Opened)
 
 
+def test_a_wave_for_the_open_link_only_refuses_codes_with_their_own_problem(db):
+    make(db, 2)
+    [code, other] = codes(db)
+    with db.begin() as session:
+        find_wave(session, "almere", "T2").access = "open"
+    with db() as session:
+        assert not isinstance(resolve_link(session, "client", "almere", "T2"), str)
+    assert open_code(db, code) == "code_open_only"
+    with db() as session:
+        # Not a wrong code (nothing counted against the source), and the code is not used up.
+        assert session.scalar(select(func.count()).select_from(CodeAttempt)) == 0
+        assert not session.scalar(
+            select(func.count())
+            .select_from(InvitationCode)
+            .where(InvitationCode.used_on.is_not(None))
+        )
+    # A used code still says it was used; a closed wave still says it is closed.
+    with db.begin() as session:
+        session.execute(
+            update(InvitationCode).where(InvitationCode.code == other).values(used_on=dutch_day())
+        )
+    assert open_code(db, other) == "code_used"
+    with db.begin() as session, pytest.raises(InvitationError) as refused:
+        make_codes(session, ADMIN, "almere", "T2", "client", 5)
+    assert str(refused.value) == (
+        "Meting T2 staat alleen open via de open link: zet hem eerst op codes of beide met "
+        "open-wave --access."
+    )
+    with db() as session:
+        assert [b.count for b in list_batches(session, ADMIN, "almere", "T2")] == [2]
+    with db.begin() as session:
+        find_wave(session, "almere", "T2").access = "both"
+    assert isinstance(open_code(db, code), Opened)
+    assert make(db, 1).count == 1
+
+
 # --- anonymous by default (issue 19, point 7) ----------------------------------------------------
 
 CODE_TABLES = ("invitation_codes", "code_batches", "code_attempts")
@@ -595,6 +663,12 @@ def test_two_sends_with_the_same_code_at_once_store_exactly_one_response(db):
 def test_every_link_problem_has_a_dutch_message():
     assert set(get_args(LinkProblem)) <= set(LINK_PROBLEMS)
     assert "persoonlijke code" in LINK_PROBLEMS["codes_only"]
+
+
+def test_every_code_problem_has_a_dutch_message_in_both_registers():
+    for problem in get_args(CodeProblem):
+        assert set(TEXTS[problem]) == {"nl", EASY_READ}, problem
+    assert TEXTS["code_open_only"]["nl"].startswith("Voor deze vragenlijst zijn geen codes nodig.")
 
 
 def test_wrong_codes_sent_at_once_from_one_source_are_all_counted(db):

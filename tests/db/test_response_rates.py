@@ -1,6 +1,6 @@
-"""Response rates from the database: codes sent and used per koploper × wave × questionnaire,
-withdrawn batches left out, responses per Dutch day with and without a code, and only the
-viewer's own koplopers."""
+"""Response rates from the database: codes sent and used per koploper × wave × questionnaire
+(a withdrawn batch's used codes kept, its unused ones left out), responses per Dutch day with and
+without a code, and only the viewer's own koplopers."""
 
 from __future__ import annotations
 
@@ -34,24 +34,33 @@ def db(database_url):
     init_database(database_url)
     maker = get_sessionmaker(database_url)
     with maker.begin() as session:
-        # Tilburg T0 client: 200 + 40 codes, 75 used; a withdrawn batch of 50 (5 used) left out.
+        # Tilburg T0 client: 200 + 35 codes, 70 used; a withdrawn batch of 50 whose 5 used
+        # codes still count (sent and used), its 45 unused ones not: 240 sent, 75 used.
         add_batch(
-            session, "tilburg", "T0", "client", 200, [DAY_ONE] * 60 + [DAY_TWO] * 10,
+            session, "tilburg", "T0", "client", 200, [DAY_ONE] * 55 + [DAY_TWO] * 10,
             letters_on=LETTERS, reminders_on=REMINDERS,
         )  # fmt: skip
-        add_batch(session, "tilburg", "T0", "client", 40, [DAY_TWO] * 5, first_letter=201)
+        add_batch(session, "tilburg", "T0", "client", 35, [DAY_TWO] * 5, first_letter=201)
         add_batch(
             session, "tilburg", "T0", "client", 50, [DAY_ONE] * 5, withdrawn=True,
-            letters_on=dt.date(2026, 2, 1), first_letter=241,
+            letters_on=dt.date(2026, 2, 1), first_letter=236,
         )  # fmt: skip
         add_batch(session, "breda", "T1", "professional", 30, [DAY_ONE] * 3, letters_on=LETTERS)
-        # Responses: 60 on day one (with a code at 09:00, and 12 via the open link), 15 with a
-        # code on day two at 00:30 Dutch time (still day two, though 23:30 UTC of day one).
+        # Breda T1: a withdrawn batch of 10 with 2 used (2 sent, 2 used); Breda T2 only a
+        # withdrawn batch with no use (no codes sent at all).
+        add_batch(
+            session, "breda", "T1", "professional", 10, [DAY_ONE] * 2, withdrawn=True,
+            first_letter=31,
+        )  # fmt: skip
+        add_batch(session, "breda", "T2", "professional", 20, withdrawn=True)
+        # Responses: 60 on day one (with a code at 09:00, 5 of them from the withdrawn batch,
+        # and 12 via the open link), 15 with a code on day two at 00:30 Dutch time (still day
+        # two, though 23:30 UTC of day one).
         add_responses(session, "tilburg", "T0", "client", DAY_ONE, 60, invited=True, hour=9)
         add_responses(session, "tilburg", "T0", "client", DAY_ONE, 12, invited=False, hour=20)
         add_responses(session, "tilburg", "T0", "client", DAY_TWO, 15, invited=True, hour=0)
         add_responses(session, "tilburg", "T0", "client", DAY_TWO, 4, invited=False, demo=True)
-        add_responses(session, "breda", "T1", "professional", DAY_ONE, 3, invited=True)
+        add_responses(session, "breda", "T1", "professional", DAY_ONE, 5, invited=True)
         add_responses(session, "breda", "T0", "client", DAY_ONE, 9, invited=False)
     return maker
 
@@ -62,13 +71,26 @@ def viewer_of(db, role: str, *slugs: str) -> Viewer:
     return Viewer(f"{role}@test.example", role, frozenset(ids), frozenset(slugs))
 
 
-def test_codes_sent_and_used_leave_a_withdrawn_batch_out(db):
+def test_a_withdrawn_batch_counts_its_used_codes_only(db):
     with db() as session:
         counts = invitation_counts(session, ADMIN)
     assert [tuple(row) for row in counts.itertuples(index=False)] == [
-        ("breda", "T1", "professional", 30, 3),
+        ("breda", "T1", "professional", 32, 5),
         ("tilburg", "T0", "client", 240, 75),
     ]
+
+
+def test_the_uses_of_a_withdrawn_batch_are_as_many_as_their_responses(db):
+    # Every response with a code has its use among the codes sent: used == invited.
+    with db() as session:
+        table = rate_table(
+            invitation_counts(session, ADMIN), response_counts_by_way_in(session, ADMIN)
+        )
+    with_codes = table[table["sent"] > 0]
+    assert with_codes["used"].tolist() == with_codes["invited"].tolist() == [5, 75]
+    breda = table.set_index(["koploper", "wave"]).loc[("breda", "T1")]
+    assert rate_text(breda["used"], breda["sent"]) == "5 van de 32 (15,6\u00a0%)"
+    assert ("breda", "T2") not in set(zip(table["koploper"], table["wave"], strict=True))
 
 
 def test_the_rate_is_used_out_of_sent_and_open_link_responses_are_apart(db):

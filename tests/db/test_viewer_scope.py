@@ -217,6 +217,9 @@ RESPONSE_LEVEL = {
 ALL_KOPLOPERS_ONLY: set[str] = set()
 """Functions for viewers who see every koploper: a gemeente or adviesraad always gets
 AccessDenied."""
+MANAGERS_ONLY = {"db.invitations.list_batches"}
+"""Functions for who works with invitations (``db.invitations.require_manager``): a beheerder,
+or a gemeente account for its own koplopers; an adviesraad always gets AccessDenied."""
 ANONYMOUS_BENCHMARK = {"db.read_model.read_packs"}
 """Functions that also return the other koplopers' coded answers, by koploper id and never by
 name or with any text, for ``views`` to count the anonymous benchmark a ``gemeente`` account may
@@ -577,6 +580,8 @@ def test_a_tilburg_viewer_gets_nothing_of_breda_and_only_what_its_role_allows(wo
     }
     if name in ALL_KOPLOPERS_ONLY:
         assert all(isinstance(r, AccessDenied) for rs in seen.values() for r in rs), name
+    if name in MANAGERS_ONLY:
+        assert all(isinstance(r, AccessDenied) for r in seen["adviesraad"]), name
     check_not_vacuous(name, seen["gemeente"])
     check_no_open_text(name, "a gemeente without the right to open text", seen["gemeente"])
     check_no_open_text(name, "an adviesraad", seen["adviesraad"])

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from measures.dutch import difference_interval_text, difference_text, interval_text, value_text
-from surveys.numbers import NO_FIGURE, decimal, percent, whole
+from surveys.numbers import NO_FIGURE, decimal, percent, rate_percent, whole
 
 NBSP = "\u00a0"
 
@@ -121,3 +121,29 @@ def test_a_figure_in_its_unit_is_a_share_in_percent_and_a_mean_as_it_is():
     found = in_unit(values, kinds)
     assert list(found.index) == [3, 5, 8, 9]
     np.testing.assert_allclose(found.to_numpy(), [41.2, 7.4, np.nan, -5.0])
+
+
+@pytest.mark.parametrize(
+    ("used", "sent", "text"),
+    [
+        (75, 240, f"31,3{NBSP}%"),  # 31,25: half up, as by hand (a float gives the even 31,2)
+        (1, 8, f"12,5{NBSP}%"),  # 12,5 exactly: no rounding
+        (1, 16, f"6,3{NBSP}%"),  # 6,25
+        (1, 3, f"33,3{NBSP}%"),
+        (2, 3, f"66,7{NBSP}%"),
+        (0, 10, f"0,0{NBSP}%"),
+        (5_000, 5_000, f"100,0{NBSP}%"),
+        (0, 0, NO_FIGURE),
+    ],
+)
+def test_a_rate_is_rounded_half_up_as_a_reader_does(used, sent, text):
+    assert rate_percent(used, sent) == text
+
+
+@given(st.integers(min_value=1, max_value=10**6), st.data())
+def test_a_rate_is_the_nearest_tenth_and_half_a_tenth_goes_up(sent, data):
+    used = data.draw(st.integers(min_value=0, max_value=sent))
+    written = rate_percent(used, sent).removesuffix(f"{NBSP}%")
+    tenths = int(written.replace(".", "").replace(",", ""))
+    # 1000 * used / sent tenths of a percent, within half a tenth; exactly half a tenth goes up.
+    assert (2 * tenths - 1) * sent <= 2000 * used < (2 * tenths + 1) * sent

@@ -197,6 +197,28 @@ def test_a_code_of_a_closed_wave_says_the_questionnaire_is_closed(url):
     assert errors(at) == [LINK_PROBLEMS["closed"]]
 
 
+def test_a_code_of_a_wave_for_the_open_link_only_points_to_the_link(url):
+    code = make(url)[0]
+    with get_sessionmaker(url).begin() as session:
+        wave = session.scalar(
+            select(Wave).join(Wave.koploper).where(Koploper.slug == "almere", Wave.code == "T2")
+        )
+        wave.access = "open"
+    at = type_code(open_code_page(), code)
+    assert errors(at) == [TEXTS["code_open_only"]["nl"]]
+    assert errors(at)[0] == (
+        "Voor deze vragenlijst zijn geen codes nodig. Gebruik de link of de QR-code van de "
+        "poster of de website."
+    )
+    assert STANDARD_TITLE not in " ".join(t.value for t in at.title)
+    assert count(url, Response) == 0 and count(url, Draft) == 0
+    with get_sessionmaker(url)() as session:
+        assert (
+            session.scalar(select(InvitationCode.used_on).where(InvitationCode.code == code))
+            is None
+        )
+
+
 # --- the personal link ---------------------------------------------------------------------------
 def test_the_personal_link_opens_the_questionnaire_and_its_code_leaves_the_address(url):
     code = make(url)[0]

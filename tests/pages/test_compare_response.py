@@ -25,7 +25,8 @@ DAY = dt.date(2026, 3, 4)
 @pytest.fixture
 def url(sqlite_url, monkeypatch) -> str:
     """Tilburg T0 (client): 75 of 200 codes used, 12 responses via the open link; Breda T1
-    (professional): 3 of 30, and a withdrawn batch; Almere T0: the open link only."""
+    (professional): 3 of 30, and a withdrawn batch whose 7 used codes still count (10 of 37);
+    Almere T0: the open link only."""
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     init_database(sqlite_url)
     with get_sessionmaker(sqlite_url).begin() as session:
@@ -50,7 +51,7 @@ def test_fieldwork_across_has_the_rate_beside_the_counts(url):
         87,
     )
     assert table.loc[("tilburg", "T0", "client"), "rate"] == pytest.approx(37.5)
-    assert tuple(table.loc[("breda", "T1", "professional"), ["sent", "used"]]) == (30, 3)
+    assert tuple(table.loc[("breda", "T1", "professional"), ["sent", "used"]]) == (37, 10)
     almere = table.loc[("almere", "T0", "client")]
     assert (almere["sent"], almere["total"]) == (0, 9)
     assert almere["rate"] != almere["rate"]  # NaN: no codes, no rate
@@ -69,7 +70,7 @@ def test_the_page_shows_a_response_column_for_every_koploper(url):
         f"75 van de 200 (37,5{NBSP}%)"
     )
     assert rows[("Breda", "Eerste vervolgmeting", "Cliëntondersteuners en verwijzers")] == (
-        f"3 van de 30 (10,0{NBSP}%)"
+        f"10 van de 37 (27,0{NBSP}%)"
     )
     assert rows[("Almere", "Nulmeting", "Inwoners en cliënten")] is None
     assert rows.notna().sum() == 2

@@ -6,6 +6,7 @@ koplopers, asks before it makes or withdraws codes, and shows no code itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -14,8 +15,9 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+from db.access import command_line
 from db.engine import get_sessionmaker
-from db.invitations import Invitation, use_code
+from db.invitations import Invitation, make_codes, use_code, withdraw_batch
 from db.models import AuditEvent, CodeBatch, InvitationCode
 from tests.pages.accounts import logged_in
 from tests.pages.downloads import offered
@@ -204,3 +206,24 @@ def test_the_letters_and_the_reminders_are_one_page_per_code_and_noted_as_printe
     table = app.table[0].value
     assert list(table["Brieven geprint"]) != ["nog niet"]
     assert list(table["Herinneringen geprint"]) != ["nog niet"]
+
+
+def test_the_rate_is_rounded_as_veldwerk_does_and_a_withdrawn_batch_keeps_its_uses(url):
+    with get_sessionmaker(url).begin() as session:
+        batch = make_codes(session, command_line(), "almere", "T2", "client", 240)
+        spare = make_codes(session, command_line(), "almere", "T2", "client", 20)
+        for code in session.scalars(
+            select(InvitationCode)
+            .where(InvitationCode.batch_id == batch.id)
+            .order_by(InvitationCode.letter_number)
+            .limit(75)
+        ):
+            code.used_on = dt.date(2026, 3, 4)
+        withdraw_batch(session, command_line(), spare.id)
+    app = invitations_page(url, "beheerder", koploper="almere")
+    table = app.table[0].value
+    # 31,25 rounded half up, as Veldwerk, the Excel file and the report write it (not 31,2).
+    assert list(table["Respons"]) == ["31,3\u00a0%", "0,0\u00a0%"]
+    caption = " ".join(c.value for c in app.caption)
+    # The withdrawn batch's 20 unused codes are not counted as sent.
+    assert "In totaal 240 verstuurde codes, waarvan 75 gebruikt (31,3\u00a0%" in caption
