@@ -582,6 +582,9 @@ def use_code(session: Session, invitation: Invitation, now: dt.datetime | None =
     )
     # One send per wave at a time: the re-stamp below touches the other codes of the day.
     session.execute(select(Wave.id).where(Wave.id == wave_id).with_for_update())
+    access = session.scalar(select(Wave.access).where(Wave.id == wave_id))
+    if access == "open":  # switched to the open link only since the code was opened
+        raise CodeUsed("code_open_only")
     live = select(CodeBatch.id).where(CodeBatch.withdrawn_at.is_(None))
     changed = session.execute(
         update(InvitationCode)

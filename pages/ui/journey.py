@@ -39,9 +39,9 @@ from surveys.flow import display_value, screens
 from surveys.texts import LINK_PROBLEMS, TEXTS
 from surveys.vocabulary import EASY_READ, LANGUAGES
 
-STOPPING = ("closed", "code_used", "code_withdrawn")
+STOPPING = ("closed", "code_used", "code_withdrawn", "code_open_only")
 """What sending can run into that no retry mends: the wave closed, the code used (another tab,
-another person) or its batch withdrawn meanwhile."""
+another person), its batch withdrawn or its wave set to the open link only meanwhile."""
 
 
 def draft_state(journey: path.Journey) -> tuple:

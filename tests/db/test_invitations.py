@@ -615,6 +615,22 @@ def test_the_codes_of_a_wave_used_on_one_day_are_written_again_by_each_send(db):
         assert int(stamps[0]) > int(earliest) + 1
 
 
+def test_a_wave_set_to_the_open_link_only_after_its_code_was_opened_stores_nothing(db):
+    from db.waves import open_wave
+
+    make(db, 1)
+    [code] = codes(db)
+    opened = open_code(db, code)
+    with db.begin() as session:
+        open_wave(session, command_line(), "almere", "T2", None, access="open")
+    with pytest.raises(CodeUsed) as refused:
+        send_with(db, opened)
+    assert refused.value.problem == "code_open_only"
+    with db() as session:
+        assert session.scalar(select(func.count()).select_from(Response)) == 0
+        assert [c.used_on for c in session.scalars(select(InvitationCode))] == [None]
+
+
 def test_the_responses_key_is_random_not_derived_from_the_code(db, second_database_url):
     make(db, 1)
     [code] = codes(db)
