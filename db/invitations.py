@@ -1,12 +1,11 @@
-"""Invitations: batches of single-use codes per koploper × wave × questionnaire, and the way in.
+"""Invitations: batches of single-use codes per koploper × wave × questionnaire.
 
 * :func:`make_codes` makes a batch (bulk insert; a code that exists anywhere already is drawn
   again), :func:`list_batches` counts them, :func:`withdraw_batch` stops its unused codes.
   Letter numbers (``briefnummer``) continue per koploper × wave × questionnaire.
 * :func:`code_rows` gives the codes themselves (for the mailing house and the letters), only to
   whoever may make them: a beheerder, or a gemeente account for its own koploper.
-* :func:`redeem` is the respondent's way in: a typed code, forgiving (``surveys.codes``), gives
-  the fieldwork it opens, or why not. Wrong codes are counted per source (``db.code_attempts``).
+* The respondent's way in with a code is :mod:`db.code_use`.
 
 Anonymous by design: of a used code only the day is kept (``InvitationCode.used_on``), never
 which response it gave; a panel code passes its pseudonymous panel key on to the response.
@@ -16,23 +15,18 @@ Making, exporting, printing and withdrawing are in the Logboek, with counts, nev
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Literal
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from db.access import AccessDenied, Viewer, command_line, koploper_filter, require_koploper
 from db.audit import record
-from db.code_attempts import count_wrong, paused
-from db.fieldwork import Fieldwork, LinkProblem, _open_fieldwork
 from db.models import CodeBatch, InvitationCode, Koploper, Wave
-from db.questionnaires import latest_version
 from db.waves import find_wave
 from surveys.clock import dutch_day, utcnow
-from surveys.codes import new_code, normalise
+from surveys.codes import new_code
 from surveys.numbers import whole
 from surveys.vocabulary import LANGUAGES, QUESTIONNAIRES
 
@@ -40,24 +34,11 @@ MAX_COUNT = 50_000
 MANAGERS = frozenset({"beheerder", "gemeente"})
 """Roles that may make and see codes (a gemeente account for its own koplopers only)."""
 PANEL_KEY_BYTES = 16
-DRAFT_PREFIX = "code-"
 _CHUNK = 900  # parameters per IN (…): under SQLite's limit on old builds
-
-CodeProblem = Literal[
-    "code_unknown", "code_used", "code_withdrawn", "code_paused", "code_open_only"
-]
 
 
 class InvitationError(ValueError):
     """A batch that cannot be made or changed; the message (Dutch) says what to change."""
-
-
-class CodeUsed(RuntimeError):
-    """The code was used (or its batch withdrawn) meanwhile: nothing is stored."""
-
-    def __init__(self, problem: CodeProblem = "code_used") -> None:
-        super().__init__(problem)
-        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -94,27 +75,6 @@ class CodeRow:
     earlier_letter: int | None = None
     """For a follow-up code: the letter number of the same panel member's code in the earlier
     wave (so the mailing house sends it to the same person); otherwise ``None``."""
-
-
-@dataclass(frozen=True)
-class Invitation:
-    """A code that opened a questionnaire: what sending with it needs."""
-
-    code: str
-    """Normalised."""
-    language: str
-    """The register of its batch."""
-    panel_key: str | None
-
-
-def draft_key(code: str) -> str:
-    """The resume key of a code's draft: derived from the code, never the code itself."""
-    return DRAFT_PREFIX + hashlib.sha256(f"invitation:{code}".encode()).hexdigest()[:32]
-
-
-def is_code_draft(resume: str) -> bool:
-    """Whether a resume key is a code's (those open only by typing the code: ``/code``)."""
-    return resume.startswith(DRAFT_PREFIX) and len(resume) == len(DRAFT_PREFIX) + 32
 
 
 def require_manager(viewer: Viewer, slug: str | None = None) -> None:
@@ -525,106 +485,3 @@ def mark_exported(
         detail=f"{whole(count)} {which} van {target.code} {survey} naar een bestand",
         at=now or utcnow(),
     )
-
-
-def redeem(
-    session: Session, typed: str, sources: list[str], now: dt.datetime | None = None
-) -> tuple[Fieldwork, Invitation] | CodeProblem | LinkProblem:
-    """The fieldwork a typed code opens, or why not; pass a session begun for writing.
-
-    Paused sources get ``code_paused`` and nothing is written. A code that is not one of ours
-    (or cannot be a code at all) counts as wrong against every source and gives
-    ``code_unknown``, or ``code_paused`` when it was the one too many. A used code gives
-    ``code_used``, an unused code of a withdrawn batch ``code_withdrawn``, a code of a wave that
-    is not open today the wave's ``LinkProblem``, and a code of an open wave that takes the open
-    link only (``Wave.access`` 'open') ``code_open_only``.
-    """
-    now = now or utcnow()
-    if paused(session, sources, now):
-        return "code_paused"
-    code = normalise(typed)
-    row = (
-        session.execute(
-            select(InvitationCode, CodeBatch).join(CodeBatch).where(InvitationCode.code == code)
-        ).first()
-        if code
-        else None
-    )
-    if row is None:
-        return "code_paused" if count_wrong(session, sources, now) else "code_unknown"
-    invitation, batch = row
-    if invitation.used_on is not None:
-        return "code_used"
-    if batch.withdrawn_at is not None:
-        return "code_withdrawn"
-    version = latest_version(session, batch.survey)
-    if version is None:
-        return "survey"
-    koploper, wave = session.get(Koploper, batch.koploper_id), session.get(Wave, batch.wave_id)
-    found = _open_fieldwork(version, koploper, wave, dutch_day(now))
-    if isinstance(found, str):
-        return found
-    if wave.access == "open":
-        return "code_open_only"
-    return found, Invitation(invitation.code, batch.language, invitation.panel_key)
-
-
-def use_code(session: Session, invitation: Invitation, now: dt.datetime | None = None) -> None:
-    """Mark the code used on today's Dutch day, in the caller's transaction, or raise
-    :class:`CodeUsed` (used meanwhile, by another tab or person, or its batch withdrawn).
-
-    One conditional UPDATE: of two sends at the same moment, exactly one changes the row (the
-    other waits for its lock, then finds it used). Only the day is written, nothing else; then
-    the wave's other codes of the day are written again (see below), under the wave's row lock.
-    """
-    wave_id = session.scalar(
-        select(CodeBatch.wave_id).join(InvitationCode).where(InvitationCode.code == invitation.code)
-    )
-    # One send per wave at a time: the re-stamp below touches the other codes of the day.
-    session.execute(select(Wave.id).where(Wave.id == wave_id).with_for_update())
-    access = session.scalar(select(Wave.access).where(Wave.id == wave_id))
-    if access == "open":  # switched to the open link only since the code was opened
-        raise CodeUsed("code_open_only")
-    live = select(CodeBatch.id).where(CodeBatch.withdrawn_at.is_(None))
-    changed = session.execute(
-        update(InvitationCode)
-        .where(
-            InvitationCode.code == invitation.code,
-            InvitationCode.used_on.is_(None),
-            InvitationCode.batch_id.in_(live),
-        )
-        .values(used_on=dutch_day(now))
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        used = session.scalar(
-            select(InvitationCode.used_on).where(InvitationCode.code == invitation.code)
-        )
-        raise CodeUsed("code_used" if used is not None else "code_withdrawn")
-    # Every code of this wave used today is written again in this transaction, so that none
-    # carries a trace of its own moment of use: on PostgreSQL a row's transaction id (``xmin``)
-    # would otherwise pair each code with the response stored beside it. Now the codes of one
-    # day share the id of the day's latest use: a code tells its day, and no more.
-    session.execute(
-        update(InvitationCode)
-        .where(
-            InvitationCode.used_on == dutch_day(now),
-            InvitationCode.batch_id.in_(select(CodeBatch.id).where(CodeBatch.wave_id == wave_id)),
-        )
-        .values(used_on=InvitationCode.used_on)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def code_is_unused(session: Session, code: str) -> bool:
-    """Whether a (normalised) code can still be used: known, unused, its batch not withdrawn."""
-    query = (
-        select(InvitationCode.id)
-        .join(CodeBatch)
-        .where(
-            InvitationCode.code == code,
-            InvitationCode.used_on.is_(None),
-            CodeBatch.withdrawn_at.is_(None),
-        )
-    )
-    return session.scalar(query) is not None

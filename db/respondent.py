@@ -12,9 +12,7 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
-from db.drafts import idempotency_key_for, load_draft, save_draft
-from db.fieldwork import Fieldwork, LinkProblem, resolve_draft, resolve_link
-from db.invitations import (
+from db.code_use import (
     CodeProblem,
     Invitation,
     code_is_unused,
@@ -23,6 +21,8 @@ from db.invitations import (
     redeem,
     use_code,
 )
+from db.drafts import idempotency_key_for, load_draft, save_draft
+from db.fieldwork import Fieldwork, LinkProblem, resolve_draft, resolve_link
 from db.open_link import forget_arrivals
 from db.responses import response_exists
 from db.submit import submit_response
@@ -101,7 +101,7 @@ def open_questionnaire(
 def open_with_code(
     session: Session, typed: str, sources: list[str], now: dt.datetime | None = None
 ) -> Opened | Refusal:
-    """Open the questionnaire a typed invitation code points at (``db.invitations.redeem``),
+    """Open the questionnaire a typed invitation code points at (``db.code_use.redeem``),
     resuming the code's draft when there is one; pass a session begun for writing (wrong codes
     are counted)."""
     redeemed = redeem(session, typed, sources, now)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 
 from sqlalchemy import select
@@ -42,8 +43,24 @@ def _server_key(session: Session) -> bytes:
     return _cache[bind]
 
 
+def network(address: str) -> str:
+    """The part of an address that names one network: an IPv4 address whole, an IPv6 address by
+    its /64 (one home or phone gets a whole /64, so each of its addresses is not a new source)."""
+    try:
+        parsed = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address.strip()[:100]
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
 def source_keys(session: Session, browser: str | None, address: str | None) -> list[str]:
-    """One key per known source ('browser:…', 'address:…'), hex, 64 characters; may be empty."""
+    """One key per known source ('browser:…', 'address:…' of its :func:`network`), hex, 64
+    characters; may be empty."""
+    address = network(address) if address else None
     key = _server_key(session)
     return [
         hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()

@@ -22,10 +22,10 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from db.code_use import CodeUsed
 from db.drafts import DRAFT_DAYS, DraftTooLarge, new_resume_code
 from db.engine import get_sessionmaker
 from db.errors import SQLAlchemyError, trouble
-from db.invitations import CodeUsed
 from db.respondent import Opened, save_progress, send
 from db.responses import FieldworkClosed
 from db.sources import source_keys

@@ -15,21 +15,18 @@ from sqlalchemy import DateTime, func, inspect, select, text, update
 
 from db.access import AccessDenied, Viewer, command_line
 from db.audit import read_log
+from db.code_use import CodeProblem, CodeUsed, draft_key, redeem
 from db.contacts import find_koploper, set_contact
 from db.drafts import idempotency_key_for, load_draft
 from db.engine import get_sessionmaker
 from db.fieldwork import LinkProblem, resolve_link, set_wave_open
 from db.invitations import (
-    CodeProblem,
-    CodeUsed,
     InvitationError,
     code_rows,
-    draft_key,
     list_batches,
     make_codes,
     mark_exported,
     mark_printed,
-    redeem,
     withdraw_batch,
 )
 from db.models import CodeAttempt, CodeBatch, Draft, InvitationCode, Response
@@ -604,9 +601,13 @@ def test_the_codes_of_a_wave_used_on_one_day_are_written_again_by_each_send(db):
     assert written == [1, 2]  # its own code, then both codes used today
     if engine.dialect.name == "postgresql":
         with db() as session:
-            stamps = session.execute(
-                text("SELECT xmin::text FROM invitation_codes WHERE used_on IS NOT NULL")
-            ).scalars().all()
+            stamps = (
+                session.execute(
+                    text("SELECT xmin::text FROM invitation_codes WHERE used_on IS NOT NULL")
+                )
+                .scalars()
+                .all()
+            )
             earliest = session.execute(
                 text("SELECT xmin::text FROM responses ORDER BY id LIMIT 1")
             ).scalar()
@@ -727,3 +728,10 @@ def test_after_nine_wrong_codes_requests_at_once_get_one_more_try_between_them(d
     assert sum(isinstance(o, Opened) for o in outcomes) <= 1
     with db() as session:
         assert session.scalar(select(CodeAttempt.failures)) == 10
+
+
+def test_requests_naming_no_source_are_counted_as_one(db):
+    now = utcnow()
+    results = [open_code(db, "nonsense", sources=[], now=now) for _ in range(10)]
+    assert results == ["code_unknown"] * 9 + ["code_paused"]
+    assert open_code(db, "x", sources=[BROWSER], now=now) == "code_unknown"  # a known one is not

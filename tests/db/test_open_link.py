@@ -302,3 +302,12 @@ def test_a_script_sending_in_parallel_from_one_source_gets_no_more_counted(url, 
         results = list(pool.map(lambda _: send_open(url, keys), range(8)))
     assert all(created for _, created in results)
     assert counted(url) == (3, 5)
+
+
+def test_an_ipv6_address_is_one_source_per_64_and_ipv4_as_it_is():
+    from db.sources import network
+
+    assert network("2001:db8:1:2:aaaa::1") == network("2001:db8:1:2:bbbb::9") == "2001:db8:1:2::/64"
+    assert network("2001:db8:1:3::1") != network("2001:db8:1:2::1")
+    assert network("192.0.2.7") == "192.0.2.7" and network("::ffff:192.0.2.7") == "192.0.2.7"
+    assert network("not an address") == "not an address"

@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from db.access import command_line
+from db.code_use import Invitation, use_code
 from db.engine import get_sessionmaker
-from db.invitations import Invitation, make_codes, use_code, withdraw_batch
+from db.invitations import make_codes, withdraw_batch
 from db.models import AuditEvent, CodeBatch, InvitationCode
 from tests.pages.accounts import logged_in
 from tests.pages.downloads import offered
