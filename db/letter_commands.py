@@ -41,6 +41,12 @@ def _letters(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         return _refused(f"de map {out.parent} bestaat niet. Er is geen bestand gemaakt.")
     base = public_base(os.environ.get(PUBLIC_URL), None)
+    if base == LOCAL:  # a printed letter pointing at this computer helps nobody
+        return _refused(
+            f"zet {PUBLIC_URL} op het openbare adres van de monitor (bijvoorbeeld "
+            "https://monitor.gemeente.nl): zonder dat wijzen de adressen in de brieven naar "
+            f"{LOCAL}. Er is geen bestand gemaakt."
+        )
     init_database()
     shown = {"steps": 0, "total": 0}
 
@@ -73,11 +79,6 @@ def _letters(args: argparse.Namespace) -> int:
         return 130
     what = "herinneringsbrieven" if args.reminder else "brieven"
     print(f"{whole(shown['total'])} {what} geschreven naar {out}.")
-    if base == LOCAL:
-        print(
-            f"Let op: de adressen in de brieven wijzen naar {LOCAL}. Zet {PUBLIC_URL} op het "
-            "openbare adres van de monitor en maak de brieven opnieuw."
-        )
     return 0
 
 

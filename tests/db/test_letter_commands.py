@@ -116,8 +116,12 @@ def refused(capsys, argv: list[str]) -> str:
     return captured.err
 
 
-def test_refusals_say_why_in_dutch_and_write_nothing(cli, capsys, tmp_path):
+def test_refusals_say_why_in_dutch_and_write_nothing(cli, capsys, tmp_path, monkeypatch):
     out = tmp_path / "x.pdf"
+    argv = ["letters", "tilburg", "T2", "--survey", "client", "--out", str(out)]
+    with monkeypatch.context() as without:
+        without.delenv("KOPLOPERMONITOR_PUBLIC_URL")
+        assert "KOPLOPERMONITOR_PUBLIC_URL" in refused(capsys, argv)  # no letters to localhost
     argv = ["letters", "tilburg", "T2", "--survey", "professional", "--out", str(out)]
     assert "nog geen codes" in refused(capsys, argv)
     argv = ["letters", "tilburg", "T9", "--survey", "client", "--out", str(out)]
