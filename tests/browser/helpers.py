@@ -23,6 +23,14 @@ def settle(page) -> None:
 MAIN = '[data-testid="stMain"]'
 
 
+def assert_dutch(page, timeout: float = 30000) -> None:
+    """The document says it is Dutch (``lang="nl"``). Our script sets it once the page has drawn
+    (Streamlit's own document says 'en'); on a busy machine that can come a moment after the
+    first heading, so wait for it, and fail when it never comes."""
+    page.wait_for_function("document.documentElement.lang === 'nl'", timeout=timeout)
+    assert page.evaluate("document.documentElement.lang") == "nl"
+
+
 def click_and_settle(page, locator, timeout: float = 20000) -> None:
     """Click, wait until the page shows something else, then until Streamlit is done.
 

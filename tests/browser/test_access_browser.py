@@ -17,7 +17,7 @@ from db.models import AuditEvent
 from db.setup import init_database
 from db.users import add_user
 from pages.ui.routing import STAFF_PAGES
-from tests.browser.helpers import axe_violations, settle
+from tests.browser.helpers import assert_dutch, axe_violations, settle
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +58,7 @@ def test_the_login_page_is_dutch_accessible_and_works_by_keyboard_across_a_reloa
     tab.goto(app_server + "/inloggen")
     tab.get_by_role("heading", name="Inloggen").wait_for(timeout=20000)
     settle(tab)
-    assert tab.evaluate("document.documentElement.lang") == "nl"
+    assert_dutch(tab)
     assert axe_violations(tab) == []
     log_in_by_keyboard(tab, app_server, TILBURG.email, TILBURG.password)
     expect(tab.get_by_role("heading", name="Mijn koploper")).to_be_visible(timeout=15000)
@@ -141,5 +141,5 @@ def test_every_page_behind_the_login_passes_axe_for_the_beheerder(tab, app_serve
         tab.goto(f"{app_server}/{path}")
         tab.get_by_role("heading", name=title).wait_for(timeout=20000)
         settle(tab)
-        assert tab.evaluate("document.documentElement.lang") == "nl"
+        assert_dutch(tab)
         assert axe_violations(tab) == [], path

@@ -22,7 +22,7 @@ from db.demo import DEMO_ACCOUNTS, seed_demo, seed_demo_accounts
 from db.engine import get_sessionmaker
 from db.models import AuditEvent
 from db.setup import init_database
-from tests.browser.helpers import MAIN, axe_violations, settle
+from tests.browser.helpers import MAIN, assert_dutch, axe_violations, settle
 from tests.browser.test_access_browser import log_in_by_keyboard
 
 pytestmark = pytest.mark.browser
@@ -55,7 +55,7 @@ def test_every_koploper_side_by_side_passes_axe(tab, app_server):
     settle(tab)
     main = tab.inner_text(MAIN)
     assert "Alle koplopers" in main and "Mijn koploper: Almelo" in main and "1 koploper." in main
-    assert tab.evaluate("document.documentElement.lang") == "nl"
+    assert_dutch(tab)
     assert axe_violations(tab) == []
     tab.screenshot(path="/tmp/compare.png")
     table = tab.locator("[data-testid='stDataFrame']").first

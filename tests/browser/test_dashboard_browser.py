@@ -24,7 +24,7 @@ from db.engine import get_sessionmaker
 from db.fieldwork_overview import koplopers_in_scope
 from db.setup import init_database
 from surveys.clock import dutch_day
-from tests.browser.helpers import MAIN, axe_violations, settle
+from tests.browser.helpers import MAIN, assert_dutch, axe_violations, settle
 from tests.browser.test_access_browser import log_in_by_keyboard
 
 pytestmark = pytest.mark.browser
@@ -90,7 +90,7 @@ def test_the_tilburg_dashboard_has_charts_passes_axe_and_names_no_other_koploper
     assert [name for name in other_names if name in main] == []
     assert tab.locator("[data-testid='stPlotlyChart']").count() >= 5  # the open goal only
     assert "Grafiek in woorden" in main and "95\u00a0%-interval" in main
-    assert tab.evaluate("document.documentElement.lang") == "nl"
+    assert_dutch(tab)
     assert axe_violations(tab) == []
     tab.screenshot(path="/tmp/dashboard.png")
     first = tab.locator("[data-testid='stPlotlyChart']").first

@@ -16,7 +16,7 @@ from db.demo import DEMO_ACCOUNTS, seed_demo, seed_demo_accounts
 from db.engine import get_sessionmaker
 from db.setup import init_database
 from surveys.clock import dutch_day
-from tests.browser.helpers import axe_violations, settle
+from tests.browser.helpers import assert_dutch, axe_violations, settle
 from tests.browser.test_access_browser import log_in_by_keyboard
 
 pytestmark = pytest.mark.browser
@@ -43,7 +43,7 @@ def test_a_researcher_exports_spss_with_labels_and_the_page_passes_axe(tab, app_
     # Only demo data here: without demo responses there is nothing, and no button.
     expect(tab.get_by_text("er is niets om te exporteren")).to_be_visible()
     assert tab.get_by_role("button", name="Bestand maken").count() == 0
-    assert tab.evaluate("document.documentElement.lang") == "nl"
+    assert_dutch(tab)
     assert axe_violations(tab) == []
 
     tab.get_by_text("Ook demo-antwoorden").click()

@@ -15,7 +15,7 @@ from db.contacts import set_contact
 from db.engine import get_sessionmaker
 from db.fieldwork import set_wave_open
 from db.setup import init_database
-from tests.browser.helpers import axe_violations, click_and_settle, settle
+from tests.browser.helpers import assert_dutch, axe_violations, click_and_settle, settle
 from tests.browser.launch import free_port, streamlit_server
 
 pytestmark = pytest.mark.browser
@@ -40,7 +40,7 @@ def assert_dutch_page_without_modal(page, title: str) -> None:
     # The first visit of a fresh server waits for the app's first run: long on a busy machine.
     page.get_by_role("heading", name=title).wait_for(timeout=60000)
     settle(page)
-    assert page.evaluate("document.documentElement.lang") == "nl"
+    assert_dutch(page)
     assert page.title() == title
     assert page.get_by_role("dialog").count() == 0
     assert "Page not found" not in page.inner_text("body")
@@ -78,7 +78,7 @@ def test_a_respondent_never_sees_database_details_when_it_is_unreachable(browser
         body = tab.inner_text("body")
         for detail in ("geheimegebruiker", "geheimedb", "127.0.0.1", "DATABASE_URL", "postgresql"):
             assert detail not in body
-        assert tab.evaluate("document.documentElement.lang") == "nl"
+        assert_dutch(tab)
         tab.close()
     assert "geheimedb" in log.read_text()  # the details are for the log
 
